@@ -1,0 +1,180 @@
+"""The ``tuffops`` command: opens the desktop app, or runs an admin task.
+
+``tuffops``                      open the desktop app
+``tuffops db upgrade``           apply schema migrations, print the revision
+``tuffops demo [--customers N]`` fill an empty database with demo data
+``tuffops user add NAME --role ROLE [--password-stdin]``
+``tuffops user passwd NAME [--password-stdin]``
+``tuffops customers|units import|export FILE``
+
+Every command takes ``--database-url`` (or ``TUFFOPS_DATABASE_URL``); the default is an
+SQLite file in the user's data folder. Mistakes print one clear line and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tuffops_desktop import APP_NAME, __version__
+from tuffops_desktop.config.paths import default_database_url, user_data_dir
+from tuffops_desktop.domain.errors import DomainError, ImportRejected
+from tuffops_desktop.errors import KnownError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("tuffops")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        self.exit(EXIT_USAGE, f"tuffops: {message} (see tuffops --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tuffops", description=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--database-url", default=None,
+                        help="sqlite:///path/file.sqlite3 or postgresql://user:pass@host/db "
+                             "(default: TUFFOPS_DATABASE_URL, else an SQLite file in your data folder)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    db_sub.add_parser("upgrade", help="apply schema migrations and print the revision")
+
+    demo = sub.add_parser("demo", help="fill an empty database with demo data")
+    demo.add_argument("--customers", type=int, default=60, help="how many customers (default 60)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+
+    user = sub.add_parser("user", help="manage users")
+    user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    add = user_sub.add_parser("add", help="add a user")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, help="admin, office, technician, estimator or read_only")
+    add.add_argument("--full-name", default="")
+    add.add_argument("--email", default="")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    passwd = user_sub.add_parser("passwd", help="set a user's password")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true")
+
+    for noun in ("customers", "units"):
+        p = sub.add_parser(noun, help=f"import or export {noun} as CSV")
+        p_sub = p.add_subparsers(dest="csv_command", required=True, parser_class=_Parser)
+        p_sub.add_parser("import", help=f"import {noun} from a UTF-8 CSV file (all or nothing)").add_argument("file")
+        p_sub.add_parser("export", help=f"export {noun} to a CSV file").add_argument("file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    url = args.database_url or os.environ.get("TUFFOPS_DATABASE_URL") or default_database_url()
+    try:
+        if args.command is None:
+            from tuffops_desktop.app import run_desktop  # Qt is imported only for the GUI
+
+            return run_desktop(url)
+        return _run_command(args, url)
+    except ImportRejected as exc:
+        print(f"tuffops: {exc.row_errors and 'import refused, nothing was imported:'}", file=sys.stderr)
+        for line, text in exc.row_errors:
+            print(f"  line {line}: {text}", file=sys.stderr)
+        return EXIT_ERROR
+    except (DomainError, KnownError) as exc:
+        print(f"tuffops: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: keep the details in the log, say one line here
+        log_file = _log_crash()
+        print(f"tuffops: unexpected error ({exc.__class__.__name__}: {exc}); details in {log_file}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _run_command(args: argparse.Namespace, url: str) -> int:
+    from tuffops_desktop.bootstrap import open_database, system_services
+
+    db = open_database(url)
+    try:
+        services = system_services(db)
+        if args.command == "db":
+            from tuffops_desktop.db.migrate import current_revision
+
+            with db.engine.connect() as conn:
+                print(current_revision(conn))
+            return EXIT_OK
+        if args.command == "demo":
+            from tuffops_desktop.services.demo import seed_demo
+
+            result = seed_demo(services.ctx, customers=args.customers, seed=args.seed)
+            print(f"Demo data: {result.customers} customers, {result.units} units, "
+                  f"{result.blank_labels} blank QR labels.")
+            if result.passwords:
+                print("Users (passwords are shown only this once):")
+                for name, password in result.passwords.items():
+                    print(f"  {name:<10} {password}")
+            return EXIT_OK
+        if args.command == "user":
+            password = _read_password(args.password_stdin)
+            if args.user_command == "add":
+                info = services.users.add(args.username, password, args.role,
+                                          full_name=args.full_name, email=args.email)
+                print(f"Added user {info.username} ({info.role}).")
+            else:
+                services.users.set_password(args.username, password)
+                print(f"Password changed for {args.username.strip().lower()}.")
+            return EXIT_OK
+        if args.command in ("customers", "units"):
+            return _csv(services, args.command, args.csv_command, Path(args.file))
+    finally:
+        db.engine.dispose()
+    return EXIT_USAGE
+
+
+def _csv(services, noun: str, action: str, path: Path) -> int:  # noqa: ANN001
+    if action == "export":
+        with path.open("w", encoding="utf-8", newline="") as out:
+            count = (services.csv.export_customers if noun == "customers" else services.csv.export_units)(out)
+        print(f"Exported {count} {noun} to {path}.")
+        return EXIT_OK
+    try:
+        source = path.open("r", encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise KnownError(f"Cannot read {path}: {exc.strerror}.") from None
+    with source:
+        try:
+            count = (services.csv.import_customers if noun == "customers" else services.csv.import_units)(source)
+        except UnicodeDecodeError:
+            raise KnownError(f"{path} is not UTF-8 text; save it as “CSV UTF-8” and try again.") from None
+    print(f"Imported {count} {noun} from {path}.")
+    return EXIT_OK
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise KnownError("No terminal to ask for the password; use --password-stdin.")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat: ") != first:
+        raise KnownError("The two passwords differ.")
+    return first
+
+
+def _log_crash() -> Path:
+    log_file = user_data_dir() / "tuffops-error.log"
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    log.addHandler(handler)
+    log.exception("unexpected error")
+    handler.close()
+    log.removeHandler(handler)
+    return log_file
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""Schema upgrades: the app runs Alembic on its own connection at start.
+
+A database written by a newer app (a revision this app does not know) is refused with a
+clear message instead of being touched. After the schema, setting defaults are written
+put-if-missing, so a new key gets its default and an edited value is never overwritten.
+"""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import OperationalError
+
+from tuffops_desktop import __version__
+from tuffops_desktop.config.paths import migrations_dir
+from tuffops_desktop.db.base import utcnow
+from tuffops_desktop.db.models import Setting
+from tuffops_desktop.domain.settings import SETTINGS, to_json
+from tuffops_desktop.errors import DatabaseTooNew, DatabaseUnavailable
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return heads[0]
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Bring the schema to ``revision`` (default: newest) and return the revision now in place."""
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        with engine.begin() as conn:
+            current = current_revision(conn)
+            if current is not None and _unknown(script, current):
+                raise DatabaseTooNew(
+                    f"This database (schema {current}) was upgraded by a newer TuffOps Desktop than "
+                    f"this one ({__version__}). Install the newer version on this computer."
+                )
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            ensure_setting_defaults(conn)
+            return current_revision(conn) or ""
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"Cannot reach the database: {_first_line(exc)}") from exc
+
+
+def _unknown(script: ScriptDirectory, revision: str) -> bool:
+    """True when ``revision`` is NOT known to this app (lookup errors count as unknown)."""
+    try:
+        return script.get_revision(revision) is None
+    except Exception:  # alembic raises ResolutionError / CommandError for unknown ids
+        return True
+
+
+def ensure_setting_defaults(conn: Connection) -> None:
+    """Insert every declared setting that is missing; never touch an existing value."""
+    existing = set(conn.execute(select(Setting.name)).scalars())
+    missing = [
+        {"name": spec.name, "value": to_json(spec, spec.default), "readonly": spec.readonly, "version": 1}
+        for spec in SETTINGS
+        if spec.name not in existing
+    ]
+    if missing:
+        now = utcnow()
+        for row in missing:
+            row["updated_at"] = now
+        conn.execute(Setting.__table__.insert(), missing)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
+    return text.strip().splitlines()[0]

@@ -1,0 +1,29 @@
+"""All mapped tables; importing this module registers them on ``Base.metadata``."""
+
+from tuffops_desktop.db.models.audit import AuditEntry
+from tuffops_desktop.db.models.catalog import DeviceModel, DeviceType, Manufacturer
+from tuffops_desktop.db.models.customers import Customer
+from tuffops_desktop.db.models.settings import Setting
+from tuffops_desktop.db.models.units import (
+    BlankQrLabel,
+    RetiredQrCode,
+    Unit,
+    UnitLinkGroup,
+    UnitOwnership,
+)
+from tuffops_desktop.db.models.users import User
+
+__all__ = [
+    "AuditEntry",
+    "BlankQrLabel",
+    "Customer",
+    "DeviceModel",
+    "DeviceType",
+    "Manufacturer",
+    "RetiredQrCode",
+    "Setting",
+    "Unit",
+    "UnitLinkGroup",
+    "UnitOwnership",
+    "User",
+]

@@ -1,0 +1,55 @@
+"""QR GUIDs: the unit's only public identifier.
+
+A sticker encodes ``<public_base_url>/u/<guid>``. The GUID is a random UUID4 (128 bits,
+opaque, not guessable, one reveals nothing about the next) and it stays with the unit
+for life. Blank labels are printed before any unit exists and are bound later by pasting
+the URL or the GUID.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from tuffops_desktop.domain.errors import ValidationError
+
+_GUID_IN_TEXT = re.compile(
+    r"([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})"
+)
+
+
+def new_guid() -> str:
+    """A fresh random GUID in canonical lower-case form."""
+    return str(uuid.uuid4())
+
+
+def canonical_guid(text: str) -> str | None:
+    """Canonical form of a GUID string, or None if it is not one (no exceptions)."""
+    try:
+        return str(uuid.UUID(text.strip()))
+    except (ValueError, AttributeError):
+        return None
+
+
+def parse_guid_or_url(text: str) -> str:
+    """Accept a pasted sticker URL (``https://…/u/<guid>``) or a bare GUID."""
+    stripped = (text or "").strip()
+    if not stripped:
+        raise ValidationError({"guid": "Paste the sticker URL or its code."})
+    if "/u/" in stripped:
+        stripped = stripped.rsplit("/u/", 1)[1].split("?", 1)[0].split("#", 1)[0].strip("/")
+    match = _GUID_IN_TEXT.fullmatch(stripped)
+    guid = canonical_guid(match.group(1)) if match else None
+    if guid is None:
+        raise ValidationError({"guid": "That is not a TuffOps sticker URL or code."})
+    return guid
+
+
+def public_url(base_url: str, guid: str) -> str:
+    """The address printed in a unit's QR code."""
+    return f"{base_url.rstrip('/')}/u/{guid}"
+
+
+def short_code(guid: str) -> str:
+    """Eight characters printed under the QR so a person can read the code out loud."""
+    return guid.replace("-", "")[:8].upper()

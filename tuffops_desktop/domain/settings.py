@@ -1,0 +1,147 @@
+"""Company settings: every key declared once, with its type, default and whether the
+office may edit it.
+
+Settings live in the shared database (one row per key, a typed JSON value, a read-only
+flag), so every workstation and the intake listener see the same values. Defaults are
+written put-if-missing: a new database gets the baseline and an edited value is never
+overwritten by an upgrade. Read-only keys (infrastructure such as the customer
+integration switch) exist and are used in code but are hidden from the Settings page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+from tuffops_desktop.domain.errors import ValidationError
+from tuffops_desktop.i18n import N_
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One declared setting."""
+
+    name: str
+    kind: str  # "str" | "bool" | "decimal" | "int" | "json"
+    default: Any
+    title: str
+    readonly: bool = False
+    group: str = "Company"
+    max_length: int = 200
+    check: Callable[[Any], str | None] | None = None
+
+
+def _check_region(value: str) -> str | None:
+    if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        return "Use a two-letter country code such as US, CA, GB or KN."
+    return None
+
+
+def _check_area_code(value: str) -> str | None:
+    if value and (not value.isdigit() or len(value) > 5):
+        return "Digits only, e.g. 869 (leave blank if local numbers include it)."
+    return None
+
+
+def _check_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "Use a full address such as https://service.example.com."
+    if parts.query or parts.fragment:
+        return "The base address cannot contain ? or #."
+    return None
+
+
+def _check_rate(value: Decimal) -> str | None:
+    if value < 0 or value > 100:
+        return "A percentage from 0 to 100."
+    return None
+
+
+def _check_duration(value: Decimal) -> str | None:
+    if value <= 0 or value > 24 or (value * 2) != int(value * 2):
+        return "Hours in steps of 0.5, up to 24."
+    return None
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("company_name", "str", "My Service Company", N_("Company name")),
+    SettingSpec("company_phone", "str", "", N_("Company phone")),
+    SettingSpec("company_email", "str", "", N_("Company e-mail")),
+    SettingSpec("company_address", "str", "", N_("Company address"), max_length=400),
+    SettingSpec("phone_default_region", "str", "US", N_("Default country for phone numbers"),
+                group="Phones", max_length=2, check=_check_region),
+    SettingSpec("phone_default_area_code", "str", "", N_("Default area code"),
+                group="Phones", max_length=5, check=_check_area_code),
+    SettingSpec("public_base_url", "str", "http://localhost:8765", N_("Public base URL of QR stickers"),
+                group="QR intake", check=_check_url),
+    SettingSpec("public_page_show_customer_name", "bool", False,
+                N_("Show the customer's name on the public unit page"), group="QR intake"),
+    SettingSpec("customer_integration_enabled", "bool", False,
+                N_("Customers are owned by an external system"), readonly=True, group="Integration"),
+    SettingSpec("feature_flag_invoices_enabled", "bool", True, N_("Invoicing enabled"), group="Features"),
+    SettingSpec("default_tax_rate", "decimal", Decimal("0.00"), N_("Default tax rate (%)"),
+                group="Billing", check=_check_rate),
+    SettingSpec("default_work_order_duration_hours", "decimal", Decimal("2.0"),
+                N_("Default estimated work-order duration (hours)"), group="Work orders", check=_check_duration),
+)
+
+SETTINGS_BY_NAME: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS}
+
+
+def coerce(spec: SettingSpec, raw: Any) -> Any:
+    """Turn user input into the setting's type, or raise ``ValidationError``."""
+    try:
+        if spec.kind == "bool":
+            if isinstance(raw, bool):
+                value: Any = raw
+            elif str(raw).strip().lower() in ("1", "true", "yes", "on"):
+                value = True
+            elif str(raw).strip().lower() in ("0", "false", "no", "off", ""):
+                value = False
+            else:
+                raise ValueError
+        elif spec.kind == "decimal":
+            value = Decimal(str(raw).strip())
+            if not value.is_finite():
+                raise ValueError
+        elif spec.kind == "int":
+            value = int(str(raw).strip())
+        elif spec.kind == "json":
+            value = raw
+        else:
+            value = " ".join(str(raw if raw is not None else "").split())
+            if spec.name == "phone_default_region":
+                value = value.upper()
+            if spec.name == "public_base_url":
+                value = value.rstrip("/")
+            if len(value) > spec.max_length:
+                raise ValidationError({spec.name: f"At most {spec.max_length} characters."})
+    except (ValueError, InvalidOperation):
+        raise ValidationError({spec.name: f"“{raw}” is not a valid value."}) from None
+    if spec.check is not None:
+        problem = spec.check(value)
+        if problem:
+            raise ValidationError({spec.name: problem})
+    return value
+
+
+def to_json(spec: SettingSpec, value: Any) -> Any:
+    """JSON form for storage: decimals as strings so no float ever touches money or rates."""
+    if spec.kind == "decimal":
+        return str(value)
+    return value
+
+
+def from_json(spec: SettingSpec, stored: Any) -> Any:
+    """Typed value from its stored JSON form."""
+    if spec.kind == "decimal":
+        return Decimal(str(stored))
+    if spec.kind == "bool":
+        return bool(stored)
+    return stored

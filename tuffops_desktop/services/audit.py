@@ -1,0 +1,60 @@
+"""Audit rows: every write records who, when, what record, what action, and the changed
+fields before and after."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tuffops_desktop.db.models import AuditEntry
+from tuffops_desktop.services.context import ServiceContext
+
+
+def json_safe(value: Any) -> Any:
+    """A JSON-storable form of a field value (Decimal and dates as text, never float)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Changed fields as ``{field: [before, after]}``."""
+    changes: dict[str, list[Any]] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = json_safe(before.get(key)), json_safe(after.get(key))
+        if old != new:
+            changes[key] = [old, new]
+    return changes
+
+
+def record(
+    session: Session,
+    ctx: ServiceContext,
+    entity: str,
+    entity_id: object,
+    action: str,
+    changes: Mapping[str, Any] | None = None,
+) -> None:
+    """Add one audit row to the current transaction."""
+    session.add(
+        AuditEntry(
+            at=ctx.now(),
+            user_id=ctx.actor.user_id,
+            username=ctx.actor.username,
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            changes={k: json_safe(v) for k, v in (changes or {}).items()},
+        )
+    )

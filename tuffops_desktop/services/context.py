@@ -1,0 +1,98 @@
+"""Who is acting, and the database and clock every service uses.
+
+Services are built by the composition root with a ``ServiceContext``; nothing in the
+service layer reaches for globals. The actor's permissions are checked in every service
+method, whatever the UI shows or hides.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from tuffops_desktop.db.engine import SessionFactories
+from tuffops_desktop.domain.errors import ConcurrencyConflict, PermissionDenied
+from tuffops_desktop.domain.permissions import ALL_PERMISSIONS
+from tuffops_desktop.errors import DatabaseUnavailable
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user (or the system, for the CLI and demo seeding)."""
+
+    user_id: int | None
+    username: str
+    permissions: frozenset[str] = field(default_factory=frozenset)
+    role: str = ""
+    full_name: str = ""
+
+    def can(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: str) -> None:
+        if permission not in self.permissions:
+            raise PermissionDenied(permission)
+
+
+SYSTEM_ACTOR = Actor(user_id=None, username="system", permissions=ALL_PERMISSIONS, role="admin", full_name="System")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """Dependencies shared by the services of one signed-in session."""
+
+    db: SessionFactories
+    actor: Actor
+    clock: Callable[[], datetime] = _utc_now
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().astimezone().date()
+
+    def with_actor(self, actor: Actor) -> ServiceContext:
+        return ServiceContext(db=self.db, actor=actor, clock=self.clock)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action = one transaction: commits when the block ends, rolls back on error."""
+        with _mapped_errors(), self.db.write.begin() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction (nothing is committed)."""
+        with _mapped_errors(), self.db.read() as session, session.begin():
+            yield session
+            session.rollback()
+
+
+
+
+@contextlib.contextmanager
+def _mapped_errors() -> Iterator[None]:
+    """Translate driver errors into the few the rest of the app understands."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise ConcurrencyConflict("record", None) from exc
+    except IntegrityError:
+        raise
+    except OperationalError as exc:
+        text = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else "unknown error"
+        if "locked" in text or "busy" in text:
+            raise DatabaseUnavailable(
+                "The database is busy with another workstation's change; try again in a moment."
+            ) from exc
+        raise DatabaseUnavailable(f"Cannot reach the database: {text}") from exc

@@ -1,0 +1,322 @@
+"""Customer use cases: add, edit, find, deactivate, and upsert from an external system.
+
+When ``customer_integration_enabled`` is on, an external system (typically QuickBooks)
+owns customers: the office cannot add them, the fields the external system owns are
+read-only, and records arrive through ``upsert_external`` keyed by ``remote_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, replace
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tuffops_desktop.db.models import Customer, Unit
+from tuffops_desktop.domain.customers import (
+    CustomerFields,
+    CustomerInput,
+    search_text,
+    validate_customer,
+)
+from tuffops_desktop.domain.errors import ConcurrencyConflict, DomainError, NotFound, ValidationError
+from tuffops_desktop.domain.phones import format_phone, split_list
+from tuffops_desktop.services import audit
+from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.dto import CustomerDetail, CustomerRow
+from tuffops_desktop.services.listing import ListQuery, matches_all
+from tuffops_desktop.services.settings import phone_defaults, read_setting
+
+# Fields the external system owns when the integration is on; the rest stay editable.
+EXTERNALLY_OWNED_FIELDS = (
+    "customer_type",
+    "first_name",
+    "last_name",
+    "company_name",
+    "emails",
+    "phones",
+    "address",
+    "city",
+    "postcode",
+    "country",
+    "remote_id",
+)
+
+_SORTS = {
+    "name": Customer.display_name,
+    "type": Customer.customer_type,
+    "city": Customer.city,
+    "emails": Customer.emails,
+    "phones": Customer.phones,
+    "created": Customer.created_at,
+}
+
+
+class IntegrationOwnsCustomers(DomainError):
+    def __init__(self) -> None:
+        super().__init__("Customer data is managed by an external system.")
+
+
+def _stored_values(c: Customer) -> dict[str, Any]:
+    return {
+        "customer_type": c.customer_type,
+        "first_name": c.first_name,
+        "last_name": c.last_name,
+        "company_name": c.company_name,
+        "emails": split_list(c.emails),
+        "phones": split_list(c.phones),
+        "address": c.address,
+        "city": c.city,
+        "postcode": c.postcode,
+        "country": c.country,
+        "discount_rate": c.discount_rate,
+        "default_sla_hours": c.default_sla_hours,
+        "remote_id": c.remote_id,
+        "notes": c.notes,
+    }
+
+
+def _apply(c: Customer, fields: CustomerFields) -> None:
+    c.customer_type = fields.customer_type.value
+    c.first_name = fields.first_name
+    c.last_name = fields.last_name
+    c.company_name = fields.company_name
+    c.display_name = fields.display_name
+    c.emails = ", ".join(fields.emails)
+    c.phones = ", ".join(fields.phones)
+    c.address = fields.address
+    c.city = fields.city
+    c.postcode = fields.postcode
+    c.country = fields.country
+    c.discount_rate = fields.discount_rate
+    c.default_sla_hours = fields.default_sla_hours
+    c.remote_id = fields.remote_id
+    c.notes = fields.notes
+    c.search_text = search_text(
+        fields.display_name, fields.emails, fields.phones, fields.city, fields.address,
+        fields.postcode, fields.remote_id, f"#{c.id}" if c.id else None,
+    )
+
+
+def _fields_dict(fields: CustomerFields) -> dict[str, Any]:
+    values = asdict(fields)
+    values.pop("display_name")
+    values["customer_type"] = fields.customer_type.value
+    return values
+
+
+def detail(c: Customer) -> CustomerDetail:
+    return CustomerDetail(
+        id=c.id,
+        customer_type=c.customer_type,
+        first_name=c.first_name,
+        last_name=c.last_name,
+        company_name=c.company_name,
+        display_name=c.display_name,
+        emails=tuple(split_list(c.emails)),
+        phones=tuple(split_list(c.phones)),
+        address=c.address,
+        city=c.city,
+        postcode=c.postcode,
+        country=c.country,
+        discount_rate=c.discount_rate,
+        default_sla_hours=c.default_sla_hours,
+        remote_id=c.remote_id,
+        notes=c.notes,
+        active=c.active,
+        version=c.version,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+    )
+
+
+class CustomerService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    # ----------------------------------------------------------------- reading
+    def get(self, customer_id: int) -> CustomerDetail:
+        self._ctx.actor.require("customers.view")
+        with self._ctx.read() as session:
+            return detail(self._load(session, customer_id))
+
+    def integration_enabled(self) -> bool:
+        with self._ctx.read() as session:
+            return bool(read_setting(session, "customer_integration_enabled"))
+
+    def list_ids(self, query: ListQuery) -> list[int]:
+        """Ids of the customers matching ``query``, in display order."""
+        self._ctx.actor.require("customers.view")
+        stmt = select(Customer.id).where(matches_all(Customer.search_text, query.text))
+        if query.kind:
+            stmt = stmt.where(Customer.customer_type == query.kind)
+        if not query.include_inactive:
+            stmt = stmt.where(Customer.active.is_(True))
+        if query.sort == "units":
+            count = (
+                select(func.count(Unit.id))
+                .where(Unit.customer_id == Customer.id, Unit.active.is_(True))
+                .correlate(Customer)
+                .scalar_subquery()
+            )
+            key = count
+        else:
+            key = _SORTS.get(query.sort, Customer.display_name)
+        order = key.desc() if query.descending else key.asc()
+        tie = Customer.id.desc() if query.descending else Customer.id.asc()
+        stmt = stmt.order_by(order, tie)
+        with self._ctx.read() as session:
+            return list(session.scalars(stmt))
+
+    def rows(self, ids: Sequence[int]) -> list[CustomerRow]:
+        """Full list rows for ``ids``, in the same order (ids gone since are skipped)."""
+        self._ctx.actor.require("customers.view")
+        if not ids:
+            return []
+        unit_counts = (
+            select(Unit.customer_id, func.count(Unit.id).label("n"))
+            .where(Unit.customer_id.in_(ids), Unit.active.is_(True))
+            .group_by(Unit.customer_id)
+        )
+        with self._ctx.read() as session:
+            counts = dict(session.execute(unit_counts).tuples().all())
+            found = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
+        return [
+            CustomerRow(
+                id=c.id,
+                customer_type=c.customer_type,
+                display_name=c.display_name,
+                emails=c.emails,
+                phones=", ".join(format_phone(p) for p in split_list(c.phones)),
+                city=c.city,
+                unit_count=counts.get(c.id, 0),
+                active=c.active,
+            )
+            for c in (found.get(i) for i in ids)
+            if c is not None
+        ]
+
+    def count(self) -> int:
+        with self._ctx.read() as session:
+            return session.scalar(select(func.count()).select_from(Customer)) or 0
+
+    # ----------------------------------------------------------------- writing
+    def create(self, data: CustomerInput) -> CustomerDetail:
+        self._ctx.actor.require("customers.create")
+        with self._ctx.write() as session:
+            if read_setting(session, "customer_integration_enabled"):
+                raise IntegrationOwnsCustomers()
+            customer = self.create_in(session, validate_customer(data, phone_defaults(session)))
+            return detail(customer)
+
+    def create_in(self, session: Session, fields: CustomerFields, action: str = "create") -> Customer:
+        """Insert a validated customer inside an open transaction (used by imports too)."""
+        if fields.remote_id:
+            self._check_remote_id_free(session, fields.remote_id, None)
+        customer = Customer(display_name=fields.display_name)
+        _apply(customer, fields)
+        session.add(customer)
+        session.flush()
+        _apply(customer, fields)  # now that the id is known, it is searchable as "#id"
+        audit.record(session, self._ctx, "customer", customer.id, action,
+                     audit.diff({}, _fields_dict(fields)))
+        return customer
+
+    def update(self, customer_id: int, data: CustomerInput, expected_version: int) -> CustomerDetail:
+        """Save an edit made on a record read at ``expected_version``.
+
+        If another workstation saved the customer since, the edit is refused with
+        ``ConcurrencyConflict`` (carrying the current record), never silently applied.
+        """
+        self._ctx.actor.require("customers.edit")
+        with self._ctx.write() as session:
+            customer = self._load(session, customer_id, for_update=True)
+            if customer.version != expected_version:
+                raise ConcurrencyConflict("customer", customer_id, detail(customer))
+            fields = validate_customer(data, phone_defaults(session))
+            before = _stored_values(customer)
+            if read_setting(session, "customer_integration_enabled"):
+                owned_changes = [
+                    name for name in EXTERNALLY_OWNED_FIELDS
+                    if audit.json_safe(before[name]) != audit.json_safe(_fields_dict(fields)[name])
+                ]
+                if owned_changes:
+                    raise ValidationError(
+                        {name: "Managed by the external system." for name in owned_changes}
+                    )
+            if fields.remote_id and fields.remote_id != customer.remote_id:
+                self._check_remote_id_free(session, fields.remote_id, customer.id)
+            changes = audit.diff(before, _fields_dict(fields))
+            if not changes:
+                return detail(customer)
+            _apply(customer, fields)
+            session.flush()
+            audit.record(session, self._ctx, "customer", customer.id, "update", changes)
+            return detail(customer)
+
+    def set_active(self, customer_id: int, active: bool, expected_version: int) -> CustomerDetail:
+        """Deactivate (hide from lists, keep history) or reactivate a customer."""
+        self._ctx.actor.require("customers.edit" if active else "customers.delete")
+        with self._ctx.write() as session:
+            customer = self._load(session, customer_id, for_update=True)
+            if customer.version != expected_version:
+                raise ConcurrencyConflict("customer", customer_id, detail(customer))
+            if customer.active != active:
+                customer.active = active
+                session.flush()
+                audit.record(session, self._ctx, "customer", customer.id,
+                             "reactivate" if active else "deactivate", {"active": [not active, active]})
+            return detail(customer)
+
+    def upsert_external(self, records: Iterable[CustomerInput]) -> tuple[int, int]:
+        """Apply records from the external system, keyed by ``remote_id``.
+
+        Existing ``remote_id`` → update; new → insert; never a duplicate. All or nothing.
+        Returns (created, updated).
+        """
+        self._ctx.actor.require("customers.edit")
+        created = updated = 0
+        with self._ctx.write() as session:
+            defaults = phone_defaults(session)
+            for record in records:
+                if not (record.remote_id or "").strip():
+                    raise ValidationError({"remote_id": "Every external record needs its remote_id."})
+                fields = validate_customer(record, defaults)
+                existing = session.scalar(
+                    select(Customer).where(Customer.remote_id == fields.remote_id).with_for_update()
+                )
+                if existing is None:
+                    self.create_in(session, fields, action="sync_create")
+                    created += 1
+                    continue
+                keep_local = replace(
+                    fields,
+                    discount_rate=existing.discount_rate,
+                    default_sla_hours=existing.default_sla_hours,
+                    notes=existing.notes,
+                )
+                changes = audit.diff(_stored_values(existing), _fields_dict(keep_local))
+                if changes:
+                    _apply(existing, keep_local)
+                    session.flush()
+                    audit.record(session, self._ctx, "customer", existing.id, "sync_update", changes)
+                    updated += 1
+        return created, updated
+
+    # ----------------------------------------------------------------- helpers
+    def _load(self, session: Session, customer_id: int, *, for_update: bool = False) -> Customer:
+        stmt = select(Customer).where(Customer.id == customer_id)
+        if for_update:
+            stmt = stmt.with_for_update()
+        customer = session.scalar(stmt)
+        if customer is None:
+            raise NotFound(f"Customer #{customer_id} does not exist.")
+        return customer
+
+    @staticmethod
+    def _check_remote_id_free(session: Session, remote_id: str, own_id: int | None) -> None:
+        other = session.scalar(select(Customer.id).where(Customer.remote_id == remote_id))
+        if other is not None and other != own_id:
+            raise ValidationError({"remote_id": f"Customer #{other} already has the external id “{remote_id}”."})

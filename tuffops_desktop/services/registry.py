@@ -1,0 +1,39 @@
+"""The bundle of services one signed-in session uses, built from one context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tuffops_desktop.services.catalog import CatalogService
+from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.csv_io import CsvService
+from tuffops_desktop.services.customers import CustomerService
+from tuffops_desktop.services.settings import SettingsService
+from tuffops_desktop.services.units import UnitService
+from tuffops_desktop.services.users import UserService
+
+
+@dataclass(frozen=True)
+class Services:
+    ctx: ServiceContext
+    settings: SettingsService
+    users: UserService
+    customers: CustomerService
+    units: UnitService
+    catalog: CatalogService
+    csv: CsvService
+
+
+def build_services(ctx: ServiceContext) -> Services:
+    customers = CustomerService(ctx)
+    units = UnitService(ctx)
+    catalog = CatalogService(ctx)
+    return Services(
+        ctx=ctx,
+        settings=SettingsService(ctx),
+        users=UserService(ctx),
+        customers=customers,
+        units=units,
+        catalog=catalog,
+        csv=CsvService(ctx, customers, units, catalog),
+    )

@@ -1,0 +1,131 @@
+"""Company settings, read by every service and edited on the Settings page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tuffops_desktop.db.models import Setting
+from tuffops_desktop.domain.errors import ConcurrencyConflict, NotFound, ValidationError
+from tuffops_desktop.domain.phones import PhoneDefaults
+from tuffops_desktop.domain.settings import SETTINGS, SETTINGS_BY_NAME, coerce, from_json, to_json
+from tuffops_desktop.services import audit
+from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.dto import SettingValue
+
+
+def read_setting(session: Session, name: str) -> Any:
+    """Typed value of one setting inside an open transaction (default if the row is missing)."""
+    spec = SETTINGS_BY_NAME[name]
+    stored = session.get(Setting, name)
+    if stored is None:
+        return spec.default
+    return from_json(spec, stored.value)
+
+
+def phone_defaults(session: Session) -> PhoneDefaults:
+    return PhoneDefaults(
+        region=read_setting(session, "phone_default_region"),
+        area_code=read_setting(session, "phone_default_area_code"),
+    )
+
+
+class SettingsService:
+    """Reads and edits the company settings table."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def get(self, name: str) -> Any:
+        if name not in SETTINGS_BY_NAME:
+            raise NotFound(f"There is no setting called “{name}”.")
+        with self._ctx.read() as session:
+            return read_setting(session, name)
+
+    def list(self, *, include_readonly: bool = False) -> list[SettingValue]:
+        """Settings for the Settings page; read-only keys only when asked."""
+        self._ctx.actor.require("settings.view")
+        with self._ctx.read() as session:
+            rows = {row.name: row for row in session.scalars(select(Setting))}
+        result = []
+        for spec in SETTINGS:
+            row = rows.get(spec.name)
+            readonly = row.readonly if row else spec.readonly
+            if readonly and not include_readonly:
+                continue
+            result.append(
+                SettingValue(
+                    name=spec.name,
+                    title=spec.title,
+                    kind=spec.kind,
+                    group=spec.group,
+                    value=from_json(spec, row.value) if row else spec.default,
+                    readonly=readonly,
+                    version=row.version if row else 0,
+                )
+            )
+        return result
+
+    def update(self, values: Mapping[str, Any], expected_versions: Mapping[str, int] | None = None) -> None:
+        """Save edited settings in one transaction; every bad value is reported at once."""
+        self._ctx.actor.require("settings.edit")
+        errors: dict[str, str] = {}
+        typed: dict[str, Any] = {}
+        for name, raw in values.items():
+            spec = SETTINGS_BY_NAME.get(name)
+            if spec is None:
+                errors[name] = "Unknown setting."
+                continue
+            try:
+                typed[name] = coerce(spec, raw)
+            except ValidationError as exc:
+                errors.update(exc.field_errors)
+        if errors:
+            raise ValidationError(errors)
+        with self._ctx.write() as session:
+            self._update_in(session, typed, expected_versions)
+
+    def update_in(self, session: Session, values: Mapping[str, Any]) -> None:
+        """Save settings inside an open transaction (demo seeding); values are checked."""
+        self._ctx.actor.require("settings.edit")
+        typed = {}
+        for name, raw in values.items():
+            typed[name] = coerce(SETTINGS_BY_NAME[name], raw)
+        self._update_in(session, typed, None)
+
+    def _update_in(self, session: Session, typed: Mapping[str, Any],
+                   expected_versions: Mapping[str, int] | None) -> None:
+        for name, value in typed.items():
+            spec = SETTINGS_BY_NAME[name]
+            row = session.get(Setting, name, with_for_update=True)
+            if row is None:
+                row = Setting(name=name, value=to_json(spec, spec.default), readonly=spec.readonly)
+                session.add(row)
+                session.flush()
+            if row.readonly:
+                raise ValidationError({name: "This setting is managed by the installation and cannot be edited here."})
+            if expected_versions and name in expected_versions and expected_versions[name] != row.version:
+                raise ConcurrencyConflict("setting", name)
+            before = from_json(spec, row.value)
+            if before == value:
+                continue
+            row.value = to_json(spec, value)
+            audit.record(session, self._ctx, "setting", name, "update", audit.diff({name: before}, {name: value}))
+
+
+    def set_readonly_value(self, name: str, value: Any) -> None:
+        """Change a read-only (installation) setting: for admins' CLI and tests only."""
+        self._ctx.actor.require("settings.edit")
+        spec = SETTINGS_BY_NAME[name]
+        typed = coerce(spec, value)
+        with self._ctx.write() as session:
+            row = session.get(Setting, name)
+            if row is None:
+                row = Setting(name=name, value=to_json(spec, spec.default), readonly=spec.readonly)
+                session.add(row)
+            before = from_json(spec, row.value)
+            row.value = to_json(spec, typed)
+            audit.record(session, self._ctx, "setting", name, "update", audit.diff({name: before}, {name: typed}))
