@@ -4,7 +4,7 @@ The office types numbers the way customers say them. A local number gets the com
 configured country and area code (``5551234`` with KN / 869 becomes ``+1-869-555-1234``);
 an international number must start with ``+`` so it is never misread as a local one.
 
-We accept a number when ``phonenumbers.is_possible_number`` holds. ``is_valid_number`` is
+We accept a number when ``phonenumbers`` finds it possible (and not only as a local number). ``is_valid_number`` is
 stricter and rejects fictional 555 numbers, including the product documentation's own example.
 """
 
@@ -60,8 +60,13 @@ def normalize_phone(raw: str, defaults: PhoneDefaults) -> str:
             raise ValidationError(
                 {"phone": f"“{text}”: international numbers must start with +."}
             )
-    if not phonenumbers.is_possible_number(number):
-        raise ValidationError({"phone": f"“{text}” has the wrong number of digits."})
+    # IS_POSSIBLE_LOCAL_ONLY (a 7-digit number with no area code) is not enough: it
+    # would be stored as a number nobody can dial from elsewhere.
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        hint = " Add the area code, or set a default area code in Settings." if (
+            reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY) else ""
+        raise ValidationError({"phone": f"“{text}” has the wrong number of digits.{hint}"})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

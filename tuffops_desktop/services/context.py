@@ -72,10 +72,9 @@ class ServiceContext:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only transaction (nothing is committed)."""
-        with _mapped_errors(), self.db.read() as session, session.begin():
+        """A transaction for reading (the ``read`` factory never writes)."""
+        with _mapped_errors(), self.db.read.begin() as session:
             yield session
-            session.rollback()
 
 
 

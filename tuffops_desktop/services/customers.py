@@ -181,7 +181,7 @@ class CustomerService:
             .group_by(Unit.customer_id)
         )
         with self._ctx.read() as session:
-            counts = dict(session.execute(unit_counts).tuples().all())
+            counts = {cid: n for cid, n in session.execute(unit_counts)}
             found = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(ids)))}
         return [
             CustomerRow(
@@ -220,6 +220,7 @@ class CustomerService:
         session.add(customer)
         session.flush()
         _apply(customer, fields)  # now that the id is known, it is searchable as "#id"
+        session.flush()
         audit.record(session, self._ctx, "customer", customer.id, action,
                      audit.diff({}, _fields_dict(fields)))
         return customer

@@ -231,6 +231,7 @@ class UnitService:
         session.add(unit)
         session.flush()
         unit.search_text = _unit_search_text(unit, model)
+        session.flush()
         session.add(UnitOwnership(unit_id=unit.id, customer_id=unit.customer_id, started_at=self._ctx.now(),
                                   note="created", changed_by=self._ctx.actor.username))
         audit.record(session, self._ctx, "unit", unit.id, "create",

@@ -1,0 +1,76 @@
+from datetime import date
+import uuid
+
+import pytest
+
+from tuffops_desktop.domain.errors import ValidationError
+from tuffops_desktop.domain.qr import new_guid, parse_guid_or_url, public_url, short_code
+from tuffops_desktop.domain.units import (
+    UnitInput,
+    WarrantyState,
+    add_months,
+    friendly_label,
+    validate_unit,
+    warranty_expires_at,
+    warranty_state,
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
+        (date(2024, 5, 15), 12, date(2025, 5, 15)),
+        (date(2024, 11, 30), 3, date(2025, 2, 28)),
+        (date(2020, 2, 29), 48, date(2024, 2, 29)),
+    ],
+)
+def test_add_months_clamps_the_day(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+def test_warranty_expiry_is_computed_from_install_date_and_months():
+    assert warranty_expires_at(date(2024, 3, 10), 24) == date(2026, 3, 10)
+    assert warranty_expires_at(None, 24) is None
+    assert warranty_expires_at(date(2024, 3, 10), None) is None
+
+
+def test_warranty_state_on_a_given_day():
+    installed = date(2024, 1, 1)
+    assert warranty_state(installed, 12, date(2024, 6, 1)) is WarrantyState.ACTIVE
+    assert warranty_state(installed, 12, date(2024, 12, 1)) is WarrantyState.EXPIRING
+    assert warranty_state(installed, 12, date(2025, 1, 1)) is WarrantyState.EXPIRED
+    assert warranty_state(None, 12, date(2025, 1, 1)) is WarrantyState.UNKNOWN
+
+
+def test_friendly_label_prefers_location_then_serial_then_model():
+    assert friendly_label("Lobby AC #2", "SN1", "MSZ") == "Lobby AC #2"
+    assert friendly_label("", "SN1", "MSZ") == "SN1"
+    assert friendly_label(" ", "", "MSZ") == "MSZ"
+
+
+def test_unit_validation_reports_every_field():
+    with pytest.raises(ValidationError) as err:
+        validate_unit(UnitInput(installed_at="31/12/2024", warranty_months="-3", maintenance_frequency="hourly"),
+                      date(2026, 1, 1))
+    assert set(err.value.field_errors) == {"device_model_id", "installed_at", "warranty_months", "maintenance_frequency"}
+
+
+def test_guids_are_random_uuid4():
+    a, b = new_guid(), new_guid()
+    assert a != b and uuid.UUID(a).version == 4
+
+
+def test_pasted_url_or_guid_is_accepted():
+    guid = new_guid()
+    assert parse_guid_or_url(public_url("https://svc.example.com/", guid)) == guid
+    assert parse_guid_or_url(f"  {guid.upper()} ") == guid
+    assert parse_guid_or_url(f"https://svc.example.com/u/{guid}?utm=x") == guid
+    assert short_code(guid) == guid.replace("-", "")[:8].upper()
+
+
+@pytest.mark.parametrize("text", ["", "https://svc.example.com/u/", "hello", "https://x/u/1234", "../../etc/passwd"])
+def test_garbage_is_not_a_sticker(text):
+    with pytest.raises(ValidationError):
+        parse_guid_or_url(text)
