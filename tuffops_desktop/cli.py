@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fill an empty database with demo data")
     demo.add_argument("--customers", type=int, default=60, help="how many customers (default 60)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="do nothing (and succeed) when the database already has customers")
 
     user = sub.add_parser("user", help="manage users")
     user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
@@ -111,6 +113,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
         if args.command == "demo":
             from tuffops_desktop.services.demo import seed_demo
 
+            if args.if_empty and services.customers.count():
+                return EXIT_OK
             result = seed_demo(services.ctx, customers=args.customers, seed=args.seed)
             print(f"Demo data: {result.customers} customers, {result.units} units, "
                   f"{result.blank_labels} blank QR labels.")

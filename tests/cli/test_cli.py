@@ -1,0 +1,89 @@
+"""The ``tuffops`` command, run as a user would run it (a real process)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import new_database_url
+
+
+def tuffops(*args: str, stdin: str = "", data_dir: Path, url: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "TUFFOPS_DATA_DIR": str(data_dir)}
+    env.pop("TUFFOPS_DATABASE_URL", None)
+    if url:
+        env["TUFFOPS_DATABASE_URL"] = url
+    return subprocess.run([sys.executable, "-m", "tuffops_desktop", *args], input=stdin, capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def test_default_database_is_an_sqlite_file_in_the_data_folder(tmp_path):
+    result = tuffops("db", "upgrade", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0001_foundation"
+    assert (tmp_path / "tuffops.sqlite3").exists()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    return new_database_url(request.param, request, tmp_path)
+
+
+def test_demo_then_users_then_errors(url, tmp_path):
+    demo = tuffops("demo", "--customers", "25", data_dir=tmp_path, url=url)
+    assert demo.returncode == 0, demo.stderr
+    assert "25 customers" in demo.stdout
+    for role in ("admin", "office", "tech", "estimator", "auditor"):
+        assert f"  {role}" in demo.stdout
+    again = tuffops("demo", data_dir=tmp_path, url=url)
+    assert again.returncode == 1 and again.stderr.count("\n") == 1 and "already has customers" in again.stderr
+
+    added = tuffops("user", "add", "Dana", "--role", "office", "--password-stdin", stdin="s3cret-pass\n",
+                    data_dir=tmp_path, url=url)
+    assert added.returncode == 0, added.stderr
+    assert "Added user dana (office)" in added.stdout
+
+    bad = tuffops("user", "add", "x y", "--role", "wizard", "--password-stdin", stdin="short\n",
+                  data_dir=tmp_path, url=url)
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+    assert "wizard" in bad.stderr and "8 characters" in bad.stderr
+
+
+def test_csv_round_trip_and_refused_import(url, tmp_path):
+    assert tuffops("demo", "--customers", "5", data_dir=tmp_path, url=url).returncode == 0
+    out = tmp_path / "customers.csv"
+    exported = tuffops("customers", "export", str(out), data_dir=tmp_path, url=url)
+    assert exported.returncode == 0 and "Exported 5 customers" in exported.stdout
+    assert out.read_text(encoding="utf-8").startswith("id,type,first_name")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("type,first_name\nresidential,Ann\nresidential,\n", encoding="utf-8")
+    refused = tuffops("customers", "import", str(bad), data_dir=tmp_path, url=url)
+    assert refused.returncode == 1 and "line 3" in refused.stderr and "Traceback" not in refused.stderr
+    latin = tmp_path / "latin1.csv"
+    latin.write_bytes("type,first_name\nresidential,Zoë\n".encode("latin-1"))
+    wrong_encoding = tuffops("customers", "import", str(latin), data_dir=tmp_path, url=url)
+    assert wrong_encoding.returncode == 1 and "UTF-8" in wrong_encoding.stderr
+    missing = tuffops("units", "import", str(tmp_path / "nope.csv"), data_dir=tmp_path, url=url)
+    assert missing.returncode == 1 and "Cannot read" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--database-url", "foo:bar", "db", "upgrade"), "is not a database address"),
+        (("--database-url", "postgresql://nobody@127.0.0.1:1/x", "db", "upgrade"), "Cannot reach the database"),
+        (("frobnicate",), "invalid choice"),
+        (("demo", "--customers", "0"), "Between 1 and"),
+    ],
+)
+def test_mistakes_print_one_line_and_exit_non_zero(tmp_path, args, message):
+    result = tuffops(*args, data_dir=tmp_path)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
