@@ -12,13 +12,9 @@ No PostgreSQL binaries means a hard failure, never a silent skip.
 
 from __future__ import annotations
 
-import glob
 import itertools
 import os
 import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +24,7 @@ import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from tests.pgcluster import start_cluster  # noqa: E402
 from tuffops_desktop.bootstrap import open_database, system_services  # noqa: E402
 from tuffops_desktop.db.engine import SessionFactories, make_engine  # noqa: E402
 from tuffops_desktop.db.migrate import upgrade  # noqa: E402
@@ -37,47 +34,20 @@ DIALECTS = ("sqlite", "postgresql")
 _counter = itertools.count()
 
 
-def _pg_bindir() -> str | None:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
-    if candidates:
-        return candidates[-1]
-    pg_ctl = shutil.which("pg_ctl")
-    return str(Path(pg_ctl).parent) if pg_ctl else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def pg_server_url() -> Iterator[str]:
     """URL of the maintenance database of a PostgreSQL server we may create databases on."""
     if os.environ.get("TEST_DATABASE_URL"):
         yield os.environ["TEST_DATABASE_URL"]
         return
-    bindir = _pg_bindir()
-    if not bindir:
-        pytest.fail("PostgreSQL server binaries not found: install them (apt-get install postgresql) "
-                    "or set TEST_DATABASE_URL.", pytrace=False)
-    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    wrap = ["runuser", "-u", "postgres", "--"] if as_root else []
-    base = tempfile.mkdtemp(prefix="tuffops-pg-")
-    if as_root:
-        shutil.chown(base, "postgres", "postgres")
-    data, port = os.path.join(base, "data"), _free_port()
-    subprocess.run(wrap + [f"{bindir}/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                           "--locale=C.UTF-8", "--no-sync"], check=True, capture_output=True)
-    subprocess.run(wrap + [f"{bindir}/pg_ctl", "-D", data, "-l", f"{base}/server.log", "-w", "-o",
-                           f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off "
-                           "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-                           "start"], check=True, capture_output=True)
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        cluster = start_cluster()
+    except RuntimeError as exc:
+        pytest.fail(f"{exc} (or set TEST_DATABASE_URL).", pytrace=False)
+    try:
+        yield cluster.url
     finally:
-        subprocess.run(wrap + [f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
+        cluster.stop()
 
 
 def _admin_engine(server_url: str):  # noqa: ANN202
