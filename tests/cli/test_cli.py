@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import new_database_url
+from tuffops_desktop.db.migrate import head_revision
 
 
 def tuffops(*args: str, stdin: str = "", data_dir: Path, url: str | None = None) -> subprocess.CompletedProcess:
@@ -24,7 +25,7 @@ def tuffops(*args: str, stdin: str = "", data_dir: Path, url: str | None = None)
 def test_default_database_is_an_sqlite_file_in_the_data_folder(tmp_path):
     result = tuffops("db", "upgrade", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "0001_foundation"
+    assert result.stdout.strip() == head_revision()
     assert (tmp_path / "tuffops.sqlite3").exists()
 
 

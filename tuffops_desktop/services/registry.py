@@ -8,6 +8,7 @@ from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.csv_io import CsvService
 from tuffops_desktop.services.customers import CustomerService
+from tuffops_desktop.services.requests import RequestService
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.units import UnitService
 from tuffops_desktop.services.users import UserService
@@ -22,6 +23,7 @@ class Services:
     units: UnitService
     catalog: CatalogService
     csv: CsvService
+    requests: RequestService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -36,4 +38,5 @@ def build_services(ctx: ServiceContext) -> Services:
         units=units,
         catalog=catalog,
         csv=CsvService(ctx, customers, units, catalog),
+        requests=RequestService(ctx),
     )

@@ -3,6 +3,7 @@
 from tuffops_desktop.db.models.audit import AuditEntry
 from tuffops_desktop.db.models.catalog import DeviceModel, DeviceType, Manufacturer
 from tuffops_desktop.db.models.customers import Customer
+from tuffops_desktop.db.models.requests import CustomerRequest, RequestNote, WorkOrder
 from tuffops_desktop.db.models.settings import Setting
 from tuffops_desktop.db.models.units import (
     BlankQrLabel,
@@ -17,13 +18,16 @@ __all__ = [
     "AuditEntry",
     "BlankQrLabel",
     "Customer",
+    "CustomerRequest",
     "DeviceModel",
     "DeviceType",
     "Manufacturer",
+    "RequestNote",
     "RetiredQrCode",
     "Setting",
     "Unit",
     "UnitLinkGroup",
     "UnitOwnership",
     "User",
+    "WorkOrder",
 ]

@@ -1,0 +1,74 @@
+"""Customer requests (the inbox), their internal notes, and the minimal work-order table
+the work-order issue grows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tuffops_desktop.db.base import Base, UtcDateTime, utcnow
+
+
+class CustomerRequest(Base):
+    __tablename__ = "customer_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(16), unique=True, nullable=False)
+    # One-time key of the submission (from the public form or the office dialog): a
+    # repeated POST or a spooled re-delivery finds the request already there.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False)
+    request: Mapped[str] = mapped_column(Text, nullable=False)
+    schedule_at: Mapped[date] = mapped_column(Date, nullable=False)
+    schedule_time: Mapped[str] = mapped_column(String(16), nullable=False)
+    contact_info: Mapped[str] = mapped_column(String(200), nullable=False)
+    source: Mapped[str] = mapped_column(String(8), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="open")
+    close_reason: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    closed_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_customer_requests_status_created", "status", "created_at"),
+        Index("ix_customer_requests_unit_id", "unit_id"),
+    )
+
+
+class RequestNote(Base):
+    """Internal triage note; never shown to the customer."""
+
+    __tablename__ = "request_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("customer_requests.id"), nullable=False, index=True)
+    author: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class WorkOrder(Base):
+    """Dispatchable work on one unit. Minimal for now: made from a request, unassigned."""
+
+    __tablename__ = "work_orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False, index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), nullable=True)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("customer_requests.id", use_alter=True), nullable=True)
+    work_type: Mapped[str] = mapped_column(String(16), nullable=False, default="repair")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="unassigned")
+    customer_requests: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
