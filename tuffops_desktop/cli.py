@@ -6,6 +6,7 @@
 ``tuffops user add NAME --role ROLE [--password-stdin]``
 ``tuffops user passwd NAME [--password-stdin]``
 ``tuffops customers|units import|export FILE``
+``tuffops intake serve [--host H] [--port P]`` / ``tuffops intake grant-role [ROLE]``
 
 Every command takes ``--database-url`` (or ``TUFFOPS_DATABASE_URL``); the default is an
 SQLite file in the user's data folder. Mistakes print one clear line and exit non-zero.
@@ -65,6 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     passwd.add_argument("username")
     passwd.add_argument("--password-stdin", action="store_true")
 
+    intake = sub.add_parser("intake", help="the public QR intake listener")
+    intake_sub = intake.add_subparsers(dest="intake_command", required=True, parser_class=_Parser)
+    serve = intake_sub.add_parser("serve", help="serve the public QR form (waitress)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--public-url", default="", help="the address customers reach (for the start-up message)")
+    serve.add_argument("--data-dir", default=None, help="folder of the spool and signing secret")
+    grant = intake_sub.add_parser("grant-role", help="create/update the listener's restricted PostgreSQL role")
+    grant.add_argument("role", nargs="?", default="tuffops_intake")
+    grant.add_argument("--password-stdin", action="store_true")
+
     for noun in ("customers", "units"):
         p = sub.add_parser(noun, help=f"import or export {noun} as CSV")
         p_sub = p.add_subparsers(dest="csv_command", required=True, parser_class=_Parser)
@@ -101,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_command(args: argparse.Namespace, url: str) -> int:
     from tuffops_desktop.bootstrap import open_database, system_services
 
+    if args.command == "intake" and args.intake_command == "serve":
+        return _serve_intake(args, url)
     db = open_database(url)
     try:
         services = system_services(db)
@@ -135,9 +149,39 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             return EXIT_OK
         if args.command in ("customers", "units"):
             return _csv(services, args.command, args.csv_command, Path(args.file))
+        if args.command == "intake":
+            from tuffops_desktop.services.intake import grant_intake_role
+
+            password = _read_password(True) if args.password_stdin else None
+            with db.engine.begin() as conn:
+                grant_intake_role(conn, args.role, password)
+            print(f"Role {args.role} may now read unit pages and add requests, nothing else.")
+            return EXIT_OK
     finally:
         db.engine.dispose()
     return EXIT_USAGE
+
+
+def _serve_intake(args: argparse.Namespace, url: str) -> int:
+    """Run the listener in the foreground; it never migrates (its role may not)."""
+    from tuffops_desktop.bootstrap import open_database
+    from tuffops_desktop.intake.server import IntakeServer
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    db = open_database(url, migrate=False)
+    server = IntakeServer(db, host=args.host, port=args.port,
+                          data_dir=Path(args.data_dir) if args.data_dir else None)
+    shown = args.public_url or f"http://{args.host}:{server.port}"
+    print(f"TuffOps intake listening on {args.host}:{server.port} (customers reach it at {shown}/u/<guid>)",
+          flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        db.engine.dispose()
+    return EXIT_OK
 
 
 def _csv(services, noun: str, action: str, path: Path) -> int:  # noqa: ANN001

@@ -33,7 +33,7 @@ def unit(services):
 def test_office_request_lands_open_with_a_ticket_and_verified_badge(services, unit):
     req = services.requests.submit_office(unit.id, _request())
     assert req.status == "open" and req.source == "office"
-    assert req.ticket.startswith("R-") and len(req.ticket) == 11
+    assert req.ticket.startswith("R-") and len(req.ticket) == 13
     assert req.verified is True
     assert req.customer_name == "Ann Liburd"
     assert services.requests.open_count() == 1

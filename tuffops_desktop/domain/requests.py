@@ -171,19 +171,21 @@ def is_verified(contact_info: str, phones: list[str], emails: list[str], default
     )
 
 
-def ticket_for(submission_key: str) -> str:
+def ticket_for(submission_key: str, attempt: int = 0) -> str:
     """The ticket number shown to the customer, derived from the form's one-time key.
 
     Random-looking (it reveals nothing about request volume), short enough to read over
     the phone, and the same for the same submission, so a double submit (refresh, back
     button) or a spooled delivery ends in the same ticket. The key is a random 128-bit
     token the server issued with the form, so the ticket cannot be guessed either.
+    ``attempt`` > 0 gives another ticket for the same key, for the (1 in 10^15) clash.
     """
-    digest = hashlib.sha256(submission_key.encode("utf-8")).digest()
-    value = int.from_bytes(digest[:5], "big")  # 40 bits → 8 base32 characters
+    salt = f":{attempt}" if attempt else ""
+    digest = hashlib.sha256((submission_key + salt).encode("utf-8")).digest()
+    value = int.from_bytes(digest[:7], "big") >> 6  # 50 bits → 10 base32 characters
     chars = []
-    for _ in range(8):
+    for _ in range(10):
         value, index = divmod(value, 32)
         chars.append(TICKET_ALPHABET[index])
     code = "".join(reversed(chars))
-    return f"R-{code[:4]}-{code[4:]}"
+    return f"R-{code[:5]}-{code[5:]}"

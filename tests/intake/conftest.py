@@ -1,0 +1,87 @@
+"""A real intake listener on a free loopback port, on each database."""
+
+from __future__ import annotations
+
+import http.client
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.factories import make_customer, make_unit
+from tuffops_desktop.intake.app import Limits
+from tuffops_desktop.intake.server import IntakeServer
+
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+
+class Client:
+    """A tiny HTTP client speaking to the listener like a phone browser would."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> Response:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()},
+                            resp.read().decode("utf-8", "replace"))
+        finally:
+            conn.close()
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post_form(self, path: str, fields: dict[str, str]) -> Response:
+        return self.request("POST", path, urlencode(fields).encode("utf-8"),
+                            {"Content-Type": "application/x-www-form-urlencoded"})
+
+    def token(self, guid: str) -> str:
+        page = self.get(f"/u/{guid}")
+        assert page.status == 200, page.body
+        return TOKEN.search(page.body).group(1)
+
+    def submit(self, guid: str, **overrides: str) -> Response:
+        fields = valid_fields(self.token(guid))
+        fields.update(overrides)
+        return self.post_form(f"/u/{guid}", fields)
+
+
+def valid_fields(token: str) -> dict[str, str]:
+    return {"token": token, "website": "", "request": "The AC in the lobby is dripping water",
+            "schedule_at": (date.today() + timedelta(days=2)).isoformat(), "schedule_time": "Morning",
+            "contact_info": "869-555-1234"}
+
+
+@pytest.fixture
+def unit(services):
+    services.settings.update({"company_name": "Caribe Cooling", "phone_default_region": "KN",
+                              "phone_default_area_code": "869"})
+    customer = make_customer(services, phones="5551234", company_name="Sugar Bay")
+    return make_unit(services, customer_id=customer.id, location="Lobby AC #2")
+
+
+@pytest.fixture
+def listener(db, tmp_path):
+    server = IntakeServer(db, port=0, data_dir=tmp_path / "intake", threads=4,
+                          limits=Limits(pages_per_minute=1000, posts_per_ip=1000, posts_per_unit=1000))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def client(listener) -> Client:
+    return Client(listener.port)
