@@ -40,7 +40,7 @@ class IntakeServer:
         self._server = create_server(
             self.app, host=host, port=port, threads=threads, ident="", expose_tracebacks=False,
             max_request_body_size=MAX_BODY_BYTES, max_request_header_size=16 * 1024,
-            clear_untrusted_proxy_headers=True, channel_timeout=30,
+            clear_untrusted_proxy_headers=True, channel_timeout=30, asyncore_loop_timeout=0.2,
         )
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
