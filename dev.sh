@@ -17,6 +17,7 @@ DEBIAN_PACKAGES=(
   libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
   xvfb xauth poppler-utils zbar-tools
 )
+# Only for benchmarks and visual checks (not needed by the tests): wrk chromium
 
 ensure_debian_packages() {
   command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian: see README for what to install

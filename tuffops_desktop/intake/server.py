@@ -70,7 +70,9 @@ class IntakeServer:
                 raise
 
     def stop(self) -> None:
+        """Finish in-flight requests, then close the sockets and the loop."""
         self._stop.set()
+        self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
         self._server.close()
         for thread in self._threads:
             thread.join(timeout=5)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -48,6 +49,9 @@ class IntakeGateway:
 
     def __init__(self, db: SessionFactories) -> None:
         self._db = db
+        # SQLite allows one writer; queueing the listener's own threads here is far
+        # cheaper than SQLite's sleeping busy handler (p99 1.1 s → see benchmarks).
+        self._sqlite_write_lock = threading.Lock() if db.dialect == "sqlite" else None
 
     def unit_page(self, guid: str) -> PublicUnitPage | None:
         """The page of the active unit with this GUID; None for unknown, blank or retired codes.
@@ -82,6 +86,14 @@ class IntakeGateway:
 
     def _insert(self, unit_id: int, fields: RequestFields, submission_key: str, ticket: str,
                 received_at: datetime) -> None:
+        if self._sqlite_write_lock is None:
+            self._insert_now(unit_id, fields, submission_key, ticket, received_at)
+            return
+        with self._sqlite_write_lock:
+            self._insert_now(unit_id, fields, submission_key, ticket, received_at)
+
+    def _insert_now(self, unit_id: int, fields: RequestFields, submission_key: str, ticket: str,
+                    received_at: datetime) -> None:
         with self._connect(write=True) as conn:
             request_id = conn.execute(
                 insert(CustomerRequest).values(
