@@ -7,6 +7,7 @@
 ``tuffops user passwd NAME [--password-stdin]``
 ``tuffops customers|units import|export FILE``
 ``tuffops intake serve [--host H] [--port P]`` / ``tuffops intake grant-role [ROLE]``
+``tuffops stickers --layout NAME --out FILE (--customer ID | --units GUID… | --blank N | --unprinted)``
 
 Every command takes ``--database-url`` (or ``TUFFOPS_DATABASE_URL``); the default is an
 SQLite file in the user's data folder. Mistakes print one clear line and exit non-zero.
@@ -76,6 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
     grant = intake_sub.add_parser("grant-role", help="create/update the listener's restricted PostgreSQL role")
     grant.add_argument("role", nargs="?", default="tuffops_intake")
     grant.add_argument("--password-stdin", action="store_true")
+
+    stickers = sub.add_parser("stickers", help="print QR stickers to a PDF")
+    stickers.add_argument("--layout", required=True, help="label stock, e.g. avery-5160, avery-l7160, tape-62mm")
+    stickers.add_argument("--out", required=True, help="PDF file to write")
+    which = stickers.add_mutually_exclusive_group(required=True)
+    which.add_argument("--customer", type=int, help="all active units of this customer id")
+    which.add_argument("--units", nargs="+", metavar="GUID", help="units by QR GUID or sticker URL")
+    which.add_argument("--blank", type=int, metavar="N", help="N new blank labels (bound to units later)")
+    which.add_argument("--unprinted", action="store_true", help="every unit without a printed sticker yet")
+    which.add_argument("--calibration", action="store_true", help="a calibration page for the layout")
+    stickers.add_argument("--site", default=None, help="with --customer: only units at this site address")
+    stickers.add_argument("--start", type=int, default=1, metavar="POSITION",
+                          help="first free label on a partly used sheet (1 = top left)")
 
     for noun in ("customers", "units"):
         p = sub.add_parser(noun, help=f"import or export {noun} as CSV")
@@ -149,6 +163,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             return EXIT_OK
         if args.command in ("customers", "units"):
             return _csv(services, args.command, args.csv_command, Path(args.file))
+        if args.command == "stickers":
+            return _stickers(services, args)
         if args.command == "intake":
             from tuffops_desktop.services.intake import grant_intake_role
 
@@ -181,6 +197,36 @@ def _serve_intake(args: argparse.Namespace, url: str) -> int:
     finally:
         server.stop()
         db.engine.dispose()
+    return EXIT_OK
+
+
+def _stickers(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    out = Path(args.out)
+    stickers = services.stickers
+    layout = stickers.layout(args.layout)
+    if args.calibration:
+        stickers.render_calibration(layout.key, out)
+        print(f"Calibration page for {layout.name} written to {out}.")
+        return EXIT_OK
+    unit_ids: list[int] = []
+    if args.blank is not None:
+        contents = stickers.blank_label_contents(args.blank, services.units)
+    else:
+        if args.customer is not None:
+            unit_ids = stickers.unit_ids_for_customer(args.customer, args.site)
+        elif args.units:
+            unit_ids = stickers.unit_ids_for_guids(args.units)
+        else:
+            unit_ids = stickers.unit_ids_without_sticker()
+        if not unit_ids:
+            raise KnownError("Every unit already has a printed sticker.")
+        contents = stickers.contents_for_units(unit_ids)
+    try:
+        result = stickers.render(contents, layout.key, out, start_position=args.start, unit_ids=unit_ids)
+    except OSError as exc:
+        raise KnownError(f"Cannot write {out}: {exc.strerror}.") from None
+    print(f"{len(contents)} sticker(s) on {result.pages} page(s) of {layout.name} "
+          f"written to {out}.")
     return EXIT_OK
 
 

@@ -80,6 +80,8 @@ def test_csv_round_trip_and_refused_import(url, tmp_path):
         (("--database-url", "postgresql://nobody@127.0.0.1:1/x", "db", "upgrade"), "Cannot reach the database"),
         (("frobnicate",), "invalid choice"),
         (("demo", "--customers", "0"), "Between 1 and"),
+        (("stickers", "--layout", "nope", "--out", "x.pdf", "--blank", "2"), "Unknown layout"),
+        (("stickers", "--layout", "avery-5160", "--out", "x.pdf"), "one of the arguments"),
     ],
 )
 def test_mistakes_print_one_line_and_exit_non_zero(tmp_path, args, message):
@@ -88,3 +90,21 @@ def test_mistakes_print_one_line_and_exit_non_zero(tmp_path, args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+def test_stickers_for_a_customer_start_at_a_used_sheet_position(url, tmp_path):
+    assert tuffops("demo", "--customers", "3", data_dir=tmp_path, url=url).returncode == 0
+    pdf = tmp_path / "sheet.pdf"
+    result = tuffops("stickers", "--layout", "avery-l7160", "--out", str(pdf), "--customer", "1", "--start", "20",
+                     data_dir=tmp_path, url=url)
+    assert result.returncode == 0, result.stderr
+    assert "page(s) of Avery L7160" in result.stdout
+    subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    decoded = []
+    for png in sorted(tmp_path.glob("p-*.png")):
+        out = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True).stdout
+        decoded.extend(out.split())
+    assert decoded and all("/u/" in code for code in decoded)
+    again = tuffops("stickers", "--layout", "avery-5160", "--out", str(tmp_path / "b.pdf"), "--blank", "5",
+                    data_dir=tmp_path, url=url)
+    assert again.returncode == 0 and "5 sticker(s)" in again.stdout

@@ -89,6 +89,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 group="Billing", check=_check_rate),
     SettingSpec("default_work_order_duration_hours", "decimal", Decimal("2.0"),
                 N_("Default estimated work-order duration (hours)"), group="Work orders", check=_check_duration),
+    # Edited on their own screens (sticker printing), not on the general Settings page.
+    SettingSpec("label_layouts_custom", "json", [], N_("Custom label layouts"), group="Stickers"),
+    SettingSpec("label_offsets", "json", {}, N_("Printer offsets per label layout (mm)"), group="Stickers"),
+    SettingSpec("sticker_error_correction", "str", "M", N_("QR error correction on stickers"), group="Stickers",
+                max_length=1, check=lambda v: None if v in ("L", "M", "Q", "H") else "Choose L, M, Q or H."),
 )
 
 SETTINGS_BY_NAME: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS}

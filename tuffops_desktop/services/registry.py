@@ -10,6 +10,7 @@ from tuffops_desktop.services.csv_io import CsvService
 from tuffops_desktop.services.customers import CustomerService
 from tuffops_desktop.services.requests import RequestService
 from tuffops_desktop.services.settings import SettingsService
+from tuffops_desktop.services.stickers import StickerService
 from tuffops_desktop.services.units import UnitService
 from tuffops_desktop.services.users import UserService
 
@@ -24,19 +25,22 @@ class Services:
     catalog: CatalogService
     csv: CsvService
     requests: RequestService
+    stickers: StickerService
 
 
 def build_services(ctx: ServiceContext) -> Services:
     customers = CustomerService(ctx)
     units = UnitService(ctx)
     catalog = CatalogService(ctx)
+    settings = SettingsService(ctx)
     return Services(
         ctx=ctx,
-        settings=SettingsService(ctx),
+        settings=settings,
         users=UserService(ctx),
         customers=customers,
         units=units,
         catalog=catalog,
         csv=CsvService(ctx, customers, units, catalog),
         requests=RequestService(ctx),
+        stickers=StickerService(ctx, settings),
     )

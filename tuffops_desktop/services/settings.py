@@ -54,8 +54,8 @@ class SettingsService:
         for spec in SETTINGS:
             row = rows.get(spec.name)
             readonly = row.readonly if row else spec.readonly
-            if readonly and not include_readonly:
-                continue
+            if (readonly and not include_readonly) or spec.kind == "json":
+                continue  # json settings have their own editors
             result.append(
                 SettingValue(
                     name=spec.name,
