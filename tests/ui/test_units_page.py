@@ -1,0 +1,187 @@
+"""Units page and dialogs: copy URL, SQL search/sort/filter, permissions, new unit
+validation, transfer with history, link/unlink, bind blank label, retire."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from sqlalchemy import select
+
+from tuffops_desktop.db.models import BlankQrLabel
+from tuffops_desktop.domain.qr import short_code
+from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.ui.pages.units.dialogs import BindLabelDialog, LinkDialog, TransferDialog
+from tuffops_desktop.ui.pages.units.unit_dialog import UnitDialog
+from tuffops_desktop.ui.pages.units.page import UnitsPage
+
+
+@pytest.fixture
+def office(demo):  # noqa: ANN001, ANN201
+    return demo.services_as("office")
+
+
+def make_page(qtbot, services, kit) -> UnitsPage:  # noqa: ANN001
+    page = UnitsPage(services, kit.ops, kit.prompts)
+    qtbot.addWidget(page)
+    page.resize(1300, 800)
+    page.show()
+    return page
+
+
+def test_copy_url_puts_the_exact_public_url_on_the_clipboard(qtbot, office, kit):
+    page = make_page(qtbot, office, kit)
+    unit_id = page.model.ids()[3]
+    page.table.select_id(unit_id)
+    QGuiApplication.clipboard().setText("something else")
+    qtbot.mouseClick(page.detail.copy_button, Qt.MouseButton.LeftButton)
+    detail = office.units.get(unit_id)
+    assert detail.public_url == f"http://localhost:8765/u/{detail.qr_code_guid}"
+    assert QGuiApplication.clipboard().text() == detail.public_url
+    assert page.detail.copy_button.text() == "Copied"
+    assert page.detail.url_field.text() == detail.public_url
+
+
+def test_search_by_qr_guid_and_by_customer(qtbot, office, kit):
+    page = make_page(qtbot, office, kit)
+    target = office.units.get(page.model.ids()[5])
+    page.search.setText(target.qr_code_guid)
+    qtbot.waitUntil(lambda: page.model.ids() == [target.id], timeout=2000)
+    assert page.model.data(page.model.index(0, 9)) == short_code(target.qr_code_guid)
+    first_name = target.customer_name.split()[0]
+    page.search.setText(first_name.lower())
+    expected = office.units.list_ids(ListQuery(sort="label", text=first_name.lower()))
+    qtbot.waitUntil(lambda: page.model.ids() == expected, timeout=2000)
+
+
+def test_sorting_and_filters_come_from_sql(qtbot, office, kit):
+    page = make_page(qtbot, office, kit)
+    page.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # Customer
+    assert page.model.ids() == office.units.list_ids(ListQuery(sort="customer"))
+    page.table.sortByColumn(7, Qt.SortOrder.DescendingOrder)  # Warranty (computed expiry)
+    assert page.model.ids() == office.units.list_ids(ListQuery(sort="warranty", descending=True))
+    page.table.sortByColumn(8, Qt.SortOrder.AscendingOrder)  # Linked: not sortable, indicator restored
+    assert page.controller.query.sort == "warranty"
+    assert page.table.horizontalHeader().sortIndicatorSection() == 7
+    page.filter.setCurrentIndex(page.filter.findData("stock"))
+    rows = [page.model.row_data(n) for n in range(page.model.rowCount())]
+    assert rows and all(r.customer_id is None for r in rows)
+    assert page.model.data(page.model.index(0, 4)) == "(stock)"
+
+
+def test_actions_follow_permissions(qtbot, demo, kit):
+    office_page = make_page(qtbot, demo.services_as("office"), kit)
+    assert office_page.new_button.isVisible() and office_page.transfer_button.isVisible()
+    assert not office_page.retire_button.isVisible()
+    auditor_page = make_page(qtbot, demo.services_as("auditor"), kit)
+    for button in (auditor_page.new_button, auditor_page.transfer_button, auditor_page.link_button,
+                   auditor_page.unlink_button, auditor_page.bind_button, auditor_page.retire_button):
+        assert not button.isVisible()
+    assert auditor_page.edit_button.text() == "Open…"
+
+
+def test_new_unit_needs_a_model_then_computes_warranty(qtbot, office, kit):
+    before = office.units.count()
+    dialog = UnitDialog(kit.ops, office, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.location.setText("Lobby AC #9")
+    assert not dialog.save()
+    assert dialog.errors.visible_messages() == {"device_model_id": "Choose the device model."}
+    assert office.units.count() == before
+
+    model = next(m for m in office.catalog.device_models() if m.default_warranty_months == 60)
+    dialog.model_combo.setCurrentIndex(dialog.model_combo.findData(model.id))
+    assert dialog.warranty_months.value() == 60  # the model's default
+    dialog.installed_at.set_value(office.ctx.today().replace(year=office.ctx.today().year - 1))
+    assert "In warranty" in dialog.warranty_info.text()
+    customer_id = office.customers.list_ids(ListQuery(kind="commercial"))[0]
+    customer = office.customers.get(customer_id)
+    dialog.customer.set_customer(customer.id, customer.display_name, customer.customer_type)
+    assert dialog.address.text() == customer.address  # offered from the customer
+    assert dialog.save()
+    saved = office.units.get(dialog.saved.id)
+    assert (saved.customer_id, saved.location, saved.warranty_months) == (customer.id, "Lobby AC #9", 60)
+    assert saved.warranty_state == "active"
+
+
+def test_edit_dialog_shows_url_and_keeps_the_owner(qtbot, office, kit):
+    unit_id = office.units.list_ids(ListQuery())[0]
+    detail = office.units.get(unit_id)
+    dialog = UnitDialog(kit.ops, office, detail)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.url_field.text() == detail.public_url
+    assert not dialog.customer.isVisible()
+    assert dialog.owner_label.text() == detail.customer_name
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == detail.public_url
+    dialog.serial_number.setText("ZX-1")
+    assert dialog.save()
+    assert office.units.get(unit_id).serial_number == "ZX-1"
+
+
+def test_transfer_keeps_history(qtbot, office, kit):
+    unit_id = office.units.list_ids(ListQuery())[1]
+    detail = office.units.get(unit_id)
+    target = next(c for c in office.customers.list_ids(ListQuery()) if c != detail.customer_id)
+    target_detail = office.customers.get(target)
+    dialog = TransferDialog(kit.ops, office, detail)
+    qtbot.addWidget(dialog)
+    assert dialog.history.rowCount() == 1
+    dialog.picker.set_customer(target, target_detail.display_name, target_detail.customer_type)
+    dialog.note.setText("sold with the building")
+    assert dialog.save()
+    history = office.units.ownership_history(unit_id)
+    assert [h.customer_id for h in history] == [detail.customer_id, target]
+    assert history[-1].note == "sold with the building"
+
+
+def test_link_and_unlink_from_the_page(qtbot, office, kit):
+    customer_id = next(c for c in office.customers.list_ids(ListQuery(sort="units", descending=True)))
+    unit_ids = office.units.list_ids(ListQuery(sort="label"), customer_id=customer_id)
+    assert len(unit_ids) >= 2
+    first = office.units.get(unit_ids[0])
+    dialog = LinkDialog(kit.ops, office, first)
+    qtbot.addWidget(dialog)
+    assert dialog.other.count() == len(unit_ids) - 1
+    dialog.other.setCurrentIndex(dialog.other.findData(unit_ids[1]))
+    assert dialog.save()
+    assert office.units.linked_unit_ids(first.id) == [unit_ids[1]]
+
+    page = make_page(qtbot, office, kit)
+    page.table.select_id(first.id)
+    assert page.model.data(page.model.index(page.model.row_of_id(first.id), 8)) == "2"
+    assert page.unlink_button.isEnabled()
+    page.unlink_button.click()
+    assert kit.prompts.kinds()[-1] == "confirm"
+    assert office.units.linked_unit_ids(first.id) == []
+
+
+def test_bind_blank_label_checks_inline_then_binds(qtbot, demo, office, kit):
+    unit_id = office.units.list_ids(ListQuery())[2]
+    detail = office.units.get(unit_id)
+    dialog = BindLabelDialog(kit.ops, office, detail)
+    qtbot.addWidget(dialog)
+    dialog.pasted.setText("not a code")
+    assert not dialog.save()
+    assert dialog.errors.visible_messages() == {"guid": "That is not a TuffOps sticker URL or code."}
+    with demo.db.read() as session:
+        blank = session.scalar(select(BlankQrLabel.guid).where(BlankQrLabel.bound_unit_id.is_(None)))
+    dialog.pasted.setText(f"https://service.example/u/{blank}")
+    assert dialog.save()
+    assert office.units.get(unit_id).qr_code_guid == blank
+
+
+def test_retire_needs_confirmation(qtbot, demo, kit):
+    admin = demo.services_as("admin")
+    page = make_page(qtbot, admin, kit)
+    unit_id = page.model.ids()[0]
+    page.table.select_id(unit_id)
+    kit.prompts.confirm_answer = False
+    page.retire_button.click()
+    assert admin.units.get(unit_id).active
+    kit.prompts.confirm_answer = True
+    page.retire_button.click()
+    assert not admin.units.get(unit_id).active
+    assert unit_id not in page.model.ids()

@@ -1,0 +1,144 @@
+"""The desktop app's composition root: everything is built here and passed down.
+
+Order: Qt application → theme → error handling (log file, excepthook) → database
+(schema upgrade) → sign-in → services for the signed-in user → main window. Nothing is
+kept in module globals; each piece receives what it needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from logging.handlers import RotatingFileHandler
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication
+
+from tuffops_desktop import APP_NAME, ORG_NAME, __version__
+from tuffops_desktop.bootstrap import open_database, services_for
+from tuffops_desktop.config.local import LocalConfig
+from tuffops_desktop.config.paths import user_data_dir
+from tuffops_desktop.config.secrets import KeyringSecretStore
+from tuffops_desktop.db.engine import SessionFactories
+from tuffops_desktop.errors import KnownError
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.context import Actor
+from tuffops_desktop.ui.connection import ConnectionMonitor
+from tuffops_desktop.ui.error_mapper import ErrorMapper
+from tuffops_desktop.ui.login_dialog import LoginDialog
+from tuffops_desktop.ui.main_window import MainWindow
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.theme import apply_theme
+from tuffops_desktop.ui.widgets.icons import app_icon
+
+log = logging.getLogger("tuffops")
+
+EXIT_OK, EXIT_ERROR = 0, 1
+ANONYMOUS = Actor(user_id=None, username="anonymous")
+
+
+def run_desktop(url: str) -> int:
+    """Open the desktop app on the database at ``url``; returns the process exit code."""
+    _configure_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    prompts = Prompts()
+
+    try:
+        db = open_database(url)
+    except KnownError as exc:
+        log.error("cannot open the database: %s", exc.message)
+        prompts.warning(None, _("Cannot open the database"), exc.message)
+        return EXIT_ERROR
+
+    monitor = ConnectionMonitor(database_probe(db))
+    mapper = ErrorMapper(prompts, monitor.report_lost)
+    restore_hook = install_excepthook(mapper)
+    try:
+        login = LoginDialog(services_for(db, ANONYMOUS).users.authenticate, KeyringSecretStore(APP_NAME),
+                            LocalConfig.default(), scope=database_scope(db), database_label=database_label(db))
+        if not login.exec() or login.actor is None:
+            return EXIT_OK
+        services = services_for(db, login.actor)
+        window = MainWindow(services, Ops(mapper), prompts, monitor, database_label=database_label(db))
+        window.show()
+        return app.exec()
+    finally:
+        monitor.shutdown()
+        restore_hook()
+        db.engine.dispose()
+
+
+def database_probe(db: SessionFactories) -> Callable[[], None]:
+    """The cheap "is the database back?" check the connection monitor repeats."""
+
+    def probe() -> None:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+
+    return probe
+
+
+def database_label(db: SessionFactories) -> str:
+    """What the status bar and sign-in say about the database (no password)."""
+    url = db.engine.url
+    if db.dialect == "sqlite":
+        return f"SQLite · {url.database or 'memory'}"
+    host = url.host or "localhost"
+    return f"PostgreSQL · {host}/{url.database or ''}"
+
+
+def database_scope(db: SessionFactories) -> str:
+    """Identifies the database for remembered passwords (never includes a password)."""
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def install_excepthook(mapper: ErrorMapper) -> Callable[[], None]:
+    """Log uncaught exceptions and show them calmly instead of aborting; returns an undo."""
+    previous = sys.excepthook
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            previous(exc_type, exc, tb)
+            return
+        if exc.__traceback__ is None and tb is not None:
+            exc = exc.with_traceback(tb)
+        try:
+            mapper.handle(exc, QApplication.activeWindow())
+        except Exception:  # noqa: BLE001 - never let the hook itself crash the app
+            log.exception("error while showing an error")
+            previous(exc_type, exc, tb)
+
+    sys.excepthook = hook
+
+    def restore() -> None:
+        sys.excepthook = previous
+
+    return restore
+
+
+def _configure_logging() -> None:
+    """Log to a rotating file in the user's data folder (and stderr)."""
+    root = logging.getLogger()
+    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        return
+    root.setLevel(logging.INFO)
+    try:
+        handler = RotatingFileHandler(user_data_dir() / "tuffops.log", maxBytes=2_000_000, backupCount=3,
+                                      encoding="utf-8")
+    except OSError:
+        handler = None
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if handler is not None:
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    stream = logging.StreamHandler()
+    stream.setFormatter(formatter)
+    stream.setLevel(logging.WARNING)
+    root.addHandler(stream)

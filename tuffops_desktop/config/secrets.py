@@ -1,0 +1,84 @@
+"""Where "Remember me on this computer" keeps passwords: the operating system's keyring.
+
+Windows has its Credential Manager, macOS its Keychain, Linux desktops a Secret Service.
+A headless or locked-down machine may have none; then ``KeyringSecretStore`` raises
+``SecretStoreUnavailable`` and the sign-in dialog says so and asks for the password each
+time. We never fall back to writing the password in a file.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+import keyring
+import keyring.errors
+
+from tuffops_desktop.errors import KnownError
+
+log = logging.getLogger(__name__)
+
+
+class SecretStoreUnavailable(KnownError):
+    """This computer has no usable secure password store."""
+
+
+class SecretStore(Protocol):
+    """Secrets by account name; every method may raise ``SecretStoreUnavailable``."""
+
+    def get(self, account: str) -> str | None: ...
+
+    def set(self, account: str, secret: str) -> None: ...
+
+    def delete(self, account: str) -> None: ...
+
+
+class KeyringSecretStore:
+    """The OS keyring through the ``keyring`` package, under one service name."""
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+
+    def get(self, account: str) -> str | None:
+        try:
+            return keyring.get_password(self._service, account)
+        except Exception as exc:  # noqa: BLE001 - any backend failure means "no store", never a crash
+            raise self._unavailable(exc) from exc
+
+    def set(self, account: str, secret: str) -> None:
+        try:
+            keyring.set_password(self._service, account, secret)
+        except Exception as exc:  # noqa: BLE001
+            raise self._unavailable(exc) from exc
+
+    def delete(self, account: str) -> None:
+        try:
+            keyring.delete_password(self._service, account)
+        except keyring.errors.PasswordDeleteError:
+            return  # nothing was stored: that is the state we wanted
+        except Exception as exc:  # noqa: BLE001
+            raise self._unavailable(exc) from exc
+
+    @staticmethod
+    def _unavailable(exc: Exception) -> SecretStoreUnavailable:
+        if not isinstance(exc, keyring.errors.KeyringError):
+            log.warning("keyring backend failed: %s: %s", exc.__class__.__name__, exc)
+        return SecretStoreUnavailable(
+            "No secure password store on this computer; you will be asked each time."
+        )
+
+
+class MemorySecretStore:
+    """In-memory store for tests (and a stand-in where no keyring may be used)."""
+
+    def __init__(self) -> None:
+        self.secrets: dict[str, str] = {}
+
+    def get(self, account: str) -> str | None:
+        return self.secrets.get(account)
+
+    def set(self, account: str, secret: str) -> None:
+        self.secrets[account] = secret
+
+    def delete(self, account: str) -> None:
+        self.secrets.pop(account, None)

@@ -1,0 +1,189 @@
+"""The main window: sidebar navigation, the page on screen, the connection banner and a
+status bar saying who is signed in and to which database.
+
+Sections the user has no ``*.view`` permission for are not shown at all. Pages are
+built the first time they are opened. When the database connection comes back after
+an outage, the page on screen is refreshed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tuffops_desktop import APP_NAME
+from tuffops_desktop.domain.permissions import Role
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.connection import ConnectionBanner, ConnectionMonitor
+from tuffops_desktop.ui.navigation import Section, sections
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
+from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.widgets.icons import app_icon
+from tuffops_desktop.ui.widgets.labels import plain_label
+
+log = logging.getLogger(__name__)
+
+KeyRole = Qt.ItemDataRole.UserRole + 1
+NAV_ITEM_HEIGHT = 34
+
+
+def role_title(role: str) -> str:
+    try:
+        return _(Role(role).label)
+    except ValueError:
+        return role
+
+
+class MainWindow(QMainWindow):
+    """The signed-in session's window."""
+
+    def __init__(self, services: Services, ops: Ops, prompts: Prompts, monitor: ConnectionMonitor, *,
+                 database_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._ops = ops
+        self._prompts = prompts
+        self._monitor = monitor
+        self._pages: dict[str, QWidget] = {}
+        self._sections = [s for s in sections() if self._visible(s)]
+        self.setWindowIcon(app_icon())
+        self.resize(1380, 860)
+        self.setMinimumSize(1024, 640)
+
+        company = ops.call(services.settings.get, "company_name", parent=self)
+        company_name = str(company.value) if company.ok and company.value else ""
+        self.setWindowTitle(f"{company_name} — {APP_NAME}" if company_name else APP_NAME)
+
+        sidebar = QFrame()
+        sidebar.setObjectName("Sidebar")
+        sidebar.setFixedWidth(204)
+        side = QVBoxLayout(sidebar)
+        side.setContentsMargins(0, 0, 0, 10)
+        side.setSpacing(0)
+        title = plain_label(APP_NAME)
+        title.setObjectName("AppTitle")
+        subtitle = plain_label(company_name or _("Office"), wrap=True)
+        subtitle.setObjectName("AppSubtitle")
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("Navigation")
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.navigation.setSpacing(1)
+        self.navigation.setContentsMargins(8, 0, 8, 0)
+        self.navigation.setViewportMargins(8, 0, 8, 0)
+        for section in self._sections:
+            item = QListWidgetItem(_(section.title))
+            item.setData(KeyRole, section.key)
+            item.setSizeHint(QSize(0, NAV_ITEM_HEIGHT))
+            self.navigation.addItem(item)
+        side.addWidget(title)
+        side.addWidget(subtitle)
+        side.addWidget(self.navigation, 1)
+
+        self.stack = QStackedWidget()
+        self.banner = ConnectionBanner(monitor)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)
+        content_layout.addWidget(self.banner)
+        content_layout.addWidget(self.stack, 1)
+        if not self._sections:
+            self.stack.addWidget(PlaceholderPage(_("Nothing to show"), _(
+                "Your user has no permission to see any part of the app. Ask an administrator.")))
+
+        central = QWidget()
+        central_layout = QHBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(sidebar)
+        central_layout.addWidget(content, 1)
+        self.setCentralWidget(central)
+
+        actor = services.ctx.actor
+        self.user_label = plain_label(_("Signed in as {name}").format(name=actor.full_name or actor.username))
+        self.role_label = plain_label(_("Role: {role}").format(role=role_title(actor.role)))
+        self.database_label = plain_label(_("Database: {db}").format(db=database_label))
+        for label in (self.user_label, self.role_label, self.database_label):
+            self.statusBar().addPermanentWidget(label)
+
+        self.navigation.currentRowChanged.connect(self._on_navigate)
+        monitor.restored.connect(self._on_restored)
+        monitor.lost.connect(lambda _message: self.statusBar().showMessage(_("Database unreachable"), 5000))
+        QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh_current)
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+        if self._sections:
+            start = next((n for n, s in enumerate(self._sections) if s.key == "customers"), 0)
+            self.navigation.setCurrentRow(start)
+
+    # ----------------------------------------------------------------- public API
+    def section_keys(self) -> list[str]:
+        """Keys of the sections this user sees, in sidebar order."""
+        return [s.key for s in self._sections]
+
+    def show_section(self, key: str) -> QWidget | None:
+        for row, section in enumerate(self._sections):
+            if section.key == key:
+                self.navigation.setCurrentRow(row)
+                return self._pages.get(key)
+        return None
+
+    def current_page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def refresh_current(self) -> None:
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    # ----------------------------------------------------------------- Qt overrides
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._monitor.shutdown()
+        super().closeEvent(event)
+
+    # ----------------------------------------------------------------- helpers
+    def _visible(self, section: Section) -> bool:
+        if not self._services.ctx.actor.can(section.permission):
+            return False
+        if section.feature_setting:
+            result = self._ops.call(self._services.settings.get, section.feature_setting, parent=None)
+            return bool(result.value) if result.ok else True
+        return True
+
+    def _on_navigate(self, row: int) -> None:
+        if not 0 <= row < len(self._sections):
+            return
+        section = self._sections[row]
+        page = self._pages.get(section.key)
+        if page is None:
+            if section.factory is None:
+                page = PlaceholderPage(_(section.title), _(section.purpose))
+            else:
+                page = section.factory(self._services, self._ops, self._prompts)
+            self._pages[section.key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+
+    def _on_restored(self) -> None:
+        self.statusBar().showMessage(_("Connection to the database restored."), 5000)
+        self.refresh_current()
+
+    def _focus_search(self) -> None:
+        search = getattr(self.stack.currentWidget(), "search", None)
+        if search is not None:
+            search.setFocus()
+            search.selectAll()

@@ -1,0 +1,64 @@
+"""The app's sections, in sidebar order, with the permission each needs to be seen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from tuffops_desktop.i18n import N_
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.prompts import Prompts
+
+PageFactory = Callable[[Services, Ops, Prompts], QWidget]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One sidebar entry.
+
+    Attributes:
+        key: stable identifier (``customers``).
+        title: sidebar text.
+        permission: the ``*.view`` key a user needs to see it.
+        purpose: one sentence for the "coming soon" placeholder.
+        factory: builds the page; None = placeholder for now.
+        feature_setting: a boolean company setting that must be on (e.g. invoicing).
+    """
+
+    key: str
+    title: str
+    permission: str
+    purpose: str
+    factory: PageFactory | None = None
+    feature_setting: str | None = None
+
+
+def sections() -> list[Section]:
+    # Imported here so that the page modules load only when the window is built.
+    from tuffops_desktop.ui.pages.customers.page import CustomersPage
+    from tuffops_desktop.ui.pages.settings.page import SettingsPage
+    from tuffops_desktop.ui.pages.units.page import UnitsPage
+
+    return [
+        Section("inbox", N_("Inbox"), "customer_requests.view",
+                N_("Customer requests from QR stickers, phone calls and e-mails arrive here for triage.")),
+        Section("work_orders", N_("Work orders"), "work_orders.view",
+                N_("Installation, repair and maintenance jobs, from unassigned to billed.")),
+        Section("dispatch", N_("Dispatch"), "work_orders.view",
+                N_("The dispatch board: technicians' days, drag jobs onto their schedule.")),
+        Section("customers", N_("Customers"), "customers.view", "", CustomersPage),
+        Section("units", N_("Units"), "units.view", "", UnitsPage),
+        Section("inventory", N_("Inventory"), "inventory.view",
+                N_("Parts and materials in stock, reserved for jobs and used on site.")),
+        Section("quotes", N_("Quotes"), "quotations.view",
+                N_("Quotations for customers, from draft to accepted work orders.")),
+        Section("invoices", N_("Invoices"), "invoices.view",
+                N_("Invoices for completed work orders, payments and ageing."),
+                feature_setting="feature_flag_invoices_enabled"),
+        Section("reports", N_("Reports"), "reports.view",
+                N_("Revenue, technician utilisation, warranty and maintenance due lists.")),
+        Section("settings", N_("Settings"), "settings.view", "", SettingsPage),
+    ]

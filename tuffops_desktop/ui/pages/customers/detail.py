@@ -1,0 +1,108 @@
+"""The right-hand panel of the customers page: who the customer is and their units."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from tuffops_desktop.domain.phones import format_phone
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.dto import CustomerDetail
+from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.models.id_table import IdTableModel
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
+from tuffops_desktop.ui.pages.customers.dialogs import decimal_text
+from tuffops_desktop.ui.pages.units.columns import compact_unit_columns
+from tuffops_desktop.ui.widgets.data_table import DataTable
+from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.widgets.swatch import tag_style
+
+
+class CustomerDetailPanel(QFrame):
+    """Shows one customer read-only, with the units they own."""
+
+    def __init__(self, services: Services, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DetailPanel")
+        self._services = services
+        self._ops = ops
+        self._can_see_units = services.ctx.actor.can("units.view")
+
+        self.empty = plain_label(_("Select a customer to see their details and units."), role="hint", wrap=True)
+        self.name = plain_label(role="title", wrap=True, selectable=True)
+        self.type_tag = QLabel()
+        self.inactive_tag = plain_label(_("Deactivated"))
+        self.inactive_tag.setStyleSheet(tag_style("#6b7280"))
+        tags = QHBoxLayout()
+        tags.setSpacing(6)
+        tags.addWidget(self.type_tag)
+        tags.addWidget(self.inactive_tag)
+        tags.addStretch(1)
+
+        self._values: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(5)
+        for row, (key, caption) in enumerate([
+            ("phones", _("Phones")), ("emails", _("E-mails")), ("address", _("Address")),
+            ("discount", _("Discount")), ("sla", _("Default SLA")), ("remote_id", _("Remote id")),
+            ("notes", _("Notes")),
+        ]):
+            grid.addWidget(plain_label(caption, role="fieldname"), row, 0)
+            value = plain_label(wrap=True, selectable=True)
+            grid.addWidget(value, row, 1)
+            self._values[key] = value
+        grid.setColumnStretch(1, 1)
+
+        self.units_title = plain_label(_("Units"), role="subtitle")
+        self.units_model = IdTableModel(compact_unit_columns(), services.units.rows,
+                                        muted=lambda r: not r.active, parent=self)
+        self.units_table = DataTable(self.units_model, self, stretch_column=0)
+        self.units_table.setMinimumHeight(160)
+
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(8)
+        body.addWidget(self.name)
+        body.addLayout(tags)
+        body.addLayout(grid)
+        body.addSpacing(6)
+        body.addWidget(self.units_title)
+        body.addWidget(self.units_table, 1)
+        self.units_title.setVisible(self._can_see_units)
+        self.units_table.setVisible(self._can_see_units)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 12, 14, 12)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.body, 1)
+        self.show_customer(None)
+
+    def show_customer(self, detail: CustomerDetail | None) -> None:
+        self.empty.setVisible(detail is None)
+        self.body.setVisible(detail is not None)
+        if detail is None:
+            self.units_model.set_ids([])
+            return
+        self.name.setText(detail.display_name)
+        colour = type_colour(detail.customer_type) or "#6b7280"
+        self.type_tag.setText(type_label(detail.customer_type))
+        self.type_tag.setStyleSheet(tag_style(colour))
+        self.inactive_tag.setVisible(not detail.active)
+        place = " ".join(p for p in (detail.postcode, detail.city) if p)
+        self._values["phones"].setText("\n".join(format_phone(p) for p in detail.phones) or "—")
+        self._values["emails"].setText("\n".join(detail.emails) or "—")
+        self._values["address"].setText("\n".join(p for p in (detail.address, place, detail.country) if p) or "—")
+        self._values["discount"].setText(f"{decimal_text(detail.discount_rate)} %" if detail.discount_rate else "—")
+        self._values["sla"].setText(_("{hours} h").format(hours=detail.default_sla_hours)
+                                    if detail.default_sla_hours else "—")
+        self._values["remote_id"].setText(detail.remote_id or "—")
+        self._values["notes"].setText(detail.notes or "—")
+        if self._can_see_units:
+            result = self._ops.call(self._services.units.list_ids, ListQuery(sort="label"),
+                                    customer_id=detail.id, parent=self)
+            ids = result.value if result.ok and result.value is not None else []
+            self.units_model.set_ids(ids)
+            self.units_title.setText(_("Units ({count})").format(count=len(ids)))

@@ -1,0 +1,249 @@
+"""Customers: whoever the company bills, searchable across 20,000+ records.
+
+Search, type filter and sort run in SQL (``CustomerService.list_ids``); the table fetches
+rows lazily. Buttons follow the user's permissions, and when an external system owns
+customers (``customer_integration_enabled``) adding and importing are off.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tuffops_desktop.domain.customers import CustomerType
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.models.id_table import IdTableModel
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.customers.columns import NAME_COLUMN, customer_columns
+from tuffops_desktop.ui.pages.customers.detail import CustomerDetailPanel
+from tuffops_desktop.ui.pages.customers.dialogs import CustomerDialog
+from tuffops_desktop.ui.pages.list_query import ListController
+from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.widgets.data_table import DataTable
+from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.widgets.search_box import SearchBox
+from tuffops_desktop.ui.widgets.swatch import type_icon
+
+log = logging.getLogger(__name__)
+
+CSV_FILTER = "CSV files (*.csv);;All files (*)"
+
+
+class CustomersPage(QWidget):
+    """The customers list with its detail panel and actions."""
+
+    def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._services = services
+        self._ops = ops
+        self._prompts = prompts
+        actor = services.ctx.actor
+        integration = ops.call(services.customers.integration_enabled, parent=self)
+        self._integration = bool(integration.value) if integration.ok else False
+
+        self.count_label = plain_label(role="hint")
+        self.new_button = QPushButton(_("New customer"))
+        self.new_button.setProperty("primary", True)
+        self.import_button = QPushButton(_("Import CSV…"))
+        self.export_button = QPushButton(_("Export CSV…"))
+        self.edit_button = QPushButton(_("Edit…"))
+        self.deactivate_button = QPushButton(_("Deactivate"))
+        self.integration_note = plain_label(_("Customer data is managed by an external system."), role="note")
+
+        self.search = SearchBox(_("Search name, phone, e-mail, address, city…"))
+        self.type_filter = QComboBox()
+        self.type_filter.addItem(_("All types"), "")
+        for kind in CustomerType:
+            self.type_filter.addItem(type_icon(kind.colour), _(kind.label), kind.value)
+        self.show_inactive = QCheckBox(_("Show deactivated"))
+
+        self.model = IdTableModel(customer_columns(), services.customers.rows, muted=lambda r: not r.active,
+                                  parent=self)
+        self.table = DataTable(self.model, self, stretch_column=NAME_COLUMN)
+        self.detail = CustomerDetailPanel(services, ops, self)
+        self.controller = ListController(ops, self, self.model, self.table, services.customers.list_ids,
+                                         ListQuery(sort="name"))
+
+        header = QHBoxLayout()
+        header.addWidget(plain_label(_("Customers"), role="title"))
+        header.addSpacing(8)
+        header.addWidget(self.count_label)
+        header.addStretch(1)
+        header.addWidget(self.import_button)
+        header.addWidget(self.export_button)
+        header.addWidget(self.new_button)
+
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(self.search, 3)
+        toolbar.addWidget(self.type_filter)
+        toolbar.addWidget(self.show_inactive)
+        toolbar.addStretch(1)
+        toolbar.addWidget(self.edit_button)
+        toolbar.addWidget(self.deactivate_button)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([880, 330])
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.integration_note)
+        layout.addLayout(toolbar)
+        layout.addWidget(splitter, 1)
+
+        can_create = actor.can("customers.create") and not self._integration
+        self.new_button.setVisible(can_create)
+        self.import_button.setVisible(can_create)
+        self.export_button.setVisible(actor.can("customers.view"))
+        self.edit_button.setVisible(actor.can("customers.edit") or actor.can("customers.view"))
+        if not actor.can("customers.edit"):
+            self.edit_button.setText(_("Open…"))
+        self.deactivate_button.setVisible(actor.can("customers.delete"))
+        self.integration_note.setVisible(self._integration)
+
+        self.search.search_changed.connect(lambda text: self.controller.update(text=text))
+        self.type_filter.currentIndexChanged.connect(
+            lambda _i: self.controller.update(kind=self.type_filter.currentData()))
+        self.show_inactive.toggled.connect(lambda on: self.controller.update(include_inactive=on))
+        self.controller.listed.connect(self._on_listed)
+        self.table.current_id_changed.connect(self._on_current)
+        self.table.open_requested.connect(self.open_customer)
+        self.new_button.clicked.connect(self.new_customer)
+        self.edit_button.clicked.connect(lambda: self.open_customer(self.table.selected_id()))
+        self.deactivate_button.clicked.connect(self.toggle_active)
+        self.import_button.clicked.connect(self.import_csv)
+        self.export_button.clicked.connect(self.export_csv)
+        self._current_active: bool | None = None
+        self._update_buttons()
+        self.controller.refresh()
+
+    # ----------------------------------------------------------------- page protocol
+    def refresh(self) -> None:
+        """List again (after an edit elsewhere, or when the connection came back)."""
+        if self.controller.refresh():
+            self._on_current(self.table.selected_id())
+
+    # ----------------------------------------------------------------- actions
+    def new_customer(self) -> None:
+        dialog = CustomerDialog(self._ops, self._services.customers, None, parent=self)
+        if dialog.exec() and dialog.saved is not None:
+            self._after_save(dialog.saved.id)
+
+    def open_customer(self, customer_id: int | None) -> None:
+        if customer_id is None:
+            return
+        result = self._ops.call(self._services.customers.get, customer_id, parent=self)
+        if not result.ok:
+            return
+        dialog = CustomerDialog(self._ops, self._services.customers, result.value,
+                                can_edit=self._services.ctx.actor.can("customers.edit"),
+                                integration=self._integration, parent=self)
+        if dialog.exec() and dialog.saved is not None:
+            self._after_save(dialog.saved.id)
+
+    def toggle_active(self) -> None:
+        customer_id = self.table.selected_id()
+        if customer_id is None:
+            return
+        result = self._ops.call(self._services.customers.get, customer_id, parent=self)
+        if not result.ok or result.value is None:
+            return
+        detail = result.value
+        if detail.active:
+            question = _("Deactivate “{name}”? They disappear from lists and pickers; their history, "
+                         "units and invoices are kept.").format(name=detail.display_name)
+            if not self._prompts.confirm(self, _("Deactivate customer"), question, _("Deactivate")):
+                return
+        saved = self._ops.call(self._services.customers.set_active, detail.id, not detail.active, detail.version,
+                               parent=self, on_reload=lambda _current: self.refresh())
+        if saved.ok:
+            self._after_save(detail.id)
+
+    def import_csv(self) -> None:
+        path = self._prompts.open_file(self, _("Import customers"), CSV_FILTER)
+        if path is None:
+            return
+        text = self._read_text(path)
+        if text is None:
+            return
+        result = self._ops.call(self._services.csv.import_customers, io.StringIO(text, newline=""), parent=self)
+        if result.ok:
+            self._prompts.info(self, _("Import finished"),
+                               _("Imported {count} customers from {file}.").format(count=result.value, file=path.name))
+            self.refresh()
+
+    def export_csv(self) -> None:
+        path = self._prompts.save_file(self, _("Export customers"), "customers.csv", CSV_FILTER)
+        if path is None:
+            return
+        try:
+            out = path.open("w", encoding="utf-8-sig", newline="")
+        except OSError as exc:
+            self._prompts.warning(self, _("Cannot write the file"), f"{path}: {exc.strerror}")
+            return
+        with out:
+            result = self._ops.call(self._services.csv.export_customers, out, parent=self)
+        if result.ok:
+            self._prompts.info(self, _("Export finished"),
+                               _("Exported {count} customers to {file}.").format(count=result.value, file=str(path)))
+
+    # ----------------------------------------------------------------- helpers
+    def _read_text(self, path: Path) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            self._prompts.warning(self, _("Not a UTF-8 file"),
+                                  _("{file} is not UTF-8 text; save it as “CSV UTF-8” and try again.").format(
+                                      file=path.name))
+        except OSError as exc:
+            self._prompts.warning(self, _("Cannot read the file"), f"{path}: {exc.strerror}")
+        return None
+
+    def _after_save(self, customer_id: int) -> None:
+        """List again and keep the saved customer selected (when still listed)."""
+        self.controller.refresh()
+        self._on_current(customer_id if self.table.select_id(customer_id) else None)
+
+    def _on_listed(self, count: int) -> None:
+        self.count_label.setText(_("{count:,} customers").format(count=count) if count != 1 else _("1 customer"))
+
+    def _on_current(self, customer_id: object) -> None:
+        detail = None
+        if isinstance(customer_id, int):
+            result = self._ops.call(self._services.customers.get, customer_id, parent=self)
+            detail = result.value if result.ok else None
+        self.detail.show_customer(detail)
+        self._current_active = detail.active if detail is not None else None
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has = self._current_active is not None
+        actor = self._services.ctx.actor
+        self.edit_button.setEnabled(has)
+        if self._current_active is False:
+            self.deactivate_button.setText(_("Reactivate"))
+            self.deactivate_button.setEnabled(actor.can("customers.edit"))
+        else:
+            self.deactivate_button.setText(_("Deactivate"))
+            self.deactivate_button.setEnabled(has and actor.can("customers.delete"))

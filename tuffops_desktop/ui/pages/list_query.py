@@ -1,0 +1,73 @@
+"""The query behind a list page: search text, filter, sort, "show inactive".
+
+``ListController`` keeps the page's ``ListQuery``, asks the service for the matching ids
+(through ``Ops``, so a lost connection shows the banner) and hands them to the model.
+Header clicks arrive here as ``sort_requested`` and become a new SQL query.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.ui.models.id_table import IdTableModel
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.widgets.data_table import DataTable
+
+
+class ListController(QObject):
+    """Runs a page's list query and feeds the model.
+
+    Signals:
+        listed(int): the query answered this many records.
+    """
+
+    listed = Signal(int)
+
+    def __init__(self, ops: Ops, page: QWidget, model: IdTableModel, table: DataTable,
+                 list_ids: Callable[[ListQuery], list[int]], query: ListQuery) -> None:
+        super().__init__(page)
+        self._ops = ops
+        self._page = page
+        self._model = model
+        self._table = table
+        self._list_ids = list_ids
+        self._query = query
+        self.last_query_seconds = 0.0
+        model.sort_requested.connect(self._on_sort_requested)
+        model.fetch_failed.connect(lambda exc: ops.report(exc, page))
+        table.enable_sql_sorting(max(model.column_of_sort_key(query.sort), 0), query.descending)
+
+    @property
+    def query(self) -> ListQuery:
+        return self._query
+
+    def update(self, **changes: Any) -> None:
+        """Change part of the query (``text=…``, ``kind=…``) and list again."""
+        new = replace(self._query, **changes)
+        if new != self._query:
+            self._query = new
+            self.refresh()
+
+    def refresh(self) -> bool:
+        """Ask the service again; keeps the selected record selected when still listed."""
+        started = time.perf_counter()
+        result = self._ops.call(self._list_ids, self._query, parent=self._page)
+        if not result.ok:
+            return False
+        self._model.set_ids(result.value or [])
+        self._table.set_sort_state(max(self._model.column_of_sort_key(self._query.sort), 0), self._query.descending)
+        self.last_query_seconds = time.perf_counter() - started
+        self.listed.emit(len(result.value or []))
+        return True
+
+    def _on_sort_requested(self, key: str, descending: bool) -> None:
+        if (key, descending) == (self._query.sort, self._query.descending):
+            return
+        self.update(sort=key, descending=descending)

@@ -1,0 +1,34 @@
+"""A friendly stand-in for the pages later releases fill in."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+from tuffops_desktop.i18n import _
+from tuffops_desktop.ui.widgets.labels import plain_label
+
+
+class PlaceholderPage(QWidget):
+    """"Coming soon", with one sentence on what the page will be for."""
+
+    def __init__(self, title: str, purpose: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        card = QFrame()
+        card.setObjectName("DetailPanel")
+        card.setMaximumWidth(560)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setSpacing(8)
+        inner.addWidget(plain_label(title, role="title"))
+        inner.addWidget(plain_label(purpose, wrap=True))
+        inner.addWidget(plain_label(_("Coming soon in a later release."), role="hint"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.addStretch(1)
+        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def refresh(self) -> None:
+        """Nothing to reload yet."""

@@ -1,0 +1,196 @@
+"""Company settings: shared by every workstation and the public QR page.
+
+Built from the declared settings (``services.settings.list()``): text fields, check
+boxes, numbers. Only changed values are saved, in one transaction, with the versions
+they were read at; bad values get inline messages. Read-only (installation) keys are
+not listed, and users without ``settings.edit`` see the values but cannot change them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tuffops_desktop.domain.settings import SETTINGS_BY_NAME
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.dto import SettingValue
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
+from tuffops_desktop.ui.widgets.labels import plain_label
+
+HINTS = {
+    "phone_default_region": "Two letters, e.g. KN, US, GB. Used for phone numbers typed without +.",
+    "phone_default_area_code": "Added to 7-digit local numbers, e.g. 869 → +1-869-…",
+    "public_base_url": "Printed in every QR sticker as <address>/u/<code>. Changing it breaks printed stickers.",
+    "default_tax_rate": "Percent, e.g. 17 or 12.5.",
+}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return "" if value is None else str(value)
+
+
+class SettingsPage(QWidget):
+    """Edits the company settings."""
+
+    def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._services = services
+        self._ops = ops
+        self._prompts = prompts
+        self._can_edit = services.ctx.actor.can("settings.edit")
+        self._loaded: dict[str, SettingValue] = {}
+        self.editors: dict[str, QLineEdit | QCheckBox] = {}
+
+        form_error = plain_label(role="error", wrap=True)
+        self.errors = FormErrors(form_error)
+        self.status = plain_label(role="hint")
+        self.read_only_note = plain_label(_("You can see the settings; only an administrator can change them."),
+                                          role="note")
+        self.read_only_note.setVisible(not self._can_edit)
+        self.save_button = QPushButton(_("Save changes"))
+        self.save_button.setProperty("primary", True)
+        self.revert_button = QPushButton(_("Revert"))
+        self.save_button.setVisible(self._can_edit)
+        self.revert_button.setVisible(self._can_edit)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.refresh)
+
+        self.groups_holder = QWidget()
+        self.groups_layout = QVBoxLayout(self.groups_holder)
+        self.groups_layout.setContentsMargins(0, 0, 8, 0)
+        self.groups_layout.setSpacing(12)
+        holder = QWidget()
+        holder_layout = QHBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.groups_holder, 0)
+        holder_layout.addStretch(1)
+        self.groups_holder.setMaximumWidth(860)
+        self.groups_holder.setMinimumWidth(640)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(holder)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(10)
+        layout.addWidget(plain_label(_("Settings"), role="title"))
+        layout.addWidget(plain_label(_("Company-wide: every workstation and the public QR page use these values."),
+                                     role="hint"))
+        layout.addWidget(self.read_only_note)
+        layout.addWidget(form_error)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    # ----------------------------------------------------------------- page protocol
+    def refresh(self) -> None:
+        result = self._ops.call(self._services.settings.list, parent=self)
+        if not result.ok:
+            return
+        values: list[SettingValue] = list(result.value or [])
+        if set(self.editors) != {v.name for v in values}:
+            self._build(values)
+        self._loaded = {v.name: v for v in values}
+        for value in values:
+            editor = self.editors[value.name]
+            if isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value.value))
+            else:
+                editor.setText(_text(value.value))
+                editor.setCursorPosition(0)
+        self.errors.clear()
+        self.status.setText("")
+
+    # ----------------------------------------------------------------- actions
+    def changed_values(self) -> dict[str, Any]:
+        changed: dict[str, Any] = {}
+        for name, editor in self.editors.items():
+            loaded = self._loaded[name]
+            if isinstance(editor, QCheckBox):
+                if editor.isChecked() != bool(loaded.value):
+                    changed[name] = editor.isChecked()
+            elif editor.text().strip() != _text(loaded.value):
+                changed[name] = editor.text()
+        return changed
+
+    def save(self) -> bool:
+        self.errors.clear()
+        changed = self.changed_values()
+        if not changed:
+            self.status.setText(_("Nothing to save."))
+            return True
+        versions = {name: self._loaded[name].version for name in changed}
+        result = self._ops.call(self._services.settings.update, changed, versions, parent=self, form=self.errors,
+                                on_reload=lambda _current: self.refresh())
+        if not result.ok:
+            return False
+        self.refresh()
+        self.status.setText(_("Saved {count} setting(s).").format(count=len(changed)))
+        return True
+
+    # ----------------------------------------------------------------- helpers
+    def _build(self, values: list[SettingValue]) -> None:
+        while self.groups_layout.count():
+            item = self.groups_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.editors = {}
+        groups: dict[str, QFormLayout] = {}
+        caption_width = max((self.fontMetrics().horizontalAdvance(_(v.title)) for v in values
+                             if v.kind != "bool"), default=160) + 12
+        for value in values:
+            form = groups.get(value.group)
+            if form is None:
+                box = QGroupBox(_(value.group))
+                form = QFormLayout(box)
+                form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+                form.setVerticalSpacing(8)
+                form.setHorizontalSpacing(14)
+                groups[value.group] = form
+                self.groups_layout.addWidget(box)
+            editor: QLineEdit | QCheckBox
+            if value.kind == "bool":
+                editor = QCheckBox(_(value.title))
+                editor.setEnabled(self._can_edit)
+                caption = plain_label("", role="fieldname")
+            else:
+                editor = QLineEdit()
+                spec = SETTINGS_BY_NAME.get(value.name)
+                if spec is not None and spec.kind == "str":
+                    editor.setMaxLength(spec.max_length)
+                editor.setReadOnly(not self._can_edit)
+                caption = plain_label(_(value.title), role="fieldname")
+                caption.setMinimumHeight(28)
+            caption.setFixedWidth(caption_width)
+            caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            box_widget, error = field_box(editor, _(HINTS[value.name]) if value.name in HINTS else "")
+            self.errors.bind(value.name, editor, error)
+            self.editors[value.name] = editor
+            form.addRow(caption, box_widget)
+        self.groups_layout.addStretch(1)

@@ -1,0 +1,115 @@
+"""Columns of the units list (sort keys are ``UnitService.list_ids`` sort names)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tuffops_desktop.domain.qr import short_code
+from tuffops_desktop.domain.units import WarrantyState
+from tuffops_desktop.i18n import N_, _
+from tuffops_desktop.services.dto import UnitRow
+from tuffops_desktop.ui.models.columns import CENTER, Column
+from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
+from tuffops_desktop.ui.theme import WARRANTY_COLOURS
+from tuffops_desktop.ui.widgets.icons import link_icon
+
+
+def warranty_label(state: str) -> str:
+    try:
+        return _(WarrantyState(state).label)
+    except ValueError:
+        return state
+
+
+_SHORT_WARRANTY = {
+    "active": N_("In warranty"),
+    "expiring": N_("Ending soon"),
+    "expired": N_("Expired"),
+    "unknown": N_("No data"),
+}
+
+
+def warranty_short(state: str) -> str:
+    """The compact label of the list column (the panel shows the full one)."""
+    return _(_SHORT_WARRANTY.get(state, state))
+
+
+def warranty_colour(state: str) -> str:
+    return WARRANTY_COLOURS.get(state, WARRANTY_COLOURS["unknown"])
+
+
+def iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _warranty_tooltip(r: UnitRow) -> str:
+    if r.warranty_expires_at is None:
+        return _("No install date or no warranty months recorded.")
+    return _("Warranty ends {date}").format(date=r.warranty_expires_at.isoformat())
+
+
+def _customer_text(r: UnitRow) -> str:
+    return r.customer_name or _("(stock)")
+
+
+def _customer_tooltip(r: UnitRow) -> str:
+    if not r.customer_name:
+        return _("Stock: not yet given to a customer")
+    return f"{r.customer_name} · {type_label(r.customer_type)}"
+
+
+class _LinkDecoration:
+    """The chain icon, drawn once per model and only for linked units."""
+
+    def __init__(self) -> None:
+        self._icon = None
+
+    def __call__(self, r: UnitRow) -> object:
+        if not r.link_group_size:
+            return None
+        if self._icon is None:
+            self._icon = link_icon()
+        return self._icon
+
+
+def unit_columns() -> list[Column[UnitRow]]:
+    return [
+        Column(_("Unit"), lambda r: r.label, "label", width=155, tooltip=lambda r: r.label),
+        Column(_("Serial"), lambda r: r.serial_number, "serial", width=94, monospace=True),
+        Column(_("Model"), lambda r: r.model, "model", width=160, tooltip=lambda r: r.model),
+        Column(_("Type"), lambda r: r.device_type, "type", width=104),
+        Column(_("Customer"), _customer_text, "customer", width=190,
+               swatch=lambda r: type_colour(r.customer_type) if r.customer_type else None,
+               tooltip=_customer_tooltip,
+               foreground=lambda r: None if r.customer_name else "#6b7280"),
+        Column(_("City"), lambda r: r.city, "city", width=92),
+        Column(_("Installed"), lambda r: iso(r.installed_at), "installed", width=88,
+               sort_value=lambda r: r.installed_at),
+        Column(_("Warranty"), lambda r: warranty_short(r.warranty_state), "warranty", width=112,
+               tag=lambda r: warranty_colour(r.warranty_state) if r.warranty_state != "unknown" else None,
+               foreground=lambda r: "#9ca3af" if r.warranty_state == "unknown" else None,
+               tooltip=_warranty_tooltip,
+               sort_value=lambda r: r.warranty_expires_at),
+        Column(_("Linked"), lambda r: str(r.link_group_size) if r.link_group_size else "", "", width=58,
+               align=CENTER, decoration=_LinkDecoration(),
+               tooltip=lambda r: _("Part of a system of {n} linked units").format(n=r.link_group_size)
+               if r.link_group_size else None),
+        Column(_("QR"), lambda r: short_code(r.qr_code_guid), "", width=80, monospace=True,
+               tooltip=lambda r: r.qr_code_guid),
+    ]
+
+
+LABEL_COLUMN = 0
+CUSTOMER_COLUMN = 4
+
+
+def compact_unit_columns() -> list[Column[UnitRow]]:
+    """The few columns shown in a customer's panel (warranty as a coloured date)."""
+    return [
+        Column(_("Unit"), lambda r: r.label, "label", tooltip=lambda r: f"{r.label} · {r.model}"),
+        Column(_("Warranty"), lambda r: iso(r.warranty_expires_at) or "—", "warranty", width=104,
+               swatch=lambda r: warranty_colour(r.warranty_state),
+               tooltip=lambda r: warranty_label(r.warranty_state)),
+        Column(_("QR"), lambda r: short_code(r.qr_code_guid), "", width=80, monospace=True,
+               tooltip=lambda r: r.qr_code_guid),
+    ]

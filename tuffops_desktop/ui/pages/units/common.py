@@ -1,0 +1,91 @@
+"""Pieces the unit page, panel and dialogs share: clipboard copy, form groups, the
+ownership-history table and the warranty tag."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.dto import OwnershipPeriod
+from tuffops_desktop.ui.pages.units.columns import warranty_colour, warranty_label
+from tuffops_desktop.ui.widgets.swatch import tag_style
+
+
+def copy_to_clipboard(text: str, button: QPushButton | None = None) -> None:
+    """Put ``text`` on the system clipboard; the button says "Copied" for a moment."""
+    QGuiApplication.clipboard().setText(text)
+    if button is not None:
+        original = button.text()
+        button.setText(_("Copied"))
+        QTimer.singleShot(1500, button, lambda: button.setText(original))
+
+
+def form_group(title: str) -> tuple[QGroupBox, QFormLayout]:
+    group = QGroupBox(title)
+    form = QFormLayout(group)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setVerticalSpacing(6)
+    return group, form
+
+
+def action_buttons(dialog: QDialog, action: str, on_accept) -> QDialogButtonBox:  # noqa: ANN001
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setProperty("primary", True)
+    ok.setDefault(True)
+    buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(on_accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def ownership_table(periods: list[OwnershipPeriod]) -> QTableWidget:
+    """Read-only table of who owned the unit when (newest first)."""
+    table = QTableWidget(len(periods), 4)
+    table.setHorizontalHeaderLabels([_("Owner"), _("From"), _("Until"), _("Note / by")])
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.verticalHeader().setDefaultSectionSize(26)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    for row, period in enumerate(reversed(periods)):
+        note = " · ".join(p for p in (period.note, period.changed_by) if p)
+        values = [
+            period.customer_name,
+            period.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            period.ended_at.astimezone().strftime("%Y-%m-%d %H:%M") if period.ended_at else _("now"),
+            note,
+        ]
+        for column, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            item.setToolTip(value)
+            table.setItem(row, column, item)
+    table.resizeColumnToContents(1)
+    table.resizeColumnToContents(2)
+    return table
+
+
+def warranty_tag(label: QLabel, state: str, expires: date | None) -> None:
+    """Style ``label`` as the warranty pill of ``state``."""
+    label.setText(warranty_label(state) + (f"  ·  {expires.isoformat()}" if expires else ""))
+    label.setStyleSheet(tag_style(warranty_colour(state)))

@@ -1,0 +1,163 @@
+"""The panel under the units list: the unit, its QR sticker and its history.
+
+Three columns so a wide screen is used well: what and where the unit is; its public
+URL (with Copy) and linked units; who owned it when.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tuffops_desktop.domain.qr import short_code
+from tuffops_desktop.domain.units import MaintenanceFrequency
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.dto import UnitDetail
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.units.common import copy_to_clipboard, ownership_table, warranty_tag
+from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.widgets.swatch import tag_style
+
+
+def frequency_label(value: str) -> str:
+    try:
+        return _(MaintenanceFrequency(value).label)
+    except ValueError:
+        return value
+
+
+def _facts(rows: list[tuple[str, str]]) -> tuple[QGridLayout, dict[str, QLabel]]:
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(12)
+    grid.setVerticalSpacing(4)
+    values: dict[str, QLabel] = {}
+    for row, (key, caption) in enumerate(rows):
+        grid.addWidget(plain_label(caption, role="fieldname"), row, 0)
+        value = plain_label(wrap=True, selectable=True)
+        grid.addWidget(value, row, 1)
+        values[key] = value
+    grid.setColumnStretch(1, 1)
+    return grid, values
+
+
+class UnitDetailPanel(QFrame):
+    """Shows one unit read-only: model, owner, site, warranty, public URL (with Copy),
+    linked units and ownership history."""
+
+    def __init__(self, services: Services, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DetailPanel")
+        self._services = services
+        self._ops = ops
+        self.detail: UnitDetail | None = None
+
+        self.empty = plain_label(_("Select a unit to see its sticker, warranty and history."), role="hint", wrap=True)
+        self.title = plain_label(role="title", wrap=True, selectable=True)
+        self.model_label = plain_label(role="hint", wrap=True)
+        self.warranty = QLabel()
+        self.retired_tag = plain_label(_("Retired"))
+        self.retired_tag.setStyleSheet(tag_style("#6b7280"))
+        tags = QHBoxLayout()
+        tags.setSpacing(6)
+        tags.addWidget(self.warranty)
+        tags.addWidget(self.retired_tag)
+        tags.addStretch(1)
+        facts, self._values = _facts([
+            ("customer", _("Customer")), ("site", _("Site")), ("serial", _("Serial")),
+            ("installed", _("Installed")), ("maintenance", _("Maintenance")),
+        ])
+        first = QVBoxLayout()
+        first.setSpacing(6)
+        first.addWidget(self.title)
+        first.addWidget(self.model_label)
+        first.addLayout(tags)
+        first.addLayout(facts)
+        first.addStretch(1)
+
+        self.url_field = QLineEdit()
+        self.url_field.setReadOnly(True)
+        self.copy_button = QPushButton(_("Copy URL"))
+        self.copy_button.setToolTip(_("Copy the unit's public URL (what the QR sticker opens)"))
+        self.copy_button.clicked.connect(self.copy_url)
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.url_field, 1)
+        url_row.addWidget(self.copy_button)
+        qr_facts, qr_values = _facts([("code", _("Short code")), ("linked", _("Linked with"))])
+        self._values.update(qr_values)
+        second = QVBoxLayout()
+        second.setSpacing(6)
+        second.addWidget(plain_label(_("QR sticker"), role="subtitle"))
+        second.addWidget(plain_label(_("Public URL"), role="fieldname"))
+        second.addLayout(url_row)
+        second.addLayout(qr_facts)
+        second.addStretch(1)
+
+        self.history_holder = QVBoxLayout()
+        self.history_holder.setContentsMargins(0, 0, 0, 0)
+        self._history: QWidget | None = None
+        third = QVBoxLayout()
+        third.setSpacing(6)
+        third.addWidget(plain_label(_("Ownership history"), role="subtitle"))
+        third.addLayout(self.history_holder, 1)
+
+        self.body = QWidget()
+        body = QHBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(24)
+        body.addLayout(first, 4)
+        body.addLayout(second, 4)
+        body.addLayout(third, 5)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.body, 1)
+        self.show_unit(None)
+
+    def copy_url(self) -> None:
+        """Put the unit's public URL on the clipboard (to paste in an e-mail or a chat)."""
+        if self.detail is not None:
+            copy_to_clipboard(self.detail.public_url, self.copy_button)
+
+    def show_unit(self, detail: UnitDetail | None) -> None:
+        self.detail = detail
+        self.empty.setVisible(detail is None)
+        self.body.setVisible(detail is not None)
+        if self._history is not None:
+            self._history.deleteLater()
+            self._history = None
+        if detail is None:
+            return
+        self.title.setText(detail.label)
+        self.model_label.setText(f"{detail.model} · {detail.device_type}")
+        warranty_tag(self.warranty, detail.warranty_state, detail.warranty_expires_at)
+        self.retired_tag.setVisible(not detail.active)
+        place = " ".join(x for x in (detail.postcode, detail.city) if x)
+        site = ", ".join(p for p in (detail.address, place) if p)
+        self._values["customer"].setText(detail.customer_name or _("Stock (no customer)"))
+        self._values["site"].setText(site or "—")
+        self._values["serial"].setText(detail.serial_number or "—")
+        self._values["installed"].setText(detail.installed_at.isoformat() if detail.installed_at else "—")
+        self._values["maintenance"].setText(frequency_label(detail.maintenance_frequency))
+        self._values["code"].setText(short_code(detail.qr_code_guid))
+        linked = self._ops.call(self._services.units.linked_unit_ids, detail.id, parent=self)
+        others = list(linked.value or []) if linked.ok else []
+        names: list[str] = []
+        if others:
+            rows = self._ops.call(self._services.units.rows, others, parent=self)
+            names = [r.label for r in (rows.value or [])] if rows.ok else []
+        self._values["linked"].setText("\n".join(names) or "—")
+        self.url_field.setText(detail.public_url)
+        self.url_field.setCursorPosition(0)
+        history = self._ops.call(self._services.units.ownership_history, detail.id, parent=self)
+        self._history = ownership_table(list(history.value or []) if history.ok else [])
+        self.history_holder.addWidget(self._history)

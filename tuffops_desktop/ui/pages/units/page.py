@@ -1,0 +1,213 @@
+"""Units: every installed piece of equipment (60,000+ at a large company).
+
+Search (label, serial, model, customer, address, QR code), filter (stock, sticker not
+printed) and sort run in SQL; the table fetches rows lazily. The side panel shows the
+unit's public URL with a Copy button. Actions follow the user's permissions.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.dto import UnitDetail
+from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.models.id_table import IdTableModel
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.list_query import ListController
+from tuffops_desktop.ui.pages.units.columns import CUSTOMER_COLUMN, unit_columns
+from tuffops_desktop.ui.pages.units.detail import UnitDetailPanel
+from tuffops_desktop.ui.pages.units.dialogs import BindLabelDialog, LinkDialog, TransferDialog
+from tuffops_desktop.ui.pages.units.unit_dialog import UnitDialog
+from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.widgets.data_table import DataTable
+from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.widgets.search_box import SearchBox
+
+FILTERS = (
+    ("", "All units"),
+    ("stock", "Stock (no customer)"),
+    ("no_sticker", "Sticker not printed"),
+)
+
+
+class UnitsPage(QWidget):
+    """The units list with its detail panel and actions."""
+
+    def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._services = services
+        self._ops = ops
+        self._prompts = prompts
+        actor = services.ctx.actor
+        self._can_edit = actor.can("units.edit")
+
+        self.count_label = plain_label(role="hint")
+        self.new_button = QPushButton(_("New unit"))
+        self.new_button.setProperty("primary", True)
+        self.edit_button = QPushButton(_("Edit…") if self._can_edit else _("Open…"))
+        self.transfer_button = QPushButton(_("Transfer…"))
+        self.link_button = QPushButton(_("Link…"))
+        self.unlink_button = QPushButton(_("Unlink"))
+        self.bind_button = QPushButton(_("Bind label…"))
+        self.retire_button = QPushButton(_("Retire"))
+
+        self.search = SearchBox(_("Search unit, serial, customer, QR code…"))
+        self.filter = QComboBox()
+        for key, title in FILTERS:
+            self.filter.addItem(_(title), key)
+        self.show_retired = QCheckBox(_("Show retired"))
+
+        self.model = IdTableModel(unit_columns(), services.units.rows, muted=lambda r: not r.active, parent=self)
+        self.table = DataTable(self.model, self, stretch_column=CUSTOMER_COLUMN)
+        self.detail = UnitDetailPanel(services, ops, self)
+        self.controller = ListController(ops, self, self.model, self.table, services.units.list_ids,
+                                         ListQuery(sort="label"))
+
+        header = QHBoxLayout()
+        header.addWidget(plain_label(_("Units"), role="title"))
+        header.addSpacing(8)
+        header.addWidget(self.count_label)
+        header.addStretch(1)
+        header.addWidget(self.new_button)
+
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(self.search, 3)
+        toolbar.addWidget(self.filter)
+        toolbar.addWidget(self.show_retired)
+        toolbar.addStretch(1)
+        for button in (self.edit_button, self.transfer_button, self.link_button, self.unlink_button,
+                       self.bind_button, self.retire_button):
+            toolbar.addWidget(button)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([520, 250])
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addLayout(toolbar)
+        layout.addWidget(splitter, 1)
+
+        self.new_button.setVisible(actor.can("units.create"))
+        for button in (self.transfer_button, self.link_button, self.unlink_button, self.bind_button):
+            button.setVisible(self._can_edit)
+        self.retire_button.setVisible(actor.can("units.delete"))
+
+        self.search.search_changed.connect(lambda text: self.controller.update(text=text))
+        self.filter.currentIndexChanged.connect(lambda _i: self.controller.update(kind=self.filter.currentData()))
+        self.show_retired.toggled.connect(lambda on: self.controller.update(include_inactive=on))
+        self.controller.listed.connect(self._on_listed)
+        self.table.current_id_changed.connect(self._on_current)
+        self.table.open_requested.connect(self.open_unit)
+        self.new_button.clicked.connect(self.new_unit)
+        self.edit_button.clicked.connect(lambda: self.open_unit(self.table.selected_id()))
+        self.transfer_button.clicked.connect(lambda: self._run(TransferDialog))
+        self.link_button.clicked.connect(lambda: self._run(LinkDialog))
+        self.bind_button.clicked.connect(lambda: self._run(BindLabelDialog))
+        self.unlink_button.clicked.connect(self.unlink)
+        self.retire_button.clicked.connect(self.toggle_retired)
+        self._update_buttons()
+        self.controller.refresh()
+
+    # ----------------------------------------------------------------- page protocol
+    def refresh(self) -> None:
+        if self.controller.refresh():
+            self._on_current(self.table.selected_id())
+
+    # ----------------------------------------------------------------- actions
+    def new_unit(self) -> None:
+        dialog = UnitDialog(self._ops, self._services, None, parent=self)
+        if dialog.exec() and dialog.saved is not None:
+            self._after_change(dialog.saved.id)
+
+    def open_unit(self, unit_id: int | None) -> None:
+        detail = self._load(unit_id)
+        if detail is None:
+            return
+        dialog = UnitDialog(self._ops, self._services, detail, can_edit=self._can_edit, parent=self)
+        if dialog.exec() and dialog.saved is not None:
+            self._after_change(dialog.saved.id)
+
+    def unlink(self) -> None:
+        detail = self._load(self.table.selected_id())
+        if detail is None:
+            return
+        if not self._prompts.confirm(self, _("Unlink unit"), _("Take “{label}” out of its linked system?").format(
+                label=detail.label), _("Unlink")):
+            return
+        if self._ops.call(self._services.units.unlink, detail.id, parent=self).ok:
+            self._after_change(detail.id)
+
+    def toggle_retired(self) -> None:
+        detail = self._load(self.table.selected_id())
+        if detail is None:
+            return
+        if detail.active:
+            text = _("Retire “{label}”? Its QR sticker then answers “not found”; its history is kept.").format(
+                label=detail.label)
+            if not self._prompts.confirm(self, _("Retire unit"), text, _("Retire")):
+                return
+        result = self._ops.call(self._services.units.set_active, detail.id, not detail.active, detail.version,
+                                parent=self, on_reload=lambda _current: self.refresh())
+        if result.ok:
+            self._after_change(detail.id)
+
+    # ----------------------------------------------------------------- helpers
+    def _run(self, dialog_class: type[QDialog]) -> None:
+        detail = self._load(self.table.selected_id())
+        if detail is None:
+            return
+        dialog = dialog_class(self._ops, self._services, detail, self)
+        if dialog.exec():
+            self._after_change(detail.id)
+        else:
+            self._on_current(detail.id)
+
+    def _load(self, unit_id: int | None) -> UnitDetail | None:
+        if unit_id is None:
+            return None
+        result = self._ops.call(self._services.units.get, unit_id, parent=self)
+        return result.value if result.ok else None
+
+    def _after_change(self, unit_id: int) -> None:
+        self.controller.refresh()
+        self._on_current(unit_id if self.table.select_id(unit_id) else None)
+
+    def _on_listed(self, count: int) -> None:
+        self.count_label.setText(_("{count:,} units").format(count=count) if count != 1 else _("1 unit"))
+
+    def _on_current(self, unit_id: object) -> None:
+        self.detail.show_unit(self._load(unit_id) if isinstance(unit_id, int) else None)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        detail = self.detail.detail
+        has = detail is not None
+        self.edit_button.setEnabled(has)
+        self.transfer_button.setEnabled(has and detail.active)
+        self.link_button.setEnabled(has and detail.active and detail.customer_id is not None)
+        self.unlink_button.setEnabled(has and detail.link_group_id is not None)
+        self.bind_button.setEnabled(has and detail.active)
+        self.retire_button.setText(_("Reactivate") if has and not detail.active else _("Retire"))
+        self.retire_button.setEnabled(has and (detail.active or self._can_edit))
+        self.link_button.setToolTip("" if not has or detail.customer_id is not None
+                                    else _("Only units of a customer can be linked"))

@@ -1,0 +1,127 @@
+"""The list view every page uses: dense rows, tag pills, SQL sorting, selection by id.
+
+Selection is remembered by record id across re-queries, so a search, a sort or a refresh
+after an edit keeps the same customer or unit selected when it is still listed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from tuffops_desktop.ui.models.id_table import IdTableModel
+from tuffops_desktop.ui.widgets.tag_delegate import TagDelegate
+
+ROW_HEIGHT = 28
+
+
+class DataTable(QTableView):
+    """A ``QTableView`` over an ``IdTableModel``.
+
+    Signals:
+        current_id_changed(object): the selected record id (or None).
+        open_requested(int): the user double-clicked a row or pressed Enter on it.
+    """
+
+    current_id_changed = Signal(object)
+    open_requested = Signal(int)
+
+    def __init__(self, model: IdTableModel, parent: QWidget | None = None, *,
+                 stretch_column: int | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._pending_id: int | None = None
+        self._sort_state: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+        self.setModel(model)
+        self.setItemDelegate(TagDelegate(self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        vertical = self.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(stretch_column is None)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicatorShown(True)
+        for n, column in enumerate(model.columns):
+            if column.width:
+                self.setColumnWidth(n, column.width)
+        if stretch_column is not None:
+            header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+        model.sort_refused.connect(self._restore_sort_indicator)
+        model.modelAboutToBeReset.connect(self._remember_selection)
+        model.modelReset.connect(self._restore_selection)
+        self.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.doubleClicked.connect(self._on_double_click)
+
+    def enable_sql_sorting(self, column: int, descending: bool) -> None:
+        """Show the initial sort indicator, then let header clicks ask for SQL sorts."""
+        self.set_sort_state(column, descending)
+        self.setSortingEnabled(True)
+
+    def set_sort_state(self, column: int, descending: bool) -> None:
+        """Record (and show) the sort the list is actually in."""
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self._sort_state = (column, order)
+        header = self.horizontalHeader()
+        blocked = header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(blocked)
+        header.viewport().update()
+
+    def selected_id(self) -> int | None:
+        """Id of the selected record, or None."""
+        rows = self.selectionModel().selectedRows()
+        return self._model.row_id(rows[0].row()) if rows else None
+
+    def select_id(self, record_id: int | None) -> bool:
+        """Select the row of ``record_id`` (scrolling to it); False when it is not listed."""
+        row = self._model.row_of_id(record_id) if record_id is not None else None
+        if row is None:
+            self.selectionModel().clearSelection()
+            return False
+        index = self._model.index(row, 0)
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.scrollTo(index)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            record_id = self.selected_id()
+            if record_id is not None:
+                self.open_requested.emit(record_id)
+                return
+        super().keyPressEvent(event)
+
+    def _restore_sort_indicator(self) -> None:
+        column, order = self._sort_state
+        self.set_sort_state(column, order == Qt.SortOrder.DescendingOrder)
+
+    def _remember_selection(self) -> None:
+        self._pending_id = self.selected_id()
+
+    def _restore_selection(self) -> None:
+        record_id, self._pending_id = self._pending_id, None
+        if record_id is not None and self.select_id(record_id):
+            return
+        self.current_id_changed.emit(None)
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_id_changed.emit(self._model.row_id(current.row()) if current.isValid() else None)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        record_id = self._model.row_id(index.row())
+        if record_id is not None:
+            self.open_requested.emit(record_id)
