@@ -30,6 +30,7 @@ from tuffops_desktop.intake.app import Limits  # noqa: E402
 from tuffops_desktop.intake.security import FormTokens  # noqa: E402
 from tuffops_desktop.intake.server import IntakeServer, load_secret  # noqa: E402
 from tuffops_desktop.services.demo import seed_demo  # noqa: E402
+from tuffops_desktop.services.listing import ListQuery  # noqa: E402
 
 POST_LUA = """
 local bodies = {}
@@ -64,8 +65,7 @@ def bench(url: str, seconds: int, work: Path) -> dict[str, tuple[float, float, i
     db = open_database(url)
     services = system_services(db)
     seed_demo(services.ctx, customers=200)
-    guid = services.units.get(services.units.list_ids(__import__("tuffops_desktop.services.listing",
-                                                                    fromlist=["ListQuery"]).ListQuery())[0]).qr_code_guid
+    guid = services.units.get(services.units.list_ids(ListQuery())[0]).qr_code_guid
     data = work / f"intake-{db.dialect}"
     data.mkdir()
     server = IntakeServer(db, port=0, data_dir=data, threads=8,

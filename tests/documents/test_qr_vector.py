@@ -81,6 +81,11 @@ def test_encode_refuses_unknown_levels(level) -> None:
         encode("https://e.example/", level)  # type: ignore[arg-type]
 
 
+def test_payload_too_long_for_any_version_is_refused_clearly() -> None:
+    with pytest.raises(ValueError, match="too long for a QR code at level H"):
+        encode("https://e.example/" + "x" * 4000, "H")
+
+
 def test_levels_are_case_insensitive() -> None:
     assert encode("https://e.example/", "q").error_correction == "Q"
 

@@ -262,6 +262,12 @@ def test_long_text_is_cut_with_an_ellipsis(sticker_factory) -> None:
     assert texts[-1].text == "Short"
 
 
+def test_control_characters_and_newlines_become_spaces() -> None:
+    sticker = StickerContent("https://service.example.com/u/x", "Lobby\nAC\t#2\x00", "TO-1", "  Cool\r\nBreeze ")
+    texts = render_sticker_sheet([sticker], LAYOUTS["avery-5163"], io.BytesIO()).stickers[0].texts
+    assert [line.text for line in texts] == ["Lobby AC #2", "TO-1", "Cool Breeze"]
+
+
 def test_short_titles_print_large_and_on_one_line(sticker_factory) -> None:
     sticker = StickerContent("https://service.example.com/u/x", "Boiler", "TO-1", "Cool Breeze")
     result = render_sticker_sheet([sticker], LAYOUTS["avery-5160"], io.BytesIO())

@@ -58,7 +58,7 @@ def test_invoices_section_follows_its_feature_flag(qtbot, demo, kit):
 
 def test_placeholder_pages_say_coming_soon(qtbot, demo, kit):
     window = make_window(qtbot, demo.services_as("office"), kit)
-    page = window.show_section("inbox")
+    page = window.show_section("work_orders")
     assert isinstance(page, PlaceholderPage)
     texts = [label.text() for label in page.findChildren(type(window.user_label))]
     assert "Coming soon in a later release." in texts

@@ -20,7 +20,8 @@ sit on a dusty condenser for ten years.  Three things matter:
   fall back to its standard path.
 
 Drawing merges dark modules into as few rectangles as possible (horizontal runs, and
-identical runs on consecutive rows) and fills them as one path.
+identical runs on consecutive rows) and fills them as one path, with every dark/light
+edge pulled 3 % of a module into the dark to offset toner spread (``DARK_INSET``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import Protocol
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_L, ERROR_CORRECT_M, ERROR_CORRECT_Q
+from qrcode.exceptions import DataOverflowError
 from qrcode.util import mask_func
 
 __all__ = [
@@ -143,9 +145,14 @@ def encode(data: str, error_correction: str = "M") -> QrMatrix:
         raise ValueError("cannot encode an empty QR payload")
     level = _normalise_level(error_correction)
     try:
-        return _encode_fast(data, level)
-    except (AttributeError, TypeError, KeyError, IndexError):  # qrcode internals changed
-        return _encode_standard(data, level)
+        try:
+            return _encode_fast(data, level)
+        except (AttributeError, TypeError, KeyError, IndexError):  # qrcode internals changed
+            return _encode_standard(data, level)
+    except (DataOverflowError, ValueError):  # qrcode says "Invalid version (was 41 …)"
+        raise ValueError(
+            f"{len(data.encode('utf-8'))} bytes is too long for a QR code at level {level}"
+        ) from None
 
 
 def _encode_standard(data: str, level: str) -> QrMatrix:

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, Sequence
+from typing import BinaryIO, Callable, NamedTuple, Sequence
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -266,7 +266,7 @@ def _split_at_separator(text: str, font: str, size: float, width: float) -> list
     for separator in _SEPARATORS:
         cut = text.rfind(separator)
         while cut > 0:
-            keep = separator.rstrip() if separator.strip() in (",",) else ""
+            keep = "," if separator == ", " else ""
             first, second = text[:cut] + keep, text[cut + len(separator):]
             if second and _width(first, font, size) <= width and _width(second, font, size) <= width:
                 return [first, second]
@@ -338,7 +338,9 @@ def _largest_wrap(spec: _LineSpec, start: float, width: float, line_count: int) 
     return _descend(spec, start, at_words)
 
 
-def _descend(spec: _LineSpec, start: float, attempt) -> tuple[float, list[str]] | None:
+def _descend(
+    spec: _LineSpec, start: float, attempt: Callable[[float], list[str] | None]
+) -> tuple[float, list[str]] | None:
     """Try ``attempt(size)`` from ``start`` down to the spec's smallest size."""
     size = max(start, spec.smallest)
     while True:
@@ -460,13 +462,19 @@ def _plan_label(label: Box, layout: LabelLayout, symbol_size: int, page_height: 
     return _Plan(qr_box, module, text_area, "center")
 
 
+def _clean(text: str) -> str:
+    """One printable line: tabs, newlines and control characters become single spaces."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
 def _text_specs(sticker: StickerContent, text_height: float, fonts: tuple[str, str]) -> list[_LineSpec]:
+    """Title (bold, up to 3 lines), code (1 line), footer (up to 2 lines, kept whole)."""
     regular, bold = fonts
     title_largest = min(_TITLE_SIZES[0], max(8.0, 0.18 * text_height))
     return [
-        _LineSpec(sticker.title, bold, title_largest, _TITLE_SIZES[1], 3),
-        _LineSpec(sticker.code, regular, title_largest * _CODE_RATIO, _CODE_MIN, 1),
-        _LineSpec(sticker.footer, regular, title_largest * _FOOTER_RATIO, _FOOTER_MIN, 2,
+        _LineSpec(_clean(sticker.title), bold, title_largest, _TITLE_SIZES[1], 3),
+        _LineSpec(_clean(sticker.code), regular, title_largest * _CODE_RATIO, _CODE_MIN, 1),
+        _LineSpec(_clean(sticker.footer), regular, title_largest * _FOOTER_RATIO, _FOOTER_MIN, 2,
                   wrap_below=0.0, keep_parts_whole=True),
     ]
 
@@ -474,7 +482,7 @@ def _text_specs(sticker: StickerContent, text_height: float, fonts: tuple[str, s
 def _draw_texts(canvas: Canvas, texts: tuple[PlacedText, ...]) -> None:
     canvas.setFillGray(0)
     for line in texts:
-        ascent, descent = _line_height(line.font, line.size)
+        descent = _line_height(line.font, line.size)[1]
         canvas.setFont(line.font, line.size)
         canvas.drawString(line.box.x, line.box.y + descent, line.text)
 

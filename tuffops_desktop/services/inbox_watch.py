@@ -2,7 +2,7 @@
 
 On PostgreSQL a dedicated connection LISTENs on the inbox channel that every new request
 NOTIFYs (from the listener or another workstation). SQLite has no notifications, so the
-watcher polls a cheap fingerprint (newest id, count) once a second. Either way the
+watcher polls a cheap fingerprint (newest id, count, sum of row versions) once a second. Either way the
 callback runs on the watcher's thread: the UI must hop to its own thread (a queued
 signal) before touching widgets.
 """
@@ -44,12 +44,15 @@ class InboxWatcher:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def _fingerprint(self) -> tuple[int, int]:
+    def _fingerprint(self) -> tuple[int, int, int]:
+        """(newest id, count, sum of versions): changes on every new request and every
+        status change or conversion (each bumps the row's version)."""
         with self._db.engine.connect() as conn:
-            newest, total = conn.execute(
-                select(func.coalesce(func.max(CustomerRequest.id), 0), func.count(CustomerRequest.id))
+            newest, total, versions = conn.execute(
+                select(func.coalesce(func.max(CustomerRequest.id), 0), func.count(CustomerRequest.id),
+                       func.coalesce(func.sum(CustomerRequest.version), 0))
             ).one()
-        return int(newest), int(total)
+        return int(newest), int(total), int(versions)
 
     def _poll(self) -> None:
         last = None

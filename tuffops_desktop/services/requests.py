@@ -153,14 +153,6 @@ class RequestService:
                 select(func.count()).select_from(CustomerRequest).where(CustomerRequest.status == RequestStatus.OPEN.value)
             ) or 0
 
-    def change_marker(self) -> tuple[int, int]:
-        """Cheap fingerprint of the inbox (newest id, total); polled on SQLite."""
-        with self._ctx.read() as session:
-            newest, total = session.execute(
-                select(func.coalesce(func.max(CustomerRequest.id), 0), func.count(CustomerRequest.id))
-            ).one()
-            return int(newest), int(total)
-
     def get(self, request_id: int) -> RequestDetail:
         self._ctx.actor.require("customer_requests.view")
         with self._ctx.read() as session:
@@ -231,6 +223,7 @@ class RequestService:
                 session.add(RequestNote(request_id=req.id, author=self._ctx.actor.username,
                                         created_at=self._ctx.now(), body=body))
             session.flush()
+            notify_inbox(session, req.ticket)
             return self._detail(session, req)
 
     def convert(self, request_id: int, work_type: str = "repair") -> WorkOrderInfo:
@@ -269,6 +262,7 @@ class RequestService:
                          {"request_id": [None, req.id], "unit_id": [None, unit.id], "status": [None, "unassigned"]})
             audit.record(session, self._ctx, "customer_request", req.id, "convert",
                          {"status": ["open", "closed"], "work_order_id": [None, order.id]})
+            notify_inbox(session, req.ticket)
             return WorkOrderInfo(order.id, work_order_number(order.id), order.unit_id, order.customer_id,
                                  order.status, order.customer_requests, order.request_id, order.due_at,
                                  order.created_by)

@@ -4,14 +4,19 @@ status bar saying who is signed in and to which database.
 Sections the user has no ``*.view`` permission for are not shown at all. Pages are
 built the first time they are opened. When the database connection comes back after
 an outage, the page on screen is refreshed.
+
+The Inbox entry carries a badge with the number of open requests. An ``InboxLive``
+watcher (started with the window, stopped when it closes) updates the badge and lists
+the inbox again when a request arrives; the inbox page asks for a badge update after
+its own triage actions (``inbox_changed``).
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,6 +24,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +37,7 @@ from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.connection import ConnectionBanner, ConnectionMonitor
 from tuffops_desktop.ui.navigation import Section, sections
 from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.inbox.live import InboxLive
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.widgets.icons import app_icon
@@ -38,7 +46,9 @@ from tuffops_desktop.ui.widgets.labels import plain_label
 log = logging.getLogger(__name__)
 
 KeyRole = Qt.ItemDataRole.UserRole + 1
+BadgeRole = Qt.ItemDataRole.UserRole + 2  # text of the count pill of a sidebar entry ("" = none)
 NAV_ITEM_HEIGHT = 34
+BADGE_COLOUR = "#2563eb"
 
 
 def role_title(role: str) -> str:
@@ -46,6 +56,33 @@ def role_title(role: str) -> str:
         return _(Role(role).label)
     except ValueError:
         return role
+
+
+class NavigationDelegate(QStyledItemDelegate):
+    """Sidebar entries as the style sheet draws them, plus a count pill on the right."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        super().paint(painter, option, index)
+        badge = index.data(BadgeRole)
+        if not badge:
+            return
+        font = QFont(option.font)
+        font.setWeight(QFont.Weight.Bold)
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        metrics = QFontMetrics(font)
+        height = metrics.height() + 4
+        width = max(height, metrics.horizontalAdvance(badge) + 12)
+        rect = QRectF(option.rect.right() - width - 8, option.rect.center().y() - height / 2 + 0.5, width, height)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(BADGE_COLOUR))
+        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badge)
+        painter.restore()
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +121,7 @@ class MainWindow(QMainWindow):
         self.navigation.setSpacing(1)
         self.navigation.setContentsMargins(8, 0, 8, 0)
         self.navigation.setViewportMargins(8, 0, 8, 0)
+        self.navigation.setItemDelegate(NavigationDelegate(self.navigation))
         for section in self._sections:
             item = QListWidgetItem(_(section.title))
             item.setData(KeyRole, section.key)
@@ -121,6 +159,13 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
         self.navigation.currentRowChanged.connect(self._on_navigate)
+        self.inbox_live: InboxLive | None = None
+        if "inbox" in self.section_keys():
+            self.inbox_live = InboxLive(services.ctx.db, self)
+            self.inbox_live.changed.connect(self._on_inbox_changed)
+            self.update_inbox_badge()
+            self.inbox_live.start()
+
         monitor.restored.connect(self._on_restored)
         monitor.lost.connect(lambda _message: self.statusBar().showMessage(_("Database unreachable"), 5000))
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh_current)
@@ -149,9 +194,35 @@ class MainWindow(QMainWindow):
         refresh = getattr(page, "refresh", None)
         if callable(refresh):
             refresh()
+        if self.inbox_live is not None:
+            self.update_inbox_badge()
+
+    def update_inbox_badge(self) -> None:
+        """Show the number of open requests on the Inbox entry (nothing when none)."""
+        item = self._navigation_item("inbox")
+        if item is None:
+            return
+        result = self._ops.call(self._services.requests.open_count, parent=self)
+        if not result.ok:
+            return
+        count = int(result.value or 0)
+        item.setData(BadgeRole, f"{count:,}" if count else "")
+        item.setToolTip(_("{count:,} open requests").format(count=count) if count != 1 else _("1 open request"))
+        item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                     f"{item.text()}, {count:,} open" if count else item.text())
+
+    def badge_text(self, key: str) -> str:
+        """A sidebar entry as read aloud: its title and its badge (``Inbox  3``)."""
+        item = self._navigation_item(key)
+        if item is None:
+            return ""
+        badge = item.data(BadgeRole)
+        return f"{item.text()}  {badge}" if badge else item.text()
 
     # ----------------------------------------------------------------- Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.inbox_live is not None:
+            self.inbox_live.stop()
         self._monitor.shutdown()
         super().closeEvent(event)
 
@@ -174,6 +245,9 @@ class MainWindow(QMainWindow):
                 page = PlaceholderPage(_(section.title), _(section.purpose))
             else:
                 page = section.factory(self._services, self._ops, self._prompts)
+                inbox_changed = getattr(page, "inbox_changed", None)
+                if inbox_changed is not None:
+                    inbox_changed.connect(self.update_inbox_badge)
             self._pages[section.key] = page
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
@@ -181,6 +255,20 @@ class MainWindow(QMainWindow):
     def _on_restored(self) -> None:
         self.statusBar().showMessage(_("Connection to the database restored."), 5000)
         self.refresh_current()
+
+    def _on_inbox_changed(self) -> None:
+        """A request arrived (watcher): update the badge and list the inbox again."""
+        self.update_inbox_badge()
+        page = self._pages.get("inbox")
+        if page is not None:
+            page.refresh()  # type: ignore[attr-defined]
+
+    def _navigation_item(self, key: str) -> QListWidgetItem | None:
+        for row in range(self.navigation.count()):
+            item = self.navigation.item(row)
+            if item.data(KeyRole) == key:
+                return item
+        return None
 
     def _focus_search(self) -> None:
         search = getattr(self.stack.currentWidget(), "search", None)

@@ -39,12 +39,12 @@ class Section:
 def sections() -> list[Section]:
     # Imported here so that the page modules load only when the window is built.
     from tuffops_desktop.ui.pages.customers.page import CustomersPage
+    from tuffops_desktop.ui.pages.inbox.page import InboxPage
     from tuffops_desktop.ui.pages.settings.page import SettingsPage
     from tuffops_desktop.ui.pages.units.page import UnitsPage
 
     return [
-        Section("inbox", N_("Inbox"), "customer_requests.view",
-                N_("Customer requests from QR stickers, phone calls and e-mails arrive here for triage.")),
+        Section("inbox", N_("Inbox"), "customer_requests.view", "", InboxPage),
         Section("work_orders", N_("Work orders"), "work_orders.view",
                 N_("Installation, repair and maintenance jobs, from unassigned to billed.")),
         Section("dispatch", N_("Dispatch"), "work_orders.view",

@@ -33,6 +33,7 @@ from tuffops_desktop.ui.pages.customers.detail import CustomerDetailPanel
 from tuffops_desktop.ui.pages.customers.dialogs import CustomerDialog
 from tuffops_desktop.ui.pages.list_query import ListController
 from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.stickers.sources import StickerActions
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
@@ -63,6 +64,9 @@ class CustomersPage(QWidget):
         self.export_button = QPushButton(_("Export CSV…"))
         self.edit_button = QPushButton(_("Edit…"))
         self.deactivate_button = QPushButton(_("Deactivate"))
+        self.stickers = StickerActions(services, ops, prompts, self, current_customer=self._selected_customer,
+                                       customer_only=True)
+        self.stickers_button = self.stickers.button
         self.integration_note = plain_label(_("Customer data is managed by an external system."), role="note")
 
         self.search = SearchBox(_("Search name, phone, e-mail, address, city…"))
@@ -93,6 +97,7 @@ class CustomersPage(QWidget):
         toolbar.addWidget(self.type_filter)
         toolbar.addWidget(self.show_inactive)
         toolbar.addStretch(1)
+        toolbar.addWidget(self.stickers_button)
         toolbar.addWidget(self.edit_button)
         toolbar.addWidget(self.deactivate_button)
 
@@ -237,10 +242,16 @@ class CustomersPage(QWidget):
         self._current_active = detail.active if detail is not None else None
         self._update_buttons()
 
+    def _selected_customer(self) -> tuple[int, str, str] | None:
+        customer_id = self.table.selected_id()
+        row = self.model.row_data(self.model.row_of_id(customer_id) or 0) if customer_id is not None else None
+        return (row.id, row.display_name, row.customer_type) if row is not None else None
+
     def _update_buttons(self) -> None:
         has = self._current_active is not None
         actor = self._services.ctx.actor
         self.edit_button.setEnabled(has)
+        self.stickers_button.setEnabled(bool(self._current_active))
         if self._current_active is False:
             self.deactivate_button.setText(_("Reactivate"))
             self.deactivate_button.setEnabled(actor.can("customers.edit"))

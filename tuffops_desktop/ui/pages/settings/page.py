@@ -4,6 +4,7 @@ Built from the declared settings (``services.settings.list()``): text fields, ch
 boxes, numbers. Only changed values are saved, in one transaction, with the versions
 they were read at; bad values get inline messages. Read-only (installation) keys are
 not listed, and users without ``settings.edit`` see the values but cannot change them.
+Below them, the label layouts used to print QR stickers (built-in and the company's own).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from tuffops_desktop.services.dto import SettingValue
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.stickers.layouts_section import LabelLayoutsSection
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
 from tuffops_desktop.ui.widgets.labels import plain_label
 
@@ -78,13 +80,22 @@ class SettingsPage(QWidget):
         self.groups_layout = QVBoxLayout(self.groups_holder)
         self.groups_layout.setContentsMargins(0, 0, 8, 0)
         self.groups_layout.setSpacing(12)
+        self.layouts_section = LabelLayoutsSection(ops, services)
+        column = QWidget()
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 8, 0)
+        column_layout.setSpacing(12)
+        column_layout.addWidget(self.groups_holder)
+        column_layout.addWidget(self.layouts_section)
+        column_layout.addStretch(1)
+        self.groups_layout.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
         holder_layout = QHBoxLayout(holder)
         holder_layout.setContentsMargins(0, 0, 0, 0)
-        holder_layout.addWidget(self.groups_holder, 0)
+        holder_layout.addWidget(column, 0)
         holder_layout.addStretch(1)
-        self.groups_holder.setMaximumWidth(860)
-        self.groups_holder.setMinimumWidth(640)
+        column.setMaximumWidth(868)
+        column.setMinimumWidth(648)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -112,6 +123,7 @@ class SettingsPage(QWidget):
         result = self._ops.call(self._services.settings.list, parent=self)
         if not result.ok:
             return
+        self.layouts_section.refresh()
         values: list[SettingValue] = list(result.value or [])
         if set(self.editors) != {v.name for v in values}:
             self._build(values)

@@ -3,12 +3,14 @@
 Search (label, serial, model, customer, address, QR code), filter (stock, sticker not
 printed) and sort run in SQL; the table fetches rows lazily. The side panel shows the
 unit's public URL with a Copy button. Actions follow the user's permissions.
+Several units can be selected (Ctrl/Shift-click) for "Print stickers…".
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -31,6 +33,7 @@ from tuffops_desktop.ui.pages.units.detail import UnitDetailPanel
 from tuffops_desktop.ui.pages.units.dialogs import BindLabelDialog, LinkDialog, TransferDialog
 from tuffops_desktop.ui.pages.units.unit_dialog import UnitDialog
 from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.stickers.sources import StickerActions
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
@@ -72,6 +75,9 @@ class UnitsPage(QWidget):
 
         self.model = IdTableModel(unit_columns(), services.units.rows, muted=lambda r: not r.active, parent=self)
         self.table = DataTable(self.model, self, stretch_column=CUSTOMER_COLUMN)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.stickers = StickerActions(services, ops, prompts, self, selected_ids=self.selected_ids,
+                                       current_customer=self._current_customer, after_print=self.refresh)
         self.detail = UnitDetailPanel(services, ops, self)
         self.controller = ListController(ops, self, self.model, self.table, services.units.list_ids,
                                          ListQuery(sort="label"))
@@ -81,6 +87,7 @@ class UnitsPage(QWidget):
         header.addSpacing(8)
         header.addWidget(self.count_label)
         header.addStretch(1)
+        header.addWidget(self.stickers.button)
         header.addWidget(self.new_button)
 
         toolbar = QHBoxLayout()
@@ -171,7 +178,18 @@ class UnitsPage(QWidget):
         if result.ok:
             self._after_change(detail.id)
 
+    def selected_ids(self) -> list[int]:
+        """The selected units' ids, in list order."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [unit_id for unit_id in (self.model.row_id(row) for row in rows) if unit_id is not None]
+
     # ----------------------------------------------------------------- helpers
+    def _current_customer(self) -> tuple[int, str, str] | None:
+        detail = self.detail.detail
+        if detail is None or detail.customer_id is None:
+            return None
+        return detail.customer_id, detail.customer_name, ""
+
     def _run(self, dialog_class: type[QDialog]) -> None:
         detail = self._load(self.table.selected_id())
         if detail is None:

@@ -1,0 +1,1 @@
+"""The inbox: customer requests from QR stickers and the office, triaged here."""

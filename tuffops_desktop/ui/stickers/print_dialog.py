@@ -1,0 +1,563 @@
+"""Print stickers: label stock, start position, printer offset, preview, print or PDF.
+
+* **Label stock**: the built-in sheets and label printers plus the company's own layouts.
+* **Start at**: a drawing of the sheet; click the first unused label of a partly used
+  sheet (the ones before it are shown as used).
+* **Printer offset**: millimetres this office's printer is off on this stock, measured
+  with the calibration page; saved per layout for everyone (``settings.edit``).
+* **Preview**: every page, painted from the PDF's own geometry (``painter``).
+* **Print…** paints the same pages on the printer at exactly 100 % (no "fit to page");
+  **Save PDF…** writes the reportlab PDF.  Both mark the units' stickers as printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tuffops_desktop.documents.label_layouts import LabelLayout
+from tuffops_desktop.documents.stickers import MAX_OFFSET_MM
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.stickers.grid_view import SheetGridView, describe
+from tuffops_desktop.ui.stickers.jobs import StickerJob
+from tuffops_desktop.ui.stickers.painter import (
+    CalibrationPage,
+    PrintablePage,
+    StickerSheet,
+    calibration_page,
+    configure_printer,
+    print_pages,
+)
+from tuffops_desktop.ui.stickers.preview import PagePreview
+from tuffops_desktop.ui.widgets.form_errors import FormErrors
+from tuffops_desktop.ui.widgets.labels import plain_label
+
+PDF_FILTER = "PDF files (*.pdf)"
+DEFAULT_LAYOUT = "avery-5160"
+STICKERS, CALIBRATION = "stickers", "calibration"
+
+CALIBRATION_NOTE = (
+    "How to measure the offset: print this page on plain paper at 100 % (“Actual size”, never "
+    "“Fit to page”); the bar at the bottom must measure exactly 100 mm. Hold the printout over an "
+    "empty label sheet against a window or a lamp. Where the real edge of label 1 (and of the last "
+    "label) crosses a scale, read the number: that is how many millimetres the printer is off "
+    "(+ = right / down). Add it to the offset on the left, then print this page again: the outlines "
+    "should now sit exactly on the labels."
+)
+
+MODE_STYLE = ("QPushButton {{ {radius} }} "
+              "QPushButton:checked {{ background: #dbeafe; color: #1d4ed8; border-color: #93b4f5; }}")
+
+PrinterFactory = Callable[[], QPrinter]
+AskPrintSetup = Callable[[QPrinter, int, QWidget], bool]
+
+
+def _new_printer() -> QPrinter:
+    return QPrinter(QPrinter.PrinterMode.HighResolution)
+
+
+def _ask_with_print_dialog(printer: QPrinter, page_count: int, parent: QWidget) -> bool:
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(_("Print stickers"))
+    dialog.setMinMax(1, max(page_count, 1))
+    dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, page_count > 1)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def _layout_title(layout: LabelLayout) -> str:
+    """The combo text: the name, with the labels per page when the name does not say."""
+    if "per " in layout.name:
+        return layout.name
+    per_page = layout.labels_per_page
+    return f"{layout.name} — " + (_("1 per page") if per_page == 1 else _("{n} per page").format(n=per_page))
+
+
+def _mm_spin() -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setRange(-MAX_OFFSET_MM, MAX_OFFSET_MM)
+    spin.setDecimals(1)
+    spin.setSingleStep(0.1)
+    spin.setSuffix(" mm")
+    spin.setKeyboardTracking(False)
+    spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+    return spin
+
+
+class PrintStickersDialog(QDialog):
+    """Preview and print one :class:`StickerJob`.
+
+    Args:
+        printer_factory: makes the printer (a ``QPrinter(HighResolution)``); tests pass
+            one set to PDF output.
+        ask_print_setup: shows the print dialog for ``(printer, page_count, parent)``;
+            False cancels.  Tests answer without a window.
+
+    Attributes:
+        marked_printed: a saved PDF or a finished print marked units as printed.
+    """
+
+    def __init__(self, ops: Ops, services: Services, prompts: Prompts, job: StickerJob,
+                 parent: QWidget | None = None, *, layout_key: str | None = None,
+                 printer_factory: PrinterFactory | None = None,
+                 ask_print_setup: AskPrintSetup | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self._services = services
+        self._prompts = prompts
+        self.job = job
+        self._printer_factory = printer_factory or _new_printer
+        self._ask_print_setup = ask_print_setup or _ask_with_print_dialog
+        self._can_save_offsets = services.ctx.actor.can("settings.edit")
+        self.marked_printed = False
+        self.sheet: StickerSheet | None = None
+        self._calibration: CalibrationPage | None = None
+        self._mode = STICKERS
+        self._stored_offset = (0.0, 0.0)
+        self.setWindowTitle(_("Print stickers"))
+        self.resize(1240, 860)
+
+        layouts = ops.call(services.stickers.layouts, parent=self)
+        self._layouts: dict[str, LabelLayout] = dict(layouts.value or {}) if layouts.ok else {}
+        ecc = ops.call(services.settings.get, "sticker_error_correction", parent=self)
+        self._error_correction = str(ecc.value) if ecc.ok and ecc.value else "M"
+
+        # ------------------------------------------------------------- controls
+        self.layout_combo = QComboBox()
+        self.layout_combo.setMinimumContentsLength(28)
+        self.layout_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        for key, layout in self._layouts.items():
+            self.layout_combo.addItem(_layout_title(layout), key)
+            self.layout_combo.setItemData(self.layout_combo.count() - 1, layout.name, Qt.ItemDataRole.ToolTipRole)
+        self.layout_info = plain_label(role="hint", wrap=True)
+        stock = QGroupBox(_("Label stock"))
+        stock_layout = QVBoxLayout(stock)
+        stock_layout.addWidget(self.layout_combo)
+        stock_layout.addWidget(self.layout_info)
+
+        self.picker = SheetGridView(interactive=True)
+        self.picker.setMinimumSize(250, 250)
+        self.start_spin = QSpinBox()
+        self.start_spin.setKeyboardTracking(False)
+        self.start_hint = plain_label(role="hint", wrap=True)
+        start_row = QHBoxLayout()
+        start_row.addWidget(plain_label(_("First label"), role="fieldname"))
+        start_row.addWidget(self.start_spin)
+        self.start_of = plain_label(role="hint")
+        start_row.addWidget(self.start_of)
+        start_row.addStretch(1)
+        start = QGroupBox(_("Start at"))
+        start_layout = QVBoxLayout(start)
+        start_layout.addWidget(self.picker, 1)
+        start_layout.addLayout(start_row)
+        start_layout.addWidget(self.start_hint)
+
+        self.offset_x = _mm_spin()
+        self.offset_y = _mm_spin()
+        self.offset_note = plain_label(role="hint", wrap=True)
+        offset_form_error = plain_label(role="error", wrap=True)
+        self.offset_errors = FormErrors(offset_form_error)
+        offset_error = plain_label(role="error", wrap=True)
+        offset_error.hide()
+        self.offset_errors.bind("offset", self.offset_x, offset_error, "layout")
+        offsets = QGroupBox(_("Printer offset"))
+        offsets_grid = QGridLayout(offsets)
+        offsets_grid.addWidget(plain_label(_("Right"), role="fieldname"), 0, 0)
+        offsets_grid.addWidget(self.offset_x, 0, 1)
+        offsets_grid.addWidget(plain_label(_("Down"), role="fieldname"), 0, 2)
+        offsets_grid.addWidget(self.offset_y, 0, 3)
+        offsets_grid.addWidget(offset_error, 1, 0, 1, 4)
+        offsets_grid.addWidget(offset_form_error, 2, 0, 1, 4)
+        offsets_grid.addWidget(self.offset_note, 3, 0, 1, 4)
+        offsets_grid.setColumnStretch(1, 1)
+        offsets_grid.setColumnStretch(3, 1)
+        for spin in (self.offset_x, self.offset_y):
+            spin.setEnabled(self._can_save_offsets)
+
+        controls = QVBoxLayout()
+        controls.setSpacing(10)
+        controls.addWidget(stock)
+        controls.addWidget(start, 1)
+        controls.addWidget(offsets)
+        controls_widget = QWidget()
+        controls_widget.setLayout(controls)
+        controls_widget.setFixedWidth(360)
+
+        # ------------------------------------------------------------- preview
+        self.stickers_button = QPushButton(_("Stickers"))
+        self.calibration_button = QPushButton(_("Calibration page"))
+        self.calibration_button.setToolTip(_("Outlines and millimetre scales to measure the printer's offset"))
+        self.mode_group = QButtonGroup(self)
+        for button in (self.stickers_button, self.calibration_button):
+            button.setCheckable(True)
+            self.mode_group.addButton(button)
+        self.stickers_button.setChecked(True)
+        self.stickers_button.setStyleSheet(MODE_STYLE.format(radius="border-top-right-radius: 0; "
+                                                                    "border-bottom-right-radius: 0;"))
+        self.calibration_button.setStyleSheet(MODE_STYLE.format(radius="border-top-left-radius: 0; "
+                                                                       "border-bottom-left-radius: 0; "
+                                                                       "border-left: none;"))
+        mode_row = QHBoxLayout()
+        mode_row.setSpacing(0)
+        mode_row.addWidget(self.stickers_button)
+        mode_row.addWidget(self.calibration_button)
+        mode_row.addSpacing(12)
+        self.summary = plain_label(role="hint")
+        mode_row.addWidget(self.summary, 1)
+        self.calibration_note = plain_label(_(CALIBRATION_NOTE), role="note", wrap=True)
+        self.calibration_note.hide()
+        self.preview = PagePreview()
+
+        right = QVBoxLayout()
+        right.setSpacing(8)
+        right.addLayout(mode_row)
+        right.addWidget(self.calibration_note)
+        right.addWidget(self.preview, 1)
+
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addWidget(controls_widget)
+        body.addLayout(right, 1)
+
+        # ------------------------------------------------------------- buttons
+        self.status = plain_label(role="hint", wrap=True)
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(_("Save PDF…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button = self.buttons.addButton(_("Print…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setProperty("primary", True)
+        self.print_button.setDefault(True)
+        self.buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.buttons)
+
+        self.title = plain_label(_("Print stickers"), role="title")
+        self.subtitle = plain_label(job.title, role="hint", wrap=True)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addSpacing(10)
+        header.addWidget(self.subtitle, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+        layout.addLayout(bottom)
+
+        # ------------------------------------------------------------- wiring
+        self._offset_timer = QTimer(self)
+        self._offset_timer.setSingleShot(True)
+        self._offset_timer.setInterval(450)
+        self._offset_timer.timeout.connect(self.apply_offsets)
+        self.layout_combo.currentIndexChanged.connect(lambda _i: self._on_layout_changed())
+        self.picker.position_chosen.connect(self.set_start_position)
+        self.start_spin.valueChanged.connect(self.set_start_position)
+        self.offset_x.valueChanged.connect(lambda _v: self._offset_timer.start())
+        self.offset_y.valueChanged.connect(lambda _v: self._offset_timer.start())
+        self.mode_group.buttonClicked.connect(lambda _b: self._on_mode_changed())
+        self.save_button.clicked.connect(self.save_pdf)
+        self.print_button.clicked.connect(self.print_job)
+
+        index = self.layout_combo.findData(layout_key or DEFAULT_LAYOUT)
+        self.layout_combo.setCurrentIndex(max(index, 0))
+        self._on_layout_changed()
+
+    # ----------------------------------------------------------------- state
+    @property
+    def layout_key(self) -> str:
+        return str(self.layout_combo.currentData() or "")
+
+    @property
+    def label_layout(self) -> LabelLayout | None:
+        return self._layouts.get(self.layout_key)
+
+    @property
+    def start_position(self) -> int:
+        return self.picker.start()
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    def offsets(self) -> tuple[float, float]:
+        return round(self.offset_x.value(), 2), round(self.offset_y.value(), 2)
+
+    def set_layout(self, key: str) -> None:
+        index = self.layout_combo.findData(key)
+        if index < 0:
+            raise KeyError(key)
+        self.layout_combo.setCurrentIndex(index)
+
+    def set_start_position(self, position: int) -> None:
+        layout = self.label_layout
+        if layout is None or not 1 <= position <= layout.labels_per_page:
+            return
+        self.picker.set_start(position)
+        if self.start_spin.value() != position:
+            self.start_spin.blockSignals(True)
+            self.start_spin.setValue(position)
+            self.start_spin.blockSignals(False)
+        self.rebuild()
+
+    def set_calibration_mode(self, on: bool) -> None:
+        (self.calibration_button if on else self.stickers_button).setChecked(True)
+        self._on_mode_changed()
+
+    # ----------------------------------------------------------------- pages
+    def rebuild(self) -> None:
+        """Recompute the pages for the current choices and show them."""
+        layout = self.label_layout
+        self.sheet = None
+        self._calibration = None
+        if layout is None:
+            self.preview.show_message(_("Choose a label layout."))
+            self._update_actions()
+            return
+        x_mm, y_mm = self.offsets()
+        try:
+            if self._mode == CALIBRATION:
+                self._calibration = calibration_page(layout, offset_x_mm=x_mm, offset_y_mm=y_mm)
+                self.preview.set_source(1, lambda _n: self._calibration)
+            else:
+                sheet = StickerSheet(self.job.contents, layout, start_position=self.start_position,
+                                     error_correction=self._error_correction, offset_x_mm=x_mm, offset_y_mm=y_mm)
+                sheet.page(0)  # the PDF code's refusals (label too small for the code, …) show up here
+                self.sheet = sheet
+                self.preview.set_source(sheet.page_count, sheet.page)
+        except ValueError as exc:
+            self.sheet = None
+            self.preview.show_message(str(exc))
+        self._update_summary()
+        self._update_actions()
+
+    def pages(self) -> Iterator[PrintablePage]:
+        """Every page of the current mode, in order."""
+        if self._mode == CALIBRATION:
+            if self._calibration is not None:
+                yield self._calibration
+        elif self.sheet is not None:
+            yield from self.sheet.pages()
+
+    def page_at(self, number: int) -> PrintablePage:
+        if self._mode == CALIBRATION:
+            if self._calibration is None or number != 0:
+                raise IndexError(number)
+            return self._calibration
+        if self.sheet is None:
+            raise IndexError(number)
+        return self.sheet.page(number)
+
+    def page_count(self) -> int:
+        if self._mode == CALIBRATION:
+            return 1 if self._calibration is not None else 0
+        return self.sheet.page_count if self.sheet is not None else 0
+
+    # ----------------------------------------------------------------- actions
+    def apply_offsets(self) -> bool:
+        """Save the offset for this layout (when it changed) and show it in the preview."""
+        self._offset_timer.stop()
+        self.offset_errors.clear()
+        offsets = self.offsets()
+        if self._can_save_offsets and offsets != self._stored_offset:
+            result = self._ops.call(self._services.stickers.set_offset, self.layout_key, *offsets,
+                                    parent=self, form=self.offset_errors)
+            if not result.ok:
+                return False
+            self._stored_offset = offsets
+            self.offset_note.setText(_("Saved: everyone printing on this stock now uses {x} mm right, "
+                                       "{y} mm down.").format(x=f"{offsets[0]:+.1f}", y=f"{offsets[1]:+.1f}"))
+        self.rebuild()
+        return True
+
+    def save_pdf(self) -> bool:
+        """Write the PDF (stickers or calibration page) where the user chooses."""
+        if not self._ready():
+            return False
+        calibrating = self._mode == CALIBRATION
+        suggested = f"{'calibration' if calibrating else 'stickers'}-{self.layout_key}.pdf"
+        path = self._prompts.save_file(self, _("Save PDF"), suggested, PDF_FILTER)
+        if path is None:
+            return False
+        if not path.suffix:
+            path = path.with_suffix(".pdf")
+        try:
+            handle = path.open("wb")
+        except OSError as exc:
+            self._prompts.warning(self, _("Cannot write the file"), f"{path}: {exc.strerror}")
+            return False
+        stickers = self._services.stickers
+        with handle:
+            if calibrating:
+                result = self._ops.call(stickers.render_calibration, self.layout_key, handle, parent=self)
+            else:
+                result = self._ops.call(stickers.render, list(self.job.contents), self.layout_key, handle,
+                                        start_position=self.start_position, unit_ids=list(self.job.unit_ids),
+                                        parent=self)
+        if not result.ok:
+            self._remove(path)
+            return False
+        if calibrating:
+            self.status.setText(_("Saved the calibration page to {file}.").format(file=str(path)))
+        else:
+            self._after_output(self.job.unit_ids, _("Saved {count} to {file}.").format(
+                count=self._stickers_text(len(self.job.contents)), file=str(path)))
+        return True
+
+    def print_job(self) -> bool:
+        """Print at 100 %: the print dialog, then the pages painted 1 pt = 1/72 in."""
+        if not self._ready():
+            return False
+        layout = self.label_layout
+        assert layout is not None
+        count = self.page_count()
+        printer = self._printer_factory()
+        configure_printer(printer, layout, _("Stickers — {layout}").format(layout=layout.name))
+        printer.setFromTo(0, 0)
+        if not self._ask_print_setup(printer, count, self):
+            return False
+        first, last = 0, count - 1
+        if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+            first = max(0, printer.fromPage() - 1)
+            last = min(count - 1, max(first, printer.toPage() - 1))
+        numbers = range(first, last + 1)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            pages = [self.page_at(n) for n in numbers]  # all of them before the printer starts
+        except ValueError as exc:
+            QApplication.restoreOverrideCursor()
+            self._prompts.warning(self, _("Not printed"), str(exc))
+            return False
+        try:
+            ok = print_pages(printer, pages)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if not ok:
+            self._prompts.warning(self, _("Not printed"), _("The printer did not accept the job. Check that it "
+                                                            "is switched on and try again."))
+            return False
+        if self._mode == CALIBRATION:
+            self.status.setText(_("Sent the calibration page to the printer."))
+            return True
+        assert self.sheet is not None
+        printed_ids: list[int] = []
+        if self.job.unit_ids:
+            for number in numbers:
+                printed_ids.extend(self.job.unit_ids[self.sheet.page_slice(number)])
+        printed = sum(len(self.sheet.page(n).stickers) for n in numbers)
+        if printed_ids:
+            marked = self._ops.call(self._services.units.mark_stickers_printed, printed_ids, parent=self)
+            if not marked.ok:
+                return False
+        self._after_output(tuple(printed_ids), _("Sent {count} to the printer.").format(
+            count=self._stickers_text(printed)))
+        return True
+
+    # ----------------------------------------------------------------- helpers
+    def _ready(self) -> bool:
+        """Offsets saved and pages computable."""
+        if self._offset_timer.isActive() or self.offsets() != self._stored_offset:
+            if not self.apply_offsets():
+                return False
+        if self.page_count() == 0:
+            self._prompts.warning(self, _("Nothing to print"), self.preview.error or _("There are no pages."))
+            return False
+        return True
+
+    def _after_output(self, unit_ids: tuple[int, ...] | list[int], text: str) -> None:
+        if unit_ids:
+            self.marked_printed = True
+            text += " " + _("The units are marked as having a printed sticker.")
+        self.status.setText(text)
+
+    @staticmethod
+    def _remove(path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    @staticmethod
+    def _stickers_text(count: int) -> str:
+        return _("1 sticker") if count == 1 else _("{count:,} stickers").format(count=count)
+
+    def _on_layout_changed(self) -> None:
+        layout = self.label_layout
+        self._offset_timer.stop()
+        self.offset_errors.clear()
+        if layout is None:
+            self.picker.set_layout(None)
+            self.rebuild()
+            return
+        self.layout_info.setText(describe(layout))
+        self.picker.set_layout(layout)
+        per_page = layout.labels_per_page
+        self.start_spin.blockSignals(True)
+        self.start_spin.setRange(1, per_page)
+        self.start_spin.setValue(self.picker.start())
+        self.start_spin.blockSignals(False)
+        self.start_of.setText(_("of {n}").format(n=per_page))
+        sheet_like = per_page > 1
+        for widget in (self.picker, self.start_spin):
+            widget.setEnabled(sheet_like and self._mode == STICKERS)
+        self.start_hint.setText(
+            _("On a partly used sheet, click the first unused label; the ones before it stay empty. "
+              "Later pages start at label 1.") if sheet_like
+            else _("A label printer prints one label per page."))
+        stored = self._ops.call(self._services.stickers.offset, self.layout_key, parent=self)
+        self._stored_offset = tuple(round(v, 2) for v in stored.value) if stored.ok else (0.0, 0.0)  # type: ignore[assignment]
+        for spin, value in zip((self.offset_x, self.offset_y), self._stored_offset):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+        self.offset_note.setText(
+            _("Moves everything printed on this stock; + is right / down. Measure it with the calibration "
+              "page; it is saved for everyone.")
+            if self._can_save_offsets
+            else _("Measured with the calibration page; only an administrator can change it."))
+        self.rebuild()
+
+    def _on_mode_changed(self) -> None:
+        self._mode = CALIBRATION if self.calibration_button.isChecked() else STICKERS
+        self.calibration_note.setVisible(self._mode == CALIBRATION)
+        layout = self.label_layout
+        sheet_like = layout is not None and layout.labels_per_page > 1
+        for widget in (self.picker, self.start_spin):
+            widget.setEnabled(sheet_like and self._mode == STICKERS)
+        self.rebuild()
+
+    def _update_summary(self) -> None:
+        if self._mode == CALIBRATION:
+            self.summary.setText(_("Calibration page (plain paper, 100 %)"))
+            return
+        count = len(self.job.contents)
+        pages = self.sheet.page_count if self.sheet is not None else 0
+        pages_text = _("1 page") if pages == 1 else _("{n} pages").format(n=pages)
+        self.summary.setText(_("{stickers} on {pages}").format(stickers=self._stickers_text(count), pages=pages_text))
+
+    def _update_actions(self) -> None:
+        available = self.page_count() > 0 and not self.preview.error
+        self.print_button.setEnabled(available)
+        self.save_button.setEnabled(available)
