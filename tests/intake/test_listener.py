@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.intake.conftest import Client, valid_fields
 from tuffops_desktop.db.models import AuditEntry, CustomerRequest

@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Callable, NamedTuple, Sequence
+from typing import Any, BinaryIO, Callable, NamedTuple, Sequence
 
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -544,10 +544,11 @@ def render_sticker_sheet(
 
 def render_calibration_page(
     layout: LabelLayout,
-    out: str | Path | BinaryIO,
+    out: str | Path | BinaryIO | None,
     *,
     offset_x_mm: float = 0,
     offset_y_mm: float = 0,
+    canvas_factory: Callable[..., Any] | None = None,
 ) -> tuple[Box, ...]:
     """Print label outlines, numbers and millimetre scales to measure a printer's offset.
 
@@ -557,13 +558,18 @@ def render_calibration_page(
     labels read differently, the printer is scaling the page ("Fit to page" is on); the
     100 mm bar shows the same.  Label-printer pages (one label per page) get scales
     through the label's centre instead, since their edges are the page edges.
-    Returns the label boxes as drawn (offsets applied).
+    Returns the label boxes as drawn (offsets applied). ``canvas_factory`` replaces
+    reportlab's ``Canvas`` (same signature), e.g. to record the drawing for an on-screen
+    preview; ``out`` is then passed to it as is.
     """
     layout.validate()
     _check_offsets(offset_x_mm, offset_y_mm)
     regular, bold = register_fonts()
     page_width, page_height = layout.page_size_pt
-    canvas = Canvas(_output_target(out), pagesize=(page_width, page_height))
+    if canvas_factory is not None:
+        canvas = canvas_factory(out, pagesize=(page_width, page_height))
+    else:
+        canvas = Canvas(_output_target(out), pagesize=(page_width, page_height))
     canvas.setTitle(f"Label calibration — {layout.name}")
     canvas.setCreator("TuffOps Desktop")
 

@@ -27,7 +27,7 @@ from tuffops_desktop.db.models import (
     UnitOwnership,
 )
 from tuffops_desktop.domain.customers import search_text
-from tuffops_desktop.domain.errors import ConcurrencyConflict, DomainError, NotFound, ValidationError
+from tuffops_desktop.domain.errors import ConcurrencyConflict, NotFound, ValidationError
 from tuffops_desktop.domain.qr import new_guid, parse_guid_or_url, public_url
 from tuffops_desktop.domain.units import (
     UnitFields,

@@ -25,7 +25,6 @@ import io
 import math
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Protocol
@@ -354,32 +353,6 @@ class _RecordingCanvas:
         raise AttributeError(f"the calibration preview cannot replay canvas.{name}()")
 
 
-_record_lock = threading.Lock()
-
-
-@contextmanager
-def _recording() -> Iterator[list[_RecordingCanvas]]:
-    """Let ``render_calibration_page`` draw on a recorder instead of a PDF canvas.
-
-    ``documents.stickers`` creates its canvas itself; until it accepts one (see the
-    report), its module-level ``Canvas`` name is swapped for the duration of one call.
-    """
-    made: list[_RecordingCanvas] = []
-
-    def factory(*args: Any, **kwargs: Any) -> _RecordingCanvas:
-        canvas = _RecordingCanvas(*args, **kwargs)
-        made.append(canvas)
-        return canvas
-
-    with _record_lock:
-        original = sticker_documents.Canvas
-        sticker_documents.Canvas = factory  # type: ignore[assignment,misc]
-        try:
-            yield made
-        finally:
-            sticker_documents.Canvas = original  # type: ignore[misc]
-
-
 @dataclass(frozen=True)
 class CalibrationPage:
     """The calibration page as ``render_calibration_page`` draws it."""
@@ -430,9 +403,15 @@ def _pen(width: float, gray: float, painter: QPainter) -> QPen:
 def calibration_page(layout: LabelLayout, *, offset_x_mm: float = 0.0, offset_y_mm: float = 0.0) -> CalibrationPage:
     """Record the calibration page of ``layout`` (with the printer's offsets)."""
     register_fonts()
-    with _recording() as made:
-        boxes = sticker_documents.render_calibration_page(layout, None, offset_x_mm=offset_x_mm,
-                                                          offset_y_mm=offset_y_mm)
+    made: list[_RecordingCanvas] = []
+
+    def factory(*args: Any, **kwargs: Any) -> _RecordingCanvas:
+        canvas = _RecordingCanvas(*args, **kwargs)
+        made.append(canvas)
+        return canvas
+
+    boxes = sticker_documents.render_calibration_page(layout, None, offset_x_mm=offset_x_mm,
+                                                      offset_y_mm=offset_y_mm, canvas_factory=factory)
     if len(made) != 1 or len(made[0].pages) != 1:
         raise ValueError("the calibration page did not draw exactly one page")
     return CalibrationPage(layout, tuple(made[0].pages[0]), tuple(boxes))
