@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import new_database_url
+from tests.qrscan import decode_pdf
 from tuffops_desktop.db.migrate import head_revision
 
 
@@ -99,11 +100,7 @@ def test_stickers_for_a_customer_start_at_a_used_sheet_position(url, tmp_path):
                      data_dir=tmp_path, url=url)
     assert result.returncode == 0, result.stderr
     assert "page(s) of Avery L7160" in result.stdout
-    subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(tmp_path / "p")], check=True)
-    decoded = []
-    for png in sorted(tmp_path.glob("p-*.png")):
-        out = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True).stdout
-        decoded.extend(out.split())
+    decoded = decode_pdf(pdf)
     assert decoded and all("/u/" in code for code in decoded)
     again = tuffops("stickers", "--layout", "avery-5160", "--out", str(tmp_path / "b.pdf"), "--blank", "5",
                     data_dir=tmp_path, url=url)

@@ -1,25 +1,14 @@
-import subprocess
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from tests.factories import make_customer, make_unit
+from tests.qrscan import decode_pdf
 from tuffops_desktop.db.models import BlankQrLabel
 from tuffops_desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.services.listing import ListQuery
 from tests.factories import as_role
-
-
-def _decode(pdf: Path) -> list[str]:
-    subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(pdf.with_suffix(""))], check=True)
-    codes = []
-    for png in sorted(pdf.parent.glob(pdf.stem + "-*.png")):
-        out = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True)
-        codes.extend(line for line in out.stdout.splitlines() if line)
-    return codes
 
 
 @pytest.fixture
@@ -57,7 +46,7 @@ def test_printing_marks_units_and_every_code_decodes(services, setup, tmp_path):
     result = services.stickers.render(services.stickers.contents_for_units(ids), "avery-5160", pdf,
                                       start_position=29, unit_ids=ids)
     assert result.pages == 2  # positions 29 and 30 on the first sheet, the rest on the second
-    assert sorted(_decode(pdf)) == sorted(f"https://svc.example.com/u/{services.units.get(i).qr_code_guid}" for i in ids)
+    assert sorted(decode_pdf(pdf)) == sorted(f"https://svc.example.com/u/{services.units.get(i).qr_code_guid}" for i in ids)
     assert services.stickers.unit_ids_without_sticker() == []
     assert services.units.list_ids(ListQuery(kind="no_sticker")) == []
 
@@ -68,7 +57,7 @@ def test_blank_labels_are_stored_unbound_and_printed(services, tmp_path):
         assert s.scalar(select(func.count()).select_from(BlankQrLabel).where(BlankQrLabel.bound_unit_id.is_(None))) == 4
     pdf = tmp_path / "blank.pdf"
     services.stickers.render(contents, "tape-62mm-x-29mm", pdf)
-    assert sorted(_decode(pdf)) == sorted(c.url for c in contents)
+    assert sorted(decode_pdf(pdf)) == sorted(c.url for c in contents)
 
 
 def test_custom_layouts_and_offsets(services):

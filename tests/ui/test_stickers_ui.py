@@ -4,9 +4,6 @@ path decoded by zbar and compared with the reportlab PDF, and label layouts in S
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -29,34 +26,19 @@ from tuffops_desktop.ui.stickers.painter import (
     label_rect_px,
     render_page_image,
 )
+from tests.qrscan import decode, require_tools
+from tests.qrscan import rasterise as rasterise_pdf
 from tuffops_desktop.ui.stickers.print_dialog import PrintStickersDialog
 from tuffops_desktop.ui.stickers.sources import BlankLabelsDialog, CustomerStickersDialog
 
 LAYOUTS = builtin_layouts()
 
 
-def _require(*tools: str) -> None:
-    missing = [tool for tool in tools if shutil.which(tool) is None]
-    if missing:
-        message = f"missing {', '.join(missing)} (apt-get install poppler-utils zbar-tools)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def zbar(png: Path) -> Counter[str]:
-    result = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True, text=True,
-                            encoding="utf-8", timeout=120)
-    assert result.returncode in (0, 4), result.stderr  # 4: no symbol found
-    return Counter(line for line in result.stdout.splitlines() if line)
+zbar = decode
 
 
 def rasterise(pdf: Path, dpi: int) -> list[Image.Image]:
-    prefix = pdf.with_suffix("")
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(prefix)], check=True,
-                   capture_output=True, timeout=120)
-    pngs = sorted(pdf.parent.glob(f"{prefix.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    return [Image.open(png).convert("L") for png in pngs]
+    return [Image.open(png).convert("L") for png in rasterise_pdf(pdf, dpi)]
 
 
 def dark_pixels(image, rect) -> int:  # noqa: ANN001
@@ -186,7 +168,7 @@ def test_clicking_a_label_sets_the_start_and_the_preview_starts_there(qtbot, off
 
 # --------------------------------------------------------------- the painter, scanned
 def test_painted_page_decodes_to_exactly_the_expected_urls(qtbot, office, tmp_path):
-    _require("zbarimg")
+    require_tools()
     ids = office.units.list_ids(ListQuery(sort="label"))[:30]
     contents = office.stickers.contents_for_units(ids)
     for key, start in (("avery-5160", 4), ("avery-22805", 1)):
@@ -225,7 +207,7 @@ def test_save_pdf_writes_the_file_and_marks_the_units(qtbot, office, kit, tmp_pa
 
 
 def test_printing_through_an_injected_pdf_printer_matches_the_reportlab_pdf(qtbot, office, kit, tmp_path):
-    _require("pdftoppm")
+    require_tools()
     ids = office.stickers.unit_ids_without_sticker()[:12]
     asked = []
     printed = tmp_path / "qt-print.pdf"
