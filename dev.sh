@@ -41,9 +41,12 @@ ensure_venv() {
   if [ ! -x .venv/bin/python ] || [ pyproject.toml -nt .venv/.installed ]; then
     echo "Setting up the Python environment in .venv …"
     "$PYTHON" -m venv .venv
-    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "is ignored" || true
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "is ignored" || true
-    .venv/bin/python -c "import tuffops_desktop, PySide6, sqlalchemy, psycopg" 
+    if ! .venv/bin/python -m pip install --disable-pip-version-check -e '.[dev]' > .venv/pip-install.log 2>&1; then
+      cat .venv/pip-install.log >&2
+      echo "Installing the Python packages failed (log above, also in .venv/pip-install.log)." >&2
+      exit 1
+    fi
+    .venv/bin/python -c "import tuffops_desktop, PySide6, sqlalchemy, psycopg, jinja2"
     touch .venv/.installed
   fi
 }
