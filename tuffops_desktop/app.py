@@ -57,7 +57,7 @@ def run_desktop(url: str) -> int:
         prompts.warning(None, _("Cannot open the database"), exc.message)
         return EXIT_ERROR
 
-    monitor = ConnectionMonitor(database_probe(db))
+    monitor = ConnectionMonitor(database_probe(db), heartbeat_ms=15_000)
     mapper = ErrorMapper(prompts, monitor.report_lost)
     restore_hook = install_excepthook(mapper)
     try:

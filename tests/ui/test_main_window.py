@@ -107,3 +107,27 @@ def test_any_failing_call_shows_the_banner_once(qtbot, demo, kit):
     window.banner.retry_button.click()
     kit.probe_state["up"] = True
     qtbot.waitUntil(lambda: not window.banner.isVisible(), timeout=3000)
+
+
+def test_heartbeat_notices_an_outage_without_any_click(qtbot):
+    from tuffops_desktop.ui.connection import ConnectionMonitor
+
+    state = {"up": True}
+
+    def probe() -> None:
+        if not state["up"]:
+            raise OSError("server closed the connection unexpectedly")
+
+    monitor = ConnectionMonitor(probe, retry_ms=30, heartbeat_ms=30)
+    try:
+        qtbot.wait(120)
+        assert not monitor.is_lost  # a healthy heartbeat changes nothing
+        state["up"] = False
+        with qtbot.waitSignal(monitor.lost, timeout=2000) as lost:
+            pass
+        assert "closed the connection" in lost.args[0]
+        state["up"] = True
+        qtbot.waitSignal(monitor.restored, timeout=2000).wait()
+        assert not monitor.is_lost
+    finally:
+        monitor.shutdown()

@@ -4,7 +4,8 @@ When a service call reports ``DatabaseUnavailable``, the ``ConnectionMonitor`` g
 the *lost* state: the banner appears ("Connection to the database lost — retrying…") and
 a timer runs a cheap probe (``SELECT 1``) every few seconds in the background. When the
 probe succeeds the monitor emits ``restored``; the main window hides the banner and
-refreshes the page on screen.
+refreshes the page on screen. With a heartbeat, the same probe also runs every few
+seconds while all is well, so an outage shows even when nobody is clicking.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class ConnectionMonitor(QObject):
     lost = Signal(str)
     restored = Signal()
 
-    def __init__(self, probe: Probe, *, retry_ms: int = DEFAULT_RETRY_MS, parent: QObject | None = None) -> None:
+    def __init__(self, probe: Probe, *, retry_ms: int = DEFAULT_RETRY_MS, heartbeat_ms: int = 0,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._probe = probe
         self._is_lost = False
@@ -55,6 +57,11 @@ class ConnectionMonitor(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(retry_ms)
         self._timer.timeout.connect(self.retry_now)
+        self._heartbeat = QTimer(self)
+        self._heartbeat.setInterval(heartbeat_ms)
+        self._heartbeat.timeout.connect(self._check_while_connected)
+        if heartbeat_ms > 0:
+            self._heartbeat.start()
 
     @property
     def is_lost(self) -> bool:
@@ -75,7 +82,16 @@ class ConnectionMonitor(QObject):
 
     def retry_now(self) -> None:
         """Probe once (in the background); no-op while a probe is already running."""
-        if not self._is_lost or self._probing:
+        if not self._is_lost:
+            return
+        self._start_probe()
+
+    def _check_while_connected(self) -> None:
+        if not self._is_lost:
+            self._start_probe()
+
+    def _start_probe(self) -> None:
+        if self._probing:
             return
         self._probing = True
         probe, relay = self._probe, self._relay
@@ -93,11 +109,14 @@ class ConnectionMonitor(QObject):
     def shutdown(self) -> None:
         """Stop retrying and wait for a running probe (call before the app quits)."""
         self._timer.stop()
+        self._heartbeat.stop()
         self._pool.waitForDone()
 
     def _on_probe_finished(self, ok: bool, message: str) -> None:
         self._probing = False
         if not self._is_lost:
+            if not ok:  # the heartbeat found the database gone before any call did
+                self.report_lost(message)
             return
         if not ok:
             log.info("database still unreachable: %s", message)
