@@ -7,6 +7,9 @@ messages appear inline and a concurrent edit goes through the error mapper.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from tuffops_desktop.domain.qr import short_code
@@ -22,22 +25,39 @@ from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
 from tuffops_desktop.ui.widgets.labels import plain_label
 
 
-class TransferDialog(FormDialog):
-    """Give a unit to another customer (or back to stock); the history is kept."""
+class _UnitActionDialog(FormDialog):
+    """One action on one unit: collect input, then one service call; field errors inline."""
 
-    def __init__(self, ops: Ops, services: Services, detail: UnitDetail, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: Ops, services: Services, detail: UnitDetail, title: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ops = ops
         self._services = services
         self._detail = detail
         self.saved: UnitDetail | None = None
-        self.setWindowTitle(_("Transfer unit"))
+        self.setWindowTitle(title)
+        self.form_error = plain_label(role="error", wrap=True)
+        self.errors = FormErrors(self.form_error)
+
+    def _run(self, fn: Callable[..., UnitDetail], *args: Any, **kwargs: Any) -> bool:
+        """Make the call; on success keep the saved unit and close, else leave the dialog open."""
+        result = self._ops.call(fn, *args, parent=self, form=self.errors, **kwargs)
+        if not result.ok:
+            return False
+        self.saved = result.value
+        self.accept()
+        return True
+
+
+class TransferDialog(_UnitActionDialog):
+    """Give a unit to another customer (or back to stock); the history is kept."""
+
+    def __init__(self, ops: Ops, services: Services, detail: UnitDetail, parent: QWidget | None = None) -> None:
+        super().__init__(ops, services, detail, _("Transfer unit"), parent)
         self.resize(720, 520)
         history = ops.call(services.units.ownership_history, detail.id, parent=self)
         periods = list(history.value or []) if history.ok else []
 
-        form_error = plain_label(role="error", wrap=True)
-        self.errors = FormErrors(form_error)
         self.picker = CustomerPicker(ops, services.customers, self, exclude_id=detail.customer_id)
         self.note = QLineEdit()
         self.note.setPlaceholderText(_("Why: sold with the building, warranty swap, …"))
@@ -54,7 +74,7 @@ class TransferDialog(FormDialog):
         layout.addWidget(plain_label(detail.label, role="title"))
         layout.addWidget(plain_label(_("Current owner: {name}").format(
             name=detail.customer_name or _("(stock)")), role="hint"))
-        layout.addWidget(form_error)
+        layout.addWidget(self.form_error)
         layout.addWidget(group)
         layout.addWidget(plain_label(_("Ownership history"), role="subtitle"))
         self.history = ownership_table(periods)
@@ -64,29 +84,16 @@ class TransferDialog(FormDialog):
 
     def save(self) -> bool:
         self.errors.clear()
-        result = self._ops.call(self._services.units.transfer, self._detail.id, self.picker.customer_id(),
-                                self._detail.version, self.note.text(), parent=self, form=self.errors,
-                                on_reload=lambda _current: self.reject())
-        if not result.ok:
-            return False
-        self.saved = result.value
-        self.accept()
-        return True
+        return self._run(self._services.units.transfer, self._detail.id, self.picker.customer_id(),
+                         self._detail.version, self.note.text(), on_reload=lambda _current: self.reject())
 
 
-class LinkDialog(FormDialog):
+class LinkDialog(_UnitActionDialog):
     """Link a unit with another unit of the same customer (one system, e.g. indoor + outdoor)."""
 
     def __init__(self, ops: Ops, services: Services, detail: UnitDetail, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ops = ops
-        self._services = services
-        self._detail = detail
-        self.saved: UnitDetail | None = None
-        self.setWindowTitle(_("Link units"))
+        super().__init__(ops, services, detail, _("Link units"), parent)
         self.setMinimumWidth(560)
-        form_error = plain_label(role="error", wrap=True)
-        self.errors = FormErrors(form_error)
         self.other = QComboBox()
         ids = ops.call(services.units.list_ids, ListQuery(sort="label"), customer_id=detail.customer_id, parent=self)
         rows = ops.call(services.units.rows, ids.value or [], parent=self) if ids.ok else None
@@ -104,7 +111,7 @@ class LinkDialog(FormDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.addWidget(plain_label(detail.label, role="title"))
-        layout.addWidget(form_error)
+        layout.addWidget(self.form_error)
         layout.addWidget(group)
         buttons = action_buttons(self, _("Link"), self.save)
         layout.addWidget(buttons)
@@ -117,27 +124,15 @@ class LinkDialog(FormDialog):
         if other is None:
             self.errors.show_field_errors({"other_unit_id": _("Choose a unit.")})
             return False
-        result = self._ops.call(self._services.units.link, self._detail.id, other, parent=self, form=self.errors)
-        if not result.ok:
-            return False
-        self.saved = result.value
-        self.accept()
-        return True
+        return self._run(self._services.units.link, self._detail.id, other)
 
 
-class BindLabelDialog(FormDialog):
+class BindLabelDialog(_UnitActionDialog):
     """Bind a pre-printed blank sticker: paste its URL or its code."""
 
     def __init__(self, ops: Ops, services: Services, detail: UnitDetail, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ops = ops
-        self._services = services
-        self._detail = detail
-        self.saved: UnitDetail | None = None
-        self.setWindowTitle(_("Bind blank label"))
+        super().__init__(ops, services, detail, _("Bind blank label"), parent)
         self.setMinimumWidth(600)
-        form_error = plain_label(role="error", wrap=True)
-        self.errors = FormErrors(form_error)
         self.pasted = QLineEdit()
         self.pasted.setPlaceholderText("https://…/u/1b4e28ba-2fa1-11d2-883f-0016d3cca427")
         box, error = field_box(self.pasted, _(
@@ -148,17 +143,11 @@ class BindLabelDialog(FormDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.addWidget(plain_label(detail.label, role="title"))
-        layout.addWidget(form_error)
+        layout.addWidget(self.form_error)
         layout.addWidget(group)
         layout.addWidget(action_buttons(self, _("Bind"), self.save))
 
     def save(self) -> bool:
         self.errors.clear()
-        result = self._ops.call(self._services.units.bind_blank_label, self._detail.id, self.pasted.text(),
-                                self._detail.version, parent=self, form=self.errors,
-                                on_reload=lambda _current: self.reject())
-        if not result.ok:
-            return False
-        self.saved = result.value
-        self.accept()
-        return True
+        return self._run(self._services.units.bind_blank_label, self._detail.id, self.pasted.text(),
+                         self._detail.version, on_reload=lambda _current: self.reject())
