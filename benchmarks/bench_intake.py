@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from tests.pgcluster import start_cluster  # noqa: E402
 from tuffops_desktop.bootstrap import open_database, system_services  # noqa: E402
@@ -107,11 +107,7 @@ def main() -> None:
         results["SQLite"] = bench(f"sqlite:///{(work / 'bench.sqlite3').as_posix()}", args.seconds, work)
         cluster = start_cluster(durable=True)
         try:
-            admin = create_engine(cluster.url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text("CREATE DATABASE bench"))
-            admin.dispose()
-            results["PostgreSQL"] = bench(cluster.url.rsplit("/", 1)[0] + "/bench", args.seconds, work)
+            results["PostgreSQL"] = bench(cluster.create_database("bench"), args.seconds, work)
         finally:
             cluster.stop()
     print("| request | database | req/s | p99 ms | non-2xx/3xx |")

@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from tests.pgcluster import start_cluster  # noqa: E402
 from tuffops_desktop.bootstrap import open_database, system_services  # noqa: E402
@@ -101,11 +101,7 @@ def main() -> None:
         results["SQLite"] = bench(f"sqlite:///{Path(tmp, 'bench.sqlite3').as_posix()}", args.customers)
     cluster = start_cluster(durable=True)
     try:
-        admin = create_engine(cluster.url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("CREATE DATABASE bench"))
-        admin.dispose()
-        results["PostgreSQL"] = bench(cluster.url.rsplit("/", 1)[0] + "/bench", args.customers)
+        results["PostgreSQL"] = bench(cluster.create_database("bench"), args.customers)
     finally:
         cluster.stop()
     print("| step | SQLite ms | PostgreSQL ms | note |")

@@ -183,8 +183,8 @@ def main() -> int:
 
     print()
     print(f"{args.count} stickers on {layout.name}, Python {sys.version.split()[0]}")
-    print(f"| method | total | per sticker | PDF size | pages |")
-    print(f"|---|---|---|---|---|")
+    print("| method | total | per sticker | PDF size | pages |")
+    print("|---|---|---|---|---|")
     for name, elapsed, size, pages in rows:
         print(f"| {name} | {elapsed:.2f} s | {elapsed / args.count * 1000:.2f} ms | "
               f"{size / 1024:,.0f} KiB | {pages} |")

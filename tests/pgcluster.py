@@ -37,6 +37,16 @@ class Cluster:
     _base: str
     _wrap: list[str]
 
+    def create_database(self, name: str) -> str:
+        """Create an empty database on this cluster and return its URL."""
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
     def stop(self) -> None:
         subprocess.run(self._wrap + [f"{self._bindir}/pg_ctl", "-D", os.path.join(self._base, "data"),
                                      "-m", "immediate", "-w", "stop"], capture_output=True)

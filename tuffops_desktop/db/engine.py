@@ -19,6 +19,12 @@ from tuffops_desktop.errors import DatabaseUrlInvalid
 SQLITE_BUSY_TIMEOUT_S = 15
 
 
+def driver_message(exc: BaseException) -> str:
+    """The first line of what the database driver said (no SQL, no parameters)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
 def normalize_url(url: str) -> str:
     """Accept ``postgresql://`` and ``postgres://`` and use the psycopg 3 driver."""
     url = url.strip()

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from tuffops_desktop import __version__
 from tuffops_desktop.config.paths import migrations_dir
 from tuffops_desktop.db.base import utcnow
+from tuffops_desktop.db.engine import driver_message
 from tuffops_desktop.db.models import Setting
 from tuffops_desktop.domain.settings import SETTINGS, to_json
 from tuffops_desktop.errors import DatabaseTooNew, DatabaseUnavailable
@@ -54,7 +55,7 @@ def upgrade(engine: Engine, revision: str = "head") -> str:
             ensure_setting_defaults(conn)
             return current_revision(conn) or ""
     except OperationalError as exc:
-        raise DatabaseUnavailable(f"Cannot reach the database: {_first_line(exc)}") from exc
+        raise DatabaseUnavailable(f"Cannot reach the database: {driver_message(exc)}") from exc
 
 
 def _unknown(script: ScriptDirectory, revision: str) -> bool:
@@ -79,7 +80,3 @@ def ensure_setting_defaults(conn: Connection) -> None:
             row["updated_at"] = now
         conn.execute(Setting.__table__.insert(), missing)
 
-
-def _first_line(exc: Exception) -> str:
-    text = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
-    return text.strip().splitlines()[0]

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from tuffops_desktop.db.engine import SessionFactories
+from tuffops_desktop.db.engine import SessionFactories, driver_message
 from tuffops_desktop.domain.errors import ConcurrencyConflict, PermissionDenied
 from tuffops_desktop.domain.permissions import ALL_PERMISSIONS
 from tuffops_desktop.errors import DatabaseUnavailable
@@ -67,20 +67,20 @@ class ServiceContext:
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One user action = one transaction: commits when the block ends, rolls back on error."""
-        with _mapped_errors(), self.db.write.begin() as session:
+        with database_errors(), self.db.write.begin() as session:
             yield session
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A transaction for reading (the ``read`` factory never writes)."""
-        with _mapped_errors(), self.db.read.begin() as session:
+        with database_errors(), self.db.read.begin() as session:
             yield session
 
 
 
 
 @contextlib.contextmanager
-def _mapped_errors() -> Iterator[None]:
+def database_errors() -> Iterator[None]:
     """Translate driver errors into the few the rest of the app understands."""
     try:
         yield
@@ -89,7 +89,7 @@ def _mapped_errors() -> Iterator[None]:
     except IntegrityError:
         raise
     except OperationalError as exc:
-        text = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else "unknown error"
+        text = driver_message(exc)
         if "locked" in text or "busy" in text:
             raise DatabaseUnavailable(
                 "The database is busy with another workstation's change; try again in a moment."

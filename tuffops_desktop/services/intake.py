@@ -8,19 +8,22 @@ compromised listener cannot read customers, prices or work orders.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, column, insert, select, table, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from tuffops_desktop.db.engine import SessionFactories
 from tuffops_desktop.db.models import AuditEntry, CustomerRequest
 from tuffops_desktop.domain.requests import RequestFields, RequestSource, RequestStatus, ticket_for
 from tuffops_desktop.errors import DatabaseUnavailable
+from tuffops_desktop.services.context import database_errors
 from tuffops_desktop.services.requests import INBOX_CHANNEL
 
 _unit_pages = table("intake_unit_pages", column("unit_id"), column("guid"), column("label"), column("customer_name"))
@@ -118,30 +121,14 @@ class IntakeGateway:
                 select(CustomerRequest.ticket).where(CustomerRequest.submission_key == submission_key)
             ).scalar_one_or_none()
 
-    def _connect(self, *, write: bool = False):  # noqa: ANN202
+    @contextlib.contextmanager
+    def _connect(self, *, write: bool = False) -> Iterator[Connection]:
+        """One short transaction; connection failures become ``DatabaseUnavailable``."""
         engine = self._db.engine
         if write and engine.dialect.name == "sqlite":
             engine = engine.execution_options(sqlite_begin="IMMEDIATE")
-        return _Transaction(engine)
-
-
-class _Transaction:
-    """``engine.begin()`` with connection failures reported as ``DatabaseUnavailable``."""
-
-    def __init__(self, engine) -> None:  # noqa: ANN001
-        self._cm = engine.begin()
-
-    def __enter__(self) -> Connection:
-        try:
-            return self._cm.__enter__()
-        except OperationalError as exc:
-            raise DatabaseUnavailable(str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)) from exc
-
-    def __exit__(self, *exc_info) -> bool | None:  # noqa: ANN002
-        try:
-            return self._cm.__exit__(*exc_info)
-        except OperationalError as exc:
-            raise DatabaseUnavailable(str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)) from exc
+        with database_errors(), engine.begin() as conn:
+            yield conn
 
 
 def _json_text(value: object) -> str:

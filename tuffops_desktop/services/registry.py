@@ -42,5 +42,5 @@ def build_services(ctx: ServiceContext) -> Services:
         catalog=catalog,
         csv=CsvService(ctx, customers, units, catalog),
         requests=RequestService(ctx),
-        stickers=StickerService(ctx, settings),
+        stickers=StickerService(ctx, settings, units),
     )

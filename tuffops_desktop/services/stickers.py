@@ -21,17 +21,18 @@ from tuffops_desktop.documents.stickers import StickerContent, StickerRenderResu
 from tuffops_desktop.domain.errors import NotFound, ValidationError
 from tuffops_desktop.domain.qr import parse_guid_or_url, public_url, short_code
 from tuffops_desktop.domain.units import friendly_label
-from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.settings import SettingsService, read_setting
+from tuffops_desktop.services.units import UnitService
 
 MAX_STICKERS = 5000
 
 
 class StickerService:
-    def __init__(self, ctx: ServiceContext, settings: SettingsService) -> None:
+    def __init__(self, ctx: ServiceContext, settings: SettingsService, units: UnitService) -> None:
         self._ctx = ctx
         self._settings = settings
+        self._units = units
 
     # ----------------------------------------------------------------- layouts
     def layouts(self) -> dict[str, LabelLayout]:
@@ -144,9 +145,9 @@ class StickerService:
             ))
         return contents
 
-    def blank_label_contents(self, count: int, units_service) -> list[StickerContent]:  # noqa: ANN001
+    def blank_label_contents(self, count: int, units_service: UnitService | None = None) -> list[StickerContent]:
         """New blank labels (GUIDs stored, unbound) ready to print."""
-        guids = units_service.create_blank_labels(count)
+        guids = (units_service or self._units).create_blank_labels(count)
         with self._ctx.read() as session:
             base, footer = self._base_and_footer(session)
         return [StickerContent(url=public_url(base, g), title="Scan for service", code=short_code(g), footer=footer)
@@ -170,12 +171,7 @@ class StickerService:
                                           error_correction=ecc, offset_x_mm=x, offset_y_mm=y)
         except ValueError as exc:
             raise ValidationError({"stickers": str(exc)}) from None
-        if unit_ids:
-            with self._ctx.write() as session:
-                session.execute(Unit.__table__.update().where(Unit.id.in_(list(unit_ids)))
-                                .values(sticker_printed_at=self._ctx.now()))
-                audit.record(session, self._ctx, "unit", "*", "print_stickers",
-                             {"count": [None, len(unit_ids)], "layout": [None, layout_key]})
+        self._units.mark_stickers_printed(unit_ids, layout_key)
         return result
 
     def render_calibration(self, layout_key: str, out: str | Path | BinaryIO) -> None:

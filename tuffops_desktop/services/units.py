@@ -395,10 +395,16 @@ class UnitService:
             audit.record(session, self._ctx, "unit", unit.id, "bind_label", {"qr_code_guid": [old, guid]})
             return self._detail(session, unit)
 
-    def mark_stickers_printed(self, unit_ids: Sequence[int]) -> None:
+    def mark_stickers_printed(self, unit_ids: Sequence[int], layout_key: str = "") -> None:
+        """Record that these units have a printed sticker (so "without a sticker" stays true)."""
         self._ctx.actor.require("units.view")
+        if not unit_ids:
+            return
         with self._ctx.write() as session:
-            session.execute(update(Unit).where(Unit.id.in_(unit_ids)).values(sticker_printed_at=self._ctx.now()))
+            session.execute(update(Unit).where(Unit.id.in_(list(unit_ids)))
+                            .values(sticker_printed_at=self._ctx.now()))
+            audit.record(session, self._ctx, "unit", "*", "print_stickers",
+                         {"count": [None, len(unit_ids)], "layout": [None, layout_key or None]})
 
     # ----------------------------------------------------------------- helpers
     def _leave_group(self, session: Session, unit: Unit) -> None:

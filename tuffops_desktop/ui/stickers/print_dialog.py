@@ -468,7 +468,8 @@ class PrintStickersDialog(QDialog):
                 printed_ids.extend(self.job.unit_ids[self.sheet.page_slice(number)])
         printed = sum(len(self.sheet.page(n).stickers) for n in numbers)
         if printed_ids:
-            marked = self._ops.call(self._services.units.mark_stickers_printed, printed_ids, parent=self)
+            marked = self._ops.call(self._services.units.mark_stickers_printed, printed_ids, self.layout_key,
+                                    parent=self)
             if not marked.ok:
                 return False
         self._after_output(tuple(printed_ids), _("Sent {count} to the printer.").format(
