@@ -14,26 +14,65 @@ from enum import StrEnum
 from tuffops_desktop.domain.errors import ValidationError
 from tuffops_desktop.i18n import N_
 
-_AREAS: dict[str, tuple[str, ...]] = {
-    "customers": ("view", "create", "edit", "delete"),
-    "units": ("view", "create", "edit", "delete"),
-    "work_orders": ("view", "create", "edit", "supervise", "delete", "assign", "pricing"),
-    "quotations": ("view", "create", "edit", "delete", "send", "pricing"),
-    "customer_requests": ("view", "create", "edit", "delete"),
-    "invoices": ("view", "create", "edit"),
-    "checklists": ("view", "create", "edit", "delete"),
-    "inventory": ("view", "create", "edit", "delete"),
-    "reports": ("view",),
-    "settings": ("view", "edit"),
-    "users": ("view", "create", "edit", "delete"),
-    "photos": ("create",),
-    "notes": ("create",),
-    "audit": ("view",),
-}
+class Permission(StrEnum):
+    """Every permission key, as a constant: services declare them (``@requires(P.UNITS_EDIT)``)."""
 
-ALL_PERMISSIONS: frozenset[str] = frozenset(
-    f"{area}.{action}" for area, actions in _AREAS.items() for action in actions
-)
+    CUSTOMERS_VIEW = "customers.view"
+    CUSTOMERS_CREATE = "customers.create"
+    CUSTOMERS_EDIT = "customers.edit"
+    CUSTOMERS_DELETE = "customers.delete"
+    UNITS_VIEW = "units.view"
+    UNITS_CREATE = "units.create"
+    UNITS_EDIT = "units.edit"
+    UNITS_DELETE = "units.delete"
+    WORK_ORDERS_VIEW = "work_orders.view"
+    WORK_ORDERS_CREATE = "work_orders.create"
+    WORK_ORDERS_EDIT = "work_orders.edit"
+    WORK_ORDERS_SUPERVISE = "work_orders.supervise"
+    WORK_ORDERS_DELETE = "work_orders.delete"
+    WORK_ORDERS_ASSIGN = "work_orders.assign"
+    WORK_ORDERS_PRICING = "work_orders.pricing"
+    QUOTATIONS_VIEW = "quotations.view"
+    QUOTATIONS_CREATE = "quotations.create"
+    QUOTATIONS_EDIT = "quotations.edit"
+    QUOTATIONS_DELETE = "quotations.delete"
+    QUOTATIONS_SEND = "quotations.send"
+    QUOTATIONS_PRICING = "quotations.pricing"
+    CUSTOMER_REQUESTS_VIEW = "customer_requests.view"
+    CUSTOMER_REQUESTS_CREATE = "customer_requests.create"
+    CUSTOMER_REQUESTS_EDIT = "customer_requests.edit"
+    CUSTOMER_REQUESTS_DELETE = "customer_requests.delete"
+    INVOICES_VIEW = "invoices.view"
+    INVOICES_CREATE = "invoices.create"
+    INVOICES_EDIT = "invoices.edit"
+    CHECKLISTS_VIEW = "checklists.view"
+    CHECKLISTS_CREATE = "checklists.create"
+    CHECKLISTS_EDIT = "checklists.edit"
+    CHECKLISTS_DELETE = "checklists.delete"
+    INVENTORY_VIEW = "inventory.view"
+    INVENTORY_CREATE = "inventory.create"
+    INVENTORY_EDIT = "inventory.edit"
+    INVENTORY_DELETE = "inventory.delete"
+    REPORTS_VIEW = "reports.view"
+    SETTINGS_VIEW = "settings.view"
+    SETTINGS_EDIT = "settings.edit"
+    USERS_VIEW = "users.view"
+    USERS_CREATE = "users.create"
+    USERS_EDIT = "users.edit"
+    USERS_DELETE = "users.delete"
+    PHOTOS_CREATE = "photos.create"
+    NOTES_CREATE = "notes.create"
+    AUDIT_VIEW = "audit.view"
+
+    @property
+    def area(self) -> str:
+        return self.value.partition(".")[0]
+
+
+P = Permission
+"""Short name used in service declarations."""
+
+ALL_PERMISSIONS: frozenset[str] = frozenset(p.value for p in Permission)
 
 
 class Role(StrEnum):
@@ -60,8 +99,13 @@ _ROLE_LABELS = {
 
 
 def _area(area: str, *actions: str) -> set[str]:
-    chosen = actions or _AREAS[area]
-    return {f"{area}.{action}" for action in chosen}
+    """Keys of ``area``: the actions named, or all of the area's keys."""
+    if not actions:
+        return {p.value for p in Permission if p.area == area}
+    keys = {f"{area}.{action}" for action in actions}
+    if not keys <= ALL_PERMISSIONS:
+        raise ValueError(f"unknown permission keys in a role bundle: {sorted(keys - ALL_PERMISSIONS)}")
+    return keys
 
 
 ROLE_BUNDLES: dict[Role, frozenset[str]] = {

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import DeviceModel, DeviceType, Manufacturer
 from tuffops_desktop.domain.errors import ValidationError
+from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.units import MaintenanceFrequency
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto import CatalogEntry, DeviceModelInfo
+from tuffops_desktop.services.guard import requires, requires_any
 
 
 def model_info(m: DeviceModel) -> DeviceModelInfo:
@@ -41,31 +43,34 @@ class CatalogService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
+    @requires(P.UNITS_VIEW)
     def manufacturers(self) -> list[CatalogEntry]:
         with self._ctx.read() as session:
             return [CatalogEntry(m.id, m.name) for m in session.scalars(select(Manufacturer).order_by(Manufacturer.name))]
 
+    @requires(P.UNITS_VIEW)
     def device_types(self) -> list[CatalogEntry]:
         with self._ctx.read() as session:
             return [CatalogEntry(t.id, t.name) for t in session.scalars(select(DeviceType).order_by(DeviceType.name))]
 
+    @requires(P.UNITS_VIEW)
     def device_models(self) -> list[DeviceModelInfo]:
-        self._ctx.actor.require("units.view")
         with self._ctx.read() as session:
             models = session.scalars(select(DeviceModel)).all()
             return sorted((model_info(m) for m in models), key=lambda i: i.label.casefold())
 
+    @requires(P.SETTINGS_EDIT)
     def add_device_model(self, manufacturer: str, device_type: str, name: str, *,
                          default_cost: Decimal | None = None, default_warranty_months: int | None = None,
                          default_maintenance_frequency: str = "none") -> DeviceModelInfo:
         """Add a model, creating its manufacturer and type when they are new."""
-        self._ctx.actor.require("settings.edit")
         with self._ctx.write() as session:
             model = self.ensure_model(session, manufacturer, device_type, name, default_cost=default_cost,
                                       default_warranty_months=default_warranty_months,
                                       default_maintenance_frequency=default_maintenance_frequency)
             return model_info(model)
 
+    @requires_any(P.UNITS_CREATE, P.SETTINGS_EDIT)
     def ensure_model(self, session: Session, manufacturer: str, device_type: str, name: str, *,
                      default_cost: Decimal | None = None, default_warranty_months: int | None = None,
                      default_maintenance_frequency: str = "none") -> DeviceModel:

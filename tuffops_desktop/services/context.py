@@ -1,8 +1,8 @@
 """Who is acting, and the database and clock every service uses.
 
 Services are built by the composition root with a ``ServiceContext``; nothing in the
-service layer reaches for globals. The actor's permissions are checked in every service
-method, whatever the UI shows or hides.
+service layer reaches for globals. Every public service method declares the permission
+it needs (``services/guard.py``), and it is checked whatever the UI shows or hides.
 """
 
 from __future__ import annotations

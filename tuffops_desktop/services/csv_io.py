@@ -19,12 +19,14 @@ from sqlalchemy import select
 from tuffops_desktop.db.models import Customer, DeviceModel, DeviceType, Manufacturer, Unit
 from tuffops_desktop.domain.customers import CustomerInput, validate_customer
 from tuffops_desktop.domain.errors import ImportRejected, ValidationError
+from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.qr import canonical_guid
 from tuffops_desktop.domain.units import UnitInput, validate_unit
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.customers import CustomerService, IntegrationOwnsCustomers
+from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.settings import phone_defaults, read_setting
 from tuffops_desktop.services.units import UnitService
 
@@ -49,8 +51,8 @@ class CsvService:
         self._catalog = catalog
 
     # ----------------------------------------------------------------- export
+    @requires(P.CUSTOMERS_VIEW)
     def export_customers(self, out: TextIO) -> int:
-        self._ctx.actor.require("customers.view")
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CUSTOMER_COLUMNS)
         count = 0
@@ -66,8 +68,8 @@ class CsvService:
                 count += 1
         return count
 
+    @requires(P.UNITS_VIEW)
     def export_units(self, out: TextIO) -> int:
-        self._ctx.actor.require("units.view")
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(UNIT_COLUMNS)
         stmt = (
@@ -89,9 +91,9 @@ class CsvService:
         return count
 
     # ----------------------------------------------------------------- import
+    @requires(P.CUSTOMERS_CREATE)
     def import_customers(self, source: TextIO) -> int:
         """Add every customer of the file, or none. Returns how many were added."""
-        self._ctx.actor.require("customers.create")
         with self._ctx.write() as session:
             if read_setting(session, "customer_integration_enabled"):
                 raise IntegrationOwnsCustomers()
@@ -142,10 +144,10 @@ class CsvService:
             audit.record(session, self._ctx, "customer", "*", "import_csv", {"count": [None, len(valid)]})
             return len(valid)
 
+    @requires(P.UNITS_CREATE)
     def import_units(self, source: TextIO) -> int:
         """Add every unit of the file, or none. Unknown manufacturers, types and models are
         added to the catalogue; customers are referenced by id (blank = stock)."""
-        self._ctx.actor.require("units.create")
         today = self._ctx.today()
         with self._ctx.write() as session:
             errors: list[tuple[int, str]] = []

@@ -22,10 +22,12 @@ from tuffops_desktop.domain.customers import (
     validate_customer,
 )
 from tuffops_desktop.domain.errors import ConcurrencyConflict, DomainError, NotFound, ValidationError
+from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.phones import format_phone, split_list
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto import CustomerDetail, CustomerRow
+from tuffops_desktop.services.guard import requires, requires_any
 from tuffops_desktop.services.listing import ListQuery, matches_all
 from tuffops_desktop.services.settings import phone_defaults, read_setting
 
@@ -137,18 +139,19 @@ class CustomerService:
         self._ctx = ctx
 
     # ----------------------------------------------------------------- reading
+    @requires(P.CUSTOMERS_VIEW)
     def get(self, customer_id: int) -> CustomerDetail:
-        self._ctx.actor.require("customers.view")
         with self._ctx.read() as session:
             return detail(self._load(session, customer_id))
 
+    @requires(P.CUSTOMERS_VIEW)
     def integration_enabled(self) -> bool:
         with self._ctx.read() as session:
             return bool(read_setting(session, "customer_integration_enabled"))
 
+    @requires(P.CUSTOMERS_VIEW)
     def list_ids(self, query: ListQuery) -> list[int]:
         """Ids of the customers matching ``query``, in display order."""
-        self._ctx.actor.require("customers.view")
         stmt = select(Customer.id).where(matches_all(Customer.search_text, query.text))
         if query.kind:
             stmt = stmt.where(Customer.customer_type == query.kind)
@@ -170,9 +173,9 @@ class CustomerService:
         with self._ctx.read() as session:
             return list(session.scalars(stmt))
 
+    @requires(P.CUSTOMERS_VIEW)
     def rows(self, ids: Sequence[int]) -> list[CustomerRow]:
         """Full list rows for ``ids``, in the same order (ids gone since are skipped)."""
-        self._ctx.actor.require("customers.view")
         if not ids:
             return []
         unit_counts = (
@@ -198,19 +201,21 @@ class CustomerService:
             if c is not None
         ]
 
+    @requires(P.CUSTOMERS_VIEW)
     def count(self) -> int:
         with self._ctx.read() as session:
             return session.scalar(select(func.count()).select_from(Customer)) or 0
 
     # ----------------------------------------------------------------- writing
+    @requires(P.CUSTOMERS_CREATE)
     def create(self, data: CustomerInput) -> CustomerDetail:
-        self._ctx.actor.require("customers.create")
         with self._ctx.write() as session:
             if read_setting(session, "customer_integration_enabled"):
                 raise IntegrationOwnsCustomers()
             customer = self.create_in(session, validate_customer(data, phone_defaults(session)))
             return detail(customer)
 
+    @requires(P.CUSTOMERS_CREATE)
     def create_in(self, session: Session, fields: CustomerFields, action: str = "create") -> Customer:
         """Insert a validated customer inside an open transaction (used by imports too)."""
         if fields.remote_id:
@@ -225,13 +230,13 @@ class CustomerService:
                      audit.diff({}, _fields_dict(fields)))
         return customer
 
+    @requires(P.CUSTOMERS_EDIT)
     def update(self, customer_id: int, data: CustomerInput, expected_version: int) -> CustomerDetail:
         """Save an edit made on a record read at ``expected_version``.
 
         If another workstation saved the customer since, the edit is refused with
         ``ConcurrencyConflict`` (carrying the current record), never silently applied.
         """
-        self._ctx.actor.require("customers.edit")
         with self._ctx.write() as session:
             customer = self._load(session, customer_id, for_update=True)
             if customer.version != expected_version:
@@ -257,9 +262,10 @@ class CustomerService:
             audit.record(session, self._ctx, "customer", customer.id, "update", changes)
             return detail(customer)
 
+    @requires_any(P.CUSTOMERS_EDIT, P.CUSTOMERS_DELETE)
     def set_active(self, customer_id: int, active: bool, expected_version: int) -> CustomerDetail:
         """Deactivate (hide from lists, keep history) or reactivate a customer."""
-        self._ctx.actor.require("customers.edit" if active else "customers.delete")
+        self._ctx.actor.require(P.CUSTOMERS_EDIT if active else P.CUSTOMERS_DELETE)
         with self._ctx.write() as session:
             customer = self._load(session, customer_id, for_update=True)
             if customer.version != expected_version:
@@ -271,13 +277,13 @@ class CustomerService:
                              "reactivate" if active else "deactivate", {"active": [not active, active]})
             return detail(customer)
 
+    @requires(P.CUSTOMERS_EDIT)
     def upsert_external(self, records: Iterable[CustomerInput]) -> tuple[int, int]:
         """Apply records from the external system, keyed by ``remote_id``.
 
         Existing ``remote_id`` → update; new → insert; never a duplicate. All or nothing.
         Returns (created, updated).
         """
-        self._ctx.actor.require("customers.edit")
         created = updated = 0
         with self._ctx.write() as session:
             defaults = phone_defaults(session)

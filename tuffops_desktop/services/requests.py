@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import Customer, CustomerRequest, DeviceModel, Manufacturer, RequestNote, Unit, WorkOrder
 from tuffops_desktop.domain.errors import ConcurrencyConflict, DomainError, NotFound, ValidationError
+from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.phones import split_list
 from tuffops_desktop.domain.requests import (
     CloseReason,
@@ -34,6 +35,7 @@ from tuffops_desktop.domain.requests import (
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.dto import RequestDetail, RequestNoteInfo, RequestRow, WorkOrderInfo
 from tuffops_desktop.services.listing import ListQuery, matches_all
 from tuffops_desktop.services.settings import phone_defaults
@@ -95,9 +97,9 @@ class RequestService:
         self._ctx = ctx
 
     # ----------------------------------------------------------------- inbox
+    @requires(P.CUSTOMER_REQUESTS_VIEW)
     def list_ids(self, query: ListQuery) -> list[int]:
         """Inbox ids; ``query.kind`` is a status ("" = all). Newest first by default."""
-        self._ctx.actor.require("customer_requests.view")
         stmt = (
             select(CustomerRequest.id)
             .join(Unit, Unit.id == CustomerRequest.unit_id)
@@ -114,8 +116,8 @@ class RequestService:
         with self._ctx.read() as session:
             return list(session.scalars(stmt))
 
+    @requires(P.CUSTOMER_REQUESTS_VIEW)
     def rows(self, ids: Sequence[int]) -> list[RequestRow]:
-        self._ctx.actor.require("customer_requests.view")
         if not ids:
             return []
         stmt = (
@@ -146,6 +148,7 @@ class RequestService:
                 )
         return [found[i] for i in ids if i in found]
 
+    @requires(P.CUSTOMER_REQUESTS_VIEW)
     def open_count(self) -> int:
         """The number on the sidebar badge: requests nobody has looked at yet."""
         with self._ctx.read() as session:
@@ -153,12 +156,13 @@ class RequestService:
                 select(func.count()).select_from(CustomerRequest).where(CustomerRequest.status == RequestStatus.OPEN.value)
             ) or 0
 
+    @requires(P.CUSTOMER_REQUESTS_VIEW)
     def get(self, request_id: int) -> RequestDetail:
-        self._ctx.actor.require("customer_requests.view")
         with self._ctx.read() as session:
             return self._detail(session, self._load(session, request_id))
 
     # ----------------------------------------------------------------- writing
+    @requires(P.CUSTOMER_REQUESTS_CREATE)
     def submit_office(self, unit_id: int, data: RequestInput) -> RequestDetail:
         """Log a request taken by phone or e-mail; same rules as the public form."""
         self._ctx.actor.require("customer_requests.create")
@@ -182,9 +186,9 @@ class RequestService:
             notify_inbox(session, req.ticket)
             return self._detail(session, req)
 
+    @requires(P.CUSTOMER_REQUESTS_EDIT)
     def add_note(self, request_id: int, body: str) -> RequestDetail:
         """Internal note (author and time recorded); allowed on closed requests too."""
-        self._ctx.actor.require("customer_requests.edit")
         text_ = validate_note(body)
         with self._ctx.write() as session:
             req = self._load(session, request_id)
@@ -194,9 +198,9 @@ class RequestService:
             audit.record(session, self._ctx, "customer_request", req.id, "add_note", {"note": [None, text_]})
             return self._detail(session, req)
 
+    @requires(P.CUSTOMER_REQUESTS_EDIT)
     def set_status(self, request_id: int, status: str, expected_version: int, note: str = "") -> RequestDetail:
         """Move between open and ongoing, or close as resolved (final)."""
-        self._ctx.actor.require("customer_requests.edit")
         try:
             target = RequestStatus(status)
         except ValueError:
@@ -226,14 +230,13 @@ class RequestService:
             notify_inbox(session, req.ticket)
             return self._detail(session, req)
 
+    @requires(P.WORK_ORDERS_CREATE, P.CUSTOMER_REQUESTS_EDIT)
     def convert(self, request_id: int, work_type: str = "repair") -> WorkOrderInfo:
         """Convert to an unassigned work order, close the request, link both ways.
 
         Exactly once: the request row is locked (``FOR UPDATE`` on PostgreSQL, a write
         transaction on SQLite) and re-checked before anything is written.
         """
-        self._ctx.actor.require("work_orders.create")
-        self._ctx.actor.require("customer_requests.edit")
         if work_type not in ("installation", "repair", "maintenance", "service", "other"):
             raise ValidationError({"work_type": "Choose installation, repair, maintenance, service or other."})
         with self._ctx.write() as session:

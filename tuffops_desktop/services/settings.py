@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import Setting
 from tuffops_desktop.domain.errors import ConcurrencyConflict, NotFound, ValidationError
+from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.phones import PhoneDefaults
 from tuffops_desktop.domain.settings import SETTINGS, SETTINGS_BY_NAME, coerce, from_json, to_json
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto import SettingValue
+from tuffops_desktop.services.guard import public, requires
 
 
 def read_setting(session: Session, name: str) -> Any:
@@ -39,15 +41,16 @@ class SettingsService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
+    @public("company settings (feature flags, phone defaults, sticker options) steer every user's screens")
     def get(self, name: str) -> Any:
         if name not in SETTINGS_BY_NAME:
             raise NotFound(f"There is no setting called “{name}”.")
         with self._ctx.read() as session:
             return read_setting(session, name)
 
+    @requires(P.SETTINGS_VIEW)
     def list(self, *, include_readonly: bool = False) -> list[SettingValue]:
         """Settings for the Settings page; read-only keys only when asked."""
-        self._ctx.actor.require("settings.view")
         with self._ctx.read() as session:
             rows = {row.name: row for row in session.scalars(select(Setting))}
         result = []
@@ -69,9 +72,9 @@ class SettingsService:
             )
         return result
 
+    @requires(P.SETTINGS_EDIT)
     def update(self, values: Mapping[str, Any], expected_versions: Mapping[str, int] | None = None) -> None:
         """Save edited settings in one transaction; every bad value is reported at once."""
-        self._ctx.actor.require("settings.edit")
         errors: dict[str, str] = {}
         typed: dict[str, Any] = {}
         for name, raw in values.items():
@@ -88,9 +91,9 @@ class SettingsService:
         with self._ctx.write() as session:
             self._update_in(session, typed, expected_versions)
 
+    @requires(P.SETTINGS_EDIT)
     def update_in(self, session: Session, values: Mapping[str, Any]) -> None:
         """Save settings inside an open transaction (demo seeding); values are checked."""
-        self._ctx.actor.require("settings.edit")
         typed = {}
         for name, raw in values.items():
             typed[name] = coerce(SETTINGS_BY_NAME[name], raw)
@@ -116,9 +119,9 @@ class SettingsService:
             audit.record(session, self._ctx, "setting", name, "update", audit.diff({name: before}, {name: value}))
 
 
+    @requires(P.SETTINGS_EDIT)
     def set_readonly_value(self, name: str, value: Any) -> None:
         """Change a read-only (installation) setting: for admins' CLI and tests only."""
-        self._ctx.actor.require("settings.edit")
         spec = SETTINGS_BY_NAME[name]
         typed = coerce(spec, value)
         with self._ctx.write() as session:

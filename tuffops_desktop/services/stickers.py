@@ -19,9 +19,11 @@ from tuffops_desktop.db.models import DeviceModel, Unit
 from tuffops_desktop.documents.label_layouts import LabelLayout, LayoutError, builtin_layouts
 from tuffops_desktop.documents.stickers import StickerContent, StickerRenderResult, render_calibration_page, render_sticker_sheet
 from tuffops_desktop.domain.errors import NotFound, ValidationError
+from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.qr import parse_guid_or_url, public_url, short_code
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.guard import requires, requires_any
 from tuffops_desktop.services.settings import SettingsService, read_setting
 from tuffops_desktop.services.units import UnitService
 
@@ -35,6 +37,7 @@ class StickerService:
         self._units = units
 
     # ----------------------------------------------------------------- layouts
+    @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def layouts(self) -> dict[str, LabelLayout]:
         """Built-in layouts plus the company's own (by key)."""
         layouts = dict(builtin_layouts())
@@ -48,15 +51,16 @@ class StickerService:
             layouts[layout.key] = layout
         return layouts
 
+    @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def layout(self, key: str) -> LabelLayout:
         layouts = self.layouts()
         if key not in layouts:
             raise ValidationError({"layout": f"Unknown layout “{key}”. Choose one of: {', '.join(sorted(layouts))}."})
         return layouts[key]
 
+    @requires(P.SETTINGS_EDIT)
     def save_custom_layout(self, data: dict) -> LabelLayout:
         """Add or replace an admin-defined layout (validated: labels inside the page, no overlap)."""
-        self._ctx.actor.require("settings.edit")
         try:
             layout = LabelLayout.from_dict(data).validate()
         except (LayoutError, TypeError, ValueError, KeyError) as exc:
@@ -69,15 +73,16 @@ class StickerService:
             self._settings.update_in(session, {"label_layouts_custom": custom})
         return layout
 
+    @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def offset(self, key: str) -> tuple[float, float]:
         with self._ctx.read() as session:
             offsets = read_setting(session, "label_offsets") or {}
         x, y = offsets.get(key, (0.0, 0.0))
         return float(x), float(y)
 
+    @requires(P.SETTINGS_EDIT)
     def set_offset(self, key: str, x_mm: float, y_mm: float) -> None:
         """Remember how far this office's printer is off on this layout (from the calibration page)."""
-        self._ctx.actor.require("settings.edit")
         if abs(x_mm) > 20 or abs(y_mm) > 20:
             raise ValidationError({"offset": "Offsets are at most 20 mm either way."})
         self.layout(key)
@@ -87,8 +92,8 @@ class StickerService:
             self._settings.update_in(session, {"label_offsets": offsets})
 
     # ----------------------------------------------------------------- selection
+    @requires(P.UNITS_VIEW)
     def unit_ids_for_customer(self, customer_id: int, site_address: str | None = None) -> list[int]:
-        self._ctx.actor.require("units.view")
         stmt = select(Unit.id).where(Unit.customer_id == customer_id, Unit.active.is_(True))
         if site_address is not None:
             stmt = stmt.where(Unit.address == site_address)
@@ -98,16 +103,16 @@ class StickerService:
             raise NotFound("That customer has no active units" + (" at that site." if site_address else "."))
         return ids
 
+    @requires(P.UNITS_VIEW)
     def unit_ids_without_sticker(self) -> list[int]:
-        self._ctx.actor.require("units.view")
         with self._ctx.read() as session:
             return list(session.scalars(
                 select(Unit.id).where(Unit.sticker_printed_at.is_(None), Unit.active.is_(True))
                 .order_by(Unit.customer_id, Unit.address, Unit.location, Unit.id)
             ))
 
+    @requires(P.UNITS_VIEW)
     def unit_ids_for_guids(self, texts: Sequence[str]) -> list[int]:
-        self._ctx.actor.require("units.view")
         guids = [parse_guid_or_url(t) for t in texts]
         with self._ctx.read() as session:
             found = dict(session.execute(select(Unit.qr_code_guid, Unit.id).where(Unit.qr_code_guid.in_(guids))).all())
@@ -117,9 +122,9 @@ class StickerService:
         return [found[g] for g in guids]
 
     # ----------------------------------------------------------------- content
+    @requires(P.UNITS_VIEW)
     def contents_for_units(self, unit_ids: Sequence[int]) -> list[StickerContent]:
         """What each sticker shows: QR of the public URL, label, serial (or short code), company."""
-        self._ctx.actor.require("units.view")
         if not unit_ids:
             raise ValidationError({"units": "Choose at least one unit."})
         if len(unit_ids) > MAX_STICKERS:
@@ -145,6 +150,7 @@ class StickerService:
             ))
         return contents
 
+    @requires(P.UNITS_CREATE)
     def blank_label_contents(self, count: int, units_service: UnitService | None = None) -> list[StickerContent]:
         """New blank labels (GUIDs stored, unbound) ready to print."""
         guids = (units_service or self._units).create_blank_labels(count)
@@ -159,6 +165,7 @@ class StickerService:
         return base, " · ".join(p for p in (name, phone) if p)
 
     # ----------------------------------------------------------------- output
+    @requires(P.UNITS_EDIT)
     def render(self, contents: Sequence[StickerContent], layout_key: str, out: str | Path | BinaryIO, *,
                start_position: int = 1, unit_ids: Sequence[int] = ()) -> StickerRenderResult:
         """Write the PDF; the units printed are marked so "without a sticker" stays true."""
@@ -174,6 +181,7 @@ class StickerService:
         self._units.mark_stickers_printed(unit_ids, layout_key)
         return result
 
+    @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def render_calibration(self, layout_key: str, out: str | Path | BinaryIO) -> None:
         x, y = self.offset(layout_key)
         render_calibration_page(self.layout(layout_key), out, offset_x_mm=x, offset_y_mm=y)

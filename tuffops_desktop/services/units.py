@@ -28,6 +28,7 @@ from tuffops_desktop.db.models import (
 )
 from tuffops_desktop.domain.customers import search_text
 from tuffops_desktop.domain.errors import ConcurrencyConflict, NotFound, ValidationError
+from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.qr import new_guid, parse_guid_or_url, public_url
 from tuffops_desktop.domain.units import (
     UnitFields,
@@ -40,6 +41,7 @@ from tuffops_desktop.domain.units import (
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto import OwnershipPeriod, UnitDetail, UnitRow
+from tuffops_desktop.services.guard import requires, requires_any
 from tuffops_desktop.services.listing import ListQuery, matches_all
 from tuffops_desktop.services.settings import read_setting
 
@@ -73,26 +75,26 @@ class UnitService:
         self._ctx = ctx
 
     # ----------------------------------------------------------------- reading
+    @requires(P.UNITS_VIEW)
     def get(self, unit_id: int) -> UnitDetail:
-        self._ctx.actor.require("units.view")
         with self._ctx.read() as session:
             return self._detail(session, self._load(session, unit_id))
 
+    @requires(P.UNITS_VIEW)
     def get_by_guid(self, guid: str) -> UnitDetail:
-        self._ctx.actor.require("units.view")
         with self._ctx.read() as session:
             unit = session.scalar(select(Unit).where(Unit.qr_code_guid == parse_guid_or_url(guid)))
             if unit is None:
                 raise NotFound("No unit has that QR code.")
             return self._detail(session, unit)
 
+    @requires(P.UNITS_VIEW)
     def list_ids(self, query: ListQuery, *, customer_id: int | None = None, link_group_id: int | None = None) -> list[int]:
         """Ids of the units matching ``query``, in display order (searched and sorted in SQL).
 
         The search words match the unit (label, serial, model, maker, type, site, QR code)
         and its customer (name, phones, e-mails), in any order.
         """
-        self._ctx.actor.require("units.view")
         haystack = Unit.search_text.concat(literal(" ")).concat(func.coalesce(Customer.search_text, ""))
         stmt = select(Unit.id).outerjoin(Customer, Customer.id == Unit.customer_id)
         if query.text:
@@ -138,9 +140,9 @@ class UnitService:
         keyed = sorted(rows, key=lambda r: (warranty_expires_at(r[1], r[2]) or far, r[0]), reverse=descending)
         return [r[0] for r in keyed]
 
+    @requires(P.UNITS_VIEW)
     def rows(self, ids: Sequence[int]) -> list[UnitRow]:
         """List rows for ``ids`` in the same order."""
-        self._ctx.actor.require("units.view")
         if not ids:
             return []
         today = self._ctx.today()
@@ -182,8 +184,8 @@ class UnitService:
                 )
         return [found[i] for i in ids if i in found]
 
+    @requires(P.UNITS_VIEW)
     def ownership_history(self, unit_id: int) -> list[OwnershipPeriod]:
-        self._ctx.actor.require("units.view")
         owner = aliased(Customer)
         stmt = (
             select(UnitOwnership, owner.display_name)
@@ -197,9 +199,9 @@ class UnitService:
                 for o, name in session.execute(stmt)
             ]
 
+    @requires(P.UNITS_VIEW)
     def linked_unit_ids(self, unit_id: int) -> list[int]:
         """The other units in this unit's linked group."""
-        self._ctx.actor.require("units.view")
         with self._ctx.read() as session:
             unit = self._load(session, unit_id)
             if unit.link_group_id is None:
@@ -208,18 +210,20 @@ class UnitService:
                 select(Unit.id).where(Unit.link_group_id == unit.link_group_id, Unit.id != unit.id).order_by(Unit.id)
             ))
 
+    @requires(P.UNITS_VIEW)
     def count(self) -> int:
         with self._ctx.read() as session:
             return session.scalar(select(func.count()).select_from(Unit)) or 0
 
     # ----------------------------------------------------------------- writing
+    @requires(P.UNITS_CREATE)
     def create(self, data: UnitInput) -> UnitDetail:
-        self._ctx.actor.require("units.create")
         fields = validate_unit(data, self._ctx.today())
         with self._ctx.write() as session:
             unit = self.create_in(session, fields)
             return self._detail(session, unit)
 
+    @requires(P.UNITS_CREATE)
     def create_in(self, session: Session, fields: UnitFields, *, guid: str | None = None) -> Unit:
         """Insert a validated unit in an open transaction; opens its first ownership period."""
         model = self._model(session, fields.device_model_id)
@@ -238,9 +242,9 @@ class UnitService:
                      audit.diff({}, {**_fields_values(fields), "qr_code_guid": unit.qr_code_guid}))
         return unit
 
+    @requires(P.UNITS_EDIT)
     def update(self, unit_id: int, data: UnitInput, expected_version: int) -> UnitDetail:
         """Save an edit; the owner changes only through ``transfer`` (which keeps history)."""
-        self._ctx.actor.require("units.edit")
         fields = validate_unit(data, self._ctx.today())
         with self._ctx.write() as session:
             unit = self._load(session, unit_id, for_update=True)
@@ -258,13 +262,13 @@ class UnitService:
                 audit.record(session, self._ctx, "unit", unit.id, "update", changes)
             return self._detail(session, unit)
 
+    @requires(P.UNITS_EDIT)
     def transfer(self, unit_id: int, customer_id: int | None, expected_version: int, note: str = "") -> UnitDetail:
         """Give the unit to another customer (or back to stock), keeping its history.
 
         The current ownership period is closed and a new one opened. A link group is
         one customer's system, so the unit leaves its group.
         """
-        self._ctx.actor.require("units.edit")
         if len(note) > 500:
             raise ValidationError({"note": "At most 500 characters."})
         with self._ctx.write() as session:
@@ -293,9 +297,9 @@ class UnitService:
                          {"customer_id": [before, customer_id], "note": [None, note.strip()]})
             return self._detail(session, unit)
 
+    @requires(P.UNITS_EDIT)
     def link(self, unit_id: int, other_unit_id: int) -> UnitDetail:
         """Link two units of the same customer into one system (groups merge)."""
-        self._ctx.actor.require("units.edit")
         if unit_id == other_unit_id:
             raise ValidationError({"other_unit_id": "A unit cannot be linked to itself."})
         with self._ctx.write() as session:
@@ -324,8 +328,8 @@ class UnitService:
             audit.record(session, self._ctx, "unit", unit_id, "link", {"linked_to": [None, other_unit_id]})
             return self._detail(session, self._load(session, unit_id))
 
+    @requires(P.UNITS_EDIT)
     def unlink(self, unit_id: int) -> UnitDetail:
-        self._ctx.actor.require("units.edit")
         with self._ctx.write() as session:
             unit = self._load(session, unit_id, for_update=True)
             if unit.link_group_id is None:
@@ -336,9 +340,10 @@ class UnitService:
             audit.record(session, self._ctx, "unit", unit_id, "unlink", {"link_group_id": [group, None]})
             return self._detail(session, unit)
 
+    @requires_any(P.UNITS_EDIT, P.UNITS_DELETE)
     def set_active(self, unit_id: int, active: bool, expected_version: int) -> UnitDetail:
         """Retire a unit (its QR then answers not-found) or bring it back; history is kept."""
-        self._ctx.actor.require("units.edit" if active else "units.delete")
+        self._ctx.actor.require(P.UNITS_EDIT if active else P.UNITS_DELETE)
         with self._ctx.write() as session:
             unit = self._load(session, unit_id, for_update=True)
             if unit.version != expected_version:
@@ -352,9 +357,9 @@ class UnitService:
                              {"active": [not active, active]})
             return self._detail(session, unit)
 
+    @requires(P.UNITS_CREATE)
     def create_blank_labels(self, count: int) -> list[str]:
         """Reserve ``count`` new GUIDs for pre-printed stickers (bound to units later)."""
-        self._ctx.actor.require("units.create")
         if count < 1 or count > MAX_BLANK_LABELS:
             raise ValidationError({"count": f"Between 1 and {MAX_BLANK_LABELS} labels at a time."})
         guids = [new_guid() for _ in range(count)]
@@ -367,12 +372,12 @@ class UnitService:
             audit.record(session, self._ctx, "blank_qr_label", f"{guids[0]}…", "create_batch", {"count": [None, count]})
         return guids
 
+    @requires(P.UNITS_EDIT)
     def bind_blank_label(self, unit_id: int, pasted: str, expected_version: int) -> UnitDetail:
         """Bind a pre-printed label (its URL or GUID pasted) to a unit.
 
         The unit answers to the label's GUID from now on; its previous GUID is retired.
         """
-        self._ctx.actor.require("units.edit")
         guid = parse_guid_or_url(pasted)
         with self._ctx.write() as session:
             unit = self._load(session, unit_id, for_update=True)
@@ -395,9 +400,9 @@ class UnitService:
             audit.record(session, self._ctx, "unit", unit.id, "bind_label", {"qr_code_guid": [old, guid]})
             return self._detail(session, unit)
 
+    @requires(P.UNITS_EDIT)
     def mark_stickers_printed(self, unit_ids: Sequence[int], layout_key: str = "") -> None:
         """Record that these units have a printed sticker (so "without a sticker" stays true)."""
-        self._ctx.actor.require("units.view")
         if not unit_ids:
             return
         with self._ctx.write() as session:

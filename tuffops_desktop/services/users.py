@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import User
 from tuffops_desktop.domain.errors import DomainError, NotFound, ValidationError
-from tuffops_desktop.domain.permissions import Role, effective_permissions, parse_role, validate_permissions
+from tuffops_desktop.domain.permissions import P, Role, effective_permissions, parse_role, validate_permissions
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import Actor, ServiceContext
 from tuffops_desktop.services.dto import UserInfo
+from tuffops_desktop.services.guard import public, requires
 
 PASSWORD_MIN_LENGTH = 8
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -56,6 +57,7 @@ class UserService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
+    @public("signing in: nobody is signed in yet")
     def authenticate(self, username: str, password: str) -> Actor:
         """Check a sign-in; returns the actor the rest of the session runs as."""
         name = (username or "").strip().lower()
@@ -72,9 +74,9 @@ class UserService:
                 user.password_hash = _hasher.hash(password)
             return actor_for(user)
 
+    @requires(P.USERS_CREATE)
     def add(self, username: str, password: str, role: str, *, full_name: str = "", email: str = "",
             extra_permissions: tuple[str, ...] = ()) -> UserInfo:
-        self._ctx.actor.require("users.create")
         errors: dict[str, str] = {}
         name = role_value = ""
         extras: frozenset[str] = frozenset()
@@ -99,9 +101,9 @@ class UserService:
         with self._ctx.write() as session:
             return self._add_in(session, name, password, role_value, full_name, email, extras)
 
+    @requires(P.USERS_CREATE)
     def add_in(self, session: Session, username: str, password: str, role: str, *, full_name: str = "") -> UserInfo:
         """Add a user inside an open transaction (demo seeding); same checks as ``add``."""
-        self._ctx.actor.require("users.create")
         name = validate_username(username)
         validate_password(password)
         return self._add_in(session, name, password, parse_role(role).value, full_name, "", frozenset())
@@ -125,8 +127,8 @@ class UserService:
                      {"username": [None, name], "role": [None, role_value]})
         return _info(user)
 
+    @requires(P.USERS_EDIT)
     def set_password(self, username: str, password: str) -> None:
-        self._ctx.actor.require("users.edit")
         validate_password(password)
         with self._ctx.write() as session:
             user = session.scalar(select(User).where(User.username == username.strip().lower()))
@@ -135,11 +137,12 @@ class UserService:
             user.password_hash = _hasher.hash(password)
             audit.record(session, self._ctx, "user", user.id, "set_password", {})
 
+    @requires(P.USERS_VIEW)
     def list(self) -> list[UserInfo]:
-        self._ctx.actor.require("users.view")
         with self._ctx.read() as session:
             return [_info(u) for u in session.scalars(select(User).order_by(User.username))]
 
+    @requires(P.USERS_VIEW)
     def count(self) -> int:
         with self._ctx.read() as session:
             return session.scalar(select(func.count()).select_from(User)) or 0

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.services.registry import Services
@@ -209,14 +210,14 @@ class StickerActions(QObject):
         self.unprinted_action = self.menu.addAction(_("Units without a printed sticker…"), self.print_unprinted)
         self.menu.addSeparator()
         self.blank_action = self.menu.addAction(_("Blank labels…"), self.print_blank)
-        self.blank_action.setVisible(actor.can("units.create"))
+        self.blank_action.setVisible(actor.can(P.UNITS_CREATE))
         self.menu.aboutToShow.connect(self.update_menu)
         if customer_only:
             self.button.setToolTip(_("Print QR stickers for this customer's units (all sites or one)"))
             self.button.clicked.connect(lambda: self.print_customer())
         else:
             self.button.setMenu(self.menu)
-        self.button.setVisible(actor.can("units.view"))
+        self.button.setVisible(actor.can(P.UNITS_EDIT))  # printing marks the units printed
 
     def update_menu(self) -> None:
         count = len(self._selected_ids())

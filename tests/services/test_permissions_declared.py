@@ -1,0 +1,309 @@
+"""Every public service method declares its permission, and the declaration is enforced.
+
+The first tests walk every public method of every service in ``services/registry.py``.
+The last one calls every guarded method, on both databases, as a user who lacks the
+declared permission: it must be refused with ``PermissionDenied`` and the database must be
+unchanged. The same calls are then made with every permission, so each call in the table
+is one that would really have read or written had the guard been missing.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import typing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.factories import make_customer, make_model, make_unit
+from tuffops_desktop.db.base import Base
+from tuffops_desktop.domain.customers import CustomerInput, validate_customer
+from tuffops_desktop.domain.errors import PermissionDenied
+from tuffops_desktop.domain.permissions import ALL_PERMISSIONS, P
+from tuffops_desktop.domain.phones import PhoneDefaults
+from tuffops_desktop.domain.requests import RequestInput
+from tuffops_desktop.domain.units import UnitInput, validate_unit
+from tuffops_desktop.services.context import Actor, ServiceContext
+from tuffops_desktop.services.guard import Access, access_of, public, requires, requires_any
+from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.registry import Services, build_services
+
+
+def service_classes() -> dict[str, type]:
+    """Attribute name on ``Services`` → service class, as the registry declares them."""
+    hints = typing.get_type_hints(Services)
+    return {name: cls for name, cls in hints.items() if cls is not ServiceContext}
+
+
+def public_methods(cls: type) -> Iterator[tuple[str, Any]]:
+    for name in dir(cls):
+        if name.startswith("_"):
+            continue
+        attr = inspect.getattr_static(cls, name)
+        if isinstance(attr, (staticmethod, classmethod)):
+            attr = attr.__func__
+        if isinstance(attr, property):
+            attr = attr.fget
+        if callable(attr):
+            yield name, attr
+
+
+def declarations() -> dict[str, Access | None]:
+    return {
+        f"{service}.{name}": access_of(method)
+        for service, cls in service_classes().items()
+        for name, method in public_methods(cls)
+    }
+
+
+def guarded() -> dict[str, Access]:
+    return {key: access for key, access in declarations().items() if access is not None and access.kind != "public"}
+
+
+def test_the_walk_sees_every_service_of_the_registry():
+    assert set(service_classes()) == {"settings", "users", "customers", "units", "catalog", "csv", "requests",
+                                      "stickers"}
+    assert len(declarations()) > 50
+
+
+def test_every_public_service_method_declares_its_permission():
+    undeclared = sorted(key for key, access in declarations().items() if access is None)
+    assert undeclared == [], "declare @requires(...), @requires_any(...) or @public(reason) on these"
+
+
+def test_declared_keys_exist_and_public_methods_say_why():
+    for key, access in declarations().items():
+        assert access is not None
+        assert set(access.permissions) <= ALL_PERMISSIONS, key
+        if access.kind == "public":
+            assert access.reason.strip(), key
+    publics = sorted(key for key, access in declarations().items() if access and access.kind == "public")
+    assert publics == ["settings.get", "users.authenticate"]
+
+
+def test_stickers_are_marked_printed_only_with_units_edit():
+    access = guarded()["units.mark_stickers_printed"]
+    assert (access.kind, access.permissions) == ("all", (P.UNITS_EDIT,))
+
+
+def test_the_walk_catches_an_undeclared_method_and_the_guard_refuses():
+    class Sample:
+        def __init__(self, ctx: Any) -> None:
+            self._ctx = ctx
+
+        @requires(P.UNITS_EDIT)
+        def edit(self) -> str:
+            return "edited"
+
+        @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
+        def look(self) -> str:
+            return "looked"
+
+        @public("a test")
+        def hello(self) -> str:
+            return "hi"
+
+        def forgot(self) -> None:
+            pass
+
+    assert {name: access_of(m) is None for name, m in public_methods(Sample)} == {
+        "edit": False, "look": False, "hello": False, "forgot": True}
+
+    @dataclass
+    class Ctx:
+        actor: Actor
+
+    viewer = Sample(Ctx(Actor(None, "v", frozenset({P.SETTINGS_VIEW.value}))))
+    assert viewer.look() == "looked" and viewer.hello() == "hi"
+    with pytest.raises(PermissionDenied) as refused:
+        viewer.edit()
+    assert refused.value.permission == "units.edit"
+    with pytest.raises(PermissionDenied):
+        Sample(Ctx(Actor(None, "nobody"))).look()
+
+
+# ------------------------------------------------------------------ calling every guarded method
+
+
+@dataclass
+class Seed:
+    system: Services
+    customer_id: int
+    other_customer_id: int
+    model_id: int
+    unit_id: int
+    unit2_id: int
+    unit3_id: int
+    unit4_id: int
+    request_id: int
+    blank_guid: str
+
+
+def _seed(services: Services) -> Seed:
+    ann = make_customer(services)
+    bob = make_customer(services, first_name="Bob", last_name="Browne")
+    model = make_model(services)
+    units = [make_unit(services, customer_id=ann.id, model=model, serial_number=f"SN-{n}") for n in range(4)]
+    request = services.requests.submit_office(
+        units[0].id, RequestInput(request="Dripping water", schedule_at=date.today(), schedule_time="morning",
+                                 contact_info="Ann"))
+    blank = services.units.create_blank_labels(1)[0]
+    services.users.add("ann", "longenough", "office")
+    return Seed(services, ann.id, bob.id, model.id, units[0].id, units[1].id, units[2].id, units[3].id,
+                request.id, blank)
+
+
+def _in_write(s: Services, work: Callable[[Session], object]) -> object:
+    with s.ctx.write() as session:
+        return work(session)
+
+
+def _unit_input(seed: Seed, unit_id: int, **changes: object) -> UnitInput:
+    u = seed.system.units.get(unit_id)
+    values: dict[str, Any] = dict(device_model_id=u.device_model_id, customer_id=u.customer_id,
+                                  serial_number=u.serial_number, location=u.location)
+    values.update(changes)
+    return UnitInput(**values)
+
+
+def _ver(seed: Seed, kind: str, entity_id: int) -> int:
+    return int(getattr(seed.system, kind).get(entity_id).version)
+
+
+NEW_CUSTOMER = CustomerInput(customer_type="residential", first_name="Dee", last_name="Phipps")
+Call = Callable[[Services, Seed], object]
+
+# One call per guarded method, in an order in which each succeeds when permitted.
+CALLS: dict[str, Call] = {
+    "settings.list": lambda s, d: s.settings.list(),
+    "settings.update": lambda s, d: s.settings.update({"company_name": "Frigate Cooling"}),
+    "settings.update_in": lambda s, d: _in_write(s, lambda session: s.settings.update_in(
+        session, {"company_phone": "+1 869 465 1111"})),
+    "settings.set_readonly_value": lambda s, d: s.settings.set_readonly_value("customer_integration_enabled", False),
+    "users.list": lambda s, d: s.users.list(),
+    "users.count": lambda s, d: s.users.count(),
+    "users.add": lambda s, d: s.users.add("bea", "longenough", "office"),
+    "users.add_in": lambda s, d: _in_write(s, lambda session: s.users.add_in(session, "cy", "longenough", "office")),
+    "users.set_password": lambda s, d: s.users.set_password("ann", "anotherlongone"),
+    "customers.get": lambda s, d: s.customers.get(d.customer_id),
+    "customers.integration_enabled": lambda s, d: s.customers.integration_enabled(),
+    "customers.list_ids": lambda s, d: s.customers.list_ids(ListQuery()),
+    "customers.rows": lambda s, d: s.customers.rows([d.customer_id]),
+    "customers.count": lambda s, d: s.customers.count(),
+    "customers.create": lambda s, d: s.customers.create(NEW_CUSTOMER),
+    "customers.create_in": lambda s, d: _in_write(s, lambda session: s.customers.create_in(
+        session, validate_customer(NEW_CUSTOMER, PhoneDefaults("US", "")))),
+    "customers.update": lambda s, d: s.customers.update(
+        d.customer_id, CustomerInput(first_name="Anne", last_name="Liburd"), _ver(d, "customers", d.customer_id)),
+    "customers.set_active": lambda s, d: s.customers.set_active(
+        d.other_customer_id, False, _ver(d, "customers", d.other_customer_id)),
+    "customers.upsert_external": lambda s, d: s.customers.upsert_external(
+        [CustomerInput(customer_type="commercial", company_name="Sugar Bay Resort", remote_id="QB-1")]),
+    "catalog.manufacturers": lambda s, d: s.catalog.manufacturers(),
+    "catalog.device_types": lambda s, d: s.catalog.device_types(),
+    "catalog.device_models": lambda s, d: s.catalog.device_models(),
+    "catalog.add_device_model": lambda s, d: s.catalog.add_device_model("Daikin", "Split AC", "FTXS12"),
+    "catalog.ensure_model": lambda s, d: _in_write(s, lambda session: s.catalog.ensure_model(
+        session, "LG", "Ceiling cassette", "LCN240HV")),
+    "units.get": lambda s, d: s.units.get(d.unit_id),
+    "units.get_by_guid": lambda s, d: s.units.get_by_guid(d.system.units.get(d.unit_id).qr_code_guid),
+    "units.list_ids": lambda s, d: s.units.list_ids(ListQuery()),
+    "units.rows": lambda s, d: s.units.rows([d.unit_id]),
+    "units.ownership_history": lambda s, d: s.units.ownership_history(d.unit_id),
+    "units.linked_unit_ids": lambda s, d: s.units.linked_unit_ids(d.unit_id),
+    "units.count": lambda s, d: s.units.count(),
+    "units.create": lambda s, d: s.units.create(UnitInput(device_model_id=d.model_id, serial_number="NEW-1")),
+    "units.create_in": lambda s, d: _in_write(s, lambda session: s.units.create_in(
+        session, validate_unit(UnitInput(device_model_id=d.model_id, serial_number="NEW-2"), date.today()))),
+    "units.update": lambda s, d: s.units.update(
+        d.unit_id, _unit_input(d, d.unit_id, location="Roof"), _ver(d, "units", d.unit_id)),
+    "units.transfer": lambda s, d: s.units.transfer(d.unit3_id, None, _ver(d, "units", d.unit3_id)),
+    "units.link": lambda s, d: s.units.link(d.unit_id, d.unit2_id),
+    "units.unlink": lambda s, d: s.units.unlink(d.unit_id),
+    "units.set_active": lambda s, d: s.units.set_active(d.unit4_id, False, _ver(d, "units", d.unit4_id)),
+    "units.create_blank_labels": lambda s, d: s.units.create_blank_labels(2),
+    "units.bind_blank_label": lambda s, d: s.units.bind_blank_label(
+        d.unit_id, d.blank_guid, _ver(d, "units", d.unit_id)),
+    "units.mark_stickers_printed": lambda s, d: s.units.mark_stickers_printed([d.unit_id], "avery-5160"),
+    "csv.export_customers": lambda s, d: s.csv.export_customers(io.StringIO()),
+    "csv.export_units": lambda s, d: s.csv.export_units(io.StringIO()),
+    "csv.import_customers": lambda s, d: s.csv.import_customers(
+        io.StringIO("type,first_name,last_name\nresidential,Eve,Warner\n")),
+    "csv.import_units": lambda s, d: s.csv.import_units(
+        io.StringIO("manufacturer,device_type,model,serial_number\nGree,Split AC,GWH18QD,CSV-1\n")),
+    "stickers.layouts": lambda s, d: s.stickers.layouts(),
+    "stickers.layout": lambda s, d: s.stickers.layout("avery-5160"),
+    "stickers.offset": lambda s, d: s.stickers.offset("avery-5160"),
+    "stickers.render_calibration": lambda s, d: s.stickers.render_calibration("avery-5160", io.BytesIO()),
+    "stickers.save_custom_layout": lambda s, d: s.stickers.save_custom_layout(
+        dict(d.system.stickers.layout("avery-5160").to_dict(), key="office-custom", name="Ours")),
+    "stickers.set_offset": lambda s, d: s.stickers.set_offset("avery-5160", 1.0, -0.5),
+    "stickers.unit_ids_for_customer": lambda s, d: s.stickers.unit_ids_for_customer(d.customer_id),
+    "stickers.unit_ids_without_sticker": lambda s, d: s.stickers.unit_ids_without_sticker(),
+    "stickers.unit_ids_for_guids": lambda s, d: s.stickers.unit_ids_for_guids(
+        [d.system.units.get(d.unit2_id).qr_code_guid]),
+    "stickers.contents_for_units": lambda s, d: s.stickers.contents_for_units([d.unit2_id]),
+    "stickers.blank_label_contents": lambda s, d: s.stickers.blank_label_contents(1),
+    "stickers.render": lambda s, d: s.stickers.render(
+        d.system.stickers.contents_for_units([d.unit2_id]), "avery-5160", io.BytesIO(), unit_ids=[d.unit2_id]),
+    "requests.list_ids": lambda s, d: s.requests.list_ids(ListQuery()),
+    "requests.rows": lambda s, d: s.requests.rows([d.request_id]),
+    "requests.open_count": lambda s, d: s.requests.open_count(),
+    "requests.get": lambda s, d: s.requests.get(d.request_id),
+    "requests.submit_office": lambda s, d: s.requests.submit_office(
+        d.unit2_id, RequestInput(request="Noisy fan", schedule_at=date.today(), schedule_time="afternoon",
+                                 contact_info="Ann")),
+    "requests.add_note": lambda s, d: s.requests.add_note(d.request_id, "Called back"),
+    "requests.set_status": lambda s, d: s.requests.set_status(
+        d.request_id, "ongoing", _ver(d, "requests", d.request_id)),
+    "requests.convert": lambda s, d: s.requests.convert(d.request_id),
+}
+
+
+def test_the_call_table_covers_every_guarded_method():
+    assert sorted(CALLS) == sorted(guarded())
+
+
+def _snapshot(services: Services) -> dict[str, list[str]]:
+    """Every row of every table, as text: any write shows up as a difference."""
+    with services.ctx.read() as session:
+        return {
+            table.name: sorted(repr(tuple(row)) for row in session.execute(select(table)))
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def _without(access: Access) -> list[tuple[frozenset[str], set[str]]]:
+    """Permission sets that must be refused, with the keys the refusal may name."""
+    if access.kind == "any":
+        return [(ALL_PERMISSIONS - set(access.permissions), {" or ".join(access.permissions)})]
+    return [(ALL_PERMISSIONS - {key}, {key.value}) for key in access.permissions]
+
+
+def test_every_guarded_method_refuses_a_user_without_its_permission(services: Services):
+    seed = _seed(services)
+    before = _snapshot(services)
+    problems: list[str] = []
+    for key, access in guarded().items():
+        for granted, named in _without(access):
+            actor = Actor(user_id=None, username="lacking", permissions=granted, role="office")
+            lacking = build_services(services.ctx.with_actor(actor))
+            try:
+                CALLS[key](lacking, seed)
+            except PermissionDenied as exc:
+                if exc.permission not in named:
+                    problems.append(f"{key}: refused for {exc.permission}, expected {named}")
+            else:
+                problems.append(f"{key}: allowed without {named}")
+    assert problems == []
+    assert _snapshot(services) == before, "a refused call changed the database"
+
+    for key in CALLS:  # the same calls, permitted, go through: the table exercises real work
+        CALLS[key](services, seed)
+    assert _snapshot(services) != before
