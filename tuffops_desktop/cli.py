@@ -73,7 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--public-url", default="", help="the address customers reach (for the start-up message)")
-    serve.add_argument("--data-dir", default=None, help="folder of the spool and signing secret")
+    serve.add_argument("--data-dir", default=None, help="folder of the spool, unit snapshot and signing secret")
+    serve.add_argument("--trusted-proxy", default=None, metavar="ADDRESS",
+                       help="address of your reverse proxy: believe its X-Forwarded-For (off by default)")
+    serve.add_argument("--trusted-proxy-headers", default="x-forwarded-for", metavar="HEADERS",
+                       help="with --trusted-proxy: comma-separated, from x-forwarded-for, x-forwarded-proto, "
+                            "x-forwarded-host, x-forwarded-port, forwarded (default x-forwarded-for)")
     grant = intake_sub.add_parser("grant-role", help="create/update the listener's restricted PostgreSQL role")
     grant.add_argument("role", nargs="?", default="tuffops_intake")
     grant.add_argument("--password-stdin", action="store_true")
@@ -170,8 +175,12 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
 
             password = _read_password(True) if args.password_stdin else None
             with db.engine.begin() as conn:
-                grant_intake_role(conn, args.role, password)
-            print(f"Role {args.role} may now read unit pages and add requests, nothing else.")
+                report = grant_intake_role(conn, args.role, password)
+            print(f"Role {report.role} may now read unit pages and add requests, nothing else.")
+            if report.other_databases:
+                print(f"Note: PostgreSQL lets every role connect to {', '.join(report.other_databases)} "
+                      f"(it cannot write there). To close that, allow the listener only this database in "
+                      f"pg_hba.conf: host {report.database} {report.role} <listener-address>/32 scram-sha-256")
             return EXIT_OK
     finally:
         db.engine.dispose()
@@ -181,12 +190,18 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
 def _serve_intake(args: argparse.Namespace, url: str) -> int:
     """Run the listener in the foreground; it never migrates (its role may not)."""
     from tuffops_desktop.bootstrap import open_database
-    from tuffops_desktop.intake.server import IntakeServer
+    from tuffops_desktop.intake.server import IntakeServer, ListenerOptions
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    headers = frozenset(h.strip().lower() for h in args.trusted_proxy_headers.split(",") if h.strip())
+    unknown = headers - {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
+                         "forwarded", "x-forwarded-by"}
+    if unknown:
+        raise KnownError(f"--trusted-proxy-headers: unknown header {sorted(unknown)[0]!r}.")
     db = open_database(url, migrate=False)
-    server = IntakeServer(db, host=args.host, port=args.port,
-                          data_dir=Path(args.data_dir) if args.data_dir else None)
+    options = ListenerOptions(host=args.host, port=args.port, trusted_proxy=args.trusted_proxy,
+                              trusted_proxy_headers=headers)
+    server = IntakeServer(db, data_dir=Path(args.data_dir) if args.data_dir else None, options=options)
     shown = args.public_url or f"http://{args.host}:{server.port}"
     print(f"TuffOps intake listening on {args.host}:{server.port} (customers reach it at {shown}/u/<guid>)",
           flush=True)

@@ -15,6 +15,7 @@ from tuffops_desktop.intake.app import Limits
 from tuffops_desktop.intake.server import IntakeServer
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
+TICKET = re.compile(r'<p class="ticket">(R-[0-9A-Z]{5}-[0-9A-Z]{5})</p>')
 
 
 @dataclass
@@ -57,6 +58,13 @@ class Client:
         fields = valid_fields(self.token(guid))
         fields.update(overrides)
         return self.post_form(f"/u/{guid}", fields)
+
+    def ticket_after(self, response: Response) -> str:
+        """Follow a submission's redirect to the confirmation page; the ticket it shows."""
+        assert response.status == 303, (response.status, response.body)
+        page = self.get(response.headers["location"])
+        assert page.status == 200, page.body
+        return TICKET.search(page.body).group(1)
 
 
 def valid_fields(token: str) -> dict[str, str]:

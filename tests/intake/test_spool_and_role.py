@@ -41,10 +41,7 @@ def test_database_down_spools_and_delivers_exactly_once(services, unit, tmp_path
         client = Client(down.port)
         page = client.get(f"/u/{unit.qr_code_guid}")
         assert page.status == 200 and "this unit" in page.body  # the form still works
-        response = client.submit(unit.qr_code_guid)
-        assert response.status == 303
-        ticket = response.headers["location"].split("ticket=")[1]
-        assert ticket in client.get(response.headers["location"]).body
+        ticket = client.ticket_after(client.submit(unit.qr_code_guid))
     finally:
         down.stop()
     assert len(list((data / "spool").glob("*.json"))) == 1
@@ -63,7 +60,7 @@ def test_redelivery_after_a_crash_between_insert_and_delete_is_harmless(services
     spooled = data / "spool"
     from tuffops_desktop.intake.spool import SpooledSubmission
 
-    item = SpooledSubmission("k" * 32, unit.qr_code_guid, "Leak", valid_fields("")["schedule_at"], "All Day",
+    item = SpooledSubmission("ab" * 16, unit.qr_code_guid, "Leak", valid_fields("")["schedule_at"], "All Day",
                              "me@example.com", "2026-11-24T12:00:00+00:00")
     server.app._spool.put(item)
     assert server.app.deliver_spool() == 1
@@ -78,7 +75,7 @@ def test_spooled_request_for_a_unit_that_vanished_is_kept_for_review(services, u
     server = IntakeServer(services.ctx.db, port=0, data_dir=data, threads=2)
     from tuffops_desktop.intake.spool import SpooledSubmission
 
-    server.app._spool.put(SpooledSubmission("z" * 32, "3f0c9b4e-0000-4000-8000-000000000000", "Leak",
+    server.app._spool.put(SpooledSubmission("cd" * 16, "3f0c9b4e-0000-4000-8000-000000000000", "Leak",
                                             valid_fields("")["schedule_at"], "All Day", "me", "2026-11-24T12:00:00+00:00"))
     assert server.app.deliver_spool() == 0
     assert len(list((data / "spool" / "rejected").glob("*.json"))) == 1
@@ -102,9 +99,8 @@ def test_the_spool_survives_kill_9_and_delivers_after_restart(db_url, tmp_path):
     port = free_port()
     proc = _serve(DEAD_DATABASE, port, tmp_path)
     try:
-        response = Client(port).submit(unit.qr_code_guid)
-        assert response.status == 303
-        ticket = response.headers["location"].split("ticket=")[1]
+        client = Client(port)
+        ticket = client.ticket_after(client.submit(unit.qr_code_guid))
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)

@@ -31,6 +31,24 @@ def canonical_guid(text: str) -> str | None:
         return None
 
 
+_PUBLIC_SEGMENT = re.compile(
+    r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}"
+)
+
+
+def parse_public_guid(segment: str) -> str | None:
+    """The canonical GUID of a sticker URL's last path segment, or None.
+
+    The whole segment must be the GUID: upper or lower case, with or without hyphens
+    (all four or none), optionally in braces. Nothing may follow or precede it, so
+    ``<guid>0``, ``<guid>%00`` or ``<guid>' OR '1'='1`` are not GUIDs.
+    """
+    inner = segment[1:-1] if segment.startswith("{") and segment.endswith("}") else segment
+    if not _PUBLIC_SEGMENT.fullmatch(inner):
+        return None
+    return str(uuid.UUID(inner))
+
+
 def parse_guid_or_url(text: str) -> str:
     """Accept a pasted sticker URL (``https://…/u/<guid>``) or a bare GUID."""
     stripped = (text or "").strip()

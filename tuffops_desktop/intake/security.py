@@ -1,9 +1,12 @@
-"""Pure helpers of the public listener: form tokens and rate limits (no I/O, no Qt).
+"""Pure helpers of the public listener: form tokens, receipts and rate limits (no I/O, no Qt).
 
 A form token is issued with each page and must come back with the POST. It is signed
 (HMAC-SHA256 with the listener's secret), bound to the unit's GUID, and expires. Its
 random part is the submission key: posting the same form twice (refresh, back button,
 double tap) yields the same key, hence the same ticket and no second request.
+
+A receipt is what the confirmation page shows: the redirect after a POST carries the
+ticket signed for that unit, and the page shows only tickets this listener signed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from collections import deque
 from dataclasses import dataclass
 
 TOKEN_MAX_AGE_S = 4 * 3600
+RECEIPT_MAX_AGE_S = 7 * 24 * 3600  # a customer may reopen the confirmation for a week
+_TICKET_BYTES = 14  # "R-XXXXX-XXXXX"
 
 
 class TokenError(Exception):
@@ -36,12 +41,7 @@ class FormTokens:
 
     def verify(self, token: str, guid: str, now: float | None = None) -> str:
         """Return the submission key carried by a valid token, or raise ``TokenError``."""
-        try:
-            raw = base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4))
-        except (ValueError, UnicodeEncodeError):
-            raise TokenError("malformed") from None
-        if len(raw) != 16 + 8 + 32:
-            raise TokenError("malformed")
+        raw = _unb64(token, 16 + 8 + 32)
         body, mac = raw[:24], raw[24:]
         if not hmac.compare_digest(mac, self._mac(guid, body)):
             raise TokenError("forged or for another unit")
@@ -51,12 +51,43 @@ class FormTokens:
             raise TokenError("expired")
         return body[:16].hex()
 
+    def receipt(self, guid: str, ticket: str, now: float | None = None) -> str:
+        """The signed value the confirmation URL carries: the ticket, for this unit, now."""
+        issued = int(now if now is not None else time.time()).to_bytes(8, "big")
+        body = ticket.encode("ascii")[:_TICKET_BYTES].ljust(_TICKET_BYTES, b" ") + issued
+        return _b64(body + self._mac(guid, b"receipt|" + body)[:16])
+
+    def read_receipt(self, value: str, guid: str, now: float | None = None) -> str:
+        """The ticket of a receipt this listener signed for ``guid``, or ``TokenError``."""
+        raw = _unb64(value, _TICKET_BYTES + 8 + 16)
+        body, mac = raw[:-16], raw[-16:]
+        if not hmac.compare_digest(mac, self._mac(guid, b"receipt|" + body)[:16]):
+            raise TokenError("forged or for another unit")
+        issued = int.from_bytes(body[_TICKET_BYTES:], "big")
+        current = now if now is not None else time.time()
+        if not (issued - 60 <= current <= issued + RECEIPT_MAX_AGE_S):
+            raise TokenError("expired")
+        return body[:_TICKET_BYTES].decode("ascii").strip()
+
     def _mac(self, guid: str, body: bytes) -> bytes:
         return hmac.new(self.secret, guid.encode("ascii", "replace") + b"|" + body, hashlib.sha256).digest()
 
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(value: str, size: int) -> bytes:
+    """Decode an unpadded URL-safe base64 value of exactly ``size`` bytes, or ``TokenError``."""
+    if len(value) != (size * 4 + 2) // 3:
+        raise TokenError("malformed")
+    try:
+        raw = base64.urlsafe_b64decode(value.encode("ascii") + b"=" * (-len(value) % 4))
+    except (ValueError, UnicodeEncodeError):
+        raise TokenError("malformed") from None
+    if len(raw) != size or _b64(raw) != value:
+        raise TokenError("malformed")
+    return raw
 
 
 class RateLimiter:

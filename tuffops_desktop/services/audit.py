@@ -45,11 +45,13 @@ def record(
     entity_id: object,
     action: str,
     changes: Mapping[str, Any] | None = None,
+    *,
+    at: datetime | None = None,
 ) -> None:
-    """Add one audit row to the current transaction."""
+    """Add one audit row to the current transaction (``at``: when it happened, if not now)."""
     session.add(
         AuditEntry(
-            at=ctx.now(),
+            at=at or ctx.now(),
             user_id=ctx.actor.user_id,
             username=ctx.actor.username,
             entity=entity,

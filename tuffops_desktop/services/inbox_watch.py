@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from tuffops_desktop.db.engine import SessionFactories
 from tuffops_desktop.db.models import CustomerRequest
-from tuffops_desktop.services.requests import INBOX_CHANNEL
+from tuffops_desktop.services.request_writer import INBOX_CHANNEL
 
 log = logging.getLogger("tuffops.inbox")
 POLL_INTERVAL_S = 1.0

@@ -1,9 +1,12 @@
 """What the public intake listener may do with the database, and nothing more.
 
 It reads an active unit's public page (GUID, friendly label, optionally the customer's
-name) and the company's public details through two views, and inserts requests. On
-PostgreSQL it runs as a role granted exactly that (``grant_intake_role``), so even a
-compromised listener cannot read customers, prices or work orders.
+name) and the company's public details through two views, and adds requests. On
+PostgreSQL it runs as a role granted exactly that (``grant_intake_role``): SELECT on the
+two views and EXECUTE on ``intake_submit_request`` (migration 0003), and no table
+privilege at all, so even a stolen listener password cannot read customers, forge audit
+rows or office requests. On SQLite (one PC, no roles) the same facts are written by
+``request_writer.insert_request``.
 """
 
 from __future__ import annotations
@@ -12,30 +15,37 @@ import contextlib
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import Connection, column, insert, select, table, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, column, select, table, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from tuffops_desktop.db.engine import SessionFactories
-from tuffops_desktop.db.models import AuditEntry, CustomerRequest
-from tuffops_desktop.domain.requests import RequestFields, RequestSource, RequestStatus, ticket_for
-from tuffops_desktop.errors import DatabaseUnavailable
-from tuffops_desktop.services.context import database_errors
-from tuffops_desktop.services.requests import INBOX_CHANNEL
+from tuffops_desktop.domain.errors import DomainError, ValidationError
+from tuffops_desktop.domain.requests import RequestFields, RequestSource, ticket_for
+from tuffops_desktop.errors import DatabaseUnavailable, KnownError
+from tuffops_desktop.services.context import ServiceContext, database_errors
+from tuffops_desktop.services.request_writer import PUBLIC_FORM_ACTOR, insert_request
 
 _unit_pages = table("intake_unit_pages", column("unit_id"), column("guid"), column("label"), column("customer_name"))
 _company = table("intake_company", column("name"), column("value"))
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_SUBMIT = text(
+    "SELECT intake_submit_request(:guid, :key, :ticket, :request, :schedule_at, :schedule_time, :contact, :at)"
+)
+SUBMIT_FUNCTION = "intake_submit_request(text, text, text, text, date, text, text, timestamptz)"
+
+
+class UnknownUnit(DomainError):
+    """No active unit has this GUID (unknown, blank, or retired since the page was shown)."""
 
 
 @dataclass(frozen=True)
 class PublicUnitPage:
     """Everything the public page may show about a unit."""
 
-    unit_id: int
     guid: str
     label: str
     customer_name: str | None
@@ -48,25 +58,27 @@ class CompanyInfo:
 
 
 class IntakeGateway:
-    """Database access of the listener: one short transaction per HTTP request."""
+    """Database access of the listener: one short transaction per call."""
 
-    def __init__(self, db: SessionFactories) -> None:
+    def __init__(self, db: SessionFactories,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self._db = db
+        self._ctx = ServiceContext(db=db, actor=PUBLIC_FORM_ACTOR, clock=clock)
         # SQLite allows one writer; queueing the listener's own threads here is far
         # cheaper than SQLite's sleeping busy handler (p99 1.1 s → see benchmarks).
         self._sqlite_write_lock = threading.Lock() if db.dialect == "sqlite" else None
 
     def unit_page(self, guid: str) -> PublicUnitPage | None:
-        """The page of the active unit with this GUID; None for unknown, blank or retired codes.
-
-        Always exactly one indexed query, whatever the input, so a miss takes as long as a hit.
-        """
-        stmt = select(_unit_pages).where(_unit_pages.c.guid == guid[:36])
+        """The page of the active unit with this canonical GUID; None for unknown, blank
+        or retired codes. One indexed query, so a miss takes as long as a hit."""
         with self._connect() as conn:
-            row = conn.execute(stmt).first()
-        if row is None:
-            return None
-        return PublicUnitPage(row.unit_id, row.guid, row.label or "this unit", row.customer_name)
+            row = conn.execute(select(_unit_pages).where(_unit_pages.c.guid == guid)).first()
+        return None if row is None else _page(row)
+
+    def all_unit_pages(self) -> list[PublicUnitPage]:
+        """Every active unit's page: the listener's snapshot for when the database is down."""
+        with self._connect() as conn:
+            return [_page(row) for row in conn.execute(select(_unit_pages))]
 
     def company(self) -> CompanyInfo:
         with self._connect() as conn:
@@ -74,61 +86,61 @@ class IntakeGateway:
         return CompanyInfo(name=_json_text(values.get("company_name")) or "Service request",
                            phone=_json_text(values.get("company_phone")))
 
-    def submit(self, unit_id: int, fields: RequestFields, submission_key: str, received_at: datetime) -> str:
-        """Insert a public request; returns its ticket. A repeated key returns the same ticket."""
+    def submit(self, guid: str, fields: RequestFields, submission_key: str, received_at: datetime) -> str:
+        """Store a public request for the unit with ``guid``; returns its ticket.
+
+        A repeated ``submission_key`` returns the ticket stored the first time and adds
+        nothing. Raises ``UnknownUnit`` when no active unit has the GUID.
+        """
         for attempt in range(3):
             ticket = ticket_for(submission_key, attempt)
             try:
-                self._insert(unit_id, fields, submission_key, ticket, received_at)
-                return ticket
+                return self._store(guid, fields, submission_key, ticket, received_at)
             except IntegrityError:
-                stored = self._ticket_of(submission_key)
-                if stored is not None:
-                    return stored  # the same form was submitted before: no second request
+                continue  # a ticket clash (next derived ticket), or the same key racing: asked again
         raise RuntimeError("could not allocate a ticket number")
 
-    def _insert(self, unit_id: int, fields: RequestFields, submission_key: str, ticket: str,
-                received_at: datetime) -> None:
+    def _store(self, guid: str, fields: RequestFields, key: str, ticket: str, received_at: datetime) -> str:
         if self._sqlite_write_lock is None:
-            self._insert_now(unit_id, fields, submission_key, ticket, received_at)
-            return
-        with self._sqlite_write_lock:
-            self._insert_now(unit_id, fields, submission_key, ticket, received_at)
+            return self._call_function(guid, fields, key, ticket, received_at)
+        with self._sqlite_write_lock, self._ctx.write() as session:
+            stored = session.scalar(text("SELECT ticket FROM customer_requests WHERE submission_key = :k"),
+                                    {"k": key})
+            if stored is not None:
+                return str(stored)
+            unit_id = session.scalar(select(_unit_pages.c.unit_id).where(_unit_pages.c.guid == guid))
+            if unit_id is None:
+                raise UnknownUnit("No active unit has this code.")
+            insert_request(session, self._ctx, unit_id=unit_id, fields=fields, submission_key=key, ticket=ticket,
+                           source=RequestSource.QR, received_at=received_at)
+            return ticket
 
-    def _insert_now(self, unit_id: int, fields: RequestFields, submission_key: str, ticket: str,
-                    received_at: datetime) -> None:
-        with self._connect(write=True) as conn:
-            request_id = conn.execute(
-                insert(CustomerRequest).values(
-                    ticket=ticket, submission_key=submission_key, unit_id=unit_id, request=fields.request,
-                    schedule_at=fields.schedule_at, schedule_time=fields.schedule_time.value,
-                    contact_info=fields.contact_info, source=RequestSource.QR.value,
-                    status=RequestStatus.OPEN.value, created_at=received_at, updated_at=received_at,
-                    created_by="public form", closed_by="", version=1,
-                ).returning(CustomerRequest.id)
-            ).scalar_one()
-            conn.execute(insert(AuditEntry).values(
-                at=received_at, user_id=None, username="public form", entity="customer_request",
-                entity_id=str(request_id), action="create",
-                changes={"ticket": [None, ticket], "unit_id": [None, unit_id], "source": [None, "qr"]},
-            ))
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": INBOX_CHANNEL, "p": ticket})
-
-    def _ticket_of(self, submission_key: str) -> str | None:
-        with self._connect() as conn:
-            return conn.execute(
-                select(CustomerRequest.ticket).where(CustomerRequest.submission_key == submission_key)
-            ).scalar_one_or_none()
+    def _call_function(self, guid: str, fields: RequestFields, key: str, ticket: str, received_at: datetime) -> str:
+        params = {"guid": guid, "key": key, "ticket": ticket, "request": fields.request,
+                  "schedule_at": fields.schedule_at, "schedule_time": fields.schedule_time.value,
+                  "contact": fields.contact_info, "at": received_at}
+        try:
+            with self._connect() as conn:
+                return str(conn.execute(_SUBMIT, params).scalar_one())
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            state = getattr(exc.orig, "sqlstate", None)
+            if state == "P0002":
+                raise UnknownUnit("No active unit has this code.") from None
+            if state == "22023":
+                raise ValidationError({"request": "The database refused this request."}) from None
+            raise
 
     @contextlib.contextmanager
-    def _connect(self, *, write: bool = False) -> Iterator[Connection]:
+    def _connect(self) -> Iterator[Connection]:
         """One short transaction; connection failures become ``DatabaseUnavailable``."""
-        engine = self._db.engine
-        if write and engine.dialect.name == "sqlite":
-            engine = engine.execution_options(sqlite_begin="IMMEDIATE")
-        with database_errors(), engine.begin() as conn:
+        with database_errors(), self._db.engine.begin() as conn:
             yield conn
+
+
+def _page(row: object) -> PublicUnitPage:
+    return PublicUnitPage(row.guid, row.label or "this unit", row.customer_name)  # type: ignore[attr-defined]
 
 
 def _json_text(value: object) -> str:
@@ -140,35 +152,59 @@ def _json_text(value: object) -> str:
     return str(value)
 
 
-def grant_intake_role(conn: Connection, role: str, password: str | None) -> None:
-    """Create (or update) the PostgreSQL role of the intake listener with minimal rights."""
+class IntakeRoleError(KnownError):
+    """The listener's role cannot be set up as asked (not PostgreSQL, a bad name)."""
+
+
+@dataclass(frozen=True)
+class IntakeRoleReport:
+    """What ``grant_intake_role`` did, and what it cannot do from inside the database."""
+
+    role: str
+    database: str
+    other_databases: tuple[str, ...]  # the role may still connect there (through PUBLIC)
+
+
+def grant_intake_role(conn: Connection, role: str, password: str | None) -> IntakeRoleReport:
+    """Create (or reset) the listener's PostgreSQL role with the least it needs.
+
+    Granted: CONNECT to this database, USAGE on the schema, SELECT on the two intake
+    views, EXECUTE on ``intake_submit_request``. Everything else it might hold is revoked
+    (tables, sequences, functions), PUBLIC loses CREATE on the schema and TEMP on this
+    database, and its statements time out after 5 s. CONNECT to the cluster's other
+    databases comes from PUBLIC and can only be closed in ``pg_hba.conf`` (reported).
+    """
     if conn.dialect.name != "postgresql":
-        raise DatabaseUnavailable("The intake role is a PostgreSQL feature; SQLite has no roles.")
+        raise IntakeRoleError("The intake role is a PostgreSQL feature; SQLite has no roles.")
     if not _ROLE_NAME.match(role):
-        raise ValueError("Role names are lower-case letters, digits and underscores.")
+        raise IntakeRoleError("Role names are lower-case letters, digits and underscores (at most 63).")
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
     if not exists:
         conn.execute(text(f'CREATE ROLE "{role}" LOGIN NOINHERIT'))
+    conn.execute(text(f'ALTER ROLE "{role}" LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION '
+                      f'NOBYPASSRLS'))
     if password:
         conn.execute(text(f"ALTER ROLE \"{role}\" PASSWORD {_literal(conn, password)}"))
     database = conn.execute(text("SELECT current_database()")).scalar_one()
     for statement in (
         f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"',
+        f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM "{role}"',
+        f'REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM "{role}"',
+        'REVOKE CREATE ON SCHEMA public FROM PUBLIC',
+        f'REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC',
         f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"',
         f'GRANT USAGE ON SCHEMA public TO "{role}"',
         f'GRANT SELECT ON intake_unit_pages, intake_company TO "{role}"',
-        f'GRANT INSERT (ticket, submission_key, unit_id, request, schedule_at, schedule_time, contact_info, '
-        f'source, status, created_at, updated_at, created_by, closed_by, version) ON customer_requests TO "{role}"',
-        # id for RETURNING; ticket and submission_key to recognise a repeated submission.
-        f'GRANT SELECT (id, ticket, submission_key) ON customer_requests TO "{role}"',
-        f'GRANT INSERT (at, user_id, username, entity, entity_id, action, changes) ON audit_log TO "{role}"',
-        f'GRANT SELECT (id) ON audit_log TO "{role}"',
-        f'GRANT USAGE ON SEQUENCE customer_requests_id_seq, audit_log_id_seq TO "{role}"',
+        f'GRANT EXECUTE ON FUNCTION {SUBMIT_FUNCTION} TO "{role}"',
+        f"ALTER ROLE \"{role}\" SET statement_timeout = '5s'",
+        f"ALTER ROLE \"{role}\" SET idle_in_transaction_session_timeout = '10s'",
     ):
         conn.execute(text(statement))
+    others = conn.execute(text(
+        "SELECT datname FROM pg_database WHERE datallowconn AND datname <> current_database() "
+        "AND has_database_privilege(:r, datname, 'CONNECT') ORDER BY datname"), {"r": role}).scalars().all()
+    return IntakeRoleReport(role, database, tuple(others))
 
 
 def _literal(conn: Connection, value: str) -> str:
-    return conn.execute(text("SELECT quote_literal(:v)"), {"v": value}).scalar_one()
-
-
+    return str(conn.execute(text("SELECT quote_literal(:v)"), {"v": value}).scalar_one())
