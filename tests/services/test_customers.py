@@ -9,7 +9,7 @@ from tuffops_desktop.domain.customers import CustomerInput
 from tuffops_desktop.domain.errors import ConcurrencyConflict, PermissionDenied, ValidationError
 from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.services.customers import IntegrationOwnsCustomers
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, any_of
 
 
 def _audit(services, entity="customer"):
@@ -99,7 +99,7 @@ def test_sort_and_filter_happen_in_sql(services):
     make_unit(services, customer_id=c.id, serial_number="B2")
     assert services.customers.list_ids(ListQuery(sort="name")) == [b.id, c.id, a.id]
     assert services.customers.list_ids(ListQuery(sort="name", descending=True)) == [a.id, c.id, b.id]
-    assert services.customers.list_ids(ListQuery(kind="commercial")) == [c.id, a.id]
+    assert services.customers.list_ids(ListQuery(filters={"type": any_of("commercial")})) == [c.id, a.id]
     assert services.customers.list_ids(ListQuery(sort="units", descending=True))[0] == c.id
     rows = services.customers.rows([a.id, c.id])
     assert [r.id for r in rows] == [a.id, c.id] and rows[1].unit_count == 2

@@ -10,7 +10,7 @@ from tuffops_desktop.db.models import WorkOrder
 from tuffops_desktop.domain.errors import ConcurrencyConflict, InvalidTransition, PermissionDenied, ValidationError
 from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.domain.requests import RequestInput
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, any_of
 from tuffops_desktop.services.requests import AlreadyConverted
 
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
@@ -37,7 +37,7 @@ def test_office_request_lands_open_with_a_ticket_and_verified_badge(services, un
     assert req.verified is True
     assert req.customer_name == "Ann Liburd"
     assert services.requests.open_count() == 1
-    assert services.requests.rows(services.requests.list_ids(ListQuery(kind="open")))[0].ticket == req.ticket
+    assert services.requests.rows(services.requests.list_ids(ListQuery(filters={"status": any_of("open")})))[0].ticket == req.ticket
 
 
 @pytest.mark.parametrize(("contact", "verified"), [

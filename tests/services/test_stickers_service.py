@@ -7,7 +7,7 @@ from tuffops_desktop.db.models import BlankQrLabel
 from tuffops_desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.domain.qr import short_code
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, Flag
 from tests.factories import as_role
 
 
@@ -48,7 +48,7 @@ def test_printing_marks_units_and_every_code_decodes(services, setup, tmp_path):
     assert result.pages == 2  # positions 29 and 30 on the first sheet, the rest on the second
     assert sorted(decode_pdf(pdf)) == sorted(f"https://svc.example.com/u/{services.units.get(i).qr_code_guid}" for i in ids)
     assert services.stickers.unit_ids_without_sticker() == []
-    assert services.units.list_ids(ListQuery(kind="no_sticker")) == []
+    assert services.units.list_ids(ListQuery(filters={"sticker_printed": Flag(False)})) == []
 
 
 def test_blank_labels_are_stored_unbound_and_printed(services, tmp_path):

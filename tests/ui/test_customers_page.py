@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt
 
 from tuffops_desktop.domain.customers import CustomerInput
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, any_of
 from tuffops_desktop.ui.pages.customers.dialogs import CustomerDialog
 from tuffops_desktop.ui.pages.customers.page import CustomersPage
 from tuffops_desktop.ui.prompts import ConflictChoice
@@ -142,7 +142,7 @@ def test_add_dialog_saves_normalised_values_and_previews_the_name(qtbot, office,
 
 def test_saving_a_stale_dialog_asks_and_never_overwrites(qtbot, demo, kit):
     office, admin = demo.services_as("office"), demo.services_as("admin")
-    target = office.customers.list_ids(ListQuery(kind="residential"))[0]
+    target = office.customers.list_ids(ListQuery(filters={"type": any_of("residential")}))[0]
     opened = office.customers.get(target)
     dialog = CustomerDialog(kit.ops, office.customers, opened)
     qtbot.addWidget(dialog)

@@ -22,7 +22,7 @@ from tuffops_desktop.domain.phones import format_phone
 from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.intake.app import Limits
 from tuffops_desktop.intake.server import IntakeServer
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, any_of
 from tuffops_desktop.ui.main_window import MainWindow
 from tuffops_desktop.ui.models.roles import TagColourRole
 from tuffops_desktop.ui.pages.inbox.add_dialog import AddRequestDialog
@@ -31,7 +31,7 @@ from tuffops_desktop.ui.pages.inbox.page import InboxPage
 from tuffops_desktop.ui.prompts import ConflictChoice
 
 TOMORROW = date.today() + timedelta(days=1)
-NEWEST_OPEN = ListQuery(kind="open", sort="received", descending=True)
+NEWEST_OPEN = ListQuery(filters={"status": any_of("open")}, sort="received", descending=True)
 HOSTILE = ('<b>bold</b><img src=x onerror=alert(1)>\n<script>alert("x")</script> &amp; &lt;\n'
            '<a href="javascript:alert(1)">click</a> <table><tr><td>cell</td></tr></table>')
 HOSTILE_CONTACT = "<i>ann</i>@example.com <b>869</b>"
@@ -167,7 +167,7 @@ def test_status_filter_search_and_header_sort_re_query_sql(qtbot, office, kit, o
 
 
 def replace_kind(query: ListQuery, kind: str) -> ListQuery:
-    return ListQuery(text=query.text, sort=query.sort, descending=query.descending, kind=kind)
+    return query.with_filter("status", any_of(kind) if kind else None)
 
 
 def test_sidebar_badge_counts_open_requests_and_follows_triage(qtbot, office, kit, owned_unit):
@@ -350,7 +350,7 @@ def test_stale_status_change_goes_through_the_conflict_dialog(qtbot, office, kit
 # ----------------------------------------------------------------- Add Request
 def test_add_request_dialog_inline_errors_then_saves(qtbot, office, kit, owned_unit):
     unit, phone = owned_unit
-    before = len(office.requests.list_ids(ListQuery(kind="")))
+    before = len(office.requests.list_ids(ListQuery()))
     dialog = AddRequestDialog(kit.ops, office)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -366,7 +366,7 @@ def test_add_request_dialog_inline_errors_then_saves(qtbot, office, kit, owned_u
     }
     assert dialog.request.property("invalid") is True
     assert kit.prompts.calls == [] and dialog.saved is None
-    assert len(office.requests.list_ids(ListQuery(kind=""))) == before
+    assert len(office.requests.list_ids(ListQuery())) == before
 
     detail = office.units.get(unit.id)
     dialog.search.setText(detail.public_url)  # a pasted sticker URL finds its unit
@@ -377,7 +377,7 @@ def test_add_request_dialog_inline_errors_then_saves(qtbot, office, kit, owned_u
     dialog.request.setPlainText("x" * 2001)
     assert not dialog.save()
     assert list(dialog.errors.visible_messages()) == ["request"]
-    assert len(office.requests.list_ids(ListQuery(kind=""))) == before
+    assert len(office.requests.list_ids(ListQuery())) == before
 
     dialog.request.setPlainText("Outdoor unit  makes a grinding noise")
     dialog.schedule_time.setCurrentIndex(dialog.schedule_time.findData("Afternoon"))

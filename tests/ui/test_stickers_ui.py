@@ -14,7 +14,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from tuffops_desktop.documents.label_layouts import MM_TO_PT, builtin_layouts
 from tuffops_desktop.documents.stickers import render_sticker_sheet
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.ui.pages.customers.page import CustomersPage
 from tuffops_desktop.ui.pages.settings.page import SettingsPage
 from tuffops_desktop.ui.pages.units.page import UnitsPage
@@ -109,7 +109,7 @@ def test_print_selected_units_opens_the_dialog_with_those_units(qtbot, office, k
 
 def test_customer_site_and_blank_label_sources(qtbot, office, kit):
     customer_id = next(c for c in office.customers.list_ids(ListQuery(sort="name"))
-                       if len(office.units.list_ids(ListQuery(), customer_id=c)) >= 2)
+                       if len(office.units.list_ids(ListQuery(filters={"customer": Ref(c)}))) >= 2)
     name = office.customers.get(customer_id).display_name
     dialog = CustomerStickersDialog(kit.ops, office, customer=(customer_id, name, ""))
     qtbot.addWidget(dialog)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tuffops_desktop.db.models import BlankQrLabel
 from tuffops_desktop.domain.qr import short_code
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, Ref, any_of
 from tuffops_desktop.ui.pages.units.dialogs import BindLabelDialog, LinkDialog, TransferDialog
 from tuffops_desktop.ui.pages.units.unit_dialog import UnitDialog
 from tuffops_desktop.ui.pages.units.page import UnitsPage
@@ -95,7 +95,7 @@ def test_new_unit_needs_a_model_then_computes_warranty(qtbot, office, kit):
     assert dialog.warranty_months.value() == 60  # the model's default
     dialog.installed_at.set_value(office.ctx.today().replace(year=office.ctx.today().year - 1))
     assert "In warranty" in dialog.warranty_info.text()
-    customer_id = office.customers.list_ids(ListQuery(kind="commercial"))[0]
+    customer_id = office.customers.list_ids(ListQuery(filters={"type": any_of("commercial")}))[0]
     customer = office.customers.get(customer_id)
     dialog.customer.set_customer(customer.id, customer.display_name, customer.customer_type)
     assert dialog.address.text() == customer.address  # offered from the customer
@@ -139,7 +139,7 @@ def test_transfer_keeps_history(qtbot, office, kit):
 
 def test_link_and_unlink_from_the_page(qtbot, office, kit):
     customer_id = next(c for c in office.customers.list_ids(ListQuery(sort="units", descending=True)))
-    unit_ids = office.units.list_ids(ListQuery(sort="label"), customer_id=customer_id)
+    unit_ids = office.units.list_ids(ListQuery(sort="label", filters={"customer": Ref(customer_id)}))
     assert len(unit_ids) >= 2
     first = office.units.get(unit_ids[0])
     dialog = LinkDialog(kit.ops, office, first)

@@ -18,6 +18,7 @@ from tuffops_desktop.db.models import Customer, Unit
 from tuffops_desktop.domain.customers import (
     CustomerFields,
     CustomerInput,
+    CustomerType,
     search_text,
     validate_customer,
 )
@@ -28,7 +29,7 @@ from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto import CustomerDetail, CustomerRow
 from tuffops_desktop.services.guard import requires, requires_any
-from tuffops_desktop.services.listing import ListQuery, matches_all
+from tuffops_desktop.services.listing import ListQuery, apply_filters, date_field, enum_field, matches_all
 from tuffops_desktop.services.settings import phone_defaults, read_setting
 
 # Fields the external system owns when the integration is on; the rest stay editable.
@@ -53,6 +54,12 @@ _SORTS = {
     "emails": Customer.emails,
     "phones": Customer.phones,
     "created": Customer.created_at,
+}
+
+# ``ListQuery.filters`` keys: type (AnyOf customer types), created (Between dates).
+_FILTERS = {
+    "type": enum_field(Customer.customer_type, {t.value for t in CustomerType}),
+    "created": date_field(Customer.created_at, timestamp=True),
 }
 
 
@@ -153,8 +160,7 @@ class CustomerService:
     def list_ids(self, query: ListQuery) -> list[int]:
         """Ids of the customers matching ``query``, in display order."""
         stmt = select(Customer.id).where(matches_all(Customer.search_text, query.text))
-        if query.kind:
-            stmt = stmt.where(Customer.customer_type == query.kind)
+        stmt = apply_filters(stmt, query, _FILTERS)
         if not query.include_inactive:
             stmt = stmt.where(Customer.active.is_(True))
         if query.sort == "units":

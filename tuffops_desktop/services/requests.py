@@ -37,7 +37,14 @@ from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.dto import RequestDetail, RequestNoteInfo, RequestRow, WorkOrderInfo
-from tuffops_desktop.services.listing import ListQuery, matches_all
+from tuffops_desktop.services.listing import (
+    ListQuery,
+    apply_filters,
+    date_field,
+    enum_field,
+    matches_all,
+    ref_field,
+)
 from tuffops_desktop.services.settings import phone_defaults
 
 INBOX_CHANNEL = "tuffops_inbox"
@@ -91,6 +98,17 @@ _SORTS = {
     "source": CustomerRequest.source,
 }
 
+# ``ListQuery.filters`` keys: status, source (AnyOf), received (Between local days),
+# preferred (Between dates), unit, customer (Ref).
+_FILTERS = {
+    "status": enum_field(CustomerRequest.status, {s.value for s in RequestStatus}),
+    "source": enum_field(CustomerRequest.source, {s.value for s in RequestSource}),
+    "received": date_field(CustomerRequest.created_at, timestamp=True),
+    "preferred": date_field(CustomerRequest.schedule_at),
+    "unit": ref_field(CustomerRequest.unit_id),
+    "customer": ref_field(Unit.customer_id),
+}
+
 
 class RequestService:
     def __init__(self, ctx: ServiceContext) -> None:
@@ -99,14 +117,13 @@ class RequestService:
     # ----------------------------------------------------------------- inbox
     @requires(P.CUSTOMER_REQUESTS_VIEW)
     def list_ids(self, query: ListQuery) -> list[int]:
-        """Inbox ids; ``query.kind`` is a status ("" = all). Newest first by default."""
+        """Inbox ids (filters: see ``_FILTERS``). Newest first by default."""
         stmt = (
             select(CustomerRequest.id)
             .join(Unit, Unit.id == CustomerRequest.unit_id)
             .outerjoin(Customer, Customer.id == Unit.customer_id)
         )
-        if query.kind:
-            stmt = stmt.where(CustomerRequest.status == query.kind)
+        stmt = apply_filters(stmt, query, _FILTERS)
         if query.text:
             stmt = stmt.where(matches_all(_haystack(), query.text))
         key = _SORTS.get(query.sort, CustomerRequest.created_at)

@@ -42,10 +42,26 @@ from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto import OwnershipPeriod, UnitDetail, UnitRow
 from tuffops_desktop.services.guard import requires, requires_any
-from tuffops_desktop.services.listing import ListQuery, matches_all
+from tuffops_desktop.services.listing import (
+    ListQuery,
+    apply_filters,
+    date_field,
+    flag_field,
+    matches_all,
+    ref_field,
+)
 from tuffops_desktop.services.settings import read_setting
 
 MAX_BLANK_LABELS = 5000
+
+# ``ListQuery.filters`` keys: customer (Ref; Ref(None) = stock), link_group (Ref),
+# sticker_printed (Flag), installed (Between dates).
+_FILTERS = {
+    "customer": ref_field(Unit.customer_id),
+    "link_group": ref_field(Unit.link_group_id),
+    "sticker_printed": flag_field(Unit.sticker_printed_at.is_not(None)),
+    "installed": date_field(Unit.installed_at),
+}
 
 _UNIT_FIELDS = (
     "device_model_id", "customer_id", "serial_number", "location", "address", "city", "postcode",
@@ -89,11 +105,11 @@ class UnitService:
             return self._detail(session, unit)
 
     @requires(P.UNITS_VIEW)
-    def list_ids(self, query: ListQuery, *, customer_id: int | None = None, link_group_id: int | None = None) -> list[int]:
+    def list_ids(self, query: ListQuery) -> list[int]:
         """Ids of the units matching ``query``, in display order (searched and sorted in SQL).
 
         The search words match the unit (label, serial, model, maker, type, site, QR code)
-        and its customer (name, phones, e-mails), in any order.
+        and its customer (name, phones, e-mails), in any order. Filters: see ``_FILTERS``.
         """
         haystack = Unit.search_text.concat(literal(" ")).concat(func.coalesce(Customer.search_text, ""))
         stmt = select(Unit.id).outerjoin(Customer, Customer.id == Unit.customer_id)
@@ -101,14 +117,7 @@ class UnitService:
             stmt = stmt.where(matches_all(haystack, query.text))
         if not query.include_inactive:
             stmt = stmt.where(Unit.active.is_(True))
-        if customer_id is not None:
-            stmt = stmt.where(Unit.customer_id == customer_id)
-        if link_group_id is not None:
-            stmt = stmt.where(Unit.link_group_id == link_group_id)
-        if query.kind == "stock":
-            stmt = stmt.where(Unit.customer_id.is_(None))
-        elif query.kind == "no_sticker":
-            stmt = stmt.where(Unit.sticker_printed_at.is_(None))
+        stmt = apply_filters(stmt, query, _FILTERS)
         if query.sort == "warranty":
             return self._ids_by_warranty(stmt, query.descending)
         label = func.coalesce(func.nullif(Unit.location, ""), Unit.serial_number)

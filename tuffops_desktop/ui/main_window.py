@@ -38,6 +38,8 @@ from tuffops_desktop.ui.connection import ConnectionBanner, ConnectionMonitor
 from tuffops_desktop.ui.navigation import Section, sections
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.live import InboxLive
+from tuffops_desktop.ui.pages.inbox.page import InboxPage
+from tuffops_desktop.ui.pages.page import Page
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.widgets.icons import app_icon
@@ -95,7 +97,8 @@ class MainWindow(QMainWindow):
         self._ops = ops
         self._prompts = prompts
         self._monitor = monitor
-        self._pages: dict[str, QWidget] = {}
+        self._pages: dict[str, QWidget] = {}  # each one also a ``Page``
+        self._stale: set[str] = set()  # open pages to refresh when next shown
         self._sections = [s for s in sections() if self._visible(s)]
         self.setWindowIcon(app_icon())
         self.resize(1380, 860)
@@ -191,9 +194,8 @@ class MainWindow(QMainWindow):
 
     def refresh_current(self) -> None:
         page = self.stack.currentWidget()
-        refresh = getattr(page, "refresh", None)
-        if callable(refresh):
-            refresh()
+        if isinstance(page, Page):
+            page.refresh()
         if self.inbox_live is not None:
             self.update_inbox_badge()
 
@@ -245,15 +247,23 @@ class MainWindow(QMainWindow):
                 page = PlaceholderPage(_(section.title), _(section.purpose))
             else:
                 page = section.factory(self._services, self._ops, self._prompts)
-                inbox_changed = getattr(page, "inbox_changed", None)
-                if inbox_changed is not None:
-                    inbox_changed.connect(self.update_inbox_badge)
+                if isinstance(page, InboxPage):
+                    page.inbox_changed.connect(self.update_inbox_badge)
+            if not isinstance(page, Page):
+                raise TypeError(f"{type(page).__name__} does not implement the Page protocol")
             self._pages[section.key] = page
             self.stack.addWidget(page)
+        elif section.key in self._stale:
+            page.refresh()
+        self._stale.discard(section.key)
         self.stack.setCurrentWidget(page)
 
     def _on_restored(self) -> None:
+        """Refresh the page on screen now and every other open page when it is next shown
+        (a page first opened during the outage would otherwise stay empty)."""
         self.statusBar().showMessage(_("Connection to the database restored."), 5000)
+        current = self.stack.currentWidget()
+        self._stale = {key for key, page in self._pages.items() if page is not current}
         self.refresh_current()
 
     def _on_inbox_changed(self) -> None:
@@ -261,7 +271,7 @@ class MainWindow(QMainWindow):
         self.update_inbox_badge()
         page = self._pages.get("inbox")
         if page is not None:
-            page.refresh()  # type: ignore[attr-defined]
+            page.refresh()
 
     def _navigation_item(self, key: str) -> QListWidgetItem | None:
         for row in range(self.navigation.count()):
@@ -271,7 +281,6 @@ class MainWindow(QMainWindow):
         return None
 
     def _focus_search(self) -> None:
-        search = getattr(self.stack.currentWidget(), "search", None)
-        if search is not None:
-            search.setFocus()
-            search.selectAll()
+        page = self.stack.currentWidget()
+        if isinstance(page, Page):
+            page.focus_search()

@@ -49,10 +49,13 @@ class ListController(QObject):
         return self._query
 
     def update(self, **changes: Any) -> None:
-        """Change part of the query (``text=…``, ``kind=…``) and list again."""
-        new = replace(self._query, **changes)
-        if new != self._query:
-            self._query = new
+        """Change part of the query (``text=…``, ``sort=…``) and list again."""
+        self.set_query(replace(self._query, **changes))
+
+    def set_query(self, query: ListQuery) -> None:
+        """List ``query`` (nothing happens when it is the query already listed)."""
+        if query != self._query:
+            self._query = query
             self.refresh()
 
     def refresh(self) -> bool:

@@ -32,3 +32,6 @@ class PlaceholderPage(QWidget):
 
     def refresh(self) -> None:
         """Nothing to reload yet."""
+
+    def focus_search(self) -> None:
+        """No search box."""

@@ -33,10 +33,10 @@ from tuffops_desktop.documents.label_layouts import LabelLayout, LayoutError, bu
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
-from tuffops_desktop.ui.pages.units.common import action_buttons, form_group
 from tuffops_desktop.ui.stickers.grid_view import SheetGridView, describe, mm_text, paper_name
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
+from tuffops_desktop.ui.widgets.forms import action_buttons, form_group
 from tuffops_desktop.ui.widgets.labels import plain_label
 
 PAPERS = (

@@ -15,17 +15,17 @@ from PySide6.QtWidgets import QComboBox, QDialog, QMenu, QPushButton, QSpinBox, 
 
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.services.stickers import MAX_STICKERS
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.picker import CustomerPicker
-from tuffops_desktop.ui.pages.units.common import action_buttons, form_group
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.jobs import StickerJob, job_for_units
 from tuffops_desktop.ui.stickers.print_dialog import PrintStickersDialog
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
+from tuffops_desktop.ui.widgets.forms import action_buttons, form_group
 from tuffops_desktop.ui.widgets.labels import plain_label
 
 MAX_SITE_SCAN = 500
@@ -89,8 +89,8 @@ class CustomerStickersDialog(FormDialog):
             self.site.addItem(_("Choose a customer first"), None)
             self.site.setEnabled(False)
             return
-        ids = self._ops.call(self._services.units.list_ids, ListQuery(sort="label"), customer_id=customer_id,
-                             parent=self)
+        ids = self._ops.call(self._services.units.list_ids,
+                             ListQuery(sort="label", filters={"customer": Ref(customer_id)}), parent=self)
         unit_ids = list(ids.value or []) if ids.ok else []
         if not unit_ids:
             self.site.setEnabled(False)

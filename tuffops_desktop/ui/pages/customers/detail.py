@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from tuffops_desktop.domain.phones import format_phone
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto import CustomerDetail
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
@@ -101,8 +101,8 @@ class CustomerDetailPanel(QFrame):
         self._values["remote_id"].setText(detail.remote_id or "—")
         self._values["notes"].setText(detail.notes or "—")
         if self._can_see_units:
-            result = self._ops.call(self._services.units.list_ids, ListQuery(sort="label"),
-                                    customer_id=detail.id, parent=self)
+            result = self._ops.call(self._services.units.list_ids,
+                                    ListQuery(sort="label", filters={"customer": Ref(detail.id)}), parent=self)
             ids = result.value if result.ok and result.value is not None else []
             self.units_model.set_ids(ids)
             self.units_title.setText(_("Units ({count})").format(count=len(ids)))

@@ -11,32 +11,20 @@ import io
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QPushButton, QWidget
 
 from tuffops_desktop.domain.customers import CustomerType
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, any_of
 from tuffops_desktop.services.registry import Services
-from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.columns import NAME_COLUMN, customer_columns
 from tuffops_desktop.ui.pages.customers.detail import CustomerDetailPanel
 from tuffops_desktop.ui.pages.customers.dialogs import CustomerDialog
-from tuffops_desktop.ui.pages.list_query import ListController
+from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.sources import StickerActions
-from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.labels import plain_label
-from tuffops_desktop.ui.widgets.search_box import SearchBox
 from tuffops_desktop.ui.widgets.swatch import type_icon
 
 log = logging.getLogger(__name__)
@@ -44,20 +32,20 @@ log = logging.getLogger(__name__)
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
 
-class CustomersPage(QWidget):
+class CustomersPage(ListPage):
     """The customers list with its detail panel and actions."""
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self._services = services
-        self._ops = ops
-        self._prompts = prompts
+        super().__init__(services, ops, prompts, title=_("Customers"),
+                         search_hint=_("Search name, phone, e-mail, address, city…"),
+                         count_text=(_("1 customer"), _("{count:,} customers")),
+                         columns=customer_columns(), fetch_rows=services.customers.rows,
+                         list_ids=services.customers.list_ids, query=ListQuery(sort="name"),
+                         muted=lambda r: not r.active, stretch_column=NAME_COLUMN, parent=parent)
         actor = services.ctx.actor
         integration = ops.call(services.customers.integration_enabled, parent=self)
         self._integration = bool(integration.value) if integration.ok else False
 
-        self.count_label = plain_label(role="hint")
         self.new_button = QPushButton(_("New customer"))
         self.new_button.setProperty("primary", True)
         self.import_button = QPushButton(_("Import CSV…"))
@@ -68,54 +56,15 @@ class CustomersPage(QWidget):
                                        customer_only=True)
         self.stickers_button = self.stickers.button
         self.integration_note = plain_label(_("Customer data is managed by an external system."), role="note")
-
-        self.search = SearchBox(_("Search name, phone, e-mail, address, city…"))
-        self.type_filter = QComboBox()
-        self.type_filter.addItem(_("All types"), "")
-        for kind in CustomerType:
-            self.type_filter.addItem(type_icon(kind.colour), _(kind.label), kind.value)
+        self.type_filter = self.filter_combo(
+            [(_("All types"), "", {"type": None})]
+            + [(_(kind.label), kind.value, {"type": any_of(kind.value)}) for kind in CustomerType],
+            icons=[None] + [type_icon(kind.colour) for kind in CustomerType])
         self.show_inactive = QCheckBox(_("Show deactivated"))
-
-        self.model = IdTableModel(customer_columns(), services.customers.rows, muted=lambda r: not r.active,
-                                  parent=self)
-        self.table = DataTable(self.model, self, stretch_column=NAME_COLUMN)
         self.detail = CustomerDetailPanel(services, ops, self)
-        self.controller = ListController(ops, self, self.model, self.table, services.customers.list_ids,
-                                         ListQuery(sort="name"))
-
-        header = QHBoxLayout()
-        header.addWidget(plain_label(_("Customers"), role="title"))
-        header.addSpacing(8)
-        header.addWidget(self.count_label)
-        header.addStretch(1)
-        header.addWidget(self.import_button)
-        header.addWidget(self.export_button)
-        header.addWidget(self.new_button)
-
-        toolbar = QHBoxLayout()
-        toolbar.addWidget(self.search, 3)
-        toolbar.addWidget(self.type_filter)
-        toolbar.addWidget(self.show_inactive)
-        toolbar.addStretch(1)
-        toolbar.addWidget(self.stickers_button)
-        toolbar.addWidget(self.edit_button)
-        toolbar.addWidget(self.deactivate_button)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([880, 330])
-        splitter.setChildrenCollapsible(False)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 12)
-        layout.setSpacing(10)
-        layout.addLayout(header)
-        layout.addWidget(self.integration_note)
-        layout.addLayout(toolbar)
-        layout.addWidget(splitter, 1)
+        self.build(detail=self.detail, header=[self.import_button, self.export_button, self.new_button],
+                   notes=[self.integration_note], filters=[self.type_filter, self.show_inactive],
+                   actions=[self.stickers_button, self.edit_button, self.deactivate_button])
 
         can_create = actor.can("customers.create") and not self._integration
         self.new_button.setVisible(can_create)
@@ -127,12 +76,7 @@ class CustomersPage(QWidget):
         self.deactivate_button.setVisible(actor.can("customers.delete"))
         self.integration_note.setVisible(self._integration)
 
-        self.search.search_changed.connect(lambda text: self.controller.update(text=text))
-        self.type_filter.currentIndexChanged.connect(
-            lambda _i: self.controller.update(kind=self.type_filter.currentData()))
         self.show_inactive.toggled.connect(lambda on: self.controller.update(include_inactive=on))
-        self.controller.listed.connect(self._on_listed)
-        self.table.current_id_changed.connect(self._on_current)
         self.table.open_requested.connect(self.open_customer)
         self.new_button.clicked.connect(self.new_customer)
         self.edit_button.clicked.connect(lambda: self.open_customer(self.table.selected_id()))
@@ -143,17 +87,11 @@ class CustomersPage(QWidget):
         self._update_buttons()
         self.controller.refresh()
 
-    # ----------------------------------------------------------------- page protocol
-    def refresh(self) -> None:
-        """List again (after an edit elsewhere, or when the connection came back)."""
-        if self.controller.refresh():
-            self._on_current(self.table.selected_id())
-
     # ----------------------------------------------------------------- actions
     def new_customer(self) -> None:
         dialog = CustomerDialog(self._ops, self._services.customers, None, parent=self)
         if dialog.exec() and dialog.saved is not None:
-            self._after_save(dialog.saved.id)
+            self.after_change(dialog.saved.id)
 
     def open_customer(self, customer_id: int | None) -> None:
         if customer_id is None:
@@ -165,7 +103,7 @@ class CustomersPage(QWidget):
                                 can_edit=self._services.ctx.actor.can("customers.edit"),
                                 integration=self._integration, parent=self)
         if dialog.exec() and dialog.saved is not None:
-            self._after_save(dialog.saved.id)
+            self.after_change(dialog.saved.id)
 
     def toggle_active(self) -> None:
         customer_id = self.table.selected_id()
@@ -183,7 +121,7 @@ class CustomersPage(QWidget):
         saved = self._ops.call(self._services.customers.set_active, detail.id, not detail.active, detail.version,
                                parent=self, on_reload=lambda _current: self.refresh())
         if saved.ok:
-            self._after_save(detail.id)
+            self.after_change(detail.id)
 
     def import_csv(self) -> None:
         path = self._prompts.open_file(self, _("Import customers"), CSV_FILTER)
@@ -225,15 +163,7 @@ class CustomersPage(QWidget):
             self._prompts.warning(self, _("Cannot read the file"), f"{path}: {exc.strerror}")
         return None
 
-    def _after_save(self, customer_id: int) -> None:
-        """List again and keep the saved customer selected (when still listed)."""
-        self.controller.refresh()
-        self._on_current(customer_id if self.table.select_id(customer_id) else None)
-
-    def _on_listed(self, count: int) -> None:
-        self.count_label.setText(_("{count:,} customers").format(count=count) if count != 1 else _("1 customer"))
-
-    def _on_current(self, customer_id: object) -> None:
+    def show_current(self, customer_id: object) -> None:
         detail = None
         if isinstance(customer_id, int):
             result = self._ops.call(self._services.customers.get, customer_id, parent=self)

@@ -37,10 +37,10 @@ from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.columns import window_label
 from tuffops_desktop.ui.pages.list_query import ListController
 from tuffops_desktop.ui.pages.units.columns import unit_columns
-from tuffops_desktop.ui.pages.units.common import action_buttons, form_group
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
+from tuffops_desktop.ui.widgets.forms import action_buttons, form_group
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
 

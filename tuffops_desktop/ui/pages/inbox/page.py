@@ -11,40 +11,30 @@ sidebar badge after a request was added or triaged here.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto import RequestDetail
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, any_of
 from tuffops_desktop.services.registry import Services
-from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.add_dialog import AddRequestDialog
 from tuffops_desktop.ui.pages.inbox.columns import REQUEST_COLUMN, request_columns
 from tuffops_desktop.ui.pages.inbox.editor import RequestEditor
-from tuffops_desktop.ui.pages.list_query import ListController
+from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.prompts import Prompts
-from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.labels import plain_label
-from tuffops_desktop.ui.widgets.search_box import SearchBox
 
-STATUS_FILTERS = (
+STATUS_FILTERS: tuple[tuple[str, str], ...] = (
     ("open", N_("Open")),
     ("ongoing", N_("Ongoing")),
     ("closed", N_("Closed")),
     ("", N_("All requests")),
 )
-DEFAULT_QUERY = ListQuery(sort="received", descending=True, kind="open")
+DEFAULT_QUERY = ListQuery(sort="received", descending=True, filters={"status": any_of("open")})
 
 
-class InboxPage(QWidget):
+class InboxPage(ListPage):
     """The request list with the request editor under it.
 
     Signals:
@@ -54,65 +44,27 @@ class InboxPage(QWidget):
     inbox_changed = Signal()
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self._services = services
-        self._ops = ops
-        self._prompts = prompts
+        super().__init__(services, ops, prompts, title=_("Inbox"),
+                         search_hint=_("Search ticket, request text, contact, unit, customer…"),
+                         count_text=(_("1 request"), _("{count:,} requests")),
+                         columns=request_columns(), fetch_rows=services.requests.rows,
+                         list_ids=services.requests.list_ids, query=DEFAULT_QUERY,
+                         muted=lambda r: r.status == "closed", stretch_column=REQUEST_COLUMN, parent=parent)
         self._pinned: int | None = None
         actor = services.ctx.actor
 
-        self.count_label = plain_label(role="hint")
         self.new_button = QPushButton(_("New request"))
         self.new_button.setProperty("primary", True)
         self.new_button.setToolTip(_("Log a request taken by phone or e-mail"))
-        self.search = SearchBox(_("Search ticket, request text, contact, unit, customer…"))
-        self.status_filter = QComboBox()
-        for key, title in STATUS_FILTERS:
-            self.status_filter.addItem(_(title), key)
-
-        self.model = IdTableModel(request_columns(), services.requests.rows,
-                                  muted=lambda r: r.status == "closed", parent=self)
-        self.table = DataTable(self.model, self, stretch_column=REQUEST_COLUMN)
+        self.status_filter = self.filter_combo(
+            [(_(title), key, {"status": any_of(key) if key else None}) for key, title in STATUS_FILTERS])
         self.editor = RequestEditor(services, ops, prompts, self)
-        self.controller = ListController(ops, self, self.model, self.table, services.requests.list_ids,
-                                         DEFAULT_QUERY)
-
-        header = QHBoxLayout()
-        header.addWidget(plain_label(_("Inbox"), role="title"))
-        header.addSpacing(8)
-        header.addWidget(self.count_label)
-        header.addStretch(1)
-        header.addWidget(self.new_button)
-
-        toolbar = QHBoxLayout()
-        toolbar.addWidget(self.search, 3)
-        toolbar.addWidget(plain_label(_("Status"), role="fieldname"))
-        toolbar.addWidget(self.status_filter)
-        toolbar.addStretch(2)
-
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 420])
-        self.splitter.setChildrenCollapsible(False)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 12)
-        layout.setSpacing(10)
-        layout.addLayout(header)
-        layout.addLayout(toolbar)
-        layout.addWidget(self.splitter, 1)
+        self.splitter = self.build(detail=self.editor, header=[self.new_button],
+                                   filters=[plain_label(_("Status"), role="fieldname"), self.status_filter],
+                                   orientation=Qt.Orientation.Vertical, sizes=(330, 420), stretch=(1, 1))
 
         self.new_button.setVisible(actor.can("customer_requests.create"))
 
-        self.search.search_changed.connect(lambda text: self.controller.update(text=text))
-        self.status_filter.currentIndexChanged.connect(
-            lambda _i: self.controller.update(kind=self.status_filter.currentData()))
-        self.controller.listed.connect(self._on_listed)
-        self.table.current_id_changed.connect(self._on_current)
         self.table.open_requested.connect(lambda _id: self.editor.request_text.setFocus())
         self.editor.saved.connect(self._after_change)
         self.new_button.clicked.connect(self.new_request)
@@ -147,11 +99,11 @@ class InboxPage(QWidget):
         self.inbox_changed.emit()
 
     def _on_listed(self, count: int) -> None:
-        self.count_label.setText(_("{count:,} requests").format(count=count) if count != 1 else _("1 request"))
+        super()._on_listed(count)
         if self._pinned is not None and self.table.selected_id() is None:
             self.table.select_id(self._pinned)
 
-    def _on_current(self, request_id: object) -> None:
+    def show_current(self, request_id: object) -> None:
         if isinstance(request_id, int):
             self._pinned = None
             result = self._ops.call(self._services.requests.get, request_id, parent=self)

@@ -138,6 +138,9 @@ class SettingsPage(QWidget):
         self.errors.clear()
         self.status.setText("")
 
+    def focus_search(self) -> None:
+        """No search box on this page."""
+
     # ----------------------------------------------------------------- actions
     def changed_values(self) -> dict[str, Any]:
         changed: dict[str, Any] = {}

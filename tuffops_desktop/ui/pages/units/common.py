@@ -1,57 +1,17 @@
-"""Pieces the unit page, panel and dialogs share: clipboard copy, form groups, the
-ownership-history table and the warranty tag."""
+"""Pieces the unit page, panel and dialogs share: the ownership-history table and the
+warranty tag (helpers used by several features live in ``ui/widgets/forms.py``)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem
 
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto import OwnershipPeriod
 from tuffops_desktop.ui.pages.units.columns import warranty_colour, warranty_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
-
-
-def copy_to_clipboard(text: str, button: QPushButton | None = None) -> None:
-    """Put ``text`` on the system clipboard; the button says "Copied" for a moment."""
-    QGuiApplication.clipboard().setText(text)
-    if button is not None:
-        original = button.text()
-        button.setText(_("Copied"))
-        QTimer.singleShot(1500, button, lambda: button.setText(original))
-
-
-def form_group(title: str) -> tuple[QGroupBox, QFormLayout]:
-    group = QGroupBox(title)
-    form = QFormLayout(group)
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setVerticalSpacing(6)
-    return group, form
-
-
-def action_buttons(dialog: QDialog, action: str, on_accept) -> QDialogButtonBox:  # noqa: ANN001
-    buttons = QDialogButtonBox()
-    ok = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setProperty("primary", True)
-    ok.setDefault(True)
-    buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
-    buttons.accepted.connect(on_accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 def ownership_table(periods: list[OwnershipPeriod]) -> QTableWidget:

@@ -23,7 +23,8 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto import UnitDetail
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
-from tuffops_desktop.ui.pages.units.common import copy_to_clipboard, ownership_table, warranty_tag
+from tuffops_desktop.ui.pages.units.common import ownership_table, warranty_tag
+from tuffops_desktop.ui.widgets.forms import copy_to_clipboard
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
 

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto import UnitDetail
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.picker import CustomerPicker
-from tuffops_desktop.ui.pages.units.common import action_buttons, form_group, ownership_table
+from tuffops_desktop.ui.pages.units.common import ownership_table
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
+from tuffops_desktop.ui.widgets.forms import action_buttons, form_group
 from tuffops_desktop.ui.widgets.labels import plain_label
 
 
@@ -95,7 +96,8 @@ class LinkDialog(_UnitActionDialog):
         super().__init__(ops, services, detail, _("Link units"), parent)
         self.setMinimumWidth(560)
         self.other = QComboBox()
-        ids = ops.call(services.units.list_ids, ListQuery(sort="label"), customer_id=detail.customer_id, parent=self)
+        ids = ops.call(services.units.list_ids, ListQuery(sort="label", filters={"customer": Ref(detail.customer_id)}),
+                       parent=self)
         rows = ops.call(services.units.rows, ids.value or [], parent=self) if ids.ok else None
         linked = ops.call(services.units.linked_unit_ids, detail.id, parent=self)
         already = set(linked.value or []) if linked.ok else set()

@@ -9,55 +9,41 @@ Several units can be selected (Ctrl/Shift-click) for "Print stickers…".
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QHBoxLayout,
-    QPushButton,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QDialog, QPushButton, QWidget
 
-from tuffops_desktop.i18n import _
+from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto import UnitDetail
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import Filter, Flag, ListQuery, Ref
 from tuffops_desktop.services.registry import Services
-from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
-from tuffops_desktop.ui.pages.list_query import ListController
+from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.pages.units.columns import CUSTOMER_COLUMN, unit_columns
 from tuffops_desktop.ui.pages.units.detail import UnitDetailPanel
 from tuffops_desktop.ui.pages.units.dialogs import BindLabelDialog, LinkDialog, TransferDialog
 from tuffops_desktop.ui.pages.units.unit_dialog import UnitDialog
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.sources import StickerActions
-from tuffops_desktop.ui.widgets.data_table import DataTable
-from tuffops_desktop.ui.widgets.labels import plain_label
-from tuffops_desktop.ui.widgets.search_box import SearchBox
 
-FILTERS = (
-    ("", "All units"),
-    ("stock", "Stock (no customer)"),
-    ("no_sticker", "Sticker not printed"),
+FILTERS: tuple[tuple[str, str, dict[str, Filter | None]], ...] = (
+    (N_("All units"), "", {"customer": None, "sticker_printed": None}),
+    (N_("Stock (no customer)"), "stock", {"customer": Ref(None), "sticker_printed": None}),
+    (N_("Sticker not printed"), "no_sticker", {"customer": None, "sticker_printed": Flag(False)}),
 )
 
 
-class UnitsPage(QWidget):
+class UnitsPage(ListPage):
     """The units list with its detail panel and actions."""
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Page")
-        self._services = services
-        self._ops = ops
-        self._prompts = prompts
+        super().__init__(services, ops, prompts, title=_("Units"),
+                         search_hint=_("Search unit, serial, customer, QR code…"),
+                         count_text=(_("1 unit"), _("{count:,} units")),
+                         columns=unit_columns(), fetch_rows=services.units.rows,
+                         list_ids=services.units.list_ids, query=ListQuery(sort="label"),
+                         muted=lambda r: not r.active, stretch_column=CUSTOMER_COLUMN, parent=parent)
         actor = services.ctx.actor
         self._can_edit = actor.can("units.edit")
 
-        self.count_label = plain_label(role="hint")
         self.new_button = QPushButton(_("New unit"))
         self.new_button.setProperty("primary", True)
         self.edit_button = QPushButton(_("Edit…") if self._can_edit else _("Open…"))
@@ -66,64 +52,25 @@ class UnitsPage(QWidget):
         self.unlink_button = QPushButton(_("Unlink"))
         self.bind_button = QPushButton(_("Bind label…"))
         self.retire_button = QPushButton(_("Retire"))
-
-        self.search = SearchBox(_("Search unit, serial, customer, QR code…"))
-        self.filter = QComboBox()
-        for key, title in FILTERS:
-            self.filter.addItem(_(title), key)
+        self.filter = self.filter_combo([(_(title), key, filters) for title, key, filters in FILTERS])
         self.show_retired = QCheckBox(_("Show retired"))
 
-        self.model = IdTableModel(unit_columns(), services.units.rows, muted=lambda r: not r.active, parent=self)
-        self.table = DataTable(self.model, self, stretch_column=CUSTOMER_COLUMN)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.stickers = StickerActions(services, ops, prompts, self, selected_ids=self.selected_ids,
                                        current_customer=self._current_customer, after_print=self.refresh)
         self.detail = UnitDetailPanel(services, ops, self)
-        self.controller = ListController(ops, self, self.model, self.table, services.units.list_ids,
-                                         ListQuery(sort="label"))
-
-        header = QHBoxLayout()
-        header.addWidget(plain_label(_("Units"), role="title"))
-        header.addSpacing(8)
-        header.addWidget(self.count_label)
-        header.addStretch(1)
-        header.addWidget(self.stickers.button)
-        header.addWidget(self.new_button)
-
-        toolbar = QHBoxLayout()
-        toolbar.addWidget(self.search, 3)
-        toolbar.addWidget(self.filter)
-        toolbar.addWidget(self.show_retired)
-        toolbar.addStretch(1)
-        for button in (self.edit_button, self.transfer_button, self.link_button, self.unlink_button,
-                       self.bind_button, self.retire_button):
-            toolbar.addWidget(button)
-
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([520, 250])
-        splitter.setChildrenCollapsible(False)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 12)
-        layout.setSpacing(10)
-        layout.addLayout(header)
-        layout.addLayout(toolbar)
-        layout.addWidget(splitter, 1)
+        self.build(detail=self.detail, header=[self.stickers.button, self.new_button],
+                   filters=[self.filter, self.show_retired],
+                   actions=[self.edit_button, self.transfer_button, self.link_button, self.unlink_button,
+                            self.bind_button, self.retire_button],
+                   orientation=Qt.Orientation.Vertical, sizes=(520, 250))
 
         self.new_button.setVisible(actor.can("units.create"))
         for button in (self.transfer_button, self.link_button, self.unlink_button, self.bind_button):
             button.setVisible(self._can_edit)
         self.retire_button.setVisible(actor.can("units.delete"))
 
-        self.search.search_changed.connect(lambda text: self.controller.update(text=text))
-        self.filter.currentIndexChanged.connect(lambda _i: self.controller.update(kind=self.filter.currentData()))
         self.show_retired.toggled.connect(lambda on: self.controller.update(include_inactive=on))
-        self.controller.listed.connect(self._on_listed)
-        self.table.current_id_changed.connect(self._on_current)
         self.table.open_requested.connect(self.open_unit)
         self.new_button.clicked.connect(self.new_unit)
         self.edit_button.clicked.connect(lambda: self.open_unit(self.table.selected_id()))
@@ -135,16 +82,11 @@ class UnitsPage(QWidget):
         self._update_buttons()
         self.controller.refresh()
 
-    # ----------------------------------------------------------------- page protocol
-    def refresh(self) -> None:
-        if self.controller.refresh():
-            self._on_current(self.table.selected_id())
-
     # ----------------------------------------------------------------- actions
     def new_unit(self) -> None:
         dialog = UnitDialog(self._ops, self._services, None, parent=self)
         if dialog.exec() and dialog.saved is not None:
-            self._after_change(dialog.saved.id)
+            self.after_change(dialog.saved.id)
 
     def open_unit(self, unit_id: int | None) -> None:
         detail = self._load(unit_id)
@@ -152,7 +94,7 @@ class UnitsPage(QWidget):
             return
         dialog = UnitDialog(self._ops, self._services, detail, can_edit=self._can_edit, parent=self)
         if dialog.exec() and dialog.saved is not None:
-            self._after_change(dialog.saved.id)
+            self.after_change(dialog.saved.id)
 
     def unlink(self) -> None:
         detail = self._load(self.table.selected_id())
@@ -162,7 +104,7 @@ class UnitsPage(QWidget):
                 label=detail.label), _("Unlink")):
             return
         if self._ops.call(self._services.units.unlink, detail.id, parent=self).ok:
-            self._after_change(detail.id)
+            self.after_change(detail.id)
 
     def toggle_retired(self) -> None:
         detail = self._load(self.table.selected_id())
@@ -176,7 +118,7 @@ class UnitsPage(QWidget):
         result = self._ops.call(self._services.units.set_active, detail.id, not detail.active, detail.version,
                                 parent=self, on_reload=lambda _current: self.refresh())
         if result.ok:
-            self._after_change(detail.id)
+            self.after_change(detail.id)
 
     def selected_ids(self) -> list[int]:
         """The selected units' ids, in list order."""
@@ -196,9 +138,9 @@ class UnitsPage(QWidget):
             return
         dialog = dialog_class(self._ops, self._services, detail, self)
         if dialog.exec():
-            self._after_change(detail.id)
+            self.after_change(detail.id)
         else:
-            self._on_current(detail.id)
+            self.show_current(detail.id)
 
     def _load(self, unit_id: int | None) -> UnitDetail | None:
         if unit_id is None:
@@ -206,14 +148,7 @@ class UnitsPage(QWidget):
         result = self._ops.call(self._services.units.get, unit_id, parent=self)
         return result.value if result.ok else None
 
-    def _after_change(self, unit_id: int) -> None:
-        self.controller.refresh()
-        self._on_current(unit_id if self.table.select_id(unit_id) else None)
-
-    def _on_listed(self, count: int) -> None:
-        self.count_label.setText(_("{count:,} units").format(count=count) if count != 1 else _("1 unit"))
-
-    def _on_current(self, unit_id: object) -> None:
+    def show_current(self, unit_id: object) -> None:
         self.detail.show_unit(self._load(unit_id) if isinstance(unit_id, int) else None)
         self._update_buttons()
 

@@ -38,9 +38,9 @@ from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.picker import CustomerPicker
 from tuffops_desktop.ui.pages.units.columns import warranty_colour, warranty_label
-from tuffops_desktop.ui.pages.units.common import action_buttons, copy_to_clipboard, form_group
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
+from tuffops_desktop.ui.widgets.forms import action_buttons, copy_to_clipboard, form_group
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.optional_date import OptionalDateEdit
 

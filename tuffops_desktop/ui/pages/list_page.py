@@ -1,0 +1,146 @@
+"""The skeleton every list page shares: title and count, search and filters, a table of
+ids with SQL sorting, actions, and a detail panel beside or under the table.
+
+A page subclasses ``ListPage``, passes its columns, its service's ``list_ids``/``rows``
+and its first ``ListQuery``, then calls ``build`` with the widgets that make it
+different (header buttons, filters, row actions, the detail panel). The base wires the
+search box, the count label, filter combos and selection, and implements ``Page``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+
+from tuffops_desktop.services.listing import Filter, ListQuery
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.models.columns import Column
+from tuffops_desktop.ui.models.id_table import IdTableModel
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.list_query import ListController
+from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.widgets.data_table import DataTable
+from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.widgets.search_box import SearchBox
+
+FilterChoice = tuple[str, str, Mapping[str, Filter | None]]
+"""A filter combo entry: its text, its item data (a stable key) and the filters it sets
+(``None`` removes a key)."""
+
+
+class ListPage(QWidget):
+    """Base of the customers, units and inbox pages (and the lists that come next).
+
+    Args:
+        title: the page title.
+        search_hint: the search box placeholder.
+        count_text: ``(one, many)``: the count label for one record and for ``{count:,}``.
+        columns, fetch_rows, muted: the table model's columns, row fetcher and greyed rows.
+        list_ids, query: the service query and the page's first ``ListQuery``.
+        stretch_column: the table column that takes the spare width.
+    """
+
+    def __init__(self, services: Services, ops: Ops, prompts: Prompts, *, title: str, search_hint: str,
+                 count_text: tuple[str, str], columns: Sequence[Column[Any]],
+                 fetch_rows: Callable[[Sequence[int]], Sequence[Any]],
+                 list_ids: Callable[[ListQuery], list[int]], query: ListQuery,
+                 muted: Callable[[Any], bool] | None = None, stretch_column: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._services = services
+        self._ops = ops
+        self._prompts = prompts
+        self._count_text = count_text
+        self.title_label = plain_label(title, role="title")
+        self.count_label = plain_label(role="hint")
+        self.search = SearchBox(search_hint)
+        self.model = IdTableModel(columns, fetch_rows, muted=muted, parent=self)
+        self.table = DataTable(self.model, self, stretch_column=stretch_column)
+        self.controller = ListController(ops, self, self.model, self.table, list_ids, query)
+        self.search.search_changed.connect(lambda text: self.controller.update(text=text))
+        self.controller.listed.connect(self._on_listed)
+        self.table.current_id_changed.connect(self.show_current)
+
+    # ----------------------------------------------------------------- building
+    def build(self, *, detail: QWidget, header: Sequence[QWidget] = (), filters: Sequence[QWidget] = (),
+              actions: Sequence[QWidget] = (), notes: Sequence[QWidget] = (),
+              orientation: Qt.Orientation = Qt.Orientation.Horizontal, sizes: tuple[int, int] = (880, 330),
+              stretch: tuple[int, int] = (3, 1)) -> QSplitter:
+        """Lay the page out: header row, notes, toolbar, then table and ``detail`` split."""
+        top = QHBoxLayout()
+        top.addWidget(self.title_label)
+        top.addSpacing(8)
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        for widget in header:
+            top.addWidget(widget)
+
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(self.search, 3)
+        for widget in filters:
+            toolbar.addWidget(widget)
+        toolbar.addStretch(1)
+        for widget in actions:
+            toolbar.addWidget(widget)
+
+        splitter = QSplitter(orientation)
+        splitter.addWidget(self.table)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, stretch[0])
+        splitter.setStretchFactor(1, stretch[1])
+        splitter.setSizes(list(sizes))
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 12)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        for widget in notes:
+            layout.addWidget(widget)
+        layout.addLayout(toolbar)
+        layout.addWidget(splitter, 1)
+        return splitter
+
+    def filter_combo(self, choices: Sequence[FilterChoice], *, icons: Sequence[Any] = ()) -> QComboBox:
+        """A combo box whose entries set filters of the query (and list again)."""
+        combo = QComboBox()
+        for n, (text, key, _filters) in enumerate(choices):
+            if n < len(icons) and icons[n] is not None:
+                combo.addItem(icons[n], text, key)
+            else:
+                combo.addItem(text, key)
+        combo.currentIndexChanged.connect(lambda index: self.set_filters(choices[index][2] if index >= 0 else {}))
+        return combo
+
+    # ----------------------------------------------------------------- Page protocol
+    def refresh(self) -> None:
+        """List again (after an edit elsewhere, or when the connection came back)."""
+        if self.controller.refresh():
+            self.show_current(self.table.selected_id())
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # ----------------------------------------------------------------- for subclasses
+    def show_current(self, record_id: object) -> None:
+        """The selection changed to ``record_id`` (an int, or None): fill the detail panel."""
+
+    def set_filters(self, filters: Mapping[str, Filter | None]) -> None:
+        query = self.controller.query
+        for key, value in filters.items():
+            query = query.with_filter(key, value)
+        self.controller.set_query(query)
+
+    def after_change(self, record_id: int) -> None:
+        """List again and keep ``record_id`` selected (when still listed)."""
+        self.controller.refresh()
+        self.show_current(record_id if self.table.select_id(record_id) else None)
+
+    def _on_listed(self, count: int) -> None:
+        one, many = self._count_text
+        self.count_label.setText(one if count == 1 else many.format(count=count))

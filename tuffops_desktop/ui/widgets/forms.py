@@ -1,0 +1,43 @@
+"""Building blocks of the app's forms: a titled group of fields and the action/Cancel
+button row of a dialog, plus copying a value to the clipboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QPushButton
+
+from tuffops_desktop.i18n import _
+
+
+def form_group(title: str) -> tuple[QGroupBox, QFormLayout]:
+    """A group box with a form layout: labels right-aligned, fields growing."""
+    group = QGroupBox(title)
+    form = QFormLayout(group)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setVerticalSpacing(6)
+    return group, form
+
+
+def action_buttons(dialog: QDialog, action: str, on_accept: Callable[[], object]) -> QDialogButtonBox:
+    """The primary ``action`` button (default) and Cancel (rejects ``dialog``)."""
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setProperty("primary", True)
+    ok.setDefault(True)
+    buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(on_accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def copy_to_clipboard(text: str, button: QPushButton | None = None) -> None:
+    """Put ``text`` on the system clipboard; the button says "Copied" for a moment."""
+    QGuiApplication.clipboard().setText(text)
+    if button is not None:
+        original = button.text()
+        button.setText(_("Copied"))
+        QTimer.singleShot(1500, button, lambda: button.setText(original))
