@@ -38,10 +38,11 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.utils import ImageReader
 
-from tuffops_desktop.documents import qr_vector, stickers as stickers_module
+from tuffops_desktop.documents import qr_vector, sticker_pdf, sticker_plan
 from tuffops_desktop.documents.label_layouts import builtin_layouts
 from tuffops_desktop.documents.qr_vector import QUIET_ZONE_MODULES, QrMatrix
-from tuffops_desktop.documents.stickers import StickerContent, StickerRenderResult, render_sticker_sheet
+from tuffops_desktop.documents.sticker_pdf import render_sticker_sheet
+from tuffops_desktop.documents.sticker_plan import StickerContent, StickerSheetPlan
 
 
 def make_stickers(count: int, seed: int = 1) -> list[StickerContent]:
@@ -104,7 +105,7 @@ def _patched(**replacements) -> Iterator[None]:
     saved = {}
     for dotted, value in replacements.items():
         module_name, attribute = dotted.split(".")
-        module = {"stickers": stickers_module, "qr_vector": qr_vector}[module_name]
+        module = {"sticker_pdf": sticker_pdf, "sticker_plan": sticker_plan, "qr_vector": qr_vector}[module_name]
         saved[(module, attribute)] = getattr(module, attribute)
         setattr(module, attribute, value)
     try:
@@ -118,13 +119,14 @@ def _variants(symbol_size: int) -> dict[str, dict[str, object]]:
     return {
         "fast vector (ours)": {},
         "qrcode standard + vector": {"qr_vector._encode_fast": qr_vector._encode_standard},
-        "fast encode + PNG drawImage": {"stickers.draw_qr": _draw_png},
-        "reportlab QrCodeWidget": {"stickers.draw_qr": _draw_widget, "stickers.encode": _no_encode(symbol_size)},
+        "fast encode + PNG drawImage": {"sticker_pdf.draw_qr": _draw_png},
+        "reportlab QrCodeWidget": {"sticker_pdf.draw_qr": _draw_widget,
+                                   "sticker_plan.encode": _no_encode(symbol_size)},
     }
 
 
 # ------------------------------------------------------------------ decoding
-def decode_sample(pdf: Path, result: StickerRenderResult, pages: list[int], workdir: Path) -> tuple[int, int]:
+def decode_sample(pdf: Path, result: StickerSheetPlan, pages: list[int], workdir: Path) -> tuple[int, int]:
     """Decode the given 0-based pages at 300 dpi; return (decoded as expected, expected)."""
     good = total = 0
     for page in pages:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.qrscan import decode, pdf_text, rasterise, require_tools
-from tuffops_desktop.documents.stickers import StickerContent
+from tuffops_desktop.documents.sticker_plan import StickerContent
 
 class Scanner:
     """The printer-and-phone stand-in handed to tests by the ``scanner`` fixture."""

@@ -17,13 +17,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 from tuffops_desktop.documents.fonts import FONT_BOLD, FONT_FAMILY, FONT_REGULAR, register_fonts
 from tuffops_desktop.documents.label_layouts import MM_TO_PT, LabelLayout, builtin_layouts
 from tuffops_desktop.documents.qr_vector import QUIET_ZONE_MODULES, grid_unit_pt
-from tuffops_desktop.documents.stickers import (
-    Box,
-    StickerContent,
-    StickerRenderResult,
-    render_calibration_page,
-    render_sticker_sheet,
-)
+from tuffops_desktop.documents.geometry import Box
+from tuffops_desktop.documents.sticker_pdf import render_calibration_page, render_sticker_sheet
+from tuffops_desktop.documents.sticker_plan import StickerContent, StickerSheetPlan
 
 LAYOUTS = builtin_layouts()
 SHEETS = [key for key, layout in LAYOUTS.items() if layout.kind == "sheet"]
@@ -352,7 +348,7 @@ def test_output_to_path_string_and_stream(tmp_path, sticker_factory) -> None:
     result = render_sticker_sheet(stickers, LAYOUTS["tape-62mm-x-29mm"], as_path)
     render_sticker_sheet(stickers, LAYOUTS["tape-62mm-x-29mm"], str(as_text))
     assert as_path.read_bytes().startswith(b"%PDF") and as_text.read_bytes().startswith(b"%PDF")
-    assert isinstance(result, StickerRenderResult) and result.pages == 2
+    assert isinstance(result, StickerSheetPlan) and result.pages == 2
 
 
 # --------------------------------------------------------------- calibration page

@@ -88,7 +88,7 @@ def test_declared_keys_exist_and_public_methods_say_why():
 
 
 def test_stickers_are_marked_printed_only_with_units_edit():
-    access = guarded()["units.mark_stickers_printed"]
+    access = guarded()["stickers.mark_printed"]
     assert (access.kind, access.permissions) == ("all", (P.UNITS_EDIT,))
 
 
@@ -230,7 +230,6 @@ CALLS: dict[str, Call] = {
     "units.create_blank_labels": lambda s, d: s.units.create_blank_labels(2),
     "units.bind_blank_label": lambda s, d: s.units.bind_blank_label(
         d.unit_id, d.blank_guid, _ver(d, "units", d.unit_id)),
-    "units.mark_stickers_printed": lambda s, d: s.units.mark_stickers_printed([d.unit_id], "avery-5160"),
     "csv.export_customers": lambda s, d: s.csv.export_customers(io.StringIO()),
     "csv.export_units": lambda s, d: s.csv.export_units(io.StringIO()),
     "csv.import_customers": lambda s, d: s.csv.import_customers(
@@ -250,6 +249,7 @@ CALLS: dict[str, Call] = {
         [d.system.units.get(d.unit2_id).qr_code_guid]),
     "stickers.contents_for_units": lambda s, d: s.stickers.contents_for_units([d.unit2_id]),
     "stickers.blank_label_contents": lambda s, d: s.stickers.blank_label_contents(1),
+    "stickers.mark_printed": lambda s, d: s.stickers.mark_printed([d.unit_id], "avery-5160"),
     "stickers.render": lambda s, d: s.stickers.render(
         d.system.stickers.contents_for_units([d.unit2_id]), "avery-5160", io.BytesIO(), unit_ids=[d.unit2_id]),
     "requests.list_ids": lambda s, d: s.requests.list_ids(ListQuery()),

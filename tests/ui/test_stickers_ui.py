@@ -12,20 +12,17 @@ from PIL import Image, ImageChops
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtPrintSupport import QPrinter
 
+from tuffops_desktop.documents.calibration import plan_calibration_page
 from tuffops_desktop.documents.label_layouts import MM_TO_PT, builtin_layouts
-from tuffops_desktop.documents.stickers import render_sticker_sheet
+from tuffops_desktop.documents.sticker_pdf import render_calibration_page, render_sticker_sheet
+from tuffops_desktop.documents.sticker_plan import StickerSheet
 from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.ui.pages.customers.page import CustomersPage
 from tuffops_desktop.ui.pages.settings.page import SettingsPage
 from tuffops_desktop.ui.pages.units.page import UnitsPage
 from tuffops_desktop.ui.stickers.grid_view import problem_positions
 from tuffops_desktop.ui.stickers.jobs import StickerJob
-from tuffops_desktop.ui.stickers.painter import (
-    StickerSheet,
-    calibration_page,
-    label_rect_px,
-    render_page_image,
-)
+from tuffops_desktop.ui.stickers.painter import label_rect_px, render_page_image
 from tests.qrscan import decode, require_tools
 from tests.qrscan import rasterise as rasterise_pdf
 from tuffops_desktop.ui.stickers.print_dialog import PrintStickersDialog
@@ -243,9 +240,9 @@ def test_calibration_page_preview_print_and_save(qtbot, admin, kit, tmp_path):
     assert dialog.calibration_note.isVisible() and "100 %" in dialog.calibration_note.text()
     assert not dialog.picker.isEnabled()
     assert dialog.preview.count == 1 and dialog.preview.image is not None
-    page = calibration_page(LAYOUTS["avery-22805"])
-    assert sum(1 for op in page.operations if op[0] == "rect") == 24  # every label outlined
-    assert sum(1 for op in page.operations if op[0] == "text" and op[1] == "24") == 1
+    page = plan_calibration_page(LAYOUTS["avery-22805"])
+    assert len(page.outlines) == 24  # every label outlined
+    assert sum(1 for text in page.texts if text.text == "24") == 1
     assert dialog.print_job() and printed.stat().st_size > 1000
     kit.prompts.save_path = tmp_path / "calibration.pdf"
     assert dialog.save_pdf() and (tmp_path / "calibration.pdf").read_bytes().startswith(b"%PDF")

@@ -44,6 +44,8 @@ __all__ = [
     "MIN_MODULE_DOTS",
     "QrMatrix",
     "encode",
+    "normalise_level",
+    "compensated_rectangles",
     "fit_module_size",
     "snap_to_grid",
     "grid_unit_pt",
@@ -129,7 +131,8 @@ class QrMatrix:
         return rectangles
 
 
-def _normalise_level(error_correction: str) -> str:
+def normalise_level(error_correction: str) -> str:
+    """The level as one of ``L M Q H``; ``ValueError`` for anything else."""
     level = error_correction.upper() if isinstance(error_correction, str) else None
     if level not in ERROR_CORRECTION_LEVELS:
         raise ValueError(
@@ -143,7 +146,7 @@ def encode(data: str, error_correction: str = "M") -> QrMatrix:
     """Encode ``data`` (a URL) as the smallest QR symbol at the given level."""
     if not isinstance(data, str) or not data.strip():
         raise ValueError("cannot encode an empty QR payload")
-    level = _normalise_level(error_correction)
+    level = normalise_level(error_correction)
     try:
         try:
             return _encode_fast(data, level)

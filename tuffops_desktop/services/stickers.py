@@ -4,6 +4,10 @@ Office staff print stickers for selected units, a customer, one site of a custom
 unit that has no printed sticker yet, or a batch of blank labels (new GUIDs stored for
 binding later). Layouts are data: the built-in Avery sheets and label printers plus the
 admin's own, and each layout keeps its printer's x/y offset from a calibration page.
+
+This service is the one place that records a unit's sticker as printed: :meth:`render`
+(a saved PDF, the CLI) and :meth:`mark_printed` (the desktop's Print…, which paints the
+sheet plan on the printer itself).
 """
 
 from __future__ import annotations
@@ -12,16 +16,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import DeviceModel, Unit
 from tuffops_desktop.documents.label_layouts import LabelLayout, LayoutError, builtin_layouts
-from tuffops_desktop.documents.stickers import StickerContent, StickerRenderResult, render_calibration_page, render_sticker_sheet
+from tuffops_desktop.documents.sticker_pdf import render_calibration_page, render_sticker_sheet
+from tuffops_desktop.documents.sticker_plan import StickerContent, StickerSheetPlan
 from tuffops_desktop.domain.errors import NotFound, ValidationError
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.qr import parse_guid_or_url, public_url, short_code
 from tuffops_desktop.domain.units import friendly_label
+from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.guard import requires, requires_any
 from tuffops_desktop.services.settings import SettingsService, read_setting
@@ -167,7 +173,7 @@ class StickerService:
     # ----------------------------------------------------------------- output
     @requires(P.UNITS_EDIT)
     def render(self, contents: Sequence[StickerContent], layout_key: str, out: str | Path | BinaryIO, *,
-               start_position: int = 1, unit_ids: Sequence[int] = ()) -> StickerRenderResult:
+               start_position: int = 1, unit_ids: Sequence[int] = ()) -> StickerSheetPlan:
         """Write the PDF; the units printed are marked so "without a sticker" stays true."""
         layout = self.layout(layout_key)
         with self._ctx.read() as session:
@@ -178,8 +184,22 @@ class StickerService:
                                           error_correction=ecc, offset_x_mm=x, offset_y_mm=y)
         except ValueError as exc:
             raise ValidationError({"stickers": str(exc)}) from None
-        self._units.mark_stickers_printed(unit_ids, layout_key)
+        self._mark_printed(unit_ids, layout_key)
         return result
+
+    @requires(P.UNITS_EDIT)
+    def mark_printed(self, unit_ids: Sequence[int], layout_key: str) -> None:
+        """Record that the printer took these units' stickers (the desktop prints them itself)."""
+        self._mark_printed(unit_ids, layout_key)
+
+    def _mark_printed(self, unit_ids: Sequence[int], layout_key: str) -> None:
+        if not unit_ids:
+            return
+        with self._ctx.write() as session:
+            session.execute(update(Unit).where(Unit.id.in_(list(unit_ids)))
+                            .values(sticker_printed_at=self._ctx.now()))
+            audit.record(session, self._ctx, "unit", "*", "print_stickers",
+                         {"count": [None, len(unit_ids)], "layout": [None, layout_key or None]})
 
     @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def render_calibration(self, layout_key: str, out: str | Path | BinaryIO) -> None:

@@ -409,17 +409,6 @@ class UnitService:
             audit.record(session, self._ctx, "unit", unit.id, "bind_label", {"qr_code_guid": [old, guid]})
             return self._detail(session, unit)
 
-    @requires(P.UNITS_EDIT)
-    def mark_stickers_printed(self, unit_ids: Sequence[int], layout_key: str = "") -> None:
-        """Record that these units have a printed sticker (so "without a sticker" stays true)."""
-        if not unit_ids:
-            return
-        with self._ctx.write() as session:
-            session.execute(update(Unit).where(Unit.id.in_(list(unit_ids)))
-                            .values(sticker_printed_at=self._ctx.now()))
-            audit.record(session, self._ctx, "unit", "*", "print_stickers",
-                         {"count": [None, len(unit_ids)], "layout": [None, layout_key or None]})
-
     # ----------------------------------------------------------------- helpers
     def _leave_group(self, session: Session, unit: Unit) -> None:
         """Take the unit out of its group; a group left with one unit is dissolved."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
-from tuffops_desktop.documents.stickers import StickerContent
+from tuffops_desktop.documents.sticker_plan import StickerContent
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 

@@ -5,9 +5,11 @@
   sheet (the ones before it are shown as used).
 * **Printer offset**: millimetres this office's printer is off on this stock, measured
   with the calibration page; saved per layout for everyone (``settings.edit``).
-* **Preview**: every page, painted from the PDF's own geometry (``painter``).
+* **Preview**: every page, painted from the sheet plan the PDF is written from
+  (``documents.sticker_plan`` → ``painter``).
 * **Print…** paints the same pages on the printer at exactly 100 % (no "fit to page");
-  **Save PDF…** writes the reportlab PDF.  Both mark the units' stickers as printed.
+  **Save PDF…** has the sticker service write the reportlab PDF.  Either way the sticker
+  service records which units' stickers were printed; the dialog never marks units.
 """
 
 from __future__ import annotations
@@ -34,22 +36,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tuffops_desktop.documents.calibration import CalibrationPlan, plan_calibration_page
 from tuffops_desktop.documents.label_layouts import LabelLayout
-from tuffops_desktop.documents.stickers import MAX_OFFSET_MM
+from tuffops_desktop.documents.sticker_plan import MAX_OFFSET_MM, StickerPagePlan, StickerSheet
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.grid_view import SheetGridView, describe
 from tuffops_desktop.ui.stickers.jobs import StickerJob
-from tuffops_desktop.ui.stickers.painter import (
-    CalibrationPage,
-    PrintablePage,
-    StickerSheet,
-    calibration_page,
-    configure_printer,
-    print_pages,
-)
+from tuffops_desktop.ui.stickers.painter import PrintablePage, configure_printer, print_pages
 from tuffops_desktop.ui.stickers.preview import PagePreview
 from tuffops_desktop.ui.widgets.form_errors import FormErrors
 from tuffops_desktop.ui.widgets.labels import plain_label
@@ -132,7 +128,7 @@ class PrintStickersDialog(QDialog):
         self._can_save_offsets = services.ctx.actor.can("settings.edit")
         self.marked_printed = False
         self.sheet: StickerSheet | None = None
-        self._calibration: CalibrationPage | None = None
+        self._calibration: CalibrationPlan | None = None
         self._mode = STICKERS
         self._stored_offset = (0.0, 0.0)
         self.setWindowTitle(_("Print stickers"))
@@ -339,12 +335,12 @@ class PrintStickersDialog(QDialog):
         x_mm, y_mm = self.offsets()
         try:
             if self._mode == CALIBRATION:
-                self._calibration = calibration_page(layout, offset_x_mm=x_mm, offset_y_mm=y_mm)
+                self._calibration = plan_calibration_page(layout, offset_x_mm=x_mm, offset_y_mm=y_mm)
                 self.preview.set_source(1, lambda _n: self._calibration)
             else:
                 sheet = StickerSheet(self.job.contents, layout, start_position=self.start_position,
                                      error_correction=self._error_correction, offset_x_mm=x_mm, offset_y_mm=y_mm)
-                sheet.page(0)  # the PDF code's refusals (label too small for the code, …) show up here
+                sheet.page(0)  # the plan's refusals (label too small for the code, …) show up here
                 self.sheet = sheet
                 self.preview.set_source(sheet.page_count, sheet.page)
         except ValueError as exc:
@@ -461,19 +457,15 @@ class PrintStickersDialog(QDialog):
         if self._mode == CALIBRATION:
             self.status.setText(_("Sent the calibration page to the printer."))
             return True
-        assert self.sheet is not None
-        printed_ids: list[int] = []
-        if self.job.unit_ids:
-            for number in numbers:
-                printed_ids.extend(self.job.unit_ids[self.sheet.page_slice(number)])
-        printed = sum(len(self.sheet.page(n).stickers) for n in numbers)
+        printed = [sticker for page in pages if isinstance(page, StickerPagePlan) for sticker in page.stickers]
+        printed_ids = [self.job.unit_ids[sticker.index] for sticker in printed] if self.job.unit_ids else []
         if printed_ids:
-            marked = self._ops.call(self._services.units.mark_stickers_printed, printed_ids, self.layout_key,
+            marked = self._ops.call(self._services.stickers.mark_printed, printed_ids, self.layout_key,
                                     parent=self)
             if not marked.ok:
                 return False
-        self._after_output(tuple(printed_ids), _("Sent {count} to the printer.").format(
-            count=self._stickers_text(printed)))
+        self._after_output(printed_ids, _("Sent {count} to the printer.").format(
+            count=self._stickers_text(len(printed))))
         return True
 
     # ----------------------------------------------------------------- helpers
