@@ -106,7 +106,7 @@ def main() -> None:
         cluster.stop()
     print("| step | SQLite ms | PostgreSQL ms | note |")
     print("|---|---:|---:|---|")
-    for (label, ms_sqlite, note), (_, ms_pg, _) in zip(results["SQLite"], results["PostgreSQL"]):
+    for (label, ms_sqlite, note), (_, ms_pg, _) in zip(results["SQLite"], results["PostgreSQL"], strict=True):
         print(f"| {label} | {ms_sqlite:,.0f} | {ms_pg:,.0f} | {note} |")
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from tuffops_desktop.domain.customers import CustomerInput
+from tuffops_desktop.domain.permissions import ROLE_BUNDLES, Role
 from tuffops_desktop.domain.units import UnitInput
 from tuffops_desktop.services.context import Actor, ServiceContext
 from tuffops_desktop.services.dto import CustomerDetail, DeviceModelInfo, UnitDetail
 from tuffops_desktop.services.registry import Services, build_services
-from tuffops_desktop.domain.permissions import ROLE_BUNDLES, Role
 
 
 def make_customer(services: Services, **fields: object) -> CustomerDetail:

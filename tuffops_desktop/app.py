@@ -42,7 +42,8 @@ ANONYMOUS = Actor(user_id=None, username="anonymous")
 def run_desktop(url: str) -> int:
     """Open the desktop app on the database at ``url``; returns the process exit code."""
     _configure_logging()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)

@@ -22,6 +22,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from tuffops_desktop import APP_NAME, __version__
 from tuffops_desktop.config.paths import default_database_url, user_data_dir
@@ -33,7 +34,7 @@ log = logging.getLogger("tuffops")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump
         self.exit(EXIT_USAGE, f"tuffops: {message} (see tuffops --help)\n")
 
 
@@ -173,9 +174,9 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
         if args.command == "intake":
             from tuffops_desktop.services.intake import grant_intake_role
 
-            password = _read_password(True) if args.password_stdin else None
+            role_password = _read_password(True) if args.password_stdin else None
             with db.engine.begin() as conn:
-                report = grant_intake_role(conn, args.role, password)
+                report = grant_intake_role(conn, args.role, role_password)
             print(f"Role {report.role} may now read unit pages and add requests, nothing else.")
             if report.other_databases:
                 print(f"Note: PostgreSQL lets every role connect to {', '.join(report.other_databases)} "

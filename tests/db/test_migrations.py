@@ -1,7 +1,6 @@
+import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
-
-import pytest
 
 from tests.conftest import new_database_url
 from tuffops_desktop.db.engine import make_engine
@@ -33,7 +32,8 @@ def test_upgrade_to_head_from_every_revision_keeps_data(empty_url, start):
         conn.execute(text("UPDATE settings SET value = :v WHERE name = 'company_name'"), {"v": '"Kept Co"'})
     assert upgrade(engine) == head_revision()
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT value FROM settings WHERE name='company_name'")).scalar() in ('"Kept Co"', "Kept Co")
+        kept = conn.execute(text("SELECT value FROM settings WHERE name='company_name'")).scalar()
+        assert kept in ('"Kept Co"', "Kept Co")
         tables = set(inspect(conn).get_table_names())
     assert {"customers", "units", "users", "audit_log", "blank_qr_labels", "unit_link_groups"} <= tables
     engine.dispose()

@@ -114,14 +114,14 @@ def test_compensation_shrinks_dark_only_where_it_meets_light() -> None:
     exact = matrix.dark_rectangles()
     shrunk = compensated_rectangles(matrix)
     assert len(exact) == len(shrunk)
-    for (c, r, w, h), (x, y, sw, sh) in zip(exact, shrunk):
+    for (c, r, w, h), (x, y, sw, sh) in zip(exact, shrunk, strict=True):
         assert x == pytest.approx(c + DARK_INSET) and sw == pytest.approx(w - 2 * DARK_INSET)
         assert r <= y <= r + DARK_INSET and y + sh <= r + h
         assert sh >= h - 2 * DARK_INSET - 1e-9
     # Where two dark rectangles touch vertically, their compensated edges still meet:
     # no light hairline inside a dark area.
     by_edge = {}
-    for (c, r, w, h), (x, y, sw, sh) in zip(exact, shrunk):
+    for (c, r, w, h), (_x, y, _sw, sh) in zip(exact, shrunk, strict=True):
         by_edge.setdefault(("bottom", r + h), []).append((c, w, y + sh))
         by_edge.setdefault(("top", r), []).append((c, w, y))
     touching = 0

@@ -1,5 +1,5 @@
-from datetime import date
 import uuid
+from datetime import date
 
 import pytest
 
@@ -54,7 +54,8 @@ def test_unit_validation_reports_every_field():
     with pytest.raises(ValidationError) as err:
         validate_unit(UnitInput(installed_at="31/12/2024", warranty_months="-3", maintenance_frequency="hourly"),
                       date(2026, 1, 1))
-    assert set(err.value.field_errors) == {"device_model_id", "installed_at", "warranty_months", "maintenance_frequency"}
+    assert set(err.value.field_errors) == {"device_model_id", "installed_at", "warranty_months",
+                                           "maintenance_frequency"}
 
 
 def test_guids_are_random_uuid4():

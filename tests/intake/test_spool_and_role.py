@@ -76,7 +76,8 @@ def test_spooled_request_for_a_unit_that_vanished_is_kept_for_review(services, u
     from tuffops_desktop.intake.spool import SpooledSubmission
 
     server.app._spool.put(SpooledSubmission("cd" * 16, "3f0c9b4e-0000-4000-8000-000000000000", "Leak",
-                                            valid_fields("")["schedule_at"], "All Day", "me", "2026-11-24T12:00:00+00:00"))
+                                            valid_fields("")["schedule_at"], "All Day", "me",
+                                            "2026-11-24T12:00:00+00:00"))
     assert server.app.deliver_spool() == 0
     assert len(list((data / "spool" / "rejected").glob("*.json"))) == 1
 

@@ -132,7 +132,8 @@ def test_readonly_setting_cannot_be_edited_from_the_settings_page(services):
 
 
 def test_upsert_by_remote_id_never_duplicates(services):
-    records = [CustomerInput(first_name="Ann", remote_id="QB-1"), CustomerInput(company_name="Pelican Mall", remote_id="QB-2")]
+    records = [CustomerInput(first_name="Ann", remote_id="QB-1"),
+               CustomerInput(company_name="Pelican Mall", remote_id="QB-2")]
     assert services.customers.upsert_external(records) == (2, 0)
     assert services.customers.upsert_external(
         [CustomerInput(first_name="Ann", last_name="Liburd", remote_id="QB-1")]

@@ -3,7 +3,7 @@ SQLite and PostgreSQL, for the customers, units and inbox lists."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -38,8 +38,8 @@ def test_inbox_status_set_by_unit_by_received_range(services):
     bob = make_customer(services, first_name="Bob")
     u1 = make_unit(services, customer_id=ann.id, model=model)
     u2 = make_unit(services, customer_id=bob.id, model=model, serial_number="B-2")
-    old = datetime(2026, 1, 10, 15, 0, tzinfo=timezone.utc)
-    new = datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc)
+    old = datetime(2026, 1, 10, 15, 0, tzinfo=UTC)
+    new = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 
     def submit(svc, unit_id):  # noqa: ANN001, ANN202
         return svc.requests.submit_office(unit_id, RequestInput("Fan noise", TOMORROW, "Morning", "tenant"))
@@ -86,7 +86,7 @@ def test_customers_by_type_set_and_creation_day(services):
     ids = lambda **f: sorted(services.customers.list_ids(ListQuery(filters=f)))  # noqa: E731
     assert ids(type=any_of("government", "commercial")) == sorted([gov.id, com.id])
     assert ids(type=any_of("residential")) == [res.id]
-    today = datetime.now(timezone.utc).astimezone().date()
+    today = datetime.now(UTC).astimezone().date()
     assert ids(created=Between(today, today)) == sorted([gov.id, com.id, res.id])
     assert ids(created=Between(today + timedelta(days=1), None)) == []
 

@@ -1,5 +1,5 @@
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -37,7 +37,8 @@ def test_office_request_lands_open_with_a_ticket_and_verified_badge(services, un
     assert req.verified is True
     assert req.customer_name == "Ann Liburd"
     assert services.requests.open_count() == 1
-    assert services.requests.rows(services.requests.list_ids(ListQuery(filters={"status": any_of("open")})))[0].ticket == req.ticket
+    open_ids = services.requests.list_ids(ListQuery(filters={"status": any_of("open")}))
+    assert services.requests.rows(open_ids)[0].ticket == req.ticket
 
 
 @pytest.mark.parametrize(("contact", "verified"), [
@@ -85,7 +86,8 @@ def test_convert_creates_one_unassigned_work_order_and_links_both_ways(services,
     assert order.customer_requests == "Noisy fan <b>&amp;</b>"
     assert order.request_id == req.id
     # due = conversion time + the customer's default_sla_hours (24)
-    assert order.due_at is not None and abs((order.due_at - datetime.now(timezone.utc)) - timedelta(hours=24)) < timedelta(minutes=5)
+    assert order.due_at is not None
+    assert abs((order.due_at - datetime.now(UTC)) - timedelta(hours=24)) < timedelta(minutes=5)
     after = services.requests.get(req.id)
     assert (after.status, after.close_reason, after.work_order_id) == ("closed", "converted", order.id)
 

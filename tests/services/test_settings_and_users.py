@@ -1,11 +1,11 @@
 import pytest
 from sqlalchemy import select
 
+from tests.factories import as_role
 from tuffops_desktop.db.models import AuditEntry, User
 from tuffops_desktop.domain.errors import ConcurrencyConflict, PermissionDenied, ValidationError
-from tuffops_desktop.services.users import AuthenticationFailed
-from tests.factories import as_role
 from tuffops_desktop.domain.permissions import Role
+from tuffops_desktop.services.users import AuthenticationFailed
 
 
 def test_settings_update_is_typed_audited_and_version_checked(services):

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -31,7 +31,7 @@ def test_new_unit_gets_a_random_guid_and_public_url(services):
 
 def test_warranty_expiry_is_computed_not_stored(services):
     fixed = build_services(ServiceContext(db=services.ctx.db, actor=services.ctx.actor,
-                                          clock=lambda: datetime(2026, 11, 24, 12, tzinfo=timezone.utc)))
+                                          clock=lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)))
     u = make_unit(fixed, installed_at=date(2024, 1, 31), warranty_months=36)
     assert u.warranty_expires_at == date(2027, 1, 31)
     assert u.warranty_state == "active"

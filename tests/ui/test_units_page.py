@@ -12,8 +12,8 @@ from tuffops_desktop.db.models import BlankQrLabel
 from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.services.listing import ListQuery, Ref, any_of
 from tuffops_desktop.ui.pages.units.dialogs import BindLabelDialog, LinkDialog, TransferDialog
-from tuffops_desktop.ui.pages.units.unit_dialog import UnitDialog
 from tuffops_desktop.ui.pages.units.page import UnitsPage
+from tuffops_desktop.ui.pages.units.unit_dialog import UnitDialog
 
 
 @pytest.fixture

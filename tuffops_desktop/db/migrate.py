@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from tuffops_desktop import __version__
 from tuffops_desktop.config.paths import migrations_dir
-from tuffops_desktop.db.base import utcnow
+from tuffops_desktop.db.base import table_of, utcnow
 from tuffops_desktop.db.engine import driver_message
 from tuffops_desktop.db.models import Setting
 from tuffops_desktop.domain.settings import SETTINGS, to_json
@@ -78,5 +78,5 @@ def ensure_setting_defaults(conn: Connection) -> None:
         now = utcnow()
         for row in missing:
             row["updated_at"] = now
-        conn.execute(Setting.__table__.insert(), missing)
+        conn.execute(table_of(Setting).insert(), missing)
 

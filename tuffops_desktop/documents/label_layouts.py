@@ -22,10 +22,11 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 __all__ = [
     "LabelLayout",
@@ -124,7 +125,7 @@ class LabelLayout:
         )
 
     # ---------------------------------------------------------------- validation
-    def validate(self) -> "LabelLayout":
+    def validate(self) -> LabelLayout:
         """Check the numbers describe real, printable labels; return ``self``.
 
         Raises :class:`LayoutError` naming the first problem found.
@@ -193,7 +194,7 @@ class LabelLayout:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "LabelLayout":
+    def from_dict(cls, data: Mapping[str, Any]) -> LabelLayout:
         """Build and validate a layout from :meth:`to_dict` output.
 
         Unknown keys are ignored (a newer app version may store more); missing required

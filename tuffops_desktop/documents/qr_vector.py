@@ -194,6 +194,7 @@ def _encode_fast(data: str, level: str) -> QrMatrix:
         if best_rows is None or score < best_score:
             best_mask, best_score, best_rows = pattern, score, candidate
 
+    assert best_rows is not None  # the loop tried every one of the eight masks
     qr.setup_type_info(False, best_mask)  # write this mask's format bits into qr.modules
     info_bits = [_bits(row) & info for row, info in zip(qr.modules, regions.info)]
     final = tuple(c | i for c, i in zip(best_rows, info_bits))

@@ -39,7 +39,7 @@ from tuffops_desktop.documents.qr_vector import (
     normalise_level,
     snap_to_grid,
 )
-from tuffops_desktop.documents.text_fit import PlacedText, TextStyle, fit_block, single_line
+from tuffops_desktop.documents.text_fit import HorizontalAlign, PlacedText, TextStyle, fit_block, single_line
 
 __all__ = [
     "MAX_OFFSET_MM",
@@ -250,7 +250,7 @@ class _LabelSplit:
     qr_box: Box
     module_pt: float
     text_area: Box
-    align: str
+    align: HorizontalAlign
 
 
 def _snap_within(start: float, free: float) -> float:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from tuffops_desktop.domain.errors import ValidationError
 from tuffops_desktop.i18n import N_
 
+
 class Permission(StrEnum):
     """Every permission key, as a constant: services declare them (``@requires(P.UNITS_EDIT)``)."""
 

@@ -4,6 +4,7 @@ are instances of)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,8 @@ from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto import CatalogEntry, DeviceModelInfo
 from tuffops_desktop.services.guard import requires, requires_any
+
+_Named = TypeVar("_Named", Manufacturer, DeviceType)
 
 
 def model_info(m: DeviceModel) -> DeviceModelInfo:
@@ -46,7 +49,8 @@ class CatalogService:
     @requires(P.UNITS_VIEW)
     def manufacturers(self) -> list[CatalogEntry]:
         with self._ctx.read() as session:
-            return [CatalogEntry(m.id, m.name) for m in session.scalars(select(Manufacturer).order_by(Manufacturer.name))]
+            makers = session.scalars(select(Manufacturer).order_by(Manufacturer.name))
+            return [CatalogEntry(m.id, m.name) for m in makers]
 
     @requires(P.UNITS_VIEW)
     def device_types(self) -> list[CatalogEntry]:
@@ -101,7 +105,7 @@ class CatalogService:
                      {"manufacturer": [None, maker.name], "device_type": [None, kind.name], "name": [None, model_name]})
         return model
 
-    def _ensure(self, session: Session, table: type[Manufacturer] | type[DeviceType], name: str):  # noqa: ANN202
+    def _ensure(self, session: Session, table: type[_Named], name: str) -> _Named:
         row = session.scalar(select(table).where(table.name == name))
         if row is None:
             row = table(name=name)

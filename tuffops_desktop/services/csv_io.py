@@ -21,7 +21,7 @@ from tuffops_desktop.domain.customers import CustomerInput, validate_customer
 from tuffops_desktop.domain.errors import ImportRejected, ValidationError
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.qr import canonical_guid
-from tuffops_desktop.domain.units import UnitInput, validate_unit
+from tuffops_desktop.domain.units import UnitFields, UnitInput, validate_unit
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
@@ -127,7 +127,8 @@ class CsvService:
                     continue
                 if fields.remote_id:
                     if fields.remote_id in seen_remote:
-                        errors.append((line, f"remote_id “{fields.remote_id}” repeats line {seen_remote[fields.remote_id]}."))
+                        first = seen_remote[fields.remote_id]
+                        errors.append((line, f"remote_id “{fields.remote_id}” repeats line {first}."))
                         continue
                     seen_remote[fields.remote_id] = line
                     taken = session.scalar(select(Customer.id).where(Customer.remote_id == fields.remote_id))
@@ -151,7 +152,7 @@ class CsvService:
         today = self._ctx.today()
         with self._ctx.write() as session:
             errors: list[tuple[int, str]] = []
-            staged = []
+            staged: list[tuple[dict[str, str], UnitFields, str | None]] = []
             seen_guids: dict[str, int] = {}
             for line, row in _rows(source, required=("manufacturer", "device_type", "model"),
                                    known=UNIT_COLUMNS, errors=errors):
@@ -198,7 +199,7 @@ class CsvService:
                 except ValidationError as exc:
                     problems.append(_describe(exc))
                     fields = None
-                if problems:
+                if problems or fields is None:
                     errors.append((line, " ".join(problems)))
                     continue
                 staged.append((row, fields, guid))

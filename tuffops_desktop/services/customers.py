@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import Customer, Unit
@@ -163,14 +163,14 @@ class CustomerService:
         stmt = apply_filters(stmt, query, _FILTERS)
         if not query.include_inactive:
             stmt = stmt.where(Customer.active.is_(True))
+        key: SQLColumnExpression[Any]
         if query.sort == "units":
-            count = (
+            key = (
                 select(func.count(Unit.id))
                 .where(Unit.customer_id == Customer.id, Unit.active.is_(True))
                 .correlate(Customer)
                 .scalar_subquery()
             )
-            key = count
         else:
             key = _SORTS.get(query.sort, Customer.display_name)
         order = key.desc() if query.descending else key.asc()

@@ -13,9 +13,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
+from tuffops_desktop.db.base import table_of
 from tuffops_desktop.db.models import BlankQrLabel, Customer, Unit, UnitOwnership, User
 from tuffops_desktop.domain.customers import CustomerInput, CustomerType, search_text, validate_customer
 from tuffops_desktop.domain.errors import DomainError, ValidationError
@@ -109,10 +111,13 @@ def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 1
         customer_rows = []
         for i in range(customers):
             customer_rows.append(_customer_row(rng, i, defaults, now))
-        result = session.execute(Customer.__table__.insert().returning(Customer.id, sort_by_parameter_order=True), customer_rows)
+        result = session.execute(
+            table_of(Customer).insert().returning(table_of(Customer).c.id, sort_by_parameter_order=True),
+            customer_rows,
+        )
         customer_ids = [row[0] for row in result]
         unit_rows = []
-        for cid, crow in zip(customer_ids, customer_rows):
+        for cid, crow in zip(customer_ids, customer_rows, strict=True):
             for n in range(_units_for(rng, crow["customer_type"])):
                 model_id, model_text, months = rng.choice(model_ids)
                 installed = today - timedelta(days=rng.randint(20, 365 * 9))
@@ -142,14 +147,15 @@ def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 1
             })
         for start in range(0, len(unit_rows), 5000):
             chunk = unit_rows[start:start + 5000]
-            ids = [r[0] for r in session.execute(Unit.__table__.insert().returning(Unit.id, sort_by_parameter_order=True), chunk)]
-            session.execute(UnitOwnership.__table__.insert(), [
+            insert_units = table_of(Unit).insert().returning(table_of(Unit).c.id, sort_by_parameter_order=True)
+            ids = [r[0] for r in session.execute(insert_units, chunk)]
+            session.execute(table_of(UnitOwnership).insert(), [
                 {"unit_id": uid, "customer_id": row["customer_id"], "started_at": now, "ended_at": None,
                  "note": "demo data", "changed_by": ctx.actor.username}
-                for uid, row in zip(ids, chunk)
+                for uid, row in zip(ids, chunk, strict=True)
             ])
         unit_total = len(unit_rows)
-        session.execute(BlankQrLabel.__table__.insert(), [
+        session.execute(table_of(BlankQrLabel).insert(), [
             {"guid": new_guid(), "created_at": now, "created_by": ctx.actor.username, "bound_unit_id": None,
              "bound_at": None}
             for _ in range(blank_labels)
@@ -165,7 +171,7 @@ def _units_for(rng: random.Random, customer_type: str) -> int:
     return rng.choice([2, 3, 4, 5, 6])
 
 
-def _customer_row(rng: random.Random, i: int, defaults: PhoneDefaults, now: datetime) -> dict:
+def _customer_row(rng: random.Random, i: int, defaults: PhoneDefaults, now: datetime) -> dict[str, Any]:
     kind = rng.choices(list(CustomerType), weights=[6, 3, 1])[0]
     first = last = company = ""
     if kind is CustomerType.RESIDENTIAL:

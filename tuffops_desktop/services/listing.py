@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Union
 
-from sqlalchemy import ColumnElement, Select, and_, false, not_, true
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, not_, true
 
 from tuffops_desktop.domain.errors import ValidationError
 
@@ -144,7 +144,7 @@ def flag_field(expression: ColumnElement[bool]) -> FilterField:
     return FilterField(Flag, lambda value: expression if value.value else not_(expression))
 
 
-def apply_filters(stmt: Select, query: ListQuery, fields: Mapping[str, FilterField]) -> Select:
+def apply_filters(stmt: Select[Any], query: ListQuery, fields: Mapping[str, FilterField]) -> Select[Any]:
     """Add one ``WHERE`` per filter of ``query``; unknown keys or wrong types are refused."""
     for key, value in query.filters:
         spec = fields.get(key)
@@ -165,7 +165,7 @@ def like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def matches_all(column, text: str) -> ColumnElement[bool]:  # noqa: ANN001
+def matches_all(column: SQLColumnExpression[str], text: str) -> ColumnElement[bool]:
     """Every word of ``text`` is a substring of ``column`` (already lower-cased)."""
     terms = search_terms(text)
     if not terms:

@@ -14,13 +14,13 @@ import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import Customer, CustomerRequest, DeviceModel, Manufacturer, RequestNote, Unit, WorkOrder
 from tuffops_desktop.domain.errors import ConcurrencyConflict, DomainError, NotFound, ValidationError
 from tuffops_desktop.domain.permissions import P
-from tuffops_desktop.domain.phones import split_list
+from tuffops_desktop.domain.phones import PhoneDefaults, split_list
 from tuffops_desktop.domain.requests import (
     CloseReason,
     RequestInput,
@@ -35,8 +35,8 @@ from tuffops_desktop.domain.requests import (
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
-from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.dto import RequestDetail, RequestNoteInfo, RequestRow, WorkOrderInfo
+from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.listing import (
     ListQuery,
     apply_filters,
@@ -56,7 +56,8 @@ class AlreadyConverted(DomainError):
 
     def __init__(self, ticket: str, by: str, work_order_id: int | None) -> None:
         if work_order_id:
-            message = f"Request {ticket} was already converted to work order {work_order_number(work_order_id)} by {by}."
+            number = work_order_number(work_order_id)
+            message = f"Request {ticket} was already converted to work order {number} by {by}."
         else:
             message = f"Request {ticket} was already closed by {by}."
         super().__init__(message)
@@ -74,7 +75,7 @@ def notify_inbox(session: Session, ticket: str) -> None:
         session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": INBOX_CHANNEL, "payload": ticket})
 
 
-def _haystack():  # noqa: ANN202
+def _haystack() -> ColumnElement[str]:
     return (
         func.lower(CustomerRequest.ticket)
         .concat(" ")
@@ -169,9 +170,8 @@ class RequestService:
     def open_count(self) -> int:
         """The number on the sidebar badge: requests nobody has looked at yet."""
         with self._ctx.read() as session:
-            return session.scalar(
-                select(func.count()).select_from(CustomerRequest).where(CustomerRequest.status == RequestStatus.OPEN.value)
-            ) or 0
+            is_open = CustomerRequest.status == RequestStatus.OPEN.value
+            return session.scalar(select(func.count()).select_from(CustomerRequest).where(is_open)) or 0
 
     @requires(P.CUSTOMER_REQUESTS_VIEW)
     def get(self, request_id: int) -> RequestDetail:
@@ -260,7 +260,7 @@ class RequestService:
             req = self._load(session, request_id, for_update=True)
             if req.status == RequestStatus.CLOSED.value:
                 raise AlreadyConverted(req.ticket, req.closed_by or "someone", req.work_order_id)
-            unit = session.get(Unit, req.unit_id)
+            unit = session.get_one(Unit, req.unit_id)
             customer = session.get(Customer, unit.customer_id) if unit.customer_id else None
             now = self._ctx.now()
             due = now + timedelta(hours=customer.default_sla_hours) if customer and customer.default_sla_hours else None
@@ -298,9 +298,9 @@ class RequestService:
         return req
 
     def _detail(self, session: Session, req: CustomerRequest) -> RequestDetail:
-        unit = session.get(Unit, req.unit_id)
-        model = session.get(DeviceModel, unit.device_model_id)
-        maker = session.get(Manufacturer, model.manufacturer_id)
+        unit = session.get_one(Unit, req.unit_id)
+        model = session.get_one(DeviceModel, unit.device_model_id)
+        maker = session.get_one(Manufacturer, model.manufacturer_id)
         customer = session.get(Customer, unit.customer_id) if unit.customer_id else None
         notes = session.scalars(
             select(RequestNote).where(RequestNote.request_id == req.id).order_by(RequestNote.created_at, RequestNote.id)
@@ -323,7 +323,7 @@ class RequestService:
         )
 
 
-def _verified(req: CustomerRequest, customer: Customer | None, defaults) -> bool:  # noqa: ANN001
+def _verified(req: CustomerRequest, customer: Customer | None, defaults: PhoneDefaults) -> bool:
     if customer is None:
         return False
     return is_verified(req.contact_info, split_list(customer.phones), split_list(customer.emails), defaults)

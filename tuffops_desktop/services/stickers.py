@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -65,7 +65,7 @@ class StickerService:
         return layouts[key]
 
     @requires(P.SETTINGS_EDIT)
-    def save_custom_layout(self, data: dict) -> LabelLayout:
+    def save_custom_layout(self, data: dict[str, Any]) -> LabelLayout:
         """Add or replace an admin-defined layout (validated: labels inside the page, no overlap)."""
         try:
             layout = LabelLayout.from_dict(data).validate()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import Select, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session, aliased
 
 from tuffops_desktop.db.models import (
@@ -140,7 +140,7 @@ class UnitService:
         with self._ctx.read() as session:
             return list(session.scalars(stmt.order_by(order, tie)))
 
-    def _ids_by_warranty(self, stmt, descending: bool) -> list[int]:  # noqa: ANN001
+    def _ids_by_warranty(self, stmt: Select[Any], descending: bool) -> list[int]:
         """Warranty expiry is computed, not stored, so this one sort happens in Python."""
         rows_stmt = stmt.with_only_columns(Unit.id, Unit.installed_at, Unit.warranty_months)
         with self._ctx.read() as session:
@@ -332,7 +332,7 @@ class UnitService:
                 session.execute(update(Unit).where(Unit.link_group_id == old).values(link_group_id=unit.link_group_id))
                 session.expire_all()
                 session.flush()
-                session.execute(UnitLinkGroup.__table__.delete().where(UnitLinkGroup.id == old))
+                session.execute(delete(UnitLinkGroup).where(UnitLinkGroup.id == old))
             session.flush()
             audit.record(session, self._ctx, "unit", unit_id, "link", {"linked_to": [None, other_unit_id]})
             return self._detail(session, self._load(session, unit_id))
@@ -375,7 +375,7 @@ class UnitService:
         with self._ctx.write() as session:
             now = self._ctx.now()
             session.execute(
-                BlankQrLabel.__table__.insert(),
+                insert(BlankQrLabel),
                 [{"guid": g, "created_at": now, "created_by": self._ctx.actor.username} for g in guids],
             )
             audit.record(session, self._ctx, "blank_qr_label", f"{guids[0]}…", "create_batch", {"count": [None, count]})
@@ -422,7 +422,7 @@ class UnitService:
             for other in remaining:
                 other.link_group_id = None
             session.flush()
-            session.execute(UnitLinkGroup.__table__.delete().where(UnitLinkGroup.id == group))
+            session.execute(delete(UnitLinkGroup).where(UnitLinkGroup.id == group))
 
     def _load(self, session: Session, unit_id: int, *, for_update: bool = False) -> Unit:
         stmt = select(Unit).where(Unit.id == unit_id)

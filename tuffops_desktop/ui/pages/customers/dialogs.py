@@ -29,10 +29,10 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.customers import EXTERNALLY_OWNED_FIELDS, CustomerService
 from tuffops_desktop.services.dto import CustomerDetail
 from tuffops_desktop.ui.ops import Ops
-from tuffops_desktop.ui.widgets.swatch import type_icon
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
 from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.widgets.swatch import type_icon
 
 
 def decimal_text(value: Decimal | None) -> str:
@@ -109,7 +109,8 @@ class CustomerDialog(FormDialog):
             ("country", _("Country"), self.country, ""),
         ])
         terms = self._group(_("Terms"), [
-            ("discount_rate", _("Discount %"), self.discount_rate, _("Applied to this customer's quotes and work orders.")),
+            ("discount_rate", _("Discount %"), self.discount_rate,
+             _("Applied to this customer's quotes and work orders.")),
             ("default_sla_hours", _("Default SLA (hours)"), self.default_sla_hours,
              _("A work order from a request is due this many hours later.")),
             ("remote_id", _("Remote id"), self.remote_id, ""),

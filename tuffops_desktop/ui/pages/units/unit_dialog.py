@@ -319,4 +319,5 @@ class UnitDialog(FormDialog):
         if self._detail is None:
             self.title.setText(label or _("New unit"))
         else:
-            self.title.setText(_("{label}  ·  unit #{id}").format(label=label or self._detail.label, id=self._detail.id))
+            self.title.setText(_("{label}  ·  unit #{id}").format(label=label or self._detail.label,
+                                                                   id=self._detail.id))
