@@ -28,12 +28,14 @@ class Response:
 class Client:
     """A tiny HTTP client speaking to the listener like a phone browser would."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, source: str | None = None) -> None:
         self.port = port
+        self.source = source  # e.g. "127.0.0.7": another customer's address on loopback
 
     def request(self, method: str, path: str, body: bytes | None = None,
                 headers: dict[str, str] | None = None) -> Response:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15,
+                                          source_address=(self.source, 0) if self.source else None)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             resp = conn.getresponse()
@@ -45,19 +47,19 @@ class Client:
     def get(self, path: str) -> Response:
         return self.request("GET", path)
 
-    def post_form(self, path: str, fields: dict[str, str]) -> Response:
+    def post_form(self, path: str, fields: dict[str, str], headers: dict[str, str] | None = None) -> Response:
         return self.request("POST", path, urlencode(fields).encode("utf-8"),
-                            {"Content-Type": "application/x-www-form-urlencoded"})
+                            {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
 
-    def token(self, guid: str) -> str:
-        page = self.get(f"/u/{guid}")
+    def token(self, guid: str, headers: dict[str, str] | None = None) -> str:
+        page = self.request("GET", f"/u/{guid}", headers=headers)
         assert page.status == 200, page.body
         return TOKEN.search(page.body).group(1)
 
-    def submit(self, guid: str, **overrides: str) -> Response:
-        fields = valid_fields(self.token(guid))
+    def submit(self, guid: str, headers: dict[str, str] | None = None, **overrides: str) -> Response:
+        fields = valid_fields(self.token(guid, headers))
         fields.update(overrides)
-        return self.post_form(f"/u/{guid}", fields)
+        return self.post_form(f"/u/{guid}", fields, headers)
 
     def ticket_after(self, response: Response) -> str:
         """Follow a submission's redirect to the confirmation page; the ticket it shows."""

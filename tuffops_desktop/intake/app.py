@@ -111,17 +111,17 @@ class IntakeApp:
         match = _UNIT_PATH.match(path)
         if not match:
             return _plain("404 Not Found", "Not found")
+        guid = parse_public_guid(match.group(1))  # the whole segment: nothing after it, nothing before
         client = environ.get("REMOTE_ADDR", "?")
         if method in ("GET", "HEAD"):
             if not self._limits.pages.allow(client):
                 return self._too_many(self._limits.pages.retry_after(client))
-        elif method == "POST" and not match.group(2):
+        elif method == "POST" and guid is not None and not match.group(2):
             if not self._limits.posts_ip.allow(client):  # every POST counts against its address
                 return self._too_many(self._limits.posts_ip.retry_after(client))
-        else:
+        elif guid is not None:
             return _plain("405 Method Not Allowed", "Method not allowed", [("Allow", "GET, POST")])
-        guid = parse_public_guid(match.group(1))
-        if guid is None:  # the whole segment must be a GUID: nothing after it, nothing before
+        if guid is None:
             return self._not_found()
         if match.group(2):
             return self._sent(guid, environ.get("QUERY_STRING", ""))
