@@ -1,13 +1,14 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import as_role, make_customer, make_unit
+from tests.factories import make_customer, make_unit
 from tests.qrscan import decode_pdf
-from tuffops_desktop.db.models import BlankQrLabel
+from tuffops_desktop.db.models import AuditEntry, BlankQrLabel
 from tuffops_desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.domain.qr import short_code
-from tuffops_desktop.services.listing import Flag, ListQuery
+from tuffops_desktop.services.listing import ListQuery, Flag
+from tests.factories import as_role
 
 
 @pytest.fixture
@@ -24,8 +25,7 @@ def setup(services):
 def test_contents_and_selection(services, setup):
     ann, units, stock = setup
     stickers = services.stickers
-    by_site = sorted(units, key=lambda u: (u.address, u.location))
-    assert stickers.unit_ids_for_customer(ann.id) == [u.id for u in by_site]
+    assert stickers.unit_ids_for_customer(ann.id) == [u.id for u in sorted(units, key=lambda u: (u.address, u.location))]
     assert stickers.unit_ids_for_customer(ann.id, "12 Bay Road") == [units[0].id, units[1].id]
     with pytest.raises(NotFound):
         stickers.unit_ids_for_customer(ann.id, "Nowhere")
@@ -46,8 +46,7 @@ def test_printing_marks_units_and_every_code_decodes(services, setup, tmp_path):
     result = services.stickers.render(services.stickers.contents_for_units(ids), "avery-5160", pdf,
                                       start_position=29, unit_ids=ids)
     assert result.pages == 2  # positions 29 and 30 on the first sheet, the rest on the second
-    urls = [f"https://svc.example.com/u/{services.units.get(i).qr_code_guid}" for i in ids]
-    assert sorted(decode_pdf(pdf)) == sorted(urls)
+    assert sorted(decode_pdf(pdf)) == sorted(f"https://svc.example.com/u/{services.units.get(i).qr_code_guid}" for i in ids)
     assert services.stickers.unit_ids_without_sticker() == []
     assert services.units.list_ids(ListQuery(filters={"sticker_printed": Flag(False)})) == []
 
@@ -78,3 +77,22 @@ def test_custom_layouts_and_offsets(services):
     with pytest.raises(PermissionDenied):
         as_role(services, Role.OFFICE).stickers.set_offset("avery-5160", 1, 1)
     assert "label_offsets" not in [s.name for s in services.settings.list()]
+
+
+def test_marking_printed_is_the_sticker_services_job(services, setup):
+    """The desktop prints the plan itself, then tells the service which units came out."""
+    ann, units, stock = setup
+    services.stickers.mark_printed([units[0].id, stock.id], "avery-5160")
+    assert set(services.stickers.unit_ids_without_sticker()) == {units[1].id, units[2].id}
+    with services.ctx.read() as session:
+        row = session.scalars(select(AuditEntry).where(AuditEntry.action == "print_stickers")).one()
+    assert (row.entity, row.entity_id) == ("unit", "*")
+    assert row.changes == {"count": [None, 2], "layout": [None, "avery-5160"]}
+    services.stickers.mark_printed([], "avery-5160")  # nothing printed: nothing recorded
+    with services.ctx.read() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.action == "print_stickers")) == 1
+    viewer = as_role(services, Role.READ_ONLY)
+    with pytest.raises(PermissionDenied):
+        viewer.stickers.mark_printed([units[1].id], "avery-5160")
+    assert units[1].id in services.stickers.unit_ids_without_sticker()

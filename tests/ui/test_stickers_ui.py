@@ -8,10 +8,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageFilter
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtPrintSupport import QPrinter
+from sqlalchemy import select
 
+from tuffops_desktop.db.models import AuditEntry
 from tuffops_desktop.documents.calibration import plan_calibration_page
 from tuffops_desktop.documents.label_layouts import MM_TO_PT, builtin_layouts
 from tuffops_desktop.documents.sticker_pdf import render_calibration_page, render_sticker_sheet
@@ -228,6 +230,55 @@ def test_printing_through_an_injected_pdf_printer_matches_the_reportlab_pdf(qtbo
         histogram = ImageChops.difference(mine, reference_page).histogram()
         assert sum(histogram[128:]) < 200  # same modules and glyphs in the same places
         assert mine.point(lambda v: 255 if v < 128 else 0).getbbox() is not None
+
+
+
+def test_printing_a_page_range_marks_only_the_units_on_those_pages_through_the_service(qtbot, office, kit,
+                                                                                      tmp_path):
+    ids = office.stickers.unit_ids_without_sticker()[:12]
+
+    def second_page_only(printer: QPrinter, pages: int, parent) -> bool:  # noqa: ANN001
+        printer.setPrintRange(QPrinter.PrintRange.PageRange)
+        printer.setFromTo(2, 2)
+        return True
+
+    dialog = make_dialog(qtbot, office, kit, ids, printer_factory=lambda: pdf_printer(tmp_path / "p2.pdf"),
+                         ask_print_setup=second_page_only)
+    dialog.set_layout("avery-5160")
+    dialog.set_start_position(25)  # units 1-6 on the first sheet, 7-12 on the second
+    assert dialog.print_job()
+    assert "6 stickers" in dialog.status.text()
+    assert set(office.stickers.unit_ids_without_sticker()) >= set(ids[:6])
+    assert not set(ids[6:]) & set(office.stickers.unit_ids_without_sticker())
+    with office.ctx.read() as session:
+        row = session.scalars(select(AuditEntry).where(AuditEntry.action == "print_stickers")
+                              .order_by(AuditEntry.id.desc())).first()
+    assert row is not None and row.username == "office"
+    assert row.changes == {"count": [None, 6], "layout": [None, "avery-5160"]}
+
+
+def test_printing_the_calibration_page_matches_the_reportlab_pdf(qtbot, admin, kit, tmp_path):
+    """The painter and the PDF writer draw the same calibration plan: same pixels."""
+    require_tools()
+    printed = tmp_path / "qt-calibration.pdf"
+    dialog = make_dialog(qtbot, admin, kit, admin.units.list_ids(ListQuery(sort="label"))[:1],
+                         printer_factory=lambda: pdf_printer(printed),
+                         ask_print_setup=lambda printer, pages, parent: True)
+    dialog.set_layout("avery-5160")
+    dialog.set_calibration_mode(True)
+    assert dialog.print_job()
+    reference = tmp_path / "reportlab-calibration.pdf"
+    render_calibration_page(LAYOUTS["avery-5160"], reference)
+    (mine,), (theirs,) = rasterise(printed, 200), rasterise(reference, 200)
+    assert mine.size == theirs.size == (1700, 2200)  # Letter at 200 dpi: 100 % scale
+    dark_mine, dark_theirs = (image.point(lambda v: 255 if v < 128 else 0) for image in (mine, theirs))
+    count_mine, count_theirs = dark_mine.histogram()[255], dark_theirs.histogram()[255]
+    assert count_theirs > 50_000 and abs(count_mine - count_theirs) < 0.02 * count_theirs
+    for one, other in ((dark_mine, dark_theirs), (dark_theirs, dark_mine)):
+        # every dark pixel of one has a dark pixel of the other within 1 px; only the
+        # 4.5 pt scale digits' anti-aliasing differs a little
+        stray = ImageChops.subtract(one, other.filter(ImageFilter.MaxFilter(3))).histogram()[255]
+        assert stray < 0.002 * count_theirs
 
 
 def test_calibration_page_preview_print_and_save(qtbot, admin, kit, tmp_path):

@@ -32,6 +32,8 @@ from tuffops_desktop.documents.geometry import Box
 __all__ = [
     "ELLIPSIS",
     "LINE_GAP",
+    "HorizontalAlign",
+    "VerticalAlign",
     "TextStyle",
     "FittedLine",
     "PlacedText",
@@ -226,7 +228,8 @@ def fit_text(text: str, style: TextStyle, width: float, *, ceiling: float | None
 
     One line is preferred; each extra line must buy text larger by more than
     ``1 / style.extra_line_factor``.  Two-line breaks try a separator such as " · " first,
-    so "Cool Breeze HVAC · (555) 010-2030" keeps its phone number whole.  When nothing
+    so "Cool Breeze HVAC · (555) 010-2030" keeps its phone number whole (the separator
+    itself is not printed; a comma stays at the end of the first line).  When nothing
     fits even at the smallest size, the text is cut at that size and ends in "…".
     Every returned line fits ``width`` (an empty list when not even "…" does).
     """
@@ -332,7 +335,8 @@ def fit_block(items: Sequence[tuple[str, TextStyle]], width: float, height: floa
     """Choose sizes and line breaks so every line fits ``width`` and the block ``height``.
 
     Items are stacked in order; blank ones are left out.  Each takes the largest size
-    that fits the width, never larger than the item above it (the hierarchy stays); if
+    that fits the width, never larger than the item above it (the hierarchy stays, as
+    long as no item's smallest size is larger than the one above it); if
     the block is too tall, all sizes come down together.  At the smallest sizes,
     wrapped lines are given up (down to one line each) and then items are dropped from
     the bottom, rather than print outside the box.  The block is empty when nothing fits.
