@@ -21,6 +21,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -29,6 +30,11 @@ from tuffops_desktop.bootstrap import open_database, system_services  # noqa: E4
 from tuffops_desktop.db.engine import SessionFactories, make_engine  # noqa: E402
 from tuffops_desktop.db.migrate import upgrade  # noqa: E402
 from tuffops_desktop.services.registry import Services  # noqa: E402
+
+# Property tests: no per-example deadline (two cores shared with other test runs make
+# timings noisy); failures print the example and the seed to reproduce them.
+settings.register_profile("tuffops", deadline=None, print_blob=True)
+settings.load_profile("tuffops")
 
 DIALECTS = ("sqlite", "postgresql")
 _counter = itertools.count()
