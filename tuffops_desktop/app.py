@@ -30,6 +30,7 @@ from tuffops_desktop.ui.login_dialog import LoginDialog
 from tuffops_desktop.ui.main_window import MainWindow
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.tasks import TaskRunner
 from tuffops_desktop.ui.theme import apply_theme
 from tuffops_desktop.ui.widgets.icons import app_icon
 
@@ -58,7 +59,8 @@ def run_desktop(url: str) -> int:
         prompts.warning(None, _("Cannot open the database"), exc.message)
         return EXIT_ERROR
 
-    monitor = ConnectionMonitor(database_probe(db), heartbeat_ms=15_000)
+    runner = TaskRunner()
+    monitor = ConnectionMonitor(database_probe(db), heartbeat_ms=15_000, runner=runner)
     mapper = ErrorMapper(prompts, monitor.report_lost)
     restore_hook = install_excepthook(mapper)
     try:
@@ -67,11 +69,13 @@ def run_desktop(url: str) -> int:
         if not login.exec() or login.actor is None:
             return EXIT_OK
         services = services_for(db, login.actor)
-        window = MainWindow(services, Ops(mapper), prompts, monitor, database_label=database_label(db))
+        window = MainWindow(services, Ops(mapper, runner, monitor), prompts, monitor,
+                            database_label=database_label(db))
         window.show()
         return app.exec()
     finally:
         monitor.shutdown()
+        runner.shutdown(timeout_ms=2000)
         restore_hook()
         db.engine.dispose()
 

@@ -23,6 +23,7 @@ from tuffops_desktop.ui.connection import ConnectionMonitor  # noqa: E402
 from tuffops_desktop.ui.error_mapper import ErrorMapper  # noqa: E402
 from tuffops_desktop.ui.ops import Ops  # noqa: E402
 from tuffops_desktop.ui.prompts import ConflictChoice, Prompts  # noqa: E402
+from tuffops_desktop.ui.tasks import TaskRunner  # noqa: E402
 
 ANONYMOUS = Actor(user_id=None, username="anonymous")
 
@@ -124,10 +125,12 @@ def kit(prompts: FakePrompts) -> Iterator[UiKit]:
         if not state["up"]:
             raise OSError("connection refused")
 
-    monitor = ConnectionMonitor(probe, retry_ms=40)
-    ops = Ops(ErrorMapper(prompts, monitor.report_lost))
+    runner = TaskRunner()
+    monitor = ConnectionMonitor(probe, retry_ms=40, runner=runner)
+    ops = Ops(ErrorMapper(prompts, monitor.report_lost), runner, monitor)
     yield UiKit(ops=ops, prompts=prompts, monitor=monitor, probe_state=state)
     monitor.shutdown()
+    runner.shutdown()
 
 
 def wait_for_debounce(qtbot, condition: Callable[[], bool]) -> None:  # noqa: ANN001

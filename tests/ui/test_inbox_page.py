@@ -85,6 +85,7 @@ def click_header(qtbot, page: InboxPage, column: int) -> None:  # noqa: ANN001
 def cells(page: InboxPage, request_id: int, role: int = Qt.ItemDataRole.DisplayRole) -> list:
     row = page.model.row_of_id(request_id)
     assert row is not None, "request not listed"
+    page.model.row_data(row)  # painting fetches blocks in the background; fetch this one now
     return [page.model.data(page.model.index(row, c), role) for c in range(page.model.columnCount())]
 
 

@@ -47,7 +47,8 @@ def test_search_by_qr_guid_and_by_customer(qtbot, office, kit):
     target = office.units.get(page.model.ids()[5])
     page.search.setText(target.qr_code_guid)
     qtbot.waitUntil(lambda: page.model.ids() == [target.id], timeout=2000)
-    assert page.model.data(page.model.index(0, 9)) == short_code(target.qr_code_guid)
+    qtbot.waitUntil(lambda: page.model.data(page.model.index(0, 9)) == short_code(target.qr_code_guid),
+                    timeout=2000)  # rows arrive in the background
     first_name = target.customer_name.split()[0]
     page.search.setText(first_name.lower())
     expected = office.units.list_ids(ListQuery(sort="label", text=first_name.lower()))
@@ -66,7 +67,7 @@ def test_sorting_and_filters_come_from_sql(qtbot, office, kit):
     page.filter.setCurrentIndex(page.filter.findData("stock"))
     rows = [page.model.row_data(n) for n in range(page.model.rowCount())]
     assert rows and all(r.customer_id is None for r in rows)
-    assert page.model.data(page.model.index(0, 4)) == "(stock)"
+    qtbot.waitUntil(lambda: page.model.data(page.model.index(0, 4)) == "(stock)", timeout=2000)
 
 
 def test_actions_follow_permissions(qtbot, demo, kit):
@@ -151,7 +152,8 @@ def test_link_and_unlink_from_the_page(qtbot, office, kit):
 
     page = make_page(qtbot, office, kit)
     page.table.select_id(first.id)
-    assert page.model.data(page.model.index(page.model.row_of_id(first.id), 8)) == "2"
+    qtbot.waitUntil(lambda: page.model.data(page.model.index(page.model.row_of_id(first.id), 8)) == "2",
+                    timeout=2000)
     assert page.unlink_button.isEnabled()
     page.unlink_button.click()
     assert kit.prompts.kinds()[-1] == "confirm"

@@ -3,20 +3,44 @@
 SQLite gets WAL (readers never wait for the writer), foreign keys on, a busy timeout, and
 explicit transactions: write units of work start with ``BEGIN IMMEDIATE`` so two writers
 queue instead of one failing half-way; read units of work use a plain ``BEGIN``.
+
+PostgreSQL connections fail fast when the server is gone or hung rather than blocking a
+worker for minutes: a new connection gives up after ``CONNECT_TIMEOUT_S`` (a paused
+postmaster accepts the TCP connection but never answers); a pooled connection is checked
+with a ``SELECT 1`` that waits at most ``PING_TIMEOUT_S`` before the pool drops it and
+connects afresh (SQLAlchemy's own pre-ping has no time limit, and a hung server's kernel
+keeps acknowledging, so TCP never notices); TCP keepalives and ``tcp_user_timeout`` end
+connections to a peer that vanished from the network; and waiting for a free pooled
+connection is bounded too.
 """
 
 from __future__ import annotations
 
+import select
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tuffops_desktop.errors import DatabaseUrlInvalid
 
 SQLITE_BUSY_TIMEOUT_S = 15
+CONNECT_TIMEOUT_S = 2  # psycopg's minimum; a LAN or VPN server answers in milliseconds
+PING_TIMEOUT_S = 1.0
+POOL_TIMEOUT_S = 5
+POSTGRES_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": CONNECT_TIMEOUT_S,
+    "application_name": "tuffops",
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,  # ms of unacknowledged data before the connection is dropped
+}
 
 
 def driver_message(exc: BaseException) -> str:
@@ -56,15 +80,60 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if backend == "postgresql":
         if parsed.drivername != "postgresql+psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(
+        engine = create_engine(
             parsed,
             echo=echo,
-            pool_pre_ping=True,
             pool_size=5,
             max_overflow=5,
-            connect_args={"connect_timeout": 5, "application_name": "tuffops"},
+            pool_timeout=POOL_TIMEOUT_S,
+            connect_args=dict(POSTGRES_CONNECT_ARGS),
         )
+        event.listen(engine, "checkout", _ping_on_checkout)
+        return engine
     raise DatabaseUrlInvalid(f"Unsupported database “{backend}”. Use PostgreSQL or SQLite.")
+
+
+def ping(dbapi_connection: Any, timeout: float = PING_TIMEOUT_S) -> None:
+    """``SELECT 1`` on an idle psycopg connection, waiting at most ``timeout`` seconds.
+
+    Raises ``DisconnectionError`` when the server does not answer in time or the
+    connection is broken. Uses libpq's non-blocking calls and ``select`` (Windows too).
+    """
+    conn = getattr(dbapi_connection, "driver_connection", dbapi_connection)
+    pgconn = conn.pgconn
+    if pgconn.transaction_status != 0:  # not idle: nothing to check here
+        return
+    deadline = time.monotonic() + timeout
+    try:
+        pgconn.send_query(b"SELECT 1")
+        while pgconn.flush() != 0:
+            _wait_socket(pgconn.socket, deadline, write=True)
+        while True:
+            pgconn.consume_input()
+            if not pgconn.is_busy():
+                break
+            _wait_socket(pgconn.socket, deadline)
+        while (result := pgconn.get_result()) is not None:
+            if result.status != 2:  # TUPLES_OK
+                raise DisconnectionError(f"ping failed: {pgconn.error_message.decode(errors='replace').strip()}")
+    except DisconnectionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any driver failure means the connection is unusable
+        raise DisconnectionError(f"ping failed: {exc}") from exc
+
+
+def _wait_socket(sock: int, deadline: float, *, write: bool = False) -> None:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise DisconnectionError("the database server did not answer in time")
+    readable, writable, _ = select.select([] if write else [sock], [sock] if write else [], [], remaining)
+    if not readable and not writable:
+        raise DisconnectionError("the database server did not answer in time")
+
+
+def _ping_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # Raising DisconnectionError here makes the pool discard this connection and connect anew.
+    ping(dbapi_connection)
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

@@ -2,10 +2,12 @@
 
 When a service call reports ``DatabaseUnavailable``, the ``ConnectionMonitor`` goes into
 the *lost* state: the banner appears ("Connection to the database lost — retrying…") and
-a timer runs a cheap probe (``SELECT 1``) every few seconds in the background. When the
-probe succeeds the monitor emits ``restored``; the main window hides the banner and
-refreshes the page on screen. With a heartbeat, the same probe also runs every few
-seconds while all is well, so an outage shows even when nobody is clicking.
+a timer runs a cheap probe (``SELECT 1``) every few seconds on the app's ``TaskRunner``.
+When the probe succeeds the monitor emits ``restored``; the main window hides the banner
+and refreshes its pages. With a heartbeat, the same probe also runs every few seconds
+while all is well, so an outage shows even when nobody is clicking; and a service call
+that is slow to answer (``suspect_after``) makes it probe at once, so a hung server shows
+the banner within seconds (the engine bounds the probe: see ``db/engine.py``).
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from tuffops_desktop.i18n import _
+from tuffops_desktop.ui.tasks import Task, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +27,6 @@ Probe = Callable[[], None]
 """Raises when the database cannot be reached; returns when it answers."""
 
 DEFAULT_RETRY_MS = 3000
-
-
-class _ProbeRelay(QObject):
-    """Carries the probe's answer from the worker thread back to the GUI thread."""
-
-    finished = Signal(bool, str)
 
 
 class ConnectionMonitor(QObject):
@@ -44,16 +41,14 @@ class ConnectionMonitor(QObject):
     restored = Signal()
 
     def __init__(self, probe: Probe, *, retry_ms: int = DEFAULT_RETRY_MS, heartbeat_ms: int = 0,
-                 parent: QObject | None = None) -> None:
+                 runner: TaskRunner | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._probe = probe
         self._is_lost = False
-        self._probing = False
+        self._probe_task: Task | None = None
         self._message = ""
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _ProbeRelay(self)
-        self._relay.finished.connect(self._on_probe_finished)
+        self._own_runner = runner is None
+        self._runner = runner or TaskRunner(parent=self)
         self._timer = QTimer(self)
         self._timer.setInterval(retry_ms)
         self._timer.timeout.connect(self.retry_now)
@@ -86,34 +81,33 @@ class ConnectionMonitor(QObject):
             return
         self._start_probe()
 
+    def suspect_after(self, task: Task, delay_ms: int) -> None:
+        """Probe at once if ``task`` (a service call) is still running after ``delay_ms``."""
+        QTimer.singleShot(delay_ms, self, lambda: self._check_while_connected() if not task.done else None)
+
     def _check_while_connected(self) -> None:
         if not self._is_lost:
             self._start_probe()
 
     def _start_probe(self) -> None:
-        if self._probing:
+        if self._probe_task is not None and not self._probe_task.done:
             return
-        self._probing = True
-        probe, relay = self._probe, self._relay
-
-        def run() -> None:
-            try:
-                probe()
-            except Exception as exc:  # noqa: BLE001 - any failure means "still down"
-                relay.finished.emit(False, str(exc).strip().splitlines()[0] if str(exc) else exc.__class__.__name__)
-            else:
-                relay.finished.emit(True, "")
-
-        self._pool.start(run)
+        # A thread of its own: the probe must run even when hung calls hold the pool.
+        self._probe_task = self._runner.submit(
+            self._probe, long_running=True, name="database probe",
+            on_done=lambda _value: self._on_probe_finished(True, ""),
+            on_error=lambda exc: self._on_probe_finished(False, _first_line(exc)))
 
     def shutdown(self) -> None:
-        """Stop retrying and wait for a running probe (call before the app quits)."""
+        """Stop retrying (call before the app quits); a running probe's answer is dropped."""
         self._timer.stop()
         self._heartbeat.stop()
-        self._pool.waitForDone()
+        if self._probe_task is not None:
+            self._probe_task.cancel()
+        if self._own_runner:
+            self._runner.shutdown()
 
     def _on_probe_finished(self, ok: bool, message: str) -> None:
-        self._probing = False
         if not self._is_lost:
             if not ok:  # the heartbeat found the database gone before any call did
                 self.report_lost(message)
@@ -126,6 +120,11 @@ class ConnectionMonitor(QObject):
         self._timer.stop()
         log.info("database connection restored")
         self.restored.emit()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
 
 
 class ConnectionBanner(QFrame):

@@ -6,7 +6,8 @@
 ``ConcurrencyConflict``    "changed by someone else" with Reload / Cancel (Tryton-style);
                            Reload hands the current record back to the form
 ``ImportRejected``         the list of bad lines, with their line numbers
-``DatabaseUnavailable``    the yellow connection banner (retries on its own), no dialog
+``DatabaseUnavailable``    the yellow connection banner (retries on its own), no dialog;
+                           a form that asked says "not saved" in its own message line
 ``PermissionDenied``,      a message box with the rule's own words
 ``NotFound``,
 ``DomainError``
@@ -87,6 +88,9 @@ class ErrorMapper:
             self._prompts.warning(parent, _("Cannot do that"), exc.message)
         elif isinstance(exc, DatabaseUnavailable):
             log.warning("database unavailable: %s", exc.message)
+            if form is not None:
+                form.show_field_errors({"": _("Not saved: {reason} Try again when the connection is back.").format(
+                    reason=exc.message.rstrip(".") + ".")})
             self._on_connection_lost(exc.message)
         elif isinstance(exc, KnownError):
             self._prompts.warning(parent, _("Problem"), exc.message)

@@ -6,15 +6,21 @@ milliseconds); the model fetches full rows only for the blocks the view paints
 (``rows(ids_chunk)``, 200 ids per call). There is no ``QSortFilterProxyModel``: a proxy
 over a Python model calls ``data()`` millions of times to sort 100k rows (27 s measured).
 Clicking a header therefore emits ``sort_requested`` and the page asks SQL again.
+
+With ``ops`` given (every page does), blocks are fetched in the background: ``data()``
+never touches the database, a row not fetched yet shows a placeholder ("…"), and the
+block is painted when it arrives. ``update_rows`` / ``insert_ids`` / ``remove_ids`` apply
+row-level changes (from the change feed) without a reset, so selection, scroll position
+and open editors stay as they are.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,6 +34,10 @@ from PySide6.QtGui import QBrush, QColor, QFontDatabase, QIcon
 from tuffops_desktop.ui.models.columns import Column
 from tuffops_desktop.ui.models.roles import RowIdRole, SortKeyRole, TagColourRole
 from tuffops_desktop.ui.widgets.swatch import type_icon
+
+if TYPE_CHECKING:
+    from tuffops_desktop.ui.ops import Ops
+    from tuffops_desktop.ui.tasks import Task
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +59,8 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
             longer exist may be missing and show as an empty placeholder row).
         block_size: ids per fetch.
         muted: rows shown greyed (deactivated customers, retired units).
+        ops: fetch blocks in the background through ``ops.run`` (None: synchronously,
+            for small in-memory sources and model tests).
 
     Signals:
         sort_requested(str, bool): the user clicked a sortable header (sort key, descending).
@@ -65,8 +77,11 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
     def __init__(self, columns: Sequence[Column[R]], fetch_rows: Callable[[Sequence[int]], Sequence[R]], *,
                  block_size: int = DEFAULT_BLOCK_SIZE, max_blocks: int = DEFAULT_MAX_BLOCKS,
                  muted: Callable[[R], bool] | None = None, id_of: Callable[[R], int] = attrgetter("id"),
-                 parent: Any = None) -> None:
+                 ops: Ops | None = None, parent: Any = None) -> None:
         super().__init__(parent)
+        self._ops = ops
+        self._loading: dict[int, Task] = {}
+        self._generation = 0
         self._columns = list(columns)
         self._fetch_rows = fetch_rows
         self._block_size = block_size
@@ -91,9 +106,44 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         self.beginResetModel()
         self._ids = list(ids)
         self._row_of = None
-        self._blocks.clear()
-        self._failed_blocks.clear()
+        self._forget_blocks()
         self.endResetModel()
+
+    def loading(self) -> bool:
+        """True while a block fetch is on its way."""
+        return bool(self._loading)
+
+    def update_rows(self, ids: Iterable[int]) -> None:
+        """These records changed: fetch their blocks again and repaint them in place."""
+        blocks = {row // self._block_size for row in (self.row_of_id(i) for i in ids) if row is not None}
+        for block in sorted(blocks):
+            self._failed_blocks.discard(block)
+            if self._ops is None:
+                self._blocks.pop(block, None)
+                self._emit_block_changed(block)
+            elif block in self._blocks or block in self._loading:
+                self._request_block(block, refresh=True)
+
+    def insert_ids(self, at: int, ids: Sequence[int]) -> None:
+        """Insert records at row ``at`` (rows below move down; cached blocks are re-fetched)."""
+        if not ids:
+            return
+        at = max(0, min(at, len(self._ids)))
+        self.beginInsertRows(QModelIndex(), at, at + len(ids) - 1)
+        self._ids[at:at] = list(ids)
+        self._row_of = None
+        self._shift_blocks_from(at)
+        self.endInsertRows()
+
+    def remove_ids(self, ids: Iterable[int]) -> None:
+        """Remove these records' rows (one contiguous range at a time)."""
+        rows = sorted((r for r in (self.row_of_id(i) for i in set(ids)) if r is not None), reverse=True)
+        for row in rows:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._ids[row]
+            self._row_of = None
+            self._shift_blocks_from(row)
+            self.endRemoveRows()
 
     def ids(self) -> list[int]:
         return list(self._ids)
@@ -107,13 +157,25 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         return self._row_of.get(record_id)
 
     def row_data(self, row: int) -> R | None:
-        """The DTO of ``row``, fetching its block if needed (None: gone or fetch failed)."""
+        """The DTO of ``row``; fetched now (synchronously) when its block is not cached
+        (None: gone or fetch failed). Painting uses ``cached_row`` instead."""
+        return self._row(row, wait=True)
+
+    def cached_row(self, row: int) -> R | None:
+        """The DTO of ``row`` if its block is here; otherwise ask for the block (in the
+        background when the model has ``ops``) and answer None for now."""
+        return self._row(row, wait=self._ops is None)
+
+    def _row(self, row: int, *, wait: bool) -> R | None:
         if not 0 <= row < len(self._ids):
             return None
         block = row // self._block_size
         rows = self._blocks.get(block)
         if rows is None:
             if block in self._failed_blocks:
+                return None
+            if not wait:
+                self._request_block(block)
                 return None
             rows = self._load_block(block)
             if rows is None:
@@ -123,11 +185,15 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         return rows.get(self._ids[row])
 
     def reload_rows(self) -> None:
-        """Forget cached rows (after an edit) and repaint; the ids stay as they are."""
-        self._blocks.clear()
+        """Fetch the cached rows again (after an edit); they stay on screen meanwhile."""
         self._failed_blocks.clear()
-        if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
+        if self._ops is None:
+            self._blocks.clear()
+            if self._ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
+            return
+        for block in list(self._blocks):
+            self._request_block(block, refresh=True)
 
     def sort_key_of(self, column: int) -> str:
         return self._columns[column].sort_key if 0 <= column < len(self._columns) else ""
@@ -157,7 +223,7 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
             return self._fixed_font if column.monospace else None
         if role not in _ROW_ROLES:
             return None
-        row = self.row_data(index.row())
+        row = self.cached_row(index.row())
         if row is None:
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -220,6 +286,73 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         while len(self._blocks) > self._max_blocks:
             self._blocks.popitem(last=False)
         return rows
+
+    def _request_block(self, block: int, *, refresh: bool = False) -> None:
+        """Fetch ``block`` in the background; ``refresh``: even when it is cached."""
+        if self._ops is None or (not refresh and (block in self._loading or block in self._blocks)):
+            return
+        if block in self._loading:  # its answer may predate the change: ask again
+            self._loading.pop(block).cancel()
+        chunk = self._ids[block * self._block_size:(block + 1) * self._block_size]
+        if not chunk:
+            return
+        generation = self._generation
+        self._loading[block] = self._ops.run(
+            self._fetch_rows, chunk, parent=None, report=False,
+            on_done=lambda fetched: self._block_arrived(generation, block, fetched),
+            on_failed=lambda exc: self._block_failed(generation, block, exc))
+
+    def _block_arrived(self, generation: int, block: int, fetched: Sequence[R]) -> None:
+        if generation != self._generation:
+            return
+        self._loading.pop(block, None)
+        self._blocks[block] = {self._id_of(r): r for r in fetched}
+        self._blocks.move_to_end(block)
+        while len(self._blocks) > self._max_blocks:
+            self._blocks.popitem(last=False)
+        self._emit_block_changed(block)
+
+    def _block_failed(self, generation: int, block: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._loading.pop(block, None)
+        self._failed_blocks.add(block)
+        self.fetch_failed.emit(exc)
+        self._emit_block_changed(block)
+
+    def _emit_block_changed(self, block: int) -> None:
+        first = block * self._block_size
+        last = min(first + self._block_size, len(self._ids)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self._columns) - 1))
+
+    def _forget_blocks(self) -> None:
+        """Drop every cached block and every fetch on its way (the ids changed)."""
+        self._generation += 1
+        for task in self._loading.values():
+            task.cancel()
+        self._loading.clear()
+        self._blocks.clear()
+        self._failed_blocks.clear()
+
+    def _shift_blocks_from(self, row: int) -> None:
+        """Rows from ``row`` on moved: re-cut the cached blocks from there by the new row
+        numbers (rows stay readable by id meanwhile) and fetch them again."""
+        first_stale = row // self._block_size
+        carried: dict[int, R] = {}
+        for block in [b for b in self._blocks if b >= first_stale]:
+            carried.update(self._blocks.pop(block))
+        for block in [b for b in self._loading if b >= first_stale]:
+            self._loading.pop(block).cancel()
+        self._failed_blocks = {b for b in self._failed_blocks if b < first_stale}
+        if not carried:
+            return
+        for block in range(first_stale, (len(self._ids) - 1) // self._block_size + 1):
+            ids = self._ids[block * self._block_size:(block + 1) * self._block_size]
+            present = {i: carried[i] for i in ids if i in carried}
+            if present:
+                self._blocks[block] = present
+                self._request_block(block, refresh=True)
 
     def _swatch(self, colour: str) -> QIcon:
         icon = self._swatches.get(colour)

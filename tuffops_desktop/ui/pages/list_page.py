@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
+from tuffops_desktop.i18n import _
 from tuffops_desktop.services.listing import Filter, ListQuery
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.models.columns import Column
@@ -22,6 +23,7 @@ from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.list_query import ListController
 from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
@@ -58,11 +60,12 @@ class ListPage(QWidget):
         self.title_label = plain_label(title, role="title")
         self.count_label = plain_label(role="hint")
         self.search = SearchBox(search_hint)
-        self.model = IdTableModel(columns, fetch_rows, muted=muted, parent=self)
+        self.model = IdTableModel(columns, fetch_rows, muted=muted, ops=ops, parent=self)
         self.table = DataTable(self.model, self, stretch_column=stretch_column)
         self.controller = ListController(ops, self, self.model, self.table, list_ids, query)
         self.search.search_changed.connect(lambda text: self.controller.update(text=text))
         self.controller.listed.connect(self._on_listed)
+        self.controller.failed.connect(self._on_list_failed)
         self.table.current_id_changed.connect(self.show_current)
 
     # ----------------------------------------------------------------- building
@@ -143,4 +146,12 @@ class ListPage(QWidget):
 
     def _on_listed(self, count: int) -> None:
         one, many = self._count_text
+        self.count_label.setProperty("role", "hint")
+        repolish(self.count_label)
         self.count_label.setText(one if count == 1 else many.format(count=count))
+
+    def _on_list_failed(self, message: str) -> None:
+        """Say that the list on screen is not the answer to what was asked."""
+        self.count_label.setProperty("role", "error")
+        repolish(self.count_label)
+        self.count_label.setText(_("Search failed: {reason}").format(reason=message))

@@ -1,7 +1,8 @@
 """The query behind a list page: search text, filter, sort, "show inactive".
 
 ``ListController`` keeps the page's ``ListQuery``, asks the service for the matching ids
-(through ``Ops``, so a lost connection shows the banner) and hands them to the model.
+(through ``Ops``: off the GUI thread, and a lost connection shows the banner) and hands
+them to the model; a query that failed emits ``failed`` so the page can say so.
 Header clicks arrive here as ``sort_requested`` and become a new SQL query.
 """
 
@@ -26,9 +27,11 @@ class ListController(QObject):
 
     Signals:
         listed(int): the query answered this many records.
+        failed(str): the query failed (the error was shown); the list keeps what it had.
     """
 
     listed = Signal(int)
+    failed = Signal(str)
 
     def __init__(self, ops: Ops, page: QWidget, model: IdTableModel, table: DataTable,
                  list_ids: Callable[[ListQuery], list[int]], query: ListQuery) -> None:
@@ -63,6 +66,8 @@ class ListController(QObject):
         started = time.perf_counter()
         result = self._ops.call(self._list_ids, self._query, parent=self._page)
         if not result.ok:
+            error = result.error
+            self.failed.emit(getattr(error, "message", None) or str(error))
             return False
         self._model.set_ids(result.value or [])
         self._table.set_sort_state(max(self._model.column_of_sort_key(self._query.sort), 0), self._query.descending)

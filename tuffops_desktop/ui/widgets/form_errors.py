@@ -80,6 +80,10 @@ class FormErrors:
         if callable(fit):
             fit()
 
+    def form_message(self) -> str:
+        """The message shown for the form as a whole ("" when none)."""
+        return self._form_label.text() if not self._form_label.isHidden() else ""
+
     def message_for(self, name: str) -> str:
         target = self._fields.get(name)
         return target[1].text() if target and not target[1].isHidden() else ""

@@ -57,7 +57,7 @@ class CustomerDetailPanel(QFrame):
 
         self.units_title = plain_label(_("Units"), role="subtitle")
         self.units_model = IdTableModel(compact_unit_columns(), services.units.rows,
-                                        muted=lambda r: not r.active, parent=self)
+                                        muted=lambda r: not r.active, ops=ops, parent=self)
         self.units_table = DataTable(self.units_model, self, stretch_column=0)
         self.units_table.setMinimumHeight(160)
 

@@ -47,7 +47,7 @@ class CustomerSearchDialog(QDialog):
         self.chosen: CustomerRow | None = None
         self.search = SearchBox(_("Type part of a name, phone, e-mail or address…"))
         columns = [c for c in customer_columns() if c.sort_key in ("type", "name", "phones", "city")]
-        self.model = IdTableModel(columns, customers.rows, parent=self)
+        self.model = IdTableModel(columns, customers.rows, ops=ops, parent=self)
         self.table = DataTable(self.model, self, stretch_column=1)
         self.controller = ListController(ops, self, self.model, self.table, customers.list_ids,
                                          ListQuery(sort="name"))

@@ -41,6 +41,7 @@ from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
 from tuffops_desktop.ui.widgets.forms import action_buttons, form_group
+from tuffops_desktop.ui.widgets.forms import action_buttons, form_group
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
 
@@ -87,7 +88,7 @@ class AddRequestDialog(FormDialog):
         self.search = SearchBox(_("Search unit label, serial, customer, address or QR code…"))
         all_columns = unit_columns()
         columns = [all_columns[n] for n in _UNIT_SEARCH_COLUMNS]
-        self.units_model = IdTableModel(columns, services.units.rows, parent=self)
+        self.units_model = IdTableModel(columns, services.units.rows, ops=ops, parent=self)
         self.units_table = DataTable(self.units_model, self, stretch_column=_CUSTOMER_COLUMN)
         self.units_table.setMinimumHeight(190)
         self.controller = ListController(ops, self, self.units_model, self.units_table, services.units.list_ids,
