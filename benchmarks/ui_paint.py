@@ -1,8 +1,8 @@
 """Time from creating the Customers page to its first complete render (offscreen Qt).
 
 Covers what the office waits for when opening the page: the sorted id list from SQL, the
-first block of rows (fetched in the background since the runner), and rendering the visible table (``QWidget.grab`` forces the paint
-that an offscreen platform would otherwise never deliver).
+first block of rows (fetched in the background since the runner), and rendering the visible
+table (``QWidget.grab`` forces the paint that an offscreen platform would otherwise never deliver).
 """
 
 from __future__ import annotations

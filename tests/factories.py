@@ -6,7 +6,9 @@ from tuffops_desktop.domain.customers import CustomerInput
 from tuffops_desktop.domain.permissions import ROLE_BUNDLES, Role
 from tuffops_desktop.domain.units import UnitInput
 from tuffops_desktop.services.context import Actor, ServiceContext
-from tuffops_desktop.services.dto import CustomerDetail, DeviceModelInfo, UnitDetail
+from tuffops_desktop.services.dto.catalog import DeviceModelInfo
+from tuffops_desktop.services.dto.customers import CustomerDetail
+from tuffops_desktop.services.dto.units import UnitDetail
 from tuffops_desktop.services.registry import Services, build_services
 
 

@@ -90,7 +90,7 @@ def test_fit_in_box_never_leaves_the_box_and_keeps_sizes_in_range(seed: int) -> 
         assert len({line.size for line in placed}) <= 1, case  # one string, one size
         tops = [line.box.top for line in placed]
         assert tops == sorted(tops, reverse=True), case  # top-down, no overlap
-        for upper, lower in zip(placed, placed[1:]):
+        for upper, lower in zip(placed, placed[1:], strict=False):
             assert lower.box.top <= upper.box.y + 1e-9, case
         cut = any(line.text.endswith(ELLIPSIS) for line in placed)
         room_for_ellipsis = text_width(ELLIPSIS, style.font, style.smallest) <= box.width

@@ -13,7 +13,7 @@ import inspect
 import io
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -293,7 +293,7 @@ def test_every_guarded_method_refuses_a_user_without_its_permission(services: Se
     for key, access in guarded().items():
         for granted, named in _without(access):
             actor = Actor(user_id=None, username="lacking", permissions=granted, role="office")
-            lacking = build_services(services.ctx.with_actor(actor))
+            lacking = build_services(replace(services.ctx, actor=actor))
             try:
                 CALLS[key](lacking, seed)
             except PermissionDenied as exc:

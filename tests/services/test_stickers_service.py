@@ -1,14 +1,13 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import make_customer, make_unit
+from tests.factories import as_role, make_customer, make_unit
 from tests.qrscan import decode_pdf
 from tuffops_desktop.db.models import AuditEntry, BlankQrLabel
 from tuffops_desktop.domain.errors import NotFound, PermissionDenied, ValidationError
 from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.domain.qr import short_code
-from tuffops_desktop.services.listing import ListQuery, Flag
-from tests.factories import as_role
+from tuffops_desktop.services.listing import Flag, ListQuery
 
 
 @pytest.fixture
@@ -25,7 +24,8 @@ def setup(services):
 def test_contents_and_selection(services, setup):
     ann, units, stock = setup
     stickers = services.stickers
-    assert stickers.unit_ids_for_customer(ann.id) == [u.id for u in sorted(units, key=lambda u: (u.address, u.location))]
+    by_site = sorted(units, key=lambda u: (u.address, u.location))
+    assert stickers.unit_ids_for_customer(ann.id) == [u.id for u in by_site]
     assert stickers.unit_ids_for_customer(ann.id, "12 Bay Road") == [units[0].id, units[1].id]
     with pytest.raises(NotFound):
         stickers.unit_ids_for_customer(ann.id, "Nowhere")
@@ -46,7 +46,8 @@ def test_printing_marks_units_and_every_code_decodes(services, setup, tmp_path):
     result = services.stickers.render(services.stickers.contents_for_units(ids), "avery-5160", pdf,
                                       start_position=29, unit_ids=ids)
     assert result.pages == 2  # positions 29 and 30 on the first sheet, the rest on the second
-    assert sorted(decode_pdf(pdf)) == sorted(f"https://svc.example.com/u/{services.units.get(i).qr_code_guid}" for i in ids)
+    urls = [f"https://svc.example.com/u/{services.units.get(i).qr_code_guid}" for i in ids]
+    assert sorted(decode_pdf(pdf)) == sorted(urls)
     assert services.stickers.unit_ids_without_sticker() == []
     assert services.units.list_ids(ListQuery(filters={"sticker_printed": Flag(False)})) == []
 

@@ -25,10 +25,6 @@ def install_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def resources_dir() -> Path:
-    return install_root() / "resources"
-
-
 def migrations_dir() -> Path:
     return install_root() / "migrations"
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from tuffops_desktop.domain.work_orders import work_order_number
+
 
 class DomainError(Exception):
     """A rule of the business was not met; the message is safe to show to the user."""
@@ -85,3 +87,31 @@ class ImportRejected(DomainError):
         super().__init__(
             f"The file has {len(row_errors)} error(s); nothing was imported.\n{lines}"
         )
+
+
+class AuthenticationFailed(DomainError):
+    """Wrong user name or password (never says which)."""
+
+    def __init__(self) -> None:
+        super().__init__("The user name or password is not right.")
+
+
+class IntegrationOwnsCustomers(DomainError):
+    """Customers come from an external system (``customer_integration_enabled``)."""
+
+    def __init__(self) -> None:
+        super().__init__("Customer data is managed by an external system.")
+
+
+class AlreadyConverted(DomainError):
+    """Someone converted (or closed) this request first."""
+
+    def __init__(self, ticket: str, by: str, work_order_id: int | None) -> None:
+        if work_order_id:
+            number = work_order_number(work_order_id)
+            message = f"Request {ticket} was already converted to work order {number} by {by}."
+        else:
+            message = f"Request {ticket} was already closed by {by}."
+        super().__init__(message)
+        self.work_order_id = work_order_id
+        self.by = by

@@ -34,6 +34,7 @@ class SettingSpec:
     group: str = "Company"
     max_length: int = 200
     check: Callable[[Any], str | None] | None = None
+    normalize: Callable[[str], str] | None = None  # applied to "str" values before the checks
 
 
 def _check_region(value: str) -> str | None:
@@ -57,6 +58,10 @@ def _check_url(value: str) -> str | None:
     return None
 
 
+def _without_trailing_slash(value: str) -> str:
+    return value.rstrip("/")
+
+
 def _check_rate(value: Decimal) -> str | None:
     if value < 0 or value > 100:
         return "A percentage from 0 to 100."
@@ -75,11 +80,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("company_email", "str", "", N_("Company e-mail")),
     SettingSpec("company_address", "str", "", N_("Company address"), max_length=400),
     SettingSpec("phone_default_region", "str", "US", N_("Default country for phone numbers"),
-                group="Phones", max_length=2, check=_check_region),
+                group="Phones", max_length=2, check=_check_region, normalize=str.upper),
     SettingSpec("phone_default_area_code", "str", "", N_("Default area code"),
                 group="Phones", max_length=5, check=_check_area_code),
     SettingSpec("public_base_url", "str", "http://localhost:8765", N_("Public base URL of QR stickers"),
-                group="QR intake", check=_check_url),
+                group="QR intake", check=_check_url, normalize=_without_trailing_slash),
     SettingSpec("public_page_show_customer_name", "bool", False,
                 N_("Show the customer's name on the public unit page"), group="QR intake"),
     SettingSpec("customer_integration_enabled", "bool", False,
@@ -121,10 +126,8 @@ def coerce(spec: SettingSpec, raw: Any) -> Any:
             value = raw
         else:
             value = " ".join(str(raw if raw is not None else "").split())
-            if spec.name == "phone_default_region":
-                value = value.upper()
-            if spec.name == "public_base_url":
-                value = value.rstrip("/")
+            if spec.normalize is not None:
+                value = spec.normalize(value)
             if len(value) > spec.max_length:
                 raise ValidationError({spec.name: f"At most {spec.max_length} characters."})
     except (ValueError, InvalidOperation):

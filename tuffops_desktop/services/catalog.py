@@ -15,7 +15,7 @@ from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.units import MaintenanceFrequency
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
-from tuffops_desktop.services.dto import CatalogEntry, DeviceModelInfo
+from tuffops_desktop.services.dto.catalog import CatalogEntry, DeviceModelInfo
 from tuffops_desktop.services.guard import requires, requires_any
 
 _Named = TypeVar("_Named", Manufacturer, DeviceType)

@@ -61,9 +61,6 @@ class ServiceContext:
     def today(self) -> date:
         return self.clock().astimezone().date()
 
-    def with_actor(self, actor: Actor) -> ServiceContext:
-        return ServiceContext(db=self.db, actor=actor, clock=self.clock)
-
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One user action = one transaction: commits when the block ends, rolls back on error."""

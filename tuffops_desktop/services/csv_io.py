@@ -18,14 +18,14 @@ from sqlalchemy import select
 
 from tuffops_desktop.db.models import Customer, DeviceModel, DeviceType, Manufacturer, Unit
 from tuffops_desktop.domain.customers import CustomerInput, validate_customer
-from tuffops_desktop.domain.errors import ImportRejected, ValidationError
+from tuffops_desktop.domain.errors import ImportRejected, IntegrationOwnsCustomers, ValidationError
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.qr import canonical_guid
 from tuffops_desktop.domain.units import UnitFields, UnitInput, validate_unit
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
-from tuffops_desktop.services.customers import CustomerService, IntegrationOwnsCustomers
+from tuffops_desktop.services.customers import CustomerService
 from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.settings import phone_defaults, read_setting
 from tuffops_desktop.services.units import UnitService

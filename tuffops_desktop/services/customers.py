@@ -22,12 +22,17 @@ from tuffops_desktop.domain.customers import (
     search_text,
     validate_customer,
 )
-from tuffops_desktop.domain.errors import ConcurrencyConflict, DomainError, NotFound, ValidationError
+from tuffops_desktop.domain.errors import (
+    ConcurrencyConflict,
+    IntegrationOwnsCustomers,
+    NotFound,
+    ValidationError,
+)
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.phones import format_phone, split_list
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
-from tuffops_desktop.services.dto import CustomerDetail, CustomerRow
+from tuffops_desktop.services.dto.customers import CustomerDetail, CustomerRow
 from tuffops_desktop.services.guard import requires, requires_any
 from tuffops_desktop.services.listing import ListQuery, apply_filters, date_field, enum_field, matches_all
 from tuffops_desktop.services.settings import phone_defaults, read_setting
@@ -61,11 +66,6 @@ _FILTERS = {
     "type": enum_field(Customer.customer_type, {t.value for t in CustomerType}),
     "created": date_field(Customer.created_at, timestamp=True),
 }
-
-
-class IntegrationOwnsCustomers(DomainError):
-    def __init__(self) -> None:
-        super().__init__("Customer data is managed by an external system.")
 
 
 def _stored_values(c: Customer) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import Customer, CustomerRequest, DeviceModel, Manufacturer, RequestNote, Unit, WorkOrder
-from tuffops_desktop.domain.errors import ConcurrencyConflict, DomainError, NotFound, ValidationError
+from tuffops_desktop.domain.errors import AlreadyConverted, ConcurrencyConflict, NotFound, ValidationError
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.phones import PhoneDefaults, split_list
 from tuffops_desktop.domain.requests import (
@@ -33,9 +33,10 @@ from tuffops_desktop.domain.requests import (
     validate_request,
 )
 from tuffops_desktop.domain.units import friendly_label
+from tuffops_desktop.domain.work_orders import work_order_number
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
-from tuffops_desktop.services.dto import RequestDetail, RequestNoteInfo, RequestRow, WorkOrderInfo
+from tuffops_desktop.services.dto.requests import RequestDetail, RequestNoteInfo, RequestRow, WorkOrderInfo
 from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.listing import (
     ListQuery,
@@ -49,24 +50,6 @@ from tuffops_desktop.services.settings import phone_defaults
 
 INBOX_CHANNEL = "tuffops_inbox"
 EXCERPT_LENGTH = 120
-
-
-class AlreadyConverted(DomainError):
-    """Someone converted (or closed) this request first."""
-
-    def __init__(self, ticket: str, by: str, work_order_id: int | None) -> None:
-        if work_order_id:
-            number = work_order_number(work_order_id)
-            message = f"Request {ticket} was already converted to work order {number} by {by}."
-        else:
-            message = f"Request {ticket} was already closed by {by}."
-        super().__init__(message)
-        self.work_order_id = work_order_id
-        self.by = by
-
-
-def work_order_number(work_order_id: int) -> str:
-    return f"WO-{work_order_id:06d}"
 
 
 def notify_inbox(session: Session, ticket: str) -> None:

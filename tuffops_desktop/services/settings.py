@@ -1,4 +1,9 @@
-"""Company settings, read by every service and edited on the Settings page."""
+"""Company settings, read by every service and edited on the Settings page.
+
+One way to read a setting: ``read_setting(session, name)`` inside a transaction (services),
+``SettingsService.get(name)`` outside one (the UI); both, and the Settings page list,
+decode the stored row with ``_typed``. Writes go through ``_write`` only.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +17,20 @@ from tuffops_desktop.db.models import Setting
 from tuffops_desktop.domain.errors import ConcurrencyConflict, NotFound, ValidationError
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.phones import PhoneDefaults
-from tuffops_desktop.domain.settings import SETTINGS, SETTINGS_BY_NAME, coerce, from_json, to_json
+from tuffops_desktop.domain.settings import SETTINGS, SETTINGS_BY_NAME, SettingSpec, coerce, from_json, to_json
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
-from tuffops_desktop.services.dto import SettingValue
+from tuffops_desktop.services.dto.settings import SettingValue
 from tuffops_desktop.services.guard import public, requires
 
 
 def read_setting(session: Session, name: str) -> Any:
     """Typed value of one setting inside an open transaction (default if the row is missing)."""
-    spec = SETTINGS_BY_NAME[name]
-    stored = session.get(Setting, name)
-    if stored is None:
-        return spec.default
-    return from_json(spec, stored.value)
+    return _typed(SETTINGS_BY_NAME[name], session.get(Setting, name))
+
+
+def _typed(spec: SettingSpec, row: Setting | None) -> Any:
+    return spec.default if row is None else from_json(spec, row.value)
 
 
 def phone_defaults(session: Session) -> PhoneDefaults:
@@ -65,7 +70,7 @@ class SettingsService:
                     title=spec.title,
                     kind=spec.kind,
                     group=spec.group,
-                    value=from_json(spec, row.value) if row else spec.default,
+                    value=_typed(spec, row),
                     readonly=readonly,
                     version=row.version if row else 0,
                 )
@@ -89,7 +94,7 @@ class SettingsService:
         if errors:
             raise ValidationError(errors)
         with self._ctx.write() as session:
-            self._update_in(session, typed, expected_versions)
+            self._write(session, typed, expected_versions)
 
     @requires(P.SETTINGS_EDIT)
     def update_in(self, session: Session, values: Mapping[str, Any]) -> None:
@@ -97,10 +102,17 @@ class SettingsService:
         typed = {}
         for name, raw in values.items():
             typed[name] = coerce(SETTINGS_BY_NAME[name], raw)
-        self._update_in(session, typed, None)
+        self._write(session, typed, None)
 
-    def _update_in(self, session: Session, typed: Mapping[str, Any],
-                   expected_versions: Mapping[str, int] | None) -> None:
+    @requires(P.SETTINGS_EDIT)
+    def set_readonly_value(self, name: str, value: Any) -> None:
+        """Change a read-only (installation) setting: for admins' CLI and tests only."""
+        typed = coerce(SETTINGS_BY_NAME[name], value)
+        with self._ctx.write() as session:
+            self._write(session, {name: typed}, None, readonly_too=True)
+
+    def _write(self, session: Session, typed: Mapping[str, Any], expected_versions: Mapping[str, int] | None,
+               *, readonly_too: bool = False) -> None:
         for name, value in typed.items():
             spec = SETTINGS_BY_NAME[name]
             row = session.get(Setting, name, with_for_update=True)
@@ -108,27 +120,12 @@ class SettingsService:
                 row = Setting(name=name, value=to_json(spec, spec.default), readonly=spec.readonly)
                 session.add(row)
                 session.flush()
-            if row.readonly:
+            if row.readonly and not readonly_too:
                 raise ValidationError({name: "This setting is managed by the installation and cannot be edited here."})
             if expected_versions and name in expected_versions and expected_versions[name] != row.version:
                 raise ConcurrencyConflict("setting", name)
-            before = from_json(spec, row.value)
+            before = _typed(spec, row)
             if before == value:
                 continue
             row.value = to_json(spec, value)
             audit.record(session, self._ctx, "setting", name, "update", audit.diff({name: before}, {name: value}))
-
-
-    @requires(P.SETTINGS_EDIT)
-    def set_readonly_value(self, name: str, value: Any) -> None:
-        """Change a read-only (installation) setting: for admins' CLI and tests only."""
-        spec = SETTINGS_BY_NAME[name]
-        typed = coerce(spec, value)
-        with self._ctx.write() as session:
-            row = session.get(Setting, name)
-            if row is None:
-                row = Setting(name=name, value=to_json(spec, spec.default), readonly=spec.readonly)
-                session.add(row)
-            before = from_json(spec, row.value)
-            row.value = to_json(spec, typed)
-            audit.record(session, self._ctx, "setting", name, "update", audit.diff({name: before}, {name: typed}))

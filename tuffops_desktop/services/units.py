@@ -40,7 +40,7 @@ from tuffops_desktop.domain.units import (
 )
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
-from tuffops_desktop.services.dto import OwnershipPeriod, UnitDetail, UnitRow
+from tuffops_desktop.services.dto.units import OwnershipPeriod, UnitDetail, UnitRow
 from tuffops_desktop.services.guard import requires, requires_any
 from tuffops_desktop.services.listing import (
     ListQuery,

@@ -10,23 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import User
-from tuffops_desktop.domain.errors import DomainError, NotFound, ValidationError
+from tuffops_desktop.domain.errors import AuthenticationFailed, NotFound, ValidationError
 from tuffops_desktop.domain.permissions import P, Role, effective_permissions, parse_role, validate_permissions
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import Actor, ServiceContext
-from tuffops_desktop.services.dto import UserInfo
+from tuffops_desktop.services.dto.users import UserInfo
 from tuffops_desktop.services.guard import public, requires
 
 PASSWORD_MIN_LENGTH = 8
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _hasher = PasswordHasher()
-
-
-class AuthenticationFailed(DomainError):
-    """Wrong user name or password (never says which)."""
-
-    def __init__(self) -> None:
-        super().__init__("The user name or password is not right.")
 
 
 def validate_password(password: str) -> None:

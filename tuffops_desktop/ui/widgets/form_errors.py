@@ -84,10 +84,6 @@ class FormErrors:
         """The message shown for the form as a whole ("" when none)."""
         return self._form_label.text() if not self._form_label.isHidden() else ""
 
-    def message_for(self, name: str) -> str:
-        target = self._fields.get(name)
-        return target[1].text() if target and not target[1].isHidden() else ""
-
     def visible_messages(self) -> dict[str, str]:
         """Field name → message currently shown (tests and accessibility)."""
         return {name: label.text() for name, (_w, label) in self._fields.items() if label.text()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tuffops_desktop.domain.customers import CustomerType
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.dto import CustomerRow
+from tuffops_desktop.services.dto.customers import CustomerRow
 from tuffops_desktop.ui.models.columns import RIGHT, Column
 
 

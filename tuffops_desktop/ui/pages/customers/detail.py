@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from tuffops_desktop.domain.phones import format_phone
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.dto import CustomerDetail
+from tuffops_desktop.services.dto.customers import CustomerDetail
 from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.models.id_table import IdTableModel

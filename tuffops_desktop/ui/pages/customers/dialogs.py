@@ -27,7 +27,7 @@ from tuffops_desktop.domain.customers import CustomerInput, CustomerType, displa
 from tuffops_desktop.domain.phones import format_phone
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.customers import EXTERNALLY_OWNED_FIELDS, CustomerService
-from tuffops_desktop.services.dto import CustomerDetail
+from tuffops_desktop.services.dto.customers import CustomerDetail
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.customers import CustomerService
-from tuffops_desktop.services.dto import CustomerRow
+from tuffops_desktop.services.dto.customers import CustomerRow
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops

@@ -29,7 +29,8 @@ from tuffops_desktop.domain.phones import format_phone
 from tuffops_desktop.domain.qr import parse_guid_or_url
 from tuffops_desktop.domain.requests import REQUEST_MAX, RequestInput, ScheduleTime, validate_request
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.dto import RequestDetail, UnitRow
+from tuffops_desktop.services.dto.requests import RequestDetail
+from tuffops_desktop.services.dto.units import UnitRow
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.models.id_table import IdTableModel
@@ -40,7 +41,6 @@ from tuffops_desktop.ui.pages.units.columns import unit_columns
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
-from tuffops_desktop.ui.widgets.forms import action_buttons, form_group
 from tuffops_desktop.ui.widgets.forms import action_buttons, form_group
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox

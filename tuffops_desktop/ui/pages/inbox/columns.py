@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from tuffops_desktop.domain.requests import RequestStatus
 from tuffops_desktop.i18n import N_, _
-from tuffops_desktop.services.dto import RequestRow
+from tuffops_desktop.services.dto.requests import RequestRow
 from tuffops_desktop.ui.models.columns import Column
 from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from tuffops_desktop.domain.phones import format_phone
 from tuffops_desktop.domain.requests import NOTE_MAX, RequestStatus
 from tuffops_desktop.i18n import N_, _
-from tuffops_desktop.services.dto import RequestDetail
+from tuffops_desktop.services.dto.requests import RequestDetail
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.services.requests import AlreadyConverted, work_order_number
 from tuffops_desktop.ui.ops import Ops

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from tuffops_desktop.i18n import N_, _
-from tuffops_desktop.services.dto import RequestDetail
+from tuffops_desktop.services.dto.requests import RequestDetail
 from tuffops_desktop.services.listing import ListQuery, any_of
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from tuffops_desktop.domain.settings import SETTINGS_BY_NAME
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.dto import SettingValue
+from tuffops_desktop.services.dto.settings import SettingValue
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.prompts import Prompts

@@ -7,7 +7,7 @@ from datetime import date
 from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.domain.units import WarrantyState
 from tuffops_desktop.i18n import N_, _
-from tuffops_desktop.services.dto import UnitRow
+from tuffops_desktop.services.dto.units import UnitRow
 from tuffops_desktop.ui.models.columns import CENTER, Column
 from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
 from tuffops_desktop.ui.theme import WARRANTY_COLOURS

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem
 
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.dto import OwnershipPeriod
+from tuffops_desktop.services.dto.units import OwnershipPeriod
 from tuffops_desktop.ui.pages.units.columns import warranty_colour, warranty_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
 

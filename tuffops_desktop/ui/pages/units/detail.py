@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.domain.units import MaintenanceFrequency
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.dto import UnitDetail
+from tuffops_desktop.services.dto.units import UnitDetail
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.units.common import ownership_table, warranty_tag

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QVBoxLayout, QWidget
 
 from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.dto import UnitDetail
+from tuffops_desktop.services.dto.units import UnitDetail
 from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops

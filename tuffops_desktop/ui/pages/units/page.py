@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QDialog, QPushButton, QWidget
 
 from tuffops_desktop.i18n import N_, _
-from tuffops_desktop.services.dto import UnitDetail
+from tuffops_desktop.services.dto.units import UnitDetail
 from tuffops_desktop.services.listing import Filter, Flag, ListQuery, Ref
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops

@@ -33,7 +33,8 @@ from tuffops_desktop.domain.units import (
     warranty_state,
 )
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.dto import DeviceModelInfo, UnitDetail
+from tuffops_desktop.services.dto.catalog import DeviceModelInfo
+from tuffops_desktop.services.dto.units import UnitDetail
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.picker import CustomerPicker
