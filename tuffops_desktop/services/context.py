@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from tuffops_desktop.db.base import CLOCK
 from tuffops_desktop.db.engine import SessionFactories, driver_message
 from tuffops_desktop.domain.errors import ConcurrencyConflict, PermissionDenied
 from tuffops_desktop.domain.permissions import ALL_PERMISSIONS
@@ -65,12 +66,14 @@ class ServiceContext:
     def write(self) -> Iterator[Session]:
         """One user action = one transaction: commits when the block ends, rolls back on error."""
         with database_errors(), self.db.write.begin() as session:
+            session.info[CLOCK] = self.clock
             yield session
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A transaction for reading (the ``read`` factory never writes)."""
         with database_errors(), self.db.read.begin() as session:
+            session.info[CLOCK] = self.clock
             yield session
 
 

@@ -329,7 +329,8 @@ class UnitService:
                 other.link_group_id = unit.link_group_id
             else:  # merge the other's group into this one
                 old = other.link_group_id
-                session.execute(update(Unit).where(Unit.link_group_id == old).values(link_group_id=unit.link_group_id))
+                session.execute(update(Unit).where(Unit.link_group_id == old)
+                                .values(link_group_id=unit.link_group_id, updated_at=self._ctx.now()))
                 session.expire_all()
                 session.flush()
                 session.execute(delete(UnitLinkGroup).where(UnitLinkGroup.id == old))
