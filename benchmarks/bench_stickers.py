@@ -13,6 +13,12 @@ only the QR step is swapped:
 * ``reportlab QrCodeWidget``: the widget drawn through ``renderPDF.draw`` (stack-notes:
   22.5 s for 1,000).  The widget encodes internally, so this variant skips our encoder.
 
+The fast path is also split into its two steps: planning (``plan_sticker_sheet``: QR
+encoding, label geometry, text fitting) and writing the PDF from the plan.  The desktop
+path (unless ``--skip-qt``) plans the same job page by page (``StickerSheet``) and paints
+it with ``ui/stickers/painter.py``: the first page's preview image, every page's plan, and
+every page painted onto a PDF ``QPrinter`` (offscreen), each once in a fresh process.
+
 Afterwards a sample of pages of the fast-path PDF is rasterised at 300 dpi with
 ``pdftoppm`` and decoded with ``zbarimg``; each page must decode to exactly its URLs.
 """
@@ -20,6 +26,7 @@ Afterwards a sample of pages of the fast-path PDF is rasterised at 300 dpi with
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import subprocess
@@ -28,9 +35,9 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from PIL import Image
 from reportlab.graphics import renderPDF
@@ -39,7 +46,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.utils import ImageReader
 
 from tuffops_desktop.documents import qr_vector, sticker_pdf, sticker_plan
-from tuffops_desktop.documents.label_layouts import builtin_layouts
+from tuffops_desktop.documents.label_layouts import LabelLayout, builtin_layouts
 from tuffops_desktop.documents.qr_vector import QUIET_ZONE_MODULES, QrMatrix
 from tuffops_desktop.documents.sticker_pdf import render_sticker_sheet
 from tuffops_desktop.documents.sticker_plan import StickerContent, StickerSheetPlan
@@ -144,6 +151,34 @@ def decode_sample(pdf: Path, result: StickerSheetPlan, pages: list[int], workdir
     return good, total
 
 
+# ------------------------------------------------------------------ desktop path
+def bench_desktop(stickers: list[StickerContent], layout: LabelLayout, workdir: Path) -> dict[str, float]:
+    """Plan and paint the job as the print dialog does (offscreen Qt)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QApplication
+
+    from tuffops_desktop.ui.stickers.painter import print_pages, render_page_image
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841 - painting needs one
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    sheet = sticker_plan.StickerSheet(stickers, layout)
+    render_page_image(sheet.page(0), 96)
+    timings["first page preview"] = time.perf_counter() - started
+    started = time.perf_counter()
+    pages = list(sheet.pages())
+    timings["plan of every page"] = time.perf_counter() - started
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(workdir / "qt-print.pdf"))
+    started = time.perf_counter()
+    if not print_pages(printer, pages):
+        raise RuntimeError("the PDF printer did not start")
+    timings["paint every page to a PDF QPrinter"] = time.perf_counter() - started
+    return timings
+
+
 # ------------------------------------------------------------------ main
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -151,6 +186,7 @@ def main() -> int:
     parser.add_argument("--layout", default="avery-5160")
     parser.add_argument("--skip-widget", action="store_true", help="skip the slow widget variant")
     parser.add_argument("--decode-pages", type=int, default=6, help="pages to decode at 300 dpi")
+    parser.add_argument("--skip-qt", action="store_true", help="skip the desktop (Qt painter) path")
     args = parser.parse_args()
 
     layout = builtin_layouts()[args.layout]
@@ -175,6 +211,14 @@ def main() -> int:
         print(f"{name:26s} {elapsed:7.2f} s", flush=True)
 
     started = time.perf_counter()
+    plan = sticker_plan.plan_sticker_sheet(stickers, layout)
+    planned = time.perf_counter() - started
+    started = time.perf_counter()
+    sticker_pdf.write_sticker_pdf(plan, workdir / "from-plan.pdf")
+    written = time.perf_counter() - started
+    desktop = {} if args.skip_qt else bench_desktop(stickers, layout, workdir)
+
+    started = time.perf_counter()
     for sticker in stickers:
         qr_vector._encode_fast(sticker.url, "M")
     encode_fast = time.perf_counter() - started
@@ -192,6 +236,9 @@ def main() -> int:
               f"{size / 1024:,.0f} KiB | {pages} |")
     print(f"\nencode only: fast {encode_fast / args.count * 1000:.2f} ms/code, "
           f"qrcode standard {encode_standard / args.count * 1000:.2f} ms/code")
+    print(f"fast path in two steps: plan {planned:.2f} s, write PDF from the plan {written:.2f} s")
+    if desktop:
+        print("desktop path: " + ", ".join(f"{name} {seconds * 1000:,.0f} ms" for name, seconds in desktop.items()))
 
     if shutil.which("pdftoppm") and shutil.which("zbarimg") and fast_result is not None:
         count = min(args.decode_pages, fast_result.pages)

@@ -7,14 +7,15 @@ and the customer's phone (see ``tests/qrscan.py``); without them the scan tests 
 from __future__ import annotations
 
 import random
-from collections import Counter
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from tests.qrscan import decode, pdf_text, rasterise, require_tools
 from tuffops_desktop.documents.sticker_plan import StickerContent
+
 
 class Scanner:
     """The printer-and-phone stand-in handed to tests by the ``scanner`` fixture."""

@@ -15,9 +15,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from tuffops_desktop.documents.fonts import FONT_BOLD, FONT_FAMILY, FONT_REGULAR, register_fonts
+from tuffops_desktop.documents.geometry import Box
 from tuffops_desktop.documents.label_layouts import MM_TO_PT, LabelLayout, builtin_layouts
 from tuffops_desktop.documents.qr_vector import QUIET_ZONE_MODULES, grid_unit_pt
-from tuffops_desktop.documents.geometry import Box
 from tuffops_desktop.documents.sticker_pdf import render_calibration_page, render_sticker_sheet
 from tuffops_desktop.documents.sticker_plan import StickerContent, StickerSheetPlan
 
@@ -83,7 +83,7 @@ def test_every_builtin_layout_prints_codes_that_scan(key, tmp_path, scanner, sti
     assert result.pages == len(expected_pages)
     pngs = scanner.rasterise(pdf, 300)
     assert len(pngs) == len(expected_pages)
-    for page, (png, expected) in enumerate(zip(pngs, expected_pages)):
+    for page, (png, expected) in enumerate(zip(pngs, expected_pages, strict=True)):
         wanted = Counter(sticker.url for sticker in stickers[expected])
         assert Counter(s.url for s in result.on_page(page)) == wanted
         assert scanner.decode(png) == wanted, f"{key} page {page + 1}"
@@ -128,7 +128,7 @@ def test_text_and_code_stay_inside_the_label(key, sticker_factory) -> None:
 
     assert len(result.stickers) == len(stickers)
     padding = layout.padding_mm * MM_TO_PT
-    for placed, sticker in zip(result.stickers, stickers):
+    for placed, sticker in zip(result.stickers, stickers, strict=True):
         printable = placed.label_box.inset(padding)
         assert printable.contains(placed.qr_box), (key, placed.position)
         qr = placed.qr_box
@@ -221,7 +221,7 @@ def test_offsets_shift_everything(sticker_factory) -> None:
     shifted = render_sticker_sheet(stickers, layout, io.BytesIO(), offset_x_mm=1.5, offset_y_mm=2.0)
     dx, dy = 1.5 * MM_TO_PT, -2.0 * MM_TO_PT  # + y offset moves down the page
     unit = grid_unit_pt(300)
-    for a, b in zip(plain.stickers, shifted.stickers):
+    for a, b in zip(plain.stickers, shifted.stickers, strict=True):
         assert b.label_box.x - a.label_box.x == pytest.approx(dx)
         assert b.label_box.y - a.label_box.y == pytest.approx(dy)
         assert abs(b.qr_box.x - a.qr_box.x - dx) <= unit / 2 + 1e-9

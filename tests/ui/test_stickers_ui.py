@@ -13,6 +13,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtPrintSupport import QPrinter
 from sqlalchemy import select
 
+from tests.qrscan import decode, require_tools
+from tests.qrscan import rasterise as rasterise_pdf
 from tuffops_desktop.db.models import AuditEntry
 from tuffops_desktop.documents.calibration import plan_calibration_page
 from tuffops_desktop.documents.label_layouts import MM_TO_PT, builtin_layouts
@@ -25,8 +27,6 @@ from tuffops_desktop.ui.pages.units.page import UnitsPage
 from tuffops_desktop.ui.stickers.grid_view import problem_positions
 from tuffops_desktop.ui.stickers.jobs import StickerJob
 from tuffops_desktop.ui.stickers.painter import label_rect_px, render_page_image
-from tests.qrscan import decode, require_tools
-from tests.qrscan import rasterise as rasterise_pdf
 from tuffops_desktop.ui.stickers.print_dialog import PrintStickersDialog
 from tuffops_desktop.ui.stickers.sources import BlankLabelsDialog, CustomerStickersDialog
 
@@ -225,7 +225,7 @@ def test_printing_through_an_injected_pdf_printer_matches_the_reportlab_pdf(qtbo
                          start_position=25)
     ours, theirs = rasterise(printed, 100), rasterise(reference, 100)
     assert len(ours) == len(theirs) == 2
-    for mine, reference_page in zip(ours, theirs):
+    for mine, reference_page in zip(ours, theirs, strict=True):
         assert mine.size == reference_page.size == (850, 1100)  # Letter at 100 dpi: 100 % scale
         histogram = ImageChops.difference(mine, reference_page).histogram()
         assert sum(histogram[128:]) < 200  # same modules and glyphs in the same places

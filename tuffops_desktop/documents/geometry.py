@@ -28,7 +28,7 @@ class Box(NamedTuple):
     def top(self) -> float:
         return self.y + self.height
 
-    def contains(self, other: "Box", tolerance: float = 1e-6) -> bool:
+    def contains(self, other: Box, tolerance: float = 1e-6) -> bool:
         """Whether ``other`` lies entirely inside this box."""
         return (
             other.x >= self.x - tolerance
@@ -37,10 +37,10 @@ class Box(NamedTuple):
             and other.top <= self.top + tolerance
         )
 
-    def inset(self, amount: float) -> "Box":
+    def inset(self, amount: float) -> Box:
         return Box(self.x + amount, self.y + amount, self.width - 2 * amount, self.height - 2 * amount)
 
-    def moved(self, dx: float, dy: float) -> "Box":
+    def moved(self, dx: float, dy: float) -> Box:
         return Box(self.x + dx, self.y + dy, self.width, self.height)
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Protocol
 
 import qrcode
@@ -183,21 +183,21 @@ def _encode_fast(data: str, level: str) -> QrMatrix:
     masked0 = [_bits(row) for row in qr.modules]
     mask0 = _mask_rows(qr.version, 0)
     # The data bits before masking, only in the data region.
-    raw = [(m & d) ^ k for m, d, k in zip(masked0, regions.data, mask0)]
+    raw = [(m & d) ^ k for m, d, k in zip(masked0, regions.data, mask0, strict=True)]
 
     best_mask, best_score, best_rows = 0, -1, None
     for pattern in range(8):
         mask = _mask_rows(qr.version, pattern)
         # Score like qrcode does: format/version-info modules left light ("test" mode).
-        candidate = [f | (r ^ k) for f, r, k in zip(regions.function, raw, mask)]
+        candidate = [f | (r ^ k) for f, r, k in zip(regions.function, raw, mask, strict=True)]
         score = _penalty(candidate, size)
         if best_rows is None or score < best_score:
             best_mask, best_score, best_rows = pattern, score, candidate
 
     assert best_rows is not None  # the loop tried every one of the eight masks
     qr.setup_type_info(False, best_mask)  # write this mask's format bits into qr.modules
-    info_bits = [_bits(row) & info for row, info in zip(qr.modules, regions.info)]
-    final = tuple(c | i for c, i in zip(best_rows, info_bits))
+    info_bits = [_bits(row) & info for row, info in zip(qr.modules, regions.info, strict=True)]
+    final = tuple(c | i for c, i in zip(best_rows, info_bits, strict=True))
     return QrMatrix(size=size, rows=final, version=qr.version, error_correction=level, mask=best_mask)
 
 
@@ -215,7 +215,7 @@ class _Regions:
     data: tuple[int, ...]  # modules that carry (masked) data
 
 
-@lru_cache(maxsize=None)
+@cache
 def _regions(version: int) -> _Regions:
     """Which modules are fixed patterns, format info, or data, for one QR version."""
     scratch = qrcode.QRCode(version=version, box_size=1, border=0)
@@ -233,14 +233,14 @@ def _regions(version: int) -> _Regions:
     if version >= 7:
         scratch.setup_type_number(True)
     info = tuple(
-        _bits([cell is not None and not was_fixed for cell, was_fixed in zip(row, fixed_row)])
-        for row, fixed_row in zip(scratch.modules, fixed)
+        _bits([cell is not None and not was_fixed for cell, was_fixed in zip(row, fixed_row, strict=True)])
+        for row, fixed_row in zip(scratch.modules, fixed, strict=True)
     )
     data = tuple(_bits([cell is None for cell in row]) for row in scratch.modules)
     return _Regions(function=function, info=info, data=data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _mask_rows(version: int, pattern: int) -> tuple[int, ...]:
     """The mask pattern's flips, restricted to the data region, as row bit sets."""
     size = version * 4 + 17
@@ -255,14 +255,14 @@ def _penalty(rows: list[int], size: int) -> int:
     """ISO 18004 mask penalty (rules N1–N4), computed as ``qrcode.util.lost_point``."""
     row_strings = [format(bits, f"0{size}b") for bits in rows]
     # Rows and columns in one string; "|" stops runs and patterns at line ends.
-    lines = "|".join(row_strings + ["".join(column) for column in zip(*row_strings)])
+    lines = "|".join(row_strings + ["".join(column) for column in zip(*row_strings, strict=True)])
     runs = _RUN_RE.findall(lines)
     score = sum(map(len, runs)) - 2 * len(runs)  # N1: 3 + (length - 5) per run
     # N3; neither pattern overlaps itself, so plain (non-overlapping) counts are exact.
     score += 40 * (lines.count("10111010000") + lines.count("00001011101"))
     full = (1 << size) - 1
     blocks = 0
-    for upper, lower in zip(rows, rows[1:]):
+    for upper, lower in zip(rows, rows[1:], strict=False):
         dark = upper & lower
         light = ~(upper | lower) & full
         blocks += (dark & (dark >> 1)).bit_count() + (light & (light >> 1)).bit_count()

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -471,9 +472,9 @@ class PrintStickersDialog(QDialog):
     # ----------------------------------------------------------------- helpers
     def _ready(self) -> bool:
         """Offsets saved and pages computable."""
-        if self._offset_timer.isActive() or self.offsets() != self._stored_offset:
-            if not self.apply_offsets():
-                return False
+        unsaved = self._offset_timer.isActive() or self.offsets() != self._stored_offset
+        if unsaved and not self.apply_offsets():
+            return False
         if self.page_count() == 0:
             self._prompts.warning(self, _("Nothing to print"), self.preview.error or _("There are no pages."))
             return False
@@ -487,10 +488,8 @@ class PrintStickersDialog(QDialog):
 
     @staticmethod
     def _remove(path: Path) -> None:
-        try:
+        with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
-        except OSError:
-            pass
 
     @staticmethod
     def _stickers_text(count: int) -> str:
@@ -521,7 +520,7 @@ class PrintStickersDialog(QDialog):
             else _("A label printer prints one label per page."))
         stored = self._ops.call(self._services.stickers.offset, self.layout_key, parent=self)
         self._stored_offset = tuple(round(v, 2) for v in stored.value) if stored.ok else (0.0, 0.0)  # type: ignore[assignment]
-        for spin, value in zip((self.offset_x, self.offset_y), self._stored_offset):
+        for spin, value in zip((self.offset_x, self.offset_y), self._stored_offset, strict=True):
             spin.blockSignals(True)
             spin.setValue(value)
             spin.blockSignals(False)
