@@ -68,7 +68,7 @@ def test_units_by_customer_stock_sticker_flag_and_install_dates(services):
     stock = make_unit(services, model=model, serial_number="S-1")
     printed = make_unit(services, customer_id=ann.id, model=model, serial_number="P-1",
                         installed_at=date(2024, 1, 1))
-    services.units.mark_stickers_printed([printed.id])
+    services.stickers.mark_printed([printed.id], "avery-5160")
     ids = lambda **f: sorted(services.units.list_ids(ListQuery(filters=f)))  # noqa: E731
 
     assert ids(customer=Ref(ann.id)) == sorted([owned.id, printed.id])

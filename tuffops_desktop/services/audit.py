@@ -1,5 +1,6 @@
 """Audit rows: every write records who, when, what record, what action, and the changed
-fields before and after."""
+fields before and after; and, in the same transaction, announces the change to every
+workstation's change feed (``services/changes.py``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import AuditEntry
+from tuffops_desktop.services import changes as change_feed
 from tuffops_desktop.services.context import ServiceContext
 
 
@@ -60,3 +62,4 @@ def record(
             changes={k: json_safe(v) for k, v in (changes or {}).items()},
         )
     )
+    change_feed.publish(session, entity, entity_id, action)

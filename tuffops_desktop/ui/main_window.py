@@ -2,18 +2,21 @@
 status bar saying who is signed in and to which database.
 
 Sections the user has no ``*.view`` permission for are not shown at all. Pages are
-built the first time they are opened. When the database connection comes back after
-an outage, the page on screen is refreshed.
+built the first time they are opened; the window talks to them only through the
+``Page`` protocol. When the database connection comes back after an outage, the page on
+screen is refreshed, and every other open page when it is next shown.
 
-The Inbox entry carries a badge with the number of open requests. An ``InboxLive``
-watcher (started with the window, stopped when it closes) updates the badge and lists
-the inbox again when a request arrives; the inbox page asks for a badge update after
-its own triage actions (``inbox_changed``).
+A ``LiveFeed`` (started with the window, stopped when it closes) hears every committed
+change of every workstation; each open page applies the ones about its records
+(row-level: selection, scroll position and editors stay), and the Inbox entry's badge
+(the number of open requests) follows request changes. The inbox page also asks for a
+badge update after its own triage actions (``inbox_changed``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
@@ -33,11 +36,14 @@ from PySide6.QtWidgets import (
 from tuffops_desktop import APP_NAME
 from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.i18n import _
+from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.connection import ConnectionBanner, ConnectionMonitor
+from tuffops_desktop.ui.live import LiveFeed
 from tuffops_desktop.ui.navigation import Section, sections
 from tuffops_desktop.ui.ops import Ops
-from tuffops_desktop.ui.pages.inbox.live import InboxLive
+from tuffops_desktop.ui.pages.inbox.page import InboxPage
+from tuffops_desktop.ui.pages.page import Page
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
 from tuffops_desktop.ui.pages.page import Page
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
@@ -162,12 +168,11 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
         self.navigation.currentRowChanged.connect(self._on_navigate)
-        self.inbox_live: InboxLive | None = None
+        self.live = LiveFeed(services.ctx.db, ops.runner, self)
+        self.live.changed.connect(self._on_changes)
         if "inbox" in self.section_keys():
-            self.inbox_live = InboxLive(services.ctx.db, self)
-            self.inbox_live.changed.connect(self._on_inbox_changed)
             self.update_inbox_badge()
-            self.inbox_live.start()
+        self.live.start()
 
         monitor.restored.connect(self._on_restored)
         monitor.lost.connect(lambda _message: self.statusBar().showMessage(_("Database unreachable"), 5000))
@@ -196,8 +201,7 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         if isinstance(page, Page):
             page.refresh()
-        if self.inbox_live is not None:
-            self.update_inbox_badge()
+        self.update_inbox_badge()
 
     def update_inbox_badge(self) -> None:
         """Show the number of open requests on the Inbox entry (nothing when none)."""
@@ -223,8 +227,7 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self.inbox_live is not None:
-            self.inbox_live.stop()
+        self.live.stop()
         self._monitor.shutdown()
         super().closeEvent(event)
 
@@ -266,12 +269,13 @@ class MainWindow(QMainWindow):
         self._stale = {key for key, page in self._pages.items() if page is not current}
         self.refresh_current()
 
-    def _on_inbox_changed(self) -> None:
-        """A request arrived (watcher): update the badge and list the inbox again."""
-        self.update_inbox_badge()
-        page = self._pages.get("inbox")
-        if page is not None:
-            page.refresh()
+    def _on_changes(self, changes: Sequence[Change]) -> None:
+        """Someone committed changes: every open page applies its own; the badge follows."""
+        if any(c.entity in ("customer_request", "*") for c in changes):
+            self.update_inbox_badge()
+        for page in self._pages.values():
+            if isinstance(page, Page):
+                page.apply_changes(changes)
 
     def _navigation_item(self, key: str) -> QListWidgetItem | None:
         for row in range(self.navigation.count()):

@@ -2,6 +2,7 @@
 
 from tuffops_desktop.db.models.audit import AuditEntry
 from tuffops_desktop.db.models.catalog import DeviceModel, DeviceType, Manufacturer
+from tuffops_desktop.db.models.changes import ChangeLogEntry
 from tuffops_desktop.db.models.customers import Customer
 from tuffops_desktop.db.models.requests import CustomerRequest, RequestNote, WorkOrder
 from tuffops_desktop.db.models.settings import Setting
@@ -17,6 +18,7 @@ from tuffops_desktop.db.models.users import User
 __all__ = [
     "AuditEntry",
     "BlankQrLabel",
+    "ChangeLogEntry",
     "Customer",
     "CustomerRequest",
     "DeviceModel",

@@ -16,6 +16,7 @@ and open editors stay as they are.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 DEFAULT_BLOCK_SIZE = 200
+MAX_ROW_CHANGES = 200  # more row moves than this in one update: reset instead
 DEFAULT_MAX_BLOCKS = 64  # 12,800 cached rows; older blocks are dropped and re-fetched on demand
 MUTED_TEXT = QColor("#9ca3af")
 
@@ -134,6 +136,33 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         self._row_of = None
         self._shift_blocks_from(at)
         self.endInsertRows()
+
+    def apply_ids(self, new_ids: Sequence[int]) -> None:
+        """Become ``new_ids`` (a re-query's answer) by removing and inserting rows, not by a
+        reset: rows that stay keep their selection and cached data. Rows whose order
+        changed are moved (removed and inserted); many differences fall back to a reset."""
+        new_ids = list(new_ids)
+        if new_ids == self._ids:
+            return
+        new_set = set(new_ids)
+        position = {record_id: n for n, record_id in enumerate(new_ids)}
+        staying = [i for i in self._ids if i in new_set]
+        keep = set(_longest_increasing(staying, position))
+        gone = [i for i in self._ids if i not in keep]
+        if len(gone) + (len(new_ids) - len(keep)) > MAX_ROW_CHANGES:
+            self.set_ids(new_ids)
+            return
+        self.remove_ids(gone)
+        n = 0
+        while n < len(new_ids):
+            if new_ids[n] in keep:
+                n += 1
+                continue
+            run_end = n
+            while run_end < len(new_ids) and new_ids[run_end] not in keep:
+                run_end += 1
+            self.insert_ids(n, new_ids[n:run_end])
+            n = run_end
 
     def remove_ids(self, ids: Iterable[int]) -> None:
         """Remove these records' rows (one contiguous range at a time)."""
@@ -359,6 +388,30 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         if icon is None:
             icon = self._swatches[colour] = type_icon(colour)
         return icon
+
+
+def _longest_increasing(ids: list[int], position: dict[int, int]) -> list[int]:
+    """The longest run of ``ids`` already in the order of ``position`` (patience sorting):
+    these rows stay; every other one moves."""
+    tails: list[int] = []  # position values
+    tail_index: list[int] = []
+    previous: list[int] = [-1] * len(ids)
+    for n, record_id in enumerate(ids):
+        p = position[record_id]
+        k = bisect.bisect_left(tails, p)
+        if k == len(tails):
+            tails.append(p)
+            tail_index.append(n)
+        else:
+            tails[k] = p
+            tail_index[k] = n
+        previous[n] = tail_index[k - 1] if k > 0 else -1
+    result: list[int] = []
+    n = tail_index[-1] if tail_index else -1
+    while n >= 0:
+        result.append(ids[n])
+        n = previous[n]
+    return result[::-1]
 
 
 _ROW_ROLES = frozenset({

@@ -5,6 +5,11 @@ A page subclasses ``ListPage``, passes its columns, its service's ``list_ids``/`
 and its first ``ListQuery``, then calls ``build`` with the widgets that make it
 different (header buttons, filters, row actions, the detail panel). The base wires the
 search box, the count label, filter combos and selection, and implements ``Page``.
+
+Changes from the feed about the page's ``entities`` are applied row by row: the page
+asks its query again in the background and turns the model into the answer by inserting,
+removing and re-fetching only the rows that changed, so the selection, the scroll
+position and an editor's unsaved text stay as they are.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from tuffops_desktop.i18n import _
+from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.listing import Filter, ListQuery
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.models.columns import Column
@@ -36,6 +42,8 @@ FilterChoice = tuple[str, str, Mapping[str, Filter | None]]
 class ListPage(QWidget):
     """Base of the customers, units and inbox pages (and the lists that come next).
 
+    Class attribute ``entities``: the change-feed entities this list shows.
+
     Args:
         title: the page title.
         search_hint: the search box placeholder.
@@ -45,6 +53,8 @@ class ListPage(QWidget):
         stretch_column: the table column that takes the spare width.
     """
 
+    entities: tuple[str, ...] = ()
+
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, *, title: str, search_hint: str,
                  count_text: tuple[str, str], columns: Sequence[Column[Any]],
                  fetch_rows: Callable[[Sequence[int]], Sequence[Any]],
@@ -53,6 +63,7 @@ class ListPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
+        self._list_ids = list_ids
         self._services = services
         self._ops = ops
         self._prompts = prompts
@@ -129,6 +140,16 @@ class ListPage(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        """Records of this list changed elsewhere: update the rows in place."""
+        relevant = [c for c in changes if c.entity in self.entities or c.entity == "*"]
+        if not relevant:
+            return
+        changed = {c.id for c in relevant if c.id is not None}
+        query = self.controller.query
+        self._ops.run(self._list_ids, query, parent=self, report=False,
+                      on_done=lambda ids: self._apply_listing(query, ids, changed))
+
     # ----------------------------------------------------------------- for subclasses
     def show_current(self, record_id: object) -> None:
         """The selection changed to ``record_id`` (an int, or None): fill the detail panel."""
@@ -143,6 +164,24 @@ class ListPage(QWidget):
         """List again and keep ``record_id`` selected (when still listed)."""
         self.controller.refresh()
         self.show_current(record_id if self.table.select_id(record_id) else None)
+
+    def _apply_listing(self, query: ListQuery, ids: list[int], changed: set[int]) -> None:
+        if query != self.controller.query:
+            return  # the user asked something else meanwhile; that answer wins
+        selected = self.table.selected_id()
+        top = self.table.top_id()
+        self.model.apply_ids(ids)
+        self.model.update_rows(changed)
+        self.table.keep_at_top(top)
+        if selected is not None and self.table.selected_id() is None and self.model.row_of_id(selected) is not None:
+            self.table.select_id(selected, scroll=False)  # it moved (removed and re-inserted)
+        self._on_listed(len(ids))
+        if selected is not None and selected in changed and self.model.row_of_id(selected) is not None:
+            self.current_changed_elsewhere(selected)
+
+    def current_changed_elsewhere(self, record_id: int) -> None:
+        """The selected record was changed by someone else (default: show it again)."""
+        self.show_current(record_id)
 
     def _on_listed(self, count: int) -> None:
         one, many = self._count_text

@@ -6,7 +6,10 @@ main window calls these methods instead of probing pages with ``getattr``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
+
+from tuffops_desktop.services.changes import Change
 
 
 @runtime_checkable
@@ -16,3 +19,6 @@ class Page(Protocol):
 
     def focus_search(self) -> None:
         """Put the keyboard in the page's search box (Ctrl+F); nothing when it has none."""
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        """Records changed (by anyone, committed): update what the page shows, in place."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from tuffops_desktop.i18n import _
+from tuffops_desktop.services.changes import Change
 from tuffops_desktop.ui.widgets.labels import plain_label
 
 
@@ -32,6 +35,12 @@ class PlaceholderPage(QWidget):
 
     def refresh(self) -> None:
         """Nothing to reload yet."""
+
+    def focus_search(self) -> None:
+        """No search box."""
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        """Shows no records."""
 
     def focus_search(self) -> None:
         """No search box."""

@@ -1,7 +1,8 @@
 """The list view every page uses: dense rows, tag pills, SQL sorting, selection by id.
 
 Selection is remembered by record id across re-queries, so a search, a sort or a refresh
-after an edit keeps the same customer or unit selected when it is still listed.
+after an edit keeps the same customer or unit selected when it is still listed, without
+scrolling the list.
 """
 
 from __future__ import annotations
@@ -84,8 +85,9 @@ class DataTable(QTableView):
         rows = self.selectionModel().selectedRows()
         return self._model.row_id(rows[0].row()) if rows else None
 
-    def select_id(self, record_id: int | None) -> bool:
-        """Select the row of ``record_id`` (scrolling to it); False when it is not listed."""
+    def select_id(self, record_id: int | None, *, scroll: bool = True) -> bool:
+        """Select the row of ``record_id`` (scrolling to it unless ``scroll=False``); False
+        when it is not listed."""
         row = self._model.row_of_id(record_id) if record_id is not None else None
         if row is None:
             self.selectionModel().clearSelection()
@@ -94,8 +96,22 @@ class DataTable(QTableView):
         self.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         )
-        self.scrollTo(index)
+        if scroll:
+            self.scrollTo(index)
         return True
+
+    def top_id(self) -> int | None:
+        """The record in the first visible row, when the list is scrolled down (else None)."""
+        if self.verticalScrollBar().value() == 0:
+            return None
+        index = self.indexAt(self.viewport().rect().topLeft())
+        return self._model.row_id(index.row()) if index.isValid() else None
+
+    def keep_at_top(self, record_id: int | None) -> None:
+        """Scroll so that ``record_id`` is the first visible row again (after rows moved)."""
+        row = self._model.row_of_id(record_id) if record_id is not None else None
+        if row is not None:
+            self.scrollTo(self._model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -113,8 +129,9 @@ class DataTable(QTableView):
         self._pending_id = self.selected_id()
 
     def _restore_selection(self) -> None:
+        # Never scroll here: a refresh must not move the list under the user's eyes.
         record_id, self._pending_id = self._pending_id, None
-        if record_id is not None and self.select_id(record_id):
+        if record_id is not None and self.select_id(record_id, scroll=False):
             return
         self.current_id_changed.emit(None)
 

@@ -35,6 +35,8 @@ CSV_FILTER = "CSV files (*.csv);;All files (*)"
 class CustomersPage(ListPage):
     """The customers list with its detail panel and actions."""
 
+    entities = ("customer",)
+
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(services, ops, prompts, title=_("Customers"),
                          search_hint=_("Search name, phone, e-mail, address, city…"),

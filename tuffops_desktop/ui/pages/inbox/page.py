@@ -3,9 +3,10 @@
 Status filter (Open by default), search and sort run in SQL (``RequestService.list_ids``);
 the table fetches rows lazily; a header click asks SQL again (no proxy model). The
 request editor sits under the list, like the units page's panel. New requests appear by
-themselves: the main window's ``InboxLive`` calls ``refresh()``, which lists again and
-keeps the selected request selected. ``inbox_changed`` tells the window to update the
-sidebar badge after a request was added or triaged here.
+themselves: the change feed's request changes are applied row by row (``ListPage``), so
+the selected request, the scroll position and the editor's unsaved text stay.
+``inbox_changed`` tells the window to update the sidebar badge after a request was added
+or triaged here.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class InboxPage(ListPage):
     """
 
     inbox_changed = Signal()
+    entities = ("customer_request",)
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(services, ops, prompts, title=_("Inbox"),
@@ -74,6 +76,10 @@ class InboxPage(ListPage):
     def refresh(self) -> None:
         """List again (new requests, F5, connection back); the selection is kept."""
         self.controller.refresh()
+
+    def current_changed_elsewhere(self, record_id: int) -> None:
+        """Keep the editor as it is (the user may be typing); saving a stale request is
+        caught as a conflict."""
 
     # ----------------------------------------------------------------- actions
     def new_request(self) -> None:

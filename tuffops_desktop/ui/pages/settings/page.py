@@ -9,6 +9,7 @@ Below them, the label layouts used to print QR stickers (built-in and the compan
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from tuffops_desktop.domain.settings import SETTINGS_BY_NAME
 from tuffops_desktop.i18n import _
+from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.dto.settings import SettingValue
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
@@ -140,6 +142,9 @@ class SettingsPage(QWidget):
 
     def focus_search(self) -> None:
         """No search box on this page."""
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        """Settings edited elsewhere are not pulled in under the user's unsaved edits (F5 reloads)."""
 
     # ----------------------------------------------------------------- actions
     def changed_values(self) -> dict[str, Any]:

@@ -34,6 +34,8 @@ FILTERS: tuple[tuple[str, str, dict[str, Filter | None]], ...] = (
 class UnitsPage(ListPage):
     """The units list with its detail panel and actions."""
 
+    entities = ("unit",)
+
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(services, ops, prompts, title=_("Units"),
                          search_hint=_("Search unit, serial, customer, QR code…"),
