@@ -44,8 +44,6 @@ from tuffops_desktop.ui.navigation import Section, sections
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
 from tuffops_desktop.ui.pages.page import Page
-from tuffops_desktop.ui.pages.inbox.page import InboxPage
-from tuffops_desktop.ui.pages.page import Page
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.widgets.icons import app_icon

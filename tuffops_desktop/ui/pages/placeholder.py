@@ -41,6 +41,3 @@ class PlaceholderPage(QWidget):
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
         """Shows no records."""
-
-    def focus_search(self) -> None:
-        """No search box."""
