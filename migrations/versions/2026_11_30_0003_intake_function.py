@@ -8,7 +8,7 @@ Before this revision the listener's role had INSERT on ``customer_requests`` and
 ``audit_log``, so a stolen listener password could forge audit rows or office requests.
 Now the role has no table privilege at all; it may only execute
 ``intake_submit_request``, which validates its arguments and writes the request, its
-audit row and the inbox notification with server-fixed values (source ``qr``, status
+audit row and the change notification with server-fixed values (source ``qr``, status
 ``open``, written by "public form"). The same three facts are written on SQLite by
 ``services/request_writer.py``.
 
@@ -95,7 +95,9 @@ BEGIN
                               'ticket', json_build_array(NULL, p_ticket),
                               'unit_id', json_build_array(NULL, v_unit_id)));
 
-    PERFORM pg_notify('tuffops_inbox', p_ticket);
+    -- The change feed (services/changes.py): every workstation's inbox hears it at commit.
+    PERFORM pg_notify('tuffops_changes', json_build_object('entity', 'customer_request', 'id', v_request_id,
+                                                           'action', 'create')::text);
     RETURN p_ticket;
 END
 $fn$

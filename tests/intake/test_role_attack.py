@@ -12,6 +12,7 @@ import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
@@ -24,6 +25,7 @@ from tuffops_desktop.db.engine import make_engine
 from tuffops_desktop.db.migrate import upgrade
 from tuffops_desktop.db.models import AuditEntry, CustomerRequest
 from tuffops_desktop.domain.requests import RequestInput, validate_request
+from tuffops_desktop.services.changes import CHANNEL, Change
 from tuffops_desktop.services.intake import IntakeGateway, grant_intake_role
 from tuffops_desktop.services.request_writer import PUBLIC_FORM_ACTOR
 
@@ -207,6 +209,23 @@ def test_the_python_writer_and_the_database_function_store_the_same_facts(tmp_pa
         db.engine.dispose()
     assert stored["sqlite"] == stored["postgresql"]
     assert stored["sqlite"][2][0] == PUBLIC_FORM_ACTOR.username
+
+
+def test_a_public_request_is_announced_on_the_change_feed(pg_url):
+    services = system_services(open_database(pg_url))
+    unit = make_unit(services, customer_id=make_customer(services).id)
+    with services.ctx.db.engine.begin() as conn:
+        grant_intake_role(conn, ROLE, None)
+    parsed = make_url(pg_url)
+    with psycopg.connect(host=parsed.host, port=parsed.port, user=parsed.username, dbname=parsed.database,
+                         autocommit=True) as listener:
+        listener.execute(f"LISTEN {CHANNEL}")
+        assert psql(pg_url, _call(unit.qr_code_guid)).returncode == 0
+        heard = [Change.from_payload(n.channel, n.payload) for n in listener.notifies(timeout=5, stop_after=1)]
+    with services.ctx.read() as s:
+        request_id = s.scalar(select(CustomerRequest.id))
+    assert heard == [Change("customer_request", request_id, "create")]
+    services.ctx.db.engine.dispose()
 
 
 OLD_GRANTS = [

@@ -31,6 +31,7 @@ def canonical_guid(text: str) -> str | None:
         return None
 
 
+_CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _PUBLIC_SEGMENT = re.compile(
     r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}"
 )
@@ -43,6 +44,8 @@ def parse_public_guid(segment: str) -> str | None:
     (all four or none), optionally in braces. Nothing may follow or precede it, so
     ``<guid>0``, ``<guid>%00`` or ``<guid>' OR '1'='1`` are not GUIDs.
     """
+    if _CANONICAL.fullmatch(segment):  # how our stickers print it: nothing to convert
+        return segment
     inner = segment[1:-1] if segment.startswith("{") and segment.endswith("}") else segment
     if not _PUBLIC_SEGMENT.fullmatch(inner):
         return None

@@ -70,7 +70,7 @@ class FormTokens:
         return body[:_TICKET_BYTES].decode("ascii").strip()
 
     def _mac(self, guid: str, body: bytes) -> bytes:
-        return hmac.new(self.secret, guid.encode("ascii", "replace") + b"|" + body, hashlib.sha256).digest()
+        return hmac.digest(self.secret, guid.encode("ascii", "replace") + b"|" + body, hashlib.sha256)
 
 
 def _b64(data: bytes) -> str:

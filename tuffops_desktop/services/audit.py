@@ -12,9 +12,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from tuffops_desktop.db.base import table_of
 from tuffops_desktop.db.models import AuditEntry
 from tuffops_desktop.services import changes as change_feed
 from tuffops_desktop.services.context import ServiceContext
+
+_INSERT = table_of(AuditEntry).insert()
 
 
 def json_safe(value: Any) -> Any:
@@ -50,16 +53,18 @@ def record(
     *,
     at: datetime | None = None,
 ) -> None:
-    """Add one audit row to the current transaction (``at``: when it happened, if not now)."""
-    session.add(
-        AuditEntry(
-            at=at or ctx.now(),
-            user_id=ctx.actor.user_id,
-            username=ctx.actor.username,
-            entity=entity,
-            entity_id=str(entity_id),
-            action=action,
-            changes={k: json_safe(v) for k, v in (changes or {}).items()},
-        )
-    )
+    """Write one audit row in the current transaction (``at``: when it happened, if not now).
+
+    A plain INSERT rather than a unit-of-work object: audit rows are never read back in
+    the transaction that writes them, and this is on every write's path.
+    """
+    session.connection().execute(_INSERT, {
+        "at": at or ctx.now(),
+        "user_id": ctx.actor.user_id,
+        "username": ctx.actor.username,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "action": action,
+        "changes": {k: json_safe(v) for k, v in (changes or {}).items()},
+    })
     change_feed.publish(session, entity, entity_id, action)

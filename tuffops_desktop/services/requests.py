@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import Customer, CustomerRequest, DeviceModel, Manufacturer, RequestNote, Unit, WorkOrder
@@ -46,16 +46,10 @@ from tuffops_desktop.services.listing import (
     matches_all,
     ref_field,
 )
+from tuffops_desktop.services.request_writer import insert_request
 from tuffops_desktop.services.settings import phone_defaults
 
-INBOX_CHANNEL = "tuffops_inbox"
 EXCERPT_LENGTH = 120
-
-
-def notify_inbox(session: Session, ticket: str) -> None:
-    """Wake every workstation's inbox (PostgreSQL LISTEN/NOTIFY; delivered at commit)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": INBOX_CHANNEL, "payload": ticket})
 
 
 def _haystack() -> ColumnElement[str]:
@@ -172,19 +166,9 @@ class RequestService:
             if unit is None or not unit.active:
                 raise ValidationError({"unit_id": "Choose an active unit."})
             key = secrets.token_hex(16)
-            req = CustomerRequest(
-                ticket=ticket_for(key), submission_key=key, unit_id=unit.id, request=fields.request,
-                schedule_at=fields.schedule_at, schedule_time=fields.schedule_time.value,
-                contact_info=fields.contact_info, source=RequestSource.OFFICE.value,
-                status=RequestStatus.OPEN.value, created_at=self._ctx.now(), updated_at=self._ctx.now(),
-                created_by=self._ctx.actor.username,
-            )
-            session.add(req)
-            session.flush()
-            audit.record(session, self._ctx, "customer_request", req.id, "create",
-                         {"ticket": [None, req.ticket], "unit_id": [None, unit.id], "source": [None, "office"]})
-            notify_inbox(session, req.ticket)
-            return self._detail(session, req)
+            request_id = insert_request(session, self._ctx, unit_id=unit.id, fields=fields, submission_key=key,
+                                        ticket=ticket_for(key), source=RequestSource.OFFICE)
+            return self._detail(session, self._load(session, request_id))
 
     @requires(P.CUSTOMER_REQUESTS_EDIT)
     def add_note(self, request_id: int, body: str) -> RequestDetail:
@@ -227,7 +211,6 @@ class RequestService:
                 session.add(RequestNote(request_id=req.id, author=self._ctx.actor.username,
                                         created_at=self._ctx.now(), body=body))
             session.flush()
-            notify_inbox(session, req.ticket)
             return self._detail(session, req)
 
     @requires(P.WORK_ORDERS_CREATE, P.CUSTOMER_REQUESTS_EDIT)
@@ -243,6 +226,7 @@ class RequestService:
             req = self._load(session, request_id, for_update=True)
             if req.status == RequestStatus.CLOSED.value:
                 raise AlreadyConverted(req.ticket, req.closed_by or "someone", req.work_order_id)
+            previous_status = req.status
             unit = session.get_one(Unit, req.unit_id)
             customer = session.get(Customer, unit.customer_id) if unit.customer_id else None
             now = self._ctx.now()
@@ -264,8 +248,7 @@ class RequestService:
             audit.record(session, self._ctx, "work_order", order.id, "create",
                          {"request_id": [None, req.id], "unit_id": [None, unit.id], "status": [None, "unassigned"]})
             audit.record(session, self._ctx, "customer_request", req.id, "convert",
-                         {"status": ["open", "closed"], "work_order_id": [None, order.id]})
-            notify_inbox(session, req.ticket)
+                         {"status": [previous_status, RequestStatus.CLOSED.value], "work_order_id": [None, order.id]})
             return WorkOrderInfo(order.id, work_order_number(order.id), order.unit_id, order.customer_id,
                                  order.status, order.customer_requests, order.request_id, order.due_at,
                                  order.created_by)
