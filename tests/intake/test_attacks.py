@@ -301,3 +301,49 @@ def test_queue_depth_warnings_are_summarised(caplog):
         for depth in range(1000):
             logger.warning("Task queue depth is %d", depth)
     assert len([r for r in caplog.records if r.name == "waitress.queue"]) <= 1
+
+
+# ------------------------------------------------------------------ served from memory, still correct
+def test_a_unit_retired_after_its_page_was_cached_gets_no_request(client, unit, services):
+    token = client.token(unit.qr_code_guid)  # the page is now in the listener's memory
+    detail = services.units.get(unit.id)
+    services.units.bind_blank_label(unit.id, services.units.create_blank_labels(1)[0], detail.version)
+    refused = client.post_form(f"/u/{unit.qr_code_guid}", valid_fields(token))
+    assert refused.status == 404 and NOT_FOUND in refused.body
+    assert client.get(f"/u/{unit.qr_code_guid}").status == 404  # and it is forgotten at once
+    assert _requests(services) == []
+
+
+def test_each_form_gets_its_own_token_though_the_page_is_cached(client, unit):
+    tokens = {client.token(unit.qr_code_guid) for _ in range(5)}
+    assert len(tokens) == 5
+
+
+def test_concurrent_double_submits_store_each_request_once(db, unit, services):
+    """Eight threads send the same five forms at once (SQLite: through the group-commit writer)."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from tuffops_desktop.domain.requests import RequestInput, validate_request
+    from tuffops_desktop.services.intake import IntakeGateway
+
+    gateway = IntakeGateway(db)
+    fields = validate_request(RequestInput("Leak", date.today() + timedelta(days=1), "Morning", "me@example.com"),
+                              date.today())
+    keys = [f"{n:032x}" for n in range(5)]
+    seen: dict[str, set[str]] = {key: set() for key in keys}
+    lock = threading.Lock()
+
+    def send() -> None:
+        for key in keys:
+            ticket = gateway.submit(unit.qr_code_guid, fields, key, datetime.now(timezone.utc))
+            with lock:
+                seen[key].add(ticket)
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    stored = {r.submission_key: r.ticket for r in _requests(services)}
+    assert sorted(stored) == keys
+    assert all(seen[key] == {stored[key]} for key in keys)
