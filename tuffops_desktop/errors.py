@@ -29,3 +29,7 @@ class DatabaseTooNew(KnownError):
 
 class DatabaseUrlInvalid(KnownError):
     """The database address is not one we can use."""
+
+
+class IntakeRoleError(KnownError):
+    """The intake listener's database role cannot be set up as asked (not PostgreSQL, a bad name)."""

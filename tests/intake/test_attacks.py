@@ -321,7 +321,7 @@ def test_each_form_gets_its_own_token_though_the_page_is_cached(client, unit):
 
 def test_concurrent_double_submits_store_each_request_once(db, unit, services):
     """Eight threads send the same five forms at once (SQLite: through the group-commit writer)."""
-    from datetime import date, datetime, timedelta, timezone
+    from datetime import UTC, date, datetime, timedelta
 
     from tuffops_desktop.domain.requests import RequestInput, validate_request
     from tuffops_desktop.services.intake import IntakeGateway
@@ -335,7 +335,7 @@ def test_concurrent_double_submits_store_each_request_once(db, unit, services):
 
     def send() -> None:
         for key in keys:
-            ticket = gateway.submit(unit.qr_code_guid, fields, key, datetime.now(timezone.utc))
+            ticket = gateway.submit(unit.qr_code_guid, fields, key, datetime.now(UTC))
             with lock:
                 seen[key].add(ticket)
 

@@ -115,3 +115,7 @@ class AlreadyConverted(DomainError):
         super().__init__(message)
         self.work_order_id = work_order_id
         self.by = by
+
+
+class UnknownUnit(NotFound):
+    """No active unit has this QR code (unknown, blank, or retired since its page was shown)."""

@@ -16,14 +16,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from tuffops_desktop.domain.errors import ValidationError
+from tuffops_desktop.domain.errors import UnknownUnit, ValidationError
 from tuffops_desktop.domain.qr import parse_public_guid
 from tuffops_desktop.domain.requests import (
     CONTACT_MAX,
@@ -38,7 +38,7 @@ from tuffops_desktop.errors import DatabaseUnavailable
 from tuffops_desktop.intake.public_data import CANNOT_CHECK, PublicData
 from tuffops_desktop.intake.security import FormTokens, RateLimiter, TokenError
 from tuffops_desktop.intake.spool import Spool, SpooledSubmission
-from tuffops_desktop.services.intake import CompanyInfo, IntakeGateway, PublicUnitPage, UnknownUnit
+from tuffops_desktop.services.intake import CompanyInfo, IntakeGateway, PublicUnitPage
 
 log = logging.getLogger("tuffops.intake")
 
@@ -77,14 +77,13 @@ class Limits:
 
 class IntakeApp:
     def __init__(self, gateway: IntakeGateway, public: PublicData, spool: Spool, tokens: FormTokens, *,
-                 limits: Limits | None = None,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 limits: Limits | None = None) -> None:
         self._gateway = gateway
         self._public = public
         self._spool = spool
         self._tokens = tokens
         self._limits = limits or Limits()
-        self._clock = clock
+        self._clock = gateway.now
         self._templates = Environment(
             loader=FileSystemLoader(str(_HERE / "templates")),
             autoescape=select_autoescape(default=True, default_for_string=True),

@@ -12,37 +12,33 @@ rows or office requests. On SQLite (one PC, no roles) the same facts are written
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, column, select, table, text
+from sqlalchemy import JSON, Connection, bindparam, column, select, table, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.engine import SessionFactories
 from tuffops_desktop.db.models import CustomerRequest, Unit
-from tuffops_desktop.domain.errors import DomainError, ValidationError
+from tuffops_desktop.domain.errors import UnknownUnit, ValidationError
 from tuffops_desktop.domain.requests import RequestFields, RequestSource, ticket_for
-from tuffops_desktop.errors import DatabaseUnavailable, KnownError
+from tuffops_desktop.domain.settings import SETTINGS_BY_NAME, from_json
+from tuffops_desktop.errors import IntakeRoleError
 from tuffops_desktop.services.context import ServiceContext, database_errors
 from tuffops_desktop.services.group_commit import GroupCommitWriter
 from tuffops_desktop.services.request_writer import PUBLIC_FORM_ACTOR, insert_request
 
 _unit_pages = table("intake_unit_pages", column("unit_id"), column("guid"), column("label"), column("customer_name"))
-_company = table("intake_company", column("name"), column("value"))
+_company = table("intake_company", column("name"), column("value", JSON))
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 _SUBMIT = text(
     "SELECT intake_submit_request(:guid, :key, :ticket, :request, :schedule_at, :schedule_time, :contact, :at)"
 )
 _ACTIVE_UNIT_ID = select(Unit.id).where(Unit.qr_code_guid == bindparam("guid"), Unit.active)
 SUBMIT_FUNCTION = "intake_submit_request(text, text, text, text, date, text, text, timestamptz)"
-
-
-class UnknownUnit(DomainError):
-    """No active unit has this GUID (unknown, blank, or retired since the page was shown)."""
 
 
 @dataclass(frozen=True)
@@ -63,15 +59,19 @@ class CompanyInfo:
 class IntakeGateway:
     """Database access of the listener: one short transaction per call."""
 
-    def __init__(self, db: SessionFactories,
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+    def __init__(self, db: SessionFactories, clock: Callable[[], datetime] | None = None) -> None:
         self._db = db
-        self._ctx = ServiceContext(db=db, actor=PUBLIC_FORM_ACTOR, clock=clock)
+        self._ctx = (ServiceContext(db=db, actor=PUBLIC_FORM_ACTOR) if clock is None
+                     else ServiceContext(db=db, actor=PUBLIC_FORM_ACTOR, clock=clock))
         # SQLite allows one writer: the listener's threads hand their requests to one
         # writer thread that commits them together (see group_commit.py and benchmarks).
         self._sqlite_writer: GroupCommitWriter[str] | None = (
             GroupCommitWriter(self._ctx, "intake-sqlite-writer") if db.dialect == "sqlite" else None
         )
+
+    def now(self) -> datetime:
+        """The listener's clock: the services' clock (``ServiceContext``)."""
+        return self._ctx.now()
 
     def unit_page(self, guid: str) -> PublicUnitPage | None:
         """The page of the active unit with this canonical GUID; None for unknown, blank
@@ -88,8 +88,9 @@ class IntakeGateway:
     def company(self) -> CompanyInfo:
         with self._connect() as conn:
             values = dict(conn.execute(select(_company.c.name, _company.c.value)).all())
-        return CompanyInfo(name=_json_text(values.get("company_name")) or "Service request",
-                           phone=_json_text(values.get("company_phone")))
+        name, phone = (from_json(SETTINGS_BY_NAME[key], values.get(key)) or "" for key in ("company_name",
+                                                                                          "company_phone"))
+        return CompanyInfo(name=str(name) or "Service request", phone=str(phone))
 
     def submit(self, guid: str, fields: RequestFields, submission_key: str, received_at: datetime) -> str:
         """Store a public request for the unit with ``guid``; returns its ticket.
@@ -156,19 +157,6 @@ class IntakeGateway:
 
 def _page(row: object) -> PublicUnitPage:
     return PublicUnitPage(row.guid, row.label or "this unit", row.customer_name)  # type: ignore[attr-defined]
-
-
-def _json_text(value: object) -> str:
-    """Settings values are JSON; on SQLite they come back as JSON text."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
-        return str(json.loads(value))
-    return str(value)
-
-
-class IntakeRoleError(KnownError):
-    """The listener's role cannot be set up as asked (not PostgreSQL, a bad name)."""
 
 
 @dataclass(frozen=True)
