@@ -27,10 +27,19 @@ from typing import NoReturn
 from tuffops_desktop import APP_NAME, __version__
 from tuffops_desktop.config.paths import default_database_url, user_data_dir
 from tuffops_desktop.domain.errors import DomainError, ImportRejected
+from tuffops_desktop.domain.permissions import parse_role
 from tuffops_desktop.errors import KnownError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 log = logging.getLogger("tuffops")
+
+
+def has_display() -> bool:
+    """False on a Linux/BSD session without X11 or Wayland (e.g. over SSH), where Qt would
+    abort with a misleading hint; Windows and macOS always have one."""
+    if sys.platform.startswith(("win", "darwin")) or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     url = args.database_url or os.environ.get("TUFFOPS_DATABASE_URL") or default_database_url()
     try:
         if args.command is None:
+            if not has_display():
+                print("tuffops: no display found; the desktop app needs a graphical session "
+                      "(CLI commands still work: tuffops --help)", file=sys.stderr)
+                return EXIT_ERROR
             from tuffops_desktop.app import run_desktop  # Qt is imported only for the GUI
 
             return run_desktop(url)
@@ -148,6 +161,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             from tuffops_desktop.services.demo import seed_demo
 
             if args.if_empty and services.customers.count():
+                print("The database already has data, so no demo data was added. "
+                      "Lost a password? Set a new one with: tuffops user passwd admin")
                 return EXIT_OK
             result = seed_demo(services.ctx, customers=args.customers, seed=args.seed)
             print(f"Demo data: {result.customers} customers, {result.units} units, "
@@ -158,6 +173,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
                     print(f"  {name:<10} {password}")
             return EXIT_OK
         if args.command == "user":
+            if args.user_command == "add" and not args.password_stdin:
+                parse_role(args.role)  # a wrong role is refused before anyone types a password
             password = _read_password(args.password_stdin)
             if args.user_command == "add":
                 info = services.users.add(args.username, password, args.role,

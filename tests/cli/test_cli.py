@@ -105,3 +105,34 @@ def test_stickers_for_a_customer_start_at_a_used_sheet_position(url, tmp_path):
     again = tuffops("stickers", "--layout", "avery-5160", "--out", str(tmp_path / "b.pdf"), "--blank", "5",
                     data_dir=tmp_path, url=url)
     assert again.returncode == 0 and "5 sticker(s)" in again.stdout
+
+
+def test_without_a_display_the_app_says_so_in_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["TUFFOPS_DATA_DIR"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "tuffops_desktop"], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "tuffops: no display found; the desktop app needs a graphical session (CLI commands still work: "
+        "tuffops --help)"]
+    assert "xcb" not in result.stderr and result.stdout == ""
+
+
+def test_a_wrong_role_is_refused_before_the_password_is_asked(tmp_path):
+    interactive = tuffops("user", "add", "bob", "--role", "wizard", data_dir=tmp_path)  # no prompt appears
+    assert interactive.returncode == 1 and "Password" not in interactive.stdout + interactive.stderr
+    assert "Unknown role" in interactive.stderr
+
+
+def test_a_bad_database_address_shows_an_example_for_this_platform(tmp_path):
+    result = tuffops("--database-url", "not a url", "db", "upgrade", data_dir=tmp_path)
+    assert result.returncode == 1
+    assert "sqlite:////home/you/tuffops.sqlite3" in result.stderr and "C:/" not in result.stderr
+
+
+def test_demo_if_empty_on_a_filled_database_tells_how_to_reset_a_password(tmp_path):
+    assert tuffops("demo", "--customers", "3", data_dir=tmp_path).returncode == 0
+    again = tuffops("demo", "--if-empty", data_dir=tmp_path)
+    assert again.returncode == 0
+    assert "tuffops user passwd admin" in again.stdout and "Users (passwords" not in again.stdout

@@ -17,6 +17,7 @@ connection is bounded too.
 from __future__ import annotations
 
 import select
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from tuffops_desktop.errors import DatabaseUrlInvalid
 
 SQLITE_BUSY_TIMEOUT_S = 15
+# An example in the form of this platform's own paths, for messages.
+SQLITE_URL_EXAMPLE = ("sqlite:///C:/Users/you/tuffops.sqlite3" if sys.platform == "win32"
+                      else "sqlite:////home/you/tuffops.sqlite3")
 CONNECT_TIMEOUT_S = 2  # psycopg's minimum; a LAN or VPN server answers in milliseconds
 PING_TIMEOUT_S = 1.0
 POOL_TIMEOUT_S = 5
@@ -65,7 +69,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseUrlInvalid(
-            f"“{url}” is not a database address. Use sqlite:///C:/path/file.sqlite3 "
+            f"“{url}” is not a database address. Use {SQLITE_URL_EXAMPLE} "
             "or postgresql://user:password@host/dbname."
         ) from None
     backend = parsed.get_backend_name()
