@@ -54,6 +54,13 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _signal(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:  # a backend that ended meanwhile
+        pass
+
+
 @dataclass
 class Server:
     """Pause, resume, stop and start the test's own cluster."""
@@ -69,15 +76,15 @@ class Server:
 
     def pause(self) -> None:
         main = self.postmaster()
+        os.kill(main, signal.SIGSTOP)  # first: it starts no new backend while paused
         for pid in _children(main):
-            os.kill(pid, signal.SIGSTOP)
-        os.kill(main, signal.SIGSTOP)
+            _signal(pid, signal.SIGSTOP)
 
     def resume(self) -> None:
         main = self.postmaster()
-        os.kill(main, signal.SIGCONT)
         for pid in _children(main):
-            os.kill(pid, signal.SIGCONT)
+            _signal(pid, signal.SIGCONT)
+        os.kill(main, signal.SIGCONT)
 
     def stop(self) -> None:
         self._pg_ctl("-m", "immediate", "-w", "stop")

@@ -43,6 +43,7 @@ class DataTable(QTableView):
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # scroll value = first row
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         vertical = self.verticalHeader()
         vertical.hide()
@@ -101,17 +102,18 @@ class DataTable(QTableView):
         return True
 
     def top_id(self) -> int | None:
-        """The record in the first visible row, when the list is scrolled down (else None)."""
-        if self.verticalScrollBar().value() == 0:
-            return None
-        index = self.indexAt(self.viewport().rect().topLeft())
-        return self._model.row_id(index.row()) if index.isValid() else None
+        """The record of the first row by scroll position, when scrolled down (else None)."""
+        value = self.verticalScrollBar().value()
+        return self._model.row_id(value) if value > 0 else None
 
     def keep_at_top(self, record_id: int | None) -> None:
-        """Scroll so that ``record_id`` is the first visible row again (after rows moved)."""
+        """Scroll so that ``record_id`` is the first row again (after rows moved)."""
         row = self._model.row_of_id(record_id) if record_id is not None else None
         if row is not None:
-            self.scrollTo(self._model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+            # Rows were just inserted or removed: lay out now, or the scroll range is stale.
+            self.executeDelayedItemsLayout()
+            self.updateGeometries()
+            self.verticalScrollBar().setValue(row)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
