@@ -10,6 +10,7 @@ pausing the shared one would stall every other test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -55,10 +56,8 @@ def _children(pid: int) -> list[int]:
 
 
 def _signal(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # a backend that ended meanwhile
         os.kill(pid, sig)
-    except ProcessLookupError:  # a backend that ended meanwhile
-        pass
 
 
 @dataclass
