@@ -131,3 +131,30 @@ def test_heartbeat_notices_an_outage_without_any_click(qtbot):
         assert not monitor.is_lost
     finally:
         monitor.shutdown()
+
+
+def test_open_record_switches_page_and_selects_the_record_even_when_filtered_out(qtbot, demo, kit):
+    from tuffops_desktop.ui.pages.units.page import UnitsPage
+
+    office = demo.services_as("office")
+    window = make_window(qtbot, office, kit)
+    units = window.show_section("units")
+    assert isinstance(units, UnitsPage)
+    some = office.units.list_ids(ListQuery(sort="label"))
+    target = some[-1]
+    units.search.setText("no unit is called like this")
+    units.controller.update(text="no unit is called like this")
+    assert units.model.rowCount() == 0
+    window.show_section("customers")
+
+    assert window.open_record("unit", target)
+    assert window.current_page() is units
+    assert units.table.selected_id() == target
+    assert units.search.text() == ""
+    assert units.detail.detail is not None and units.detail.detail.id == target
+
+
+def test_open_record_of_a_kind_the_user_cannot_see_is_refused(qtbot, demo, kit):
+    window = make_window(qtbot, demo.services_as("tech"), kit)
+    assert not window.open_record("customer", 1)
+    assert not window.open_record("nonsense", 1)

@@ -43,6 +43,7 @@ from tuffops_desktop.ui.live import LiveFeed
 from tuffops_desktop.ui.navigation import Section, sections
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
+from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.pages.page import Page
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
 from tuffops_desktop.ui.prompts import Prompts
@@ -192,6 +193,16 @@ class MainWindow(QMainWindow):
                 return self._pages.get(key)
         return None
 
+    def open_record(self, kind: str, record_id: int) -> bool:
+        """Show the page listing ``kind`` records (a change-feed entity: ``customer``,
+        ``unit``, ``customer_request``) with ``record_id`` selected. False when this user
+        has no such page or the record is not found."""
+        section = next((s for s in self._sections if s.record_kind == kind), None)
+        if section is None:
+            return False
+        page = self.show_section(section.key)
+        return isinstance(page, ListPage) and page.show_record(record_id)
+
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
 
@@ -250,6 +261,8 @@ class MainWindow(QMainWindow):
                 page = section.factory(self._services, self._ops, self._prompts)
                 if isinstance(page, InboxPage):
                     page.inbox_changed.connect(self.update_inbox_badge)
+                if isinstance(page, ListPage):
+                    page.open_record_requested.connect(self.open_record)
             if not isinstance(page, Page):
                 raise TypeError(f"{type(page).__name__} does not implement the Page protocol")
             self._pages[section.key] = page

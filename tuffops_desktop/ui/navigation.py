@@ -26,6 +26,8 @@ class Section:
         purpose: one sentence for the "coming soon" placeholder.
         factory: builds the page; None = placeholder for now.
         feature_setting: a boolean company setting that must be on (e.g. invoicing).
+        record_kind: the change-feed entity its page lists (``unit``), for
+            ``MainWindow.open_record``; "" when it lists none.
     """
 
     key: str
@@ -34,6 +36,7 @@ class Section:
     purpose: str
     factory: PageFactory | None = None
     feature_setting: str | None = None
+    record_kind: str = ""
 
 
 def sections() -> list[Section]:
@@ -44,13 +47,13 @@ def sections() -> list[Section]:
     from tuffops_desktop.ui.pages.units.page import UnitsPage
 
     return [
-        Section("inbox", N_("Inbox"), "customer_requests.view", "", InboxPage),
+        Section("inbox", N_("Inbox"), "customer_requests.view", "", InboxPage, record_kind="customer_request"),
         Section("work_orders", N_("Work orders"), "work_orders.view",
                 N_("Installation, repair and maintenance jobs, from unassigned to billed.")),
         Section("dispatch", N_("Dispatch"), "work_orders.view",
                 N_("The dispatch board: technicians' days, drag jobs onto their schedule.")),
-        Section("customers", N_("Customers"), "customers.view", "", CustomersPage),
-        Section("units", N_("Units"), "units.view", "", UnitsPage),
+        Section("customers", N_("Customers"), "customers.view", "", CustomersPage, record_kind="customer"),
+        Section("units", N_("Units"), "units.view", "", UnitsPage, record_kind="unit"),
         Section("inventory", N_("Inventory"), "inventory.view",
                 N_("Parts and materials in stock, reserved for jobs and used on site.")),
         Section("quotes", N_("Quotes"), "quotations.view",

@@ -10,15 +10,20 @@ Changes from the feed about the page's ``entities`` are applied row by row: the 
 asks its query again in the background and turns the model into the answer by inserting,
 removing and re-fetching only the rows that changed, so the selection, the scroll
 position and an editor's unsaved text stay as they are.
+
+``show_record`` selects a record asked for from elsewhere (a link on another page, Open
+by scan), widening the search and filters when they hide it; a page asks the window to
+open a record of another page with ``open_record_requested(kind, id)``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
@@ -43,6 +48,11 @@ class ListPage(QWidget):
     """Base of the customers, units and inbox pages (and the lists that come next).
 
     Class attribute ``entities``: the change-feed entities this list shows.
+    ``inactive_toggle``: the page's "show deactivated/retired" box, if it has one.
+
+    Signals:
+        open_record_requested(str, int): open this record (change-feed entity, id) on
+            the page that lists it (the main window does).
 
     Args:
         title: the page title.
@@ -53,6 +63,7 @@ class ListPage(QWidget):
         stretch_column: the table column that takes the spare width.
     """
 
+    open_record_requested = Signal(str, int)
     entities: tuple[str, ...] = ()
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, *, title: str, search_hint: str,
@@ -68,6 +79,8 @@ class ListPage(QWidget):
         self._ops = ops
         self._prompts = prompts
         self._count_text = count_text
+        self._filter_combos: list[tuple[QComboBox, Sequence[FilterChoice]]] = []
+        self.inactive_toggle: QCheckBox | None = None
         self.title_label = plain_label(title, role="title")
         self.count_label = plain_label(role="hint")
         self.search = SearchBox(search_hint)
@@ -128,6 +141,7 @@ class ListPage(QWidget):
             else:
                 combo.addItem(text, key)
         combo.currentIndexChanged.connect(lambda index: self.set_filters(choices[index][2] if index >= 0 else {}))
+        self._filter_combos.append((combo, choices))
         return combo
 
     # ----------------------------------------------------------------- Page protocol
@@ -149,6 +163,17 @@ class ListPage(QWidget):
         query = self.controller.query
         self._ops.run(self._list_ids, query, parent=self, report=False,
                       on_done=lambda ids: self._apply_listing(query, ids, changed))
+
+    def show_record(self, record_id: int) -> bool:
+        """Select ``record_id`` and show it in the detail panel. When the search, a filter
+        or the hidden deactivated records keep it out of the list, they are widened to
+        list everything first. False when it is not found even then."""
+        if not self.table.select_id(record_id):
+            self._list_everything()
+            if not self.table.select_id(record_id):
+                return False
+        self.table.setFocus()
+        return True
 
     # ----------------------------------------------------------------- for subclasses
     def show_current(self, record_id: object) -> None:
@@ -182,6 +207,24 @@ class ListPage(QWidget):
     def current_changed_elsewhere(self, record_id: int) -> None:
         """The selected record was changed by someone else (default: show it again)."""
         self.show_current(record_id)
+
+    def _list_everything(self) -> None:
+        """Empty the search, set each filter combo to its "all" entry and show inactive
+        records, then list once."""
+        query = replace(self.controller.query, text="")
+        self.search.reset()
+        for combo, choices in self._filter_combos:
+            index = next((n for n, c in enumerate(choices) if all(v is None for v in c[2].values())), -1)
+            if index >= 0:
+                with QSignalBlocker(combo):
+                    combo.setCurrentIndex(index)
+                for key, value in choices[index][2].items():
+                    query = query.with_filter(key, value)
+        if self.inactive_toggle is not None:
+            with QSignalBlocker(self.inactive_toggle):
+                self.inactive_toggle.setChecked(True)
+            query = replace(query, include_inactive=True)
+        self.controller.set_query(query)
 
     def _on_listed(self, count: int) -> None:
         one, many = self._count_text

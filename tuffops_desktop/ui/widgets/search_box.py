@@ -34,6 +34,14 @@ class SearchBox(QLineEdit):
     def current(self) -> str:
         return self.text().strip()
 
+    def reset(self) -> None:
+        """Empty the box without announcing it (the caller lists again itself)."""
+        self._timer.stop()
+        blocked = self.blockSignals(True)
+        self.clear()
+        self.blockSignals(blocked)
+        self._last = ""
+
     def _emit(self) -> None:
         self._timer.stop()
         text = self.current()

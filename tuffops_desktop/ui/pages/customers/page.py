@@ -79,6 +79,7 @@ class CustomersPage(ListPage):
         self.integration_note.setVisible(self._integration)
 
         self.show_inactive.toggled.connect(lambda on: self.controller.update(include_inactive=on))
+        self.inactive_toggle = self.show_inactive
         self.table.open_requested.connect(self.open_customer)
         self.new_button.clicked.connect(self.new_customer)
         self.edit_button.clicked.connect(lambda: self.open_customer(self.table.selected_id()))

@@ -73,6 +73,7 @@ class UnitsPage(ListPage):
         self.retire_button.setVisible(actor.can("units.delete"))
 
         self.show_retired.toggled.connect(lambda on: self.controller.update(include_inactive=on))
+        self.inactive_toggle = self.show_retired
         self.table.open_requested.connect(self.open_unit)
         self.new_button.clicked.connect(self.new_unit)
         self.edit_button.clicked.connect(lambda: self.open_unit(self.table.selected_id()))
