@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from tests.factories import as_role, make_customer, make_unit
 from tuffops_desktop.bootstrap import open_database, system_services
-from tuffops_desktop.db.models import WorkOrder
+from tuffops_desktop.db.models import AuditEntry, WorkOrder
 from tuffops_desktop.domain.errors import ConcurrencyConflict, InvalidTransition, PermissionDenied, ValidationError
 from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.domain.requests import RequestInput
@@ -90,6 +90,16 @@ def test_convert_creates_one_unassigned_work_order_and_links_both_ways(services,
     assert abs((order.due_at - datetime.now(UTC)) - timedelta(hours=24)) < timedelta(minutes=5)
     after = services.requests.get(req.id)
     assert (after.status, after.close_reason, after.work_order_id) == ("closed", "converted", order.id)
+
+
+def test_the_convert_audit_row_names_the_status_it_left(services, unit):
+    req = services.requests.submit_office(unit.id, _request())
+    services.requests.set_status(req.id, "ongoing", req.version)
+    services.requests.convert(req.id)
+    with services.ctx.read() as s:
+        changes = s.scalars(select(AuditEntry.changes).where(AuditEntry.entity == "customer_request",
+                                                             AuditEntry.action == "convert")).one()
+    assert changes["status"] == ["ongoing", "closed"]
 
 
 def test_stale_status_change_is_refused(services, unit):
