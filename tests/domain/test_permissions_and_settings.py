@@ -47,3 +47,13 @@ def test_settings_are_typed_and_checked():
                       ("default_work_order_duration_hours", "0.3"), ("public_page_show_customer_name", "maybe")]:
         with pytest.raises(ValidationError):
             coerce(SETTINGS_BY_NAME[name], bad)
+
+
+def test_removes_last_admin_only_when_the_only_active_admin_stops_being_one():
+    from tuffops_desktop.domain.permissions import removes_last_admin
+
+    assert removes_last_admin({7}, 7, admin_after=False)
+    assert not removes_last_admin({7}, 7, admin_after=True)  # renaming the last admin is fine
+    assert not removes_last_admin({7, 8}, 7, admin_after=False)
+    assert not removes_last_admin({7}, 9, admin_after=False)  # not an admin: nothing lost
+    assert not removes_last_admin(set(), 9, admin_after=False)

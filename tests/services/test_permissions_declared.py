@@ -30,6 +30,7 @@ from tuffops_desktop.domain.phones import PhoneDefaults
 from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.domain.units import UnitInput, validate_unit
 from tuffops_desktop.services.context import Actor, ServiceContext
+from tuffops_desktop.services.dto.users import UserInfo
 from tuffops_desktop.services.guard import Access, access_of, public, requires, requires_any
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.services.registry import Services, build_services
@@ -172,6 +173,10 @@ def _unit_input(seed: Seed, unit_id: int, **changes: object) -> UnitInput:
     return UnitInput(**values)
 
 
+def _ann(seed: Seed) -> UserInfo:
+    return next(u for u in seed.system.users.list() if u.username == "ann")
+
+
 def _ver(seed: Seed, kind: str, entity_id: int) -> int:
     return int(getattr(seed.system, kind).get(entity_id).version)
 
@@ -191,6 +196,13 @@ CALLS: dict[str, Call] = {
     "users.add": lambda s, d: s.users.add("bea", "longenough", "office"),
     "users.add_in": lambda s, d: _in_write(s, lambda session: s.users.add_in(session, "cy", "longenough", "office")),
     "users.set_password": lambda s, d: s.users.set_password("ann", "anotherlongone"),
+    "users.get": lambda s, d: s.users.get(_ann(d).id),
+    "users.list_ids": lambda s, d: s.users.list_ids(ListQuery()),
+    "users.rows": lambda s, d: s.users.rows([_ann(d).id]),
+    "users.update": lambda s, d: s.users.update(_ann(d).id, full_name="Ann", email="", role="office",
+                                                extra_permissions=[], expected_version=_ann(d).version),
+    "users.set_active": lambda s, d: s.users.set_active(_ann(d).id, not _ann(d).active, _ann(d).version),
+    "users.reset_password": lambda s, d: s.users.reset_password(_ann(d).id, "anotherlongone"),
     "customers.get": lambda s, d: s.customers.get(d.customer_id),
     "customers.integration_enabled": lambda s, d: s.customers.integration_enabled(),
     "customers.list_ids": lambda s, d: s.customers.list_ids(ListQuery()),

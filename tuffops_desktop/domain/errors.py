@@ -117,5 +117,15 @@ class AlreadyConverted(DomainError):
         self.by = by
 
 
+class LastAdministrator(DomainError):
+    """The change would leave no active administrator (nobody could manage users then)."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__(
+            f"“{username}” is the last active administrator. Make another user an administrator first."
+        )
+        self.username = username
+
+
 class UnknownUnit(NotFound):
     """No active unit has this QR code (unknown, blank, or retired since its page was shown)."""

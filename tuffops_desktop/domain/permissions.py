@@ -165,6 +165,13 @@ def validate_permissions(keys: Iterable[str]) -> frozenset[str]:
     return chosen
 
 
+def removes_last_admin(active_admin_ids: Iterable[int], user_id: int, *, admin_after: bool) -> bool:
+    """Would ``user_id`` stop being an active administrator (``admin_after`` False: demoted
+    or deactivated) while being the only one? Changes to other users never count."""
+    admins = set(active_admin_ids)
+    return not admin_after and user_id in admins and admins <= {user_id}
+
+
 def effective_permissions(role: Role, extra: Iterable[str] = ()) -> frozenset[str]:
     """The role's bundle plus the user's extra permissions."""
     return ROLE_BUNDLES[role] | validate_permissions(extra)
