@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tuffops_desktop.domain.work_orders import work_order_number
+from tuffops_desktop.domain.numbers import work_order_number
 
 
 class DomainError(Exception):
