@@ -45,6 +45,7 @@ def sections() -> list[Section]:
     from tuffops_desktop.ui.pages.inbox.page import InboxPage
     from tuffops_desktop.ui.pages.settings.page import SettingsPage
     from tuffops_desktop.ui.pages.units.page import UnitsPage
+    from tuffops_desktop.ui.pages.users.page import UsersPage
 
     return [
         Section("inbox", N_("Inbox"), "customer_requests.view", "", InboxPage, record_kind="customer_request"),
@@ -63,5 +64,6 @@ def sections() -> list[Section]:
                 feature_setting="feature_flag_invoices_enabled"),
         Section("reports", N_("Reports"), "reports.view",
                 N_("Revenue, technician utilisation, warranty and maintenance due lists.")),
+        Section("users", N_("Users and roles"), "users.edit", "", UsersPage, record_kind="user"),
         Section("settings", N_("Settings"), "settings.view", "", SettingsPage),
     ]
