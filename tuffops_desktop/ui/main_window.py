@@ -11,6 +11,15 @@ change of every workstation; each open page applies the ones about its records
 (row-level: selection, scroll position and editors stay), and the Inbox entry's badge
 (the number of open requests) follows request changes. The inbox page also asks for a
 badge update after its own triage actions (``inbox_changed``).
+
+Given a ``WindowState`` (the composition root passes one per signed-in user), the window
+comes back where and as it was: geometry (always wholly on a screen that exists now),
+the page last shown, and each page's own remembered state, saved when the window closes.
+
+Keyboard: every window shortcut comes from the one table in ``ui.shortcuts`` (Ctrl+1…9
+and Ctrl+PgUp/PgDn switch pages, F6 moves between the sidebar and the page, F5, Ctrl+F,
+Ctrl+K Open by scan, F1 the list of shortcuts); the sidebar takes focus and arrow keys
+move through it. The Go and Help menus show the same actions.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QCloseEvent, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -39,16 +48,20 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.connection import ConnectionBanner, ConnectionMonitor
+from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.live import LiveFeed
 from tuffops_desktop.ui.navigation import Section, sections
+from tuffops_desktop.ui.open_by_scan import OpenByScanDialog, ScanSearch
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
 from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.pages.page import Page
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
 from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.shortcuts import PAGE_KEYS, ShortcutActions, ShortcutsDialog
 from tuffops_desktop.ui.widgets.icons import app_icon
 from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.window_state import WindowState
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +106,14 @@ class NavigationDelegate(QStyledItemDelegate):
 
 
 class MainWindow(QMainWindow):
-    """The signed-in session's window."""
+    """The signed-in session's window (``state``: where to remember its layout; None =
+    remember nothing)."""
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, monitor: ConnectionMonitor, *,
-                 database_label: str, parent: QWidget | None = None) -> None:
+                 database_label: str, state: WindowState | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._state = state
+        self.scan_dialog: OpenByScanDialog | None = None
         self._services = services
         self._ops = ops
         self._prompts = prompts
@@ -125,7 +141,7 @@ class MainWindow(QMainWindow):
         subtitle.setObjectName("AppSubtitle")
         self.navigation = QListWidget()
         self.navigation.setObjectName("Navigation")
-        self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrow keys move through the pages
         self.navigation.setSpacing(1)
         self.navigation.setContentsMargins(8, 0, 8, 0)
         self.navigation.setViewportMargins(8, 0, 8, 0)
@@ -175,10 +191,14 @@ class MainWindow(QMainWindow):
 
         monitor.restored.connect(self._on_restored)
         monitor.lost.connect(lambda _message: self.statusBar().showMessage(_("Database unreachable"), 5000))
-        QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh_current)
-        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+        self.shortcuts = self._make_shortcuts()
+        if state is not None:
+            state.restore_window(self)
         if self._sections:
-            start = next((n for n, s in enumerate(self._sections) if s.key == "customers"), 0)
+            last = state.window().value("section") if state is not None else None
+            start = next((n for n, s in enumerate(self._sections) if s.key == (last or "customers")), None)
+            if start is None:
+                start = next((n for n, s in enumerate(self._sections) if s.key == "customers"), 0)
             self.navigation.setCurrentRow(start)
 
     # ----------------------------------------------------------------- public API
@@ -206,6 +226,43 @@ class MainWindow(QMainWindow):
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
 
+    def go_to_page(self, row: int) -> None:
+        """Show the ``row``-th section of the sidebar (Ctrl+1…9) with the keyboard in its page."""
+        if 0 <= row < len(self._sections):
+            self.navigation.setCurrentRow(row)
+            self._focus_search()
+
+    def step_page(self, step: int) -> None:
+        """The next (1) or previous (-1) page of the sidebar, wrapping round (Ctrl+PgDn/PgUp)."""
+        if self._sections:
+            self.go_to_page((self.navigation.currentRow() + step) % len(self._sections))
+
+    def switch_focus(self) -> None:
+        """F6: from the page to the sidebar and back."""
+        if self.navigation.hasFocus():
+            self._focus_search()
+        else:
+            self.navigation.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        """Help > Keyboard shortcuts (generated from the actions registered here)."""
+        dialog = ShortcutsDialog(self.shortcuts.rows(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_by_scan(self) -> OpenByScanDialog:
+        """Ctrl+K: the box that opens a scanned sticker or a searched customer, unit or request."""
+        kinds = {s.record_kind for s in self._sections if s.record_kind}
+        dialog = OpenByScanDialog(self._ops, ScanSearch(self._services, kinds), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.open_record(dialog.chosen.kind, dialog.chosen.id)
+                                if dialog.chosen is not None else None)
+        self.scan_dialog = dialog
+        dialog.destroyed.connect(lambda _obj=None: setattr(self, "scan_dialog", None))
+        dialog.open()
+        return dialog
+
     def refresh_current(self) -> None:
         page = self.stack.currentWidget()
         if isinstance(page, Page):
@@ -221,10 +278,11 @@ class MainWindow(QMainWindow):
         if not result.ok:
             return
         count = int(result.value or 0)
-        item.setData(BadgeRole, f"{count:,}" if count else "")
-        item.setToolTip(_("{count:,} open requests").format(count=count) if count != 1 else _("1 open request"))
+        item.setData(BadgeRole, count_text(count) if count else "")
+        item.setToolTip(_("{count} open requests").format(count=count_text(count)) if count != 1
+                        else _("1 open request"))
         item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                     f"{item.text()}, {count:,} open" if count else item.text())
+                     f"{item.text()}, {count_text(count)} open" if count else item.text())
 
     def badge_text(self, key: str) -> str:
         """A sidebar entry as read aloud: its title and its badge (``Inbox  3``)."""
@@ -236,11 +294,43 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------------------- Qt overrides
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_state()
         self.live.stop()
         self._monitor.shutdown()
         super().closeEvent(event)
 
+    def save_state(self) -> None:
+        """Remember the geometry, the page shown and every open page's state (on close)."""
+        state = self._state
+        if state is None:
+            return
+        state.save_window(self)
+        row = self.navigation.currentRow()
+        if 0 <= row < len(self._sections):
+            state.window().set_value("section", self._sections[row].key)
+        for key, page in self._pages.items():
+            state.save_page(key, page)
+        state.sync()
+
     # ----------------------------------------------------------------- helpers
+    def _make_shortcuts(self) -> ShortcutActions:
+        """The window's actions, from the shortcuts table, in the Go and Help menus."""
+        shortcuts = ShortcutActions(self)
+        go = self.menuBar().addMenu(_("&Go"))
+        go.addAction(shortcuts.add("open_by_scan", self.open_by_scan))
+        go.addAction(shortcuts.add("find", self._focus_search))
+        go.addAction(shortcuts.add("refresh", self.refresh_current))
+        go.addSeparator()
+        for row, section in enumerate(self._sections[:PAGE_KEYS]):
+            go.addAction(shortcuts.add("go_to_page", lambda row=row: self.go_to_page(row), key=row,
+                                       page=_(section.title)))
+        go.addAction(shortcuts.add("next_page", lambda: self.step_page(1)))
+        go.addAction(shortcuts.add("previous_page", lambda: self.step_page(-1)))
+        go.addAction(shortcuts.add("switch_focus", self.switch_focus))
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        help_menu.addAction(shortcuts.add("shortcuts", self.show_shortcuts))
+        return shortcuts
+
     def _visible(self, section: Section) -> bool:
         if not self._services.ctx.actor.can(section.permission):
             return False
@@ -267,6 +357,8 @@ class MainWindow(QMainWindow):
                 raise TypeError(f"{type(page).__name__} does not implement the Page protocol")
             self._pages[section.key] = page
             self.stack.addWidget(page)
+            if self._state is not None:
+                self._state.restore_page(section.key, page)
         elif section.key in self._stale:
             page.refresh()
         self._stale.discard(section.key)

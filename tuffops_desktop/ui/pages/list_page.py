@@ -29,6 +29,7 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.listing import Filter, ListQuery
 from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.models.columns import Column
 from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
@@ -57,7 +58,7 @@ class ListPage(QWidget):
     Args:
         title: the page title.
         search_hint: the search box placeholder.
-        count_text: ``(one, many)``: the count label for one record and for ``{count:,}``.
+        count_text: ``(one, many)``: the count label for one record and for ``{count}`` (locale digits).
         columns, fetch_rows, muted: the table model's columns, row fetcher and greyed rows.
         list_ids, query: the service query and the page's first ``ListQuery``.
         stretch_column: the table column that takes the spare width.
@@ -230,7 +231,7 @@ class ListPage(QWidget):
         one, many = self._count_text
         self.count_label.setProperty("role", "hint")
         repolish(self.count_label)
-        self.count_label.setText(one if count == 1 else many.format(count=count))
+        self.count_label.setText(one if count == 1 else many.format(count=count_text(count)))
 
     def _on_list_failed(self, message: str) -> None:
         """Say that the list on screen is not the answer to what was asked."""

@@ -42,6 +42,7 @@ from tuffops_desktop.documents.label_layouts import LabelLayout
 from tuffops_desktop.documents.sticker_plan import MAX_OFFSET_MM, StickerPagePlan, StickerSheet
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.grid_view import SheetGridView, describe
@@ -493,7 +494,7 @@ class PrintStickersDialog(QDialog):
 
     @staticmethod
     def _stickers_text(count: int) -> str:
-        return _("1 sticker") if count == 1 else _("{count:,} stickers").format(count=count)
+        return _("1 sticker") if count == 1 else _("{count} stickers").format(count=count_text(count))
 
     def _on_layout_changed(self) -> None:
         layout = self.label_layout

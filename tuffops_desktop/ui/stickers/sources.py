@@ -18,6 +18,7 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.services.stickers import MAX_STICKERS
+from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.picker import CustomerPicker
 from tuffops_desktop.ui.prompts import Prompts
@@ -35,7 +36,7 @@ BLANK_DEFAULT = 30
 
 
 def _units_text(count: int) -> str:
-    return _("1 unit") if count == 1 else _("{count:,} units").format(count=count)
+    return _("1 unit") if count == 1 else _("{count} units").format(count=count_text(count))
 
 
 # ----------------------------------------------------------------- customer / site
@@ -169,7 +170,7 @@ class BlankLabelsDialog(FormDialog):
                                 parent=self, form=self.errors)
         if not result.ok:
             return False
-        title = _("1 blank label") if count == 1 else _("{count:,} blank labels").format(count=count)
+        title = _("1 blank label") if count == 1 else _("{count} blank labels").format(count=count_text(count))
         self.job = StickerJob(title, tuple(result.value or ()), ())
         self.accept()
         return True
@@ -231,7 +232,8 @@ class StickerActions(QObject):
         if not ids:
             self._prompts.info(self._page, _("Print stickers"), _("Select one or more units first."))
             return
-        title = _("1 selected unit") if len(ids) == 1 else _("{count:,} selected units").format(count=len(ids))
+        title = (_("1 selected unit") if len(ids) == 1
+                 else _("{count} selected units").format(count=count_text(len(ids))))
         self.open_job(job_for_units(self._ops, self._services, ids, title, self._page))
 
     def print_customer(self, customer: tuple[int, str, str] | None = None) -> None:
@@ -248,8 +250,8 @@ class StickerActions(QObject):
             self._prompts.info(self._page, _("Print stickers"), _("Every active unit has a printed sticker."))
             return
         if len(ids.value) > MAX_STICKERS:
-            text = _("{count:,} units have no printed sticker; printing the first {limit:,}.").format(
-                count=len(ids.value), limit=MAX_STICKERS)
+            text = _("{count} units have no printed sticker; printing the first {limit}.").format(
+                count=count_text(len(ids.value)), limit=count_text(MAX_STICKERS))
             if not self._prompts.confirm(self._page, _("Print stickers"), text, _("Continue")):
                 return
         chosen = list(ids.value)[:MAX_STICKERS]

@@ -7,6 +7,8 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
 
+from tuffops_desktop.ui.formatting import formats
+
 
 class OptionalDateEdit(QWidget):
     """A date field with a "known" check box; ``value()`` is None while unchecked.
@@ -24,7 +26,7 @@ class OptionalDateEdit(QWidget):
         self.known = QCheckBox(label)
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setDisplayFormat(formats().date_pattern())
         self.edit.setDate(QDate.currentDate())
         self.edit.setEnabled(False)
         layout.addWidget(self.known)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tuffops_desktop.domain.customers import CustomerType
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.customers import CustomerRow
+from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.models.columns import RIGHT, Column
 
 
@@ -31,7 +32,7 @@ def customer_columns() -> list[Column[CustomerRow]]:
         Column(_("Phones"), lambda r: r.phones, "phones", width=142, tooltip=lambda r: r.phones),
         Column(_("E-mails"), lambda r: r.emails, "emails", width=205, tooltip=lambda r: r.emails),
         Column(_("City"), lambda r: r.city, "city", width=108),
-        Column(_("Units"), lambda r: str(r.unit_count), "units", align=RIGHT, width=56,
+        Column(_("Units"), lambda r: count_text(r.unit_count), "units", align=RIGHT, width=56,
                sort_value=lambda r: r.unit_count),
     ]
 

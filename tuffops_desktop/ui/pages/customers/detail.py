@@ -9,10 +9,10 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.customers import CustomerDetail
 from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.formatting import count_text, formats
 from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
-from tuffops_desktop.ui.pages.customers.dialogs import decimal_text
 from tuffops_desktop.ui.pages.units.columns import compact_unit_columns
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.labels import plain_label
@@ -95,8 +95,8 @@ class CustomerDetailPanel(QFrame):
         self._values["phones"].setText("\n".join(format_phone(p) for p in detail.phones) or "—")
         self._values["emails"].setText("\n".join(detail.emails) or "—")
         self._values["address"].setText("\n".join(p for p in (detail.address, place, detail.country) if p) or "—")
-        self._values["discount"].setText(f"{decimal_text(detail.discount_rate)} %" if detail.discount_rate else "—")
-        self._values["sla"].setText(_("{hours} h").format(hours=detail.default_sla_hours)
+        self._values["discount"].setText(formats().percent(detail.discount_rate) if detail.discount_rate else "—")
+        self._values["sla"].setText(_("{hours} h").format(hours=formats().number(detail.default_sla_hours))
                                     if detail.default_sla_hours else "—")
         self._values["remote_id"].setText(detail.remote_id or "—")
         self._values["notes"].setText(detail.notes or "—")
@@ -105,4 +105,4 @@ class CustomerDetailPanel(QFrame):
                                     ListQuery(sort="label", filters={"customer": Ref(detail.id)}), parent=self)
             ids = result.value if result.ok and result.value is not None else []
             self.units_model.set_ids(ids)
-            self.units_title.setText(_("Units ({count})").format(count=len(ids)))
+            self.units_title.setText(_("Units ({count})").format(count=count_text(len(ids))))

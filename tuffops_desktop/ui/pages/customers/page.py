@@ -40,7 +40,7 @@ class CustomersPage(ListPage):
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(services, ops, prompts, title=_("Customers"),
                          search_hint=_("Search name, phone, e-mail, address, city…"),
-                         count_text=(_("1 customer"), _("{count:,} customers")),
+                         count_text=(_("1 customer"), _("{count} customers")),
                          columns=customer_columns(), fetch_rows=services.customers.rows,
                          list_ids=services.customers.list_ids, query=ListQuery(sort="name"),
                          muted=lambda r: not r.active, stretch_column=NAME_COLUMN, parent=parent)

@@ -21,6 +21,7 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.customers import CustomerService
 from tuffops_desktop.services.dto.customers import CustomerRow
 from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.columns import customer_columns, type_colour
@@ -66,7 +67,7 @@ class CustomerSearchDialog(QDialog):
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
         self.search.search_changed.connect(lambda text: self.controller.update(text=text))
-        self.controller.listed.connect(lambda n: self.count.setText(_("{count:,} customers").format(count=n)))
+        self.controller.listed.connect(lambda n: self.count.setText(_("{count} customers").format(count=count_text(n))))
         self.table.current_id_changed.connect(lambda _id: self._update_ok())
         self.table.open_requested.connect(lambda _id: self._choose())
         self.controller.refresh()

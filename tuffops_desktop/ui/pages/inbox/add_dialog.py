@@ -33,6 +33,7 @@ from tuffops_desktop.services.dto.requests import RequestDetail
 from tuffops_desktop.services.dto.units import UnitRow
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.formatting import count_text, formats
 from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.columns import window_label
@@ -114,7 +115,7 @@ class AddRequestDialog(FormDialog):
         self.request.setPlaceholderText(_("What is wrong, in the customer's words"))
         self.schedule_at = QDateEdit()
         self.schedule_at.setCalendarPopup(True)
-        self.schedule_at.setDisplayFormat("yyyy-MM-dd")
+        self.schedule_at.setDisplayFormat(formats().date_pattern())
         self.schedule_at.setMinimumDate(_qdate(self._today))
         self.schedule_at.setDate(_qdate(self._today + timedelta(days=1)))
         self.schedule_time = QComboBox()
@@ -136,7 +137,7 @@ class AddRequestDialog(FormDialog):
         request_group, request_form = form_group(_("Request"))
         for names, label, widget, field, hint in (
             (("request",), _("Request"), self.request, self.request,
-             _("Up to {max:,} characters.").format(max=REQUEST_MAX)),
+             _("Up to {max} characters.").format(max=count_text(REQUEST_MAX))),
             (("schedule_at", "schedule_time"), _("Preferred date"), when, self.schedule_at, ""),
             (("contact_info",), _("Contact"), self.contact_info, self.contact_info,
              _("A phone or e-mail of the unit's customer shows as Verified.")),
@@ -206,7 +207,7 @@ class AddRequestDialog(FormDialog):
 
     # ----------------------------------------------------------------- helpers
     def _on_listed(self, count: int) -> None:
-        self.unit_count.setText(_("{count:,} units").format(count=count))
+        self.unit_count.setText(_("{count} units").format(count=count_text(count)))
         if self._unit is None:
             self._show_chosen()
 

@@ -3,11 +3,12 @@ labels and colours of a request's status, source, window and Verified badge."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from tuffops_desktop.domain.requests import RequestStatus
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.requests import RequestRow
+from tuffops_desktop.ui.formatting import date_text, date_time_text
 from tuffops_desktop.ui.models.columns import Column
 from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
 
@@ -44,7 +45,7 @@ def window_label(schedule_time: str) -> str:
 
 
 def preferred_text(schedule_at: date, schedule_time: str) -> str:
-    return f"{schedule_at.isoformat()} · {window_label(schedule_time)}"
+    return f"{date_text(schedule_at)} · {window_label(schedule_time)}"
 
 
 def verified_label(verified: bool) -> str:
@@ -61,11 +62,6 @@ def verified_tooltip(verified: bool) -> str:
     return _("The contact matches none of the customer's phones or e-mails (informational only).")
 
 
-def local_time(value: datetime | None) -> str:
-    """A stored UTC time in the workstation's time zone, to the minute."""
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def _customer_text(r: RequestRow) -> str:
     return r.customer_name or _("(stock)")
 
@@ -80,7 +76,7 @@ def request_columns() -> list[Column[RequestRow]]:
     return [
         Column(_("Ticket"), lambda r: r.ticket, "ticket", width=116, monospace=True,
                tooltip=lambda r: r.excerpt),
-        Column(_("Received"), lambda r: local_time(r.created_at), "received", width=134,
+        Column(_("Received"), lambda r: date_time_text(r.created_at), "received", width=134,
                sort_value=lambda r: r.created_at),
         Column(_("Unit"), lambda r: r.unit_label, "unit", width=154, tooltip=lambda r: r.unit_label),
         Column(_("Customer"), _customer_text, "customer", width=170,

@@ -6,10 +6,11 @@ convert to a work order, internal notes). Every text a customer or a colleague t
 shown as plain text, never as rich text: a request reading ``<b>bold</b><img …>`` shows
 exactly those characters.
 
-Closing is final, so saving the status Closed asks first; once closed the status is
+Closing is final, so saving the status Closed and converting to a work order ask first; once closed the status is
 locked and says how it ended (converted to a work order, or resolved). When another
 workstation converted or closed the request first, the service's ``AlreadyConverted``
-names who did it (through the error mapper) and the panel reloads.
+names who did it (through the error mapper) and the panel reloads. "Open unit" and
+"Open customer" show the record on its own page (``open_record``).
 """
 
 from __future__ import annotations
@@ -35,9 +36,9 @@ from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.requests import RequestDetail
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.services.requests import AlreadyConverted, work_order_number
+from tuffops_desktop.ui.formatting import count_text, date_time_text
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.columns import (
-    local_time,
     preferred_text,
     source_label,
     status_colour,
@@ -83,15 +84,36 @@ def _facts(rows: list[tuple[str, str]]) -> tuple[QGridLayout, dict[str, QLabel]]
     return grid, values
 
 
+def _link_button(text: str, tooltip: str) -> QPushButton:
+    """A small flat button that reads like a link (opens a record elsewhere)."""
+    button = QPushButton(text)
+    button.setFlat(True)
+    button.setProperty("link", True)
+    button.setCursor(Qt.CursorShape.PointingHandCursor)
+    button.setToolTip(tooltip)
+    return button
+
+
+def _titled(title: QLabel, action: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(8)
+    row.addWidget(title)
+    row.addStretch(1)
+    row.addWidget(action)
+    return row
+
+
 class RequestEditor(QFrame):
     """Shows one request and its triage actions.
 
     Signals:
         saved(object): the request changed here (status, note, conversion) or was found
             changed by someone else; the page lists again and the badge updates.
+        open_record(str, int): show this record (``unit`` / ``customer``, id) on its page.
     """
 
     saved = Signal(object)
+    open_record = Signal(str, int)
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,12 +163,16 @@ class RequestEditor(QFrame):
         ])
         self.values.update(unit_values)
         self.values.update(customer_values)
+        self.open_unit_button = _link_button(_("Open unit"), _("Show this unit on the Units page"))
+        self.open_customer_button = _link_button(_("Open customer"), _("Show this customer on the Customers page"))
+        self.open_unit_button.setVisible(actor.can("units.view"))
+        self.open_customer_button.setVisible(actor.can("customers.view"))
         second = QVBoxLayout()
         second.setSpacing(6)
-        second.addWidget(plain_label(_("Unit"), role="subtitle"))
+        second.addLayout(_titled(plain_label(_("Unit"), role="subtitle"), self.open_unit_button))
         second.addLayout(unit_facts)
         second.addSpacing(8)
-        second.addWidget(plain_label(_("Customer"), role="subtitle"))
+        second.addLayout(_titled(plain_label(_("Customer"), role="subtitle"), self.open_customer_button))
         second.addLayout(customer_facts)
         second.addStretch(1)
 
@@ -245,6 +271,9 @@ class RequestEditor(QFrame):
         self.convert_button.clicked.connect(self.convert)
         self.add_note_button.clicked.connect(self.add_note)
         self.note_edit.returnPressed.connect(self.add_note)
+        self.open_unit_button.clicked.connect(lambda: self._open("unit", self.detail.unit_id if self.detail else None))
+        self.open_customer_button.clicked.connect(
+            lambda: self._open("customer", self.detail.customer_id if self.detail else None))
         self.show_request(None)
 
     # ----------------------------------------------------------------- showing
@@ -277,7 +306,7 @@ class RequestEditor(QFrame):
         self.source_tag.setText(source_label(detail.source, long=True))
         self.values["contact"].setText(detail.contact_info or "—")
         self.values["preferred"].setText(preferred_text(detail.schedule_at, detail.schedule_time))
-        received = local_time(detail.created_at)
+        received = date_time_text(detail.created_at)
         if detail.created_by and detail.source == "office":
             received = _("{time} · by {user}").format(time=received, user=detail.created_by)
         self.values["received"].setText(received)
@@ -289,6 +318,7 @@ class RequestEditor(QFrame):
         self.values["serial"].setText(detail.unit_serial or "—")
         self.values["site"].setText(detail.unit_address or "—")
         self.values["customer"].setText(detail.customer_name or _("Stock (no customer)"))
+        self.open_customer_button.setEnabled(detail.customer_id is not None)
         self.values["phones"].setText("\n".join(format_phone(p) for p in detail.customer_phones) or "—")
         self.values["emails"].setText("\n".join(detail.customer_emails) or "—")
 
@@ -329,9 +359,15 @@ class RequestEditor(QFrame):
         return False
 
     def convert(self) -> bool:
-        """Create a work order from this request (it closes in the same transaction)."""
+        """Create a work order from this request (it closes in the same transaction, for
+        good: asks first)."""
         detail = self.detail
         if detail is None:
+            return False
+        question = _("Create a {type} work order from {ticket}? The request closes for good: it cannot be "
+                     "reopened or converted again.").format(type=self.work_type.currentText().lower(),
+                                                             ticket=detail.ticket)
+        if not self._prompts.confirm(self, _("Convert to work order"), question, _("Convert")):
             return False
         work_type = self.work_type.currentData()
         result = self._ops.call(self._services.requests.convert, detail.id, work_type, parent=self)
@@ -374,7 +410,7 @@ class RequestEditor(QFrame):
         self.convert_button.setEnabled(not closed)
         self.work_type.setEnabled(not closed)
         if closed:
-            when = local_time(detail.closed_at)
+            when = date_time_text(detail.closed_at)
             who = detail.closed_by or _("someone")
             if detail.work_order_id:
                 text = _("Converted to work order {number} by {user} on {time}. Closed requests cannot be "
@@ -396,7 +432,7 @@ class RequestEditor(QFrame):
         self.close_note_box.setVisible(self.can_edit and closing)
 
     def _show_notes(self, detail: RequestDetail) -> None:
-        self.notes_title.setText(_("Internal notes ({count})").format(count=len(detail.notes))
+        self.notes_title.setText(_("Internal notes ({count})").format(count=count_text(len(detail.notes)))
                                  if detail.notes else _("Internal notes"))
         self.notes.clear()
         if not detail.notes:
@@ -412,11 +448,15 @@ class RequestEditor(QFrame):
                 cursor.insertBlock()
                 cursor.insertBlock()
             # insertText never interprets markup: a note is shown exactly as typed.
-            cursor.insertText(f"{note.author} · {local_time(note.created_at)}", header)
+            cursor.insertText(f"{note.author} · {date_time_text(note.created_at)}", header)
             cursor.insertBlock()
             cursor.insertText(note.body, body)
         self.notes.moveCursor(QTextCursor.MoveOperation.End)
         self.notes.ensureCursorVisible()
+
+    def _open(self, kind: str, record_id: int | None) -> None:
+        if record_id is not None:
+            self.open_record.emit(kind, record_id)
 
     def _flash(self, text: str) -> None:
         self.flash.setText(text)

@@ -1,6 +1,6 @@
 """Inbox: customer requests from QR stickers and the office, triaged here.
 
-Status filter (Open by default), search and sort run in SQL (``RequestService.list_ids``);
+Status filter ("Not closed" = Open and Ongoing by default), search and sort run in SQL (``RequestService.list_ids``);
 the table fetches rows lazily; a header click asks SQL again (no proxy model). The
 request editor sits under the list, like the units page's panel. New requests appear by
 themselves: the change feed's request changes are applied row by row (``ListPage``), so
@@ -26,13 +26,14 @@ from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.widgets.labels import plain_label
 
-STATUS_FILTERS: tuple[tuple[str, str], ...] = (
-    ("open", N_("Open")),
-    ("ongoing", N_("Ongoing")),
-    ("closed", N_("Closed")),
-    ("", N_("All requests")),
+STATUS_FILTERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("not_closed", N_("Not closed"), ("open", "ongoing")),
+    ("open", N_("Open"), ("open",)),
+    ("ongoing", N_("Ongoing"), ("ongoing",)),
+    ("closed", N_("Closed"), ("closed",)),
+    ("", N_("All requests"), ()),
 )
-DEFAULT_QUERY = ListQuery(sort="received", descending=True, filters={"status": any_of("open")})
+DEFAULT_QUERY = ListQuery(sort="received", descending=True, filters={"status": any_of("open", "ongoing")})
 
 
 class InboxPage(ListPage):
@@ -48,7 +49,7 @@ class InboxPage(ListPage):
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(services, ops, prompts, title=_("Inbox"),
                          search_hint=_("Search ticket, request text, contact, unit, customer…"),
-                         count_text=(_("1 request"), _("{count:,} requests")),
+                         count_text=(_("1 request"), _("{count} requests")),
                          columns=request_columns(), fetch_rows=services.requests.rows,
                          list_ids=services.requests.list_ids, query=DEFAULT_QUERY,
                          muted=lambda r: r.status == "closed", stretch_column=REQUEST_COLUMN, parent=parent)
@@ -59,7 +60,7 @@ class InboxPage(ListPage):
         self.new_button.setProperty("primary", True)
         self.new_button.setToolTip(_("Log a request taken by phone or e-mail"))
         self.status_filter = self.filter_combo(
-            [(_(title), key, {"status": any_of(key) if key else None}) for key, title in STATUS_FILTERS])
+            [(_(title), key, {"status": any_of(*values) if values else None}) for key, title, values in STATUS_FILTERS])
         self.editor = RequestEditor(services, ops, prompts, self)
         self.splitter = self.build(detail=self.editor, header=[self.new_button],
                                    filters=[plain_label(_("Status"), role="fieldname"), self.status_filter],
@@ -69,6 +70,7 @@ class InboxPage(ListPage):
 
         self.table.open_requested.connect(lambda _id: self.editor.request_text.setFocus())
         self.editor.saved.connect(self._after_change)
+        self.editor.open_record.connect(self.open_record_requested)
         self.new_button.clicked.connect(self.new_request)
         self.controller.refresh()
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.domain.units import WarrantyState
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.units import UnitRow
+from tuffops_desktop.ui.formatting import count_text, date_text
 from tuffops_desktop.ui.models.columns import CENTER, Column
 from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
 from tuffops_desktop.ui.theme import WARRANTY_COLOURS
@@ -38,14 +37,10 @@ def warranty_colour(state: str) -> str:
     return WARRANTY_COLOURS.get(state, WARRANTY_COLOURS["unknown"])
 
 
-def iso(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
 def _warranty_tooltip(r: UnitRow) -> str:
     if r.warranty_expires_at is None:
         return _("No install date or no warranty months recorded.")
-    return _("Warranty ends {date}").format(date=r.warranty_expires_at.isoformat())
+    return _("Warranty ends {date}").format(date=date_text(r.warranty_expires_at))
 
 
 def _customer_text(r: UnitRow) -> str:
@@ -83,16 +78,16 @@ def unit_columns() -> list[Column[UnitRow]]:
                tooltip=_customer_tooltip,
                foreground=lambda r: None if r.customer_name else "#6b7280"),
         Column(_("City"), lambda r: r.city, "city", width=92),
-        Column(_("Installed"), lambda r: iso(r.installed_at), "installed", width=88,
+        Column(_("Installed"), lambda r: date_text(r.installed_at), "installed", width=88,
                sort_value=lambda r: r.installed_at),
         Column(_("Warranty"), lambda r: warranty_short(r.warranty_state), "warranty", width=112,
                tag=lambda r: warranty_colour(r.warranty_state) if r.warranty_state != "unknown" else None,
                foreground=lambda r: "#9ca3af" if r.warranty_state == "unknown" else None,
                tooltip=_warranty_tooltip,
                sort_value=lambda r: r.warranty_expires_at),
-        Column(_("Linked"), lambda r: str(r.link_group_size) if r.link_group_size else "", "", width=58,
+        Column(_("Linked"), lambda r: count_text(r.link_group_size) if r.link_group_size else "", "", width=58,
                align=CENTER, decoration=_LinkDecoration(),
-               tooltip=lambda r: _("Part of a system of {n} linked units").format(n=r.link_group_size)
+               tooltip=lambda r: _("Part of a system of {n} linked units").format(n=count_text(r.link_group_size))
                if r.link_group_size else None),
         Column(_("QR"), lambda r: short_code(r.qr_code_guid), "", width=80, monospace=True,
                tooltip=lambda r: r.qr_code_guid),
@@ -107,7 +102,7 @@ def compact_unit_columns() -> list[Column[UnitRow]]:
     """The few columns shown in a customer's panel (warranty as a coloured date)."""
     return [
         Column(_("Unit"), lambda r: r.label, "label", tooltip=lambda r: f"{r.label} · {r.model}"),
-        Column(_("Warranty"), lambda r: iso(r.warranty_expires_at) or "—", "warranty", width=104,
+        Column(_("Warranty"), lambda r: date_text(r.warranty_expires_at, "—"), "warranty", width=104,
                swatch=lambda r: warranty_colour(r.warranty_state),
                tooltip=lambda r: warranty_label(r.warranty_state)),
         Column(_("QR"), lambda r: short_code(r.qr_code_guid), "", width=80, monospace=True,

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetIte
 
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.units import OwnershipPeriod
+from tuffops_desktop.ui.formatting import date_text, date_time_text
 from tuffops_desktop.ui.pages.units.columns import warranty_colour, warranty_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
 
@@ -32,8 +33,8 @@ def ownership_table(periods: list[OwnershipPeriod]) -> QTableWidget:
         note = " · ".join(p for p in (period.note, period.changed_by) if p)
         values = [
             period.customer_name,
-            period.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            period.ended_at.astimezone().strftime("%Y-%m-%d %H:%M") if period.ended_at else _("now"),
+            date_time_text(period.started_at),
+            date_time_text(period.ended_at, _("now")),
             note,
         ]
         for column, value in enumerate(values):
@@ -47,5 +48,5 @@ def ownership_table(periods: list[OwnershipPeriod]) -> QTableWidget:
 
 def warranty_tag(label: QLabel, state: str, expires: date | None) -> None:
     """Style ``label`` as the warranty pill of ``state``."""
-    label.setText(warranty_label(state) + (f"  ·  {expires.isoformat()}" if expires else ""))
+    label.setText(warranty_label(state) + (f"  ·  {date_text(expires)}" if expires else ""))
     label.setStyleSheet(tag_style(warranty_colour(state)))

@@ -22,6 +22,7 @@ from tuffops_desktop.domain.units import MaintenanceFrequency
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.units import UnitDetail
 from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.formatting import date_text
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.units.common import ownership_table, warranty_tag
 from tuffops_desktop.ui.widgets.forms import copy_to_clipboard
@@ -147,7 +148,7 @@ class UnitDetailPanel(QFrame):
         self._values["customer"].setText(detail.customer_name or _("Stock (no customer)"))
         self._values["site"].setText(site or "—")
         self._values["serial"].setText(detail.serial_number or "—")
-        self._values["installed"].setText(detail.installed_at.isoformat() if detail.installed_at else "—")
+        self._values["installed"].setText(date_text(detail.installed_at, "—"))
         self._values["maintenance"].setText(frequency_label(detail.maintenance_frequency))
         self._values["code"].setText(short_code(detail.qr_code_guid))
         linked = self._ops.call(self._services.units.linked_unit_ids, detail.id, parent=self)

@@ -39,7 +39,7 @@ class UnitsPage(ListPage):
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(services, ops, prompts, title=_("Units"),
                          search_hint=_("Search unit, serial, customer, QR code…"),
-                         count_text=(_("1 unit"), _("{count:,} units")),
+                         count_text=(_("1 unit"), _("{count} units")),
                          columns=unit_columns(), fetch_rows=services.units.rows,
                          list_ids=services.units.list_ids, query=ListQuery(sort="label"),
                          muted=lambda r: not r.active, stretch_column=CUSTOMER_COLUMN, parent=parent)

@@ -36,6 +36,7 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.catalog import DeviceModelInfo
 from tuffops_desktop.services.dto.units import UnitDetail
 from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.formatting import date_text
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.picker import CustomerPicker
 from tuffops_desktop.ui.pages.units.columns import warranty_colour, warranty_label
@@ -312,7 +313,7 @@ class UnitDialog(FormDialog):
             self.warranty_info.setText(_("— (needs an install date and warranty months)"))
             self.warranty_info.setStyleSheet("")
         else:
-            self.warranty_info.setText(f"{expires.isoformat()}  ·  {warranty_label(state)}")
+            self.warranty_info.setText(f"{date_text(expires)}  ·  {warranty_label(state)}")
             self.warranty_info.setStyleSheet(f"color: {warranty_colour(state)}; font-weight: 600;")
 
     def _update_title(self) -> None:
