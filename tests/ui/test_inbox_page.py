@@ -24,13 +24,16 @@ from tuffops_desktop.intake.server import IntakeServer
 from tuffops_desktop.services.listing import ListQuery, any_of
 from tuffops_desktop.ui.main_window import MainWindow
 from tuffops_desktop.ui.models.roles import TagColourRole
+from tuffops_desktop.ui.pages.customers.page import CustomersPage
 from tuffops_desktop.ui.pages.inbox.add_dialog import AddRequestDialog
 from tuffops_desktop.ui.pages.inbox.columns import UNVERIFIED_COLOUR, VERIFIED_COLOUR
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
+from tuffops_desktop.ui.pages.units.page import UnitsPage
 from tuffops_desktop.ui.prompts import ConflictChoice
 
 TOMORROW = date.today() + timedelta(days=1)
 NEWEST_OPEN = ListQuery(filters={"status": any_of("open")}, sort="received", descending=True)
+NEWEST_NOT_CLOSED = ListQuery(filters={"status": any_of("open", "ongoing")}, sort="received", descending=True)
 HOSTILE = ('<b>bold</b><img src=x onerror=alert(1)>\n<script>alert("x")</script> &amp; &lt;\n'
            '<a href="javascript:alert(1)">click</a> <table><tr><td>cell</td></tr></table>')
 HOSTILE_CONTACT = "<i>ann</i>@example.com <b>869</b>"
@@ -113,8 +116,8 @@ def test_open_requests_newest_first_with_their_columns(qtbot, office, kit, owned
 
     page = make_page(qtbot, office, kit)
     assert not isinstance(page.table.model(), QSortFilterProxyModel)
-    assert page.status_filter.currentText() == "Open"
-    assert page.model.ids() == office.requests.list_ids(NEWEST_OPEN)
+    assert page.status_filter.currentText() == "Not closed"
+    assert page.model.ids() == office.requests.list_ids(NEWEST_NOT_CLOSED)
     ids = page.model.ids()
     assert closed.id not in ids and ids.index(newer.id) < ids.index(older.id)
     assert page.count_label.text() == f"{len(ids)} requests"
@@ -263,8 +266,9 @@ def test_open_ongoing_closed_locks_the_status(qtbot, office, kit, owned_unit):
     editor.status.setCurrentIndex(editor.status.findData("ongoing"))
     qtbot.mouseClick(editor.apply_status, Qt.MouseButton.LeftButton)
     assert office.requests.get(req.id).status == "ongoing"
-    assert req.id not in page.model.ids()  # the list shows Open…
-    assert editor.request_id() == req.id and editor.status_tag.text() == "Ongoing"  # …the editor keeps it
+    assert req.id in page.model.ids()  # "Not closed" lists Ongoing requests too
+    assert page.model.data(page.model.index(page.model.row_of_id(req.id), 5)) == "Ongoing"
+    assert editor.request_id() == req.id and editor.status_tag.text() == "Ongoing"
 
     editor.status.setCurrentIndex(editor.status.findData("closed"))
     assert editor.close_note_box.isVisible() and editor.apply_status.text() == "Close…"
@@ -296,6 +300,12 @@ def test_convert_creates_a_work_order_and_closes_the_request(qtbot, office, kit,
     editor = page.editor
     assert editor.work_type.currentData() == "repair"
     editor.work_type.setCurrentIndex(editor.work_type.findData("installation"))
+    kit.prompts.confirm_answer = False
+    qtbot.mouseClick(editor.convert_button, Qt.MouseButton.LeftButton)
+    assert kit.prompts.kinds() == ["confirm"] and "closes for good" in kit.prompts.calls[0][2]
+    assert office.requests.get(req.id).status == "open"
+    kit.prompts.calls.clear()
+    kit.prompts.confirm_answer = True
     qtbot.mouseClick(editor.convert_button, Qt.MouseButton.LeftButton)
 
     stored = office.requests.get(req.id)
@@ -305,7 +315,7 @@ def test_convert_creates_a_work_order_and_closes_the_request(qtbot, office, kit,
         order = session.get(WorkOrder, stored.work_order_id)
         assert (order.work_type, order.status, order.unit_id, order.request_id, order.customer_requests) == (
             "installation", "unassigned", unit.id, req.id, "Install a second indoor unit")
-    assert kit.prompts.calls == []
+    assert kit.prompts.kinds() == ["confirm"] and "(Installation)" in kit.prompts.calls[0][2]
     assert editor.flash.isVisible() and editor.flash.text() == f"Work order {number} created."
     assert editor.status.currentText() == f"Converted → {number}" and not editor.status.isEnabled()
     assert not editor.convert_button.isEnabled()
@@ -321,7 +331,8 @@ def test_converted_elsewhere_first_shows_who_and_reloads(qtbot, office, kit, own
     theirs = dana.requests.convert(req.id, "service")
 
     qtbot.mouseClick(page.editor.convert_button, Qt.MouseButton.LeftButton)
-    assert kit.prompts.calls == [("warning", "Cannot do that",
+    assert kit.prompts.kinds()[0] == "confirm"
+    assert kit.prompts.calls[1:] == [("warning", "Cannot do that",
                                   f"Request {req.ticket} was already converted to work order {theirs.number} by dana.")]
     editor = page.editor
     assert editor.detail.status == "closed" and editor.status.currentText() == f"Converted → {theirs.number}"
@@ -362,8 +373,8 @@ def test_add_request_dialog_inline_errors_then_saves(qtbot, office, kit, owned_u
     assert not dialog.save()
     assert dialog.errors.visible_messages() == {
         "unit_id": "Choose the unit the request is about.",
-        "request": "Tell us what the problem is.",
-        "contact_info": "Tell us how to reach you (phone or e-mail).",
+        "request": "Write down what the caller says is wrong.",
+        "contact_info": "Enter the caller's phone or e-mail.",
     }
     assert dialog.request.property("invalid") is True
     assert kit.prompts.calls == [] and dialog.saved is None
@@ -375,6 +386,14 @@ def test_add_request_dialog_inline_errors_then_saves(qtbot, office, kit, owned_u
     assert dialog.choose_unit(unit.id)
     assert dialog.unit().id == unit.id and detail.label in dialog.chosen.text()
     assert dialog.contact_info.text() == phone  # the customer's first phone, editable
+    assert dialog.is_verified() and "Verified" in dialog.verified_hint.text()
+    dialog.contact_info.setText("someone@else.example")
+    assert not dialog.is_verified() and "Unverified" in dialog.verified_hint.text()
+    known = [dialog.known_contacts.itemData(n) for n in range(dialog.known_contacts.count())]
+    assert known[0] == "" and phone in known  # "Known contact of …", then the customer's phones and e-mails
+    dialog.known_contacts.setCurrentIndex(known.index(phone))
+    dialog.known_contacts.activated.emit(known.index(phone))
+    assert dialog.contact_info.text() == phone and dialog.is_verified()
     dialog.request.setPlainText("x" * 2001)
     assert not dialog.save()
     assert list(dialog.errors.visible_messages()) == ["request"]

@@ -52,6 +52,9 @@ QPushButton[primary="true"] {{ background: {ACCENT}; color: #ffffff; border-colo
 QPushButton[primary="true"]:hover {{ background: #1d4ed8; }}
 QPushButton[primary="true"]:disabled {{ background: #93b4f5; border-color: #93b4f5; }}
 QPushButton[danger="true"] {{ color: #b91c1c; }}
+QPushButton[link="true"] {{ border: none; background: transparent; color: {ACCENT}; padding: 2px 4px; }}
+QPushButton[link="true"]:hover {{ text-decoration: underline; }}
+QPushButton[link="true"]:disabled {{ color: #a3aab5; }}
 QLineEdit, QPlainTextEdit {{ padding: 4px 6px; border: 1px solid #c4cad3; border-radius: 4px;
                              background: #ffffff; selection-background-color: #bfdbfe; selection-color: {TEXT}; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {ACCENT}; }}

@@ -3,9 +3,13 @@
 The unit is found with the units page's own SQL search (label, serial, model, customer,
 address, QR code; a pasted sticker URL works too) in a small lazily listed table, like
 the customer picker. Then the same fields as the public form: what is wrong, preferred
-date (tomorrow by default, never in the past) and window, and how to reach the customer
-(pre-filled with the unit customer's first phone, editable). The domain's messages
-appear next to the fields and nothing is saved until all of them are right.
+date (tomorrow by default, never in the past) and window, and the caller's phone or
+e-mail (pre-filled with the unit customer's first phone, editable). When the caller is a
+known contact, picking one of the customer's phones or e-mails from "Known contact" puts
+it in the field, so the request is stored Verified; a line under the field says whether
+what is typed matches (the domain's ``is_verified``). The dialog speaks to staff, not in
+the public form's words. The domain's messages appear next to the fields and nothing is
+saved until all of them are right.
 """
 
 from __future__ import annotations
@@ -25,9 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from tuffops_desktop.domain.errors import ValidationError
-from tuffops_desktop.domain.phones import format_phone
+from tuffops_desktop.domain.phones import PhoneDefaults, format_phone
 from tuffops_desktop.domain.qr import parse_guid_or_url
-from tuffops_desktop.domain.requests import REQUEST_MAX, RequestInput, ScheduleTime, validate_request
+from tuffops_desktop.domain.requests import (
+    REQUEST_MAX,
+    RequestInput,
+    ScheduleTime,
+    is_verified,
+    validate_request,
+)
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.requests import RequestDetail
 from tuffops_desktop.services.dto.units import UnitRow
@@ -60,6 +70,23 @@ def unit_search_text(text: str) -> str:
     return text
 
 
+# The public form's messages address the customer ("Tell us…"); here staff read them.
+STAFF_MESSAGES = {
+    "request": "Write down what the caller says is wrong.",
+    "contact_info": "Enter the caller's phone or e-mail.",
+}
+
+
+def staff_messages(errors: dict[str, str]) -> dict[str, str]:
+    """The domain's field messages, reworded for staff where the public form's words
+    would address the customer."""
+    out = dict(errors)
+    for name, text in errors.items():
+        if name in STAFF_MESSAGES and text.startswith("Tell us"):
+            out[name] = _(STAFF_MESSAGES[name])
+    return out
+
+
 def _qdate(value: date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
@@ -78,6 +105,9 @@ class AddRequestDialog(FormDialog):
         self._today = services.ctx.today()
         self._unit: UnitRow | None = None
         self._prefilled = ""
+        self._customer_phones: list[str] = []
+        self._customer_emails: list[str] = []
+        self._defaults = self._phone_defaults()
         self.saved: RequestDetail | None = None
         self.setWindowTitle(_("New request"))
         self.resize(920, 780)
@@ -112,7 +142,7 @@ class AddRequestDialog(FormDialog):
         self.request = QPlainTextEdit()
         self.request.setTabChangesFocus(True)
         self.request.setFixedHeight(110)
-        self.request.setPlaceholderText(_("What is wrong, in the customer's words"))
+        self.request.setPlaceholderText(_("What is wrong, in the caller's words"))
         self.schedule_at = QDateEdit()
         self.schedule_at.setCalendarPopup(True)
         self.schedule_at.setDisplayFormat(formats().date_pattern())
@@ -122,7 +152,21 @@ class AddRequestDialog(FormDialog):
         for window in ScheduleTime:
             self.schedule_time.addItem(window_label(window.value), window.value)
         self.contact_info = QLineEdit()
-        self.contact_info.setPlaceholderText(_("Phone or e-mail, as the customer gave it"))
+        self.contact_info.setMaxLength(200)
+        self.contact_info.setPlaceholderText(_("The caller's phone or e-mail"))
+        self.known_contacts = QComboBox()
+        self.known_contacts.setToolTip(_("Pick one of the customer's phones or e-mails when the caller used it: "
+                                         "the request is then Verified."))
+        self.known_contacts.addItem(_("Known contacts: choose the unit first"), "")
+        self.known_contacts.setEnabled(False)
+        self.verified_hint = plain_label(role="hint", wrap=True)
+        contact = QWidget()
+        contact_layout = QVBoxLayout(contact)
+        contact_layout.setContentsMargins(0, 0, 0, 0)
+        contact_layout.setSpacing(4)
+        contact_layout.addWidget(self.known_contacts)
+        contact_layout.addWidget(self.contact_info)
+        contact_layout.addWidget(self.verified_hint)
         when = QWidget()
         when_row = QHBoxLayout(when)
         when_row.setContentsMargins(0, 0, 0, 0)
@@ -139,8 +183,7 @@ class AddRequestDialog(FormDialog):
             (("request",), _("Request"), self.request, self.request,
              _("Up to {max} characters.").format(max=count_text(REQUEST_MAX))),
             (("schedule_at", "schedule_time"), _("Preferred date"), when, self.schedule_at, ""),
-            (("contact_info",), _("Contact"), self.contact_info, self.contact_info,
-             _("A phone or e-mail of the unit's customer shows as Verified.")),
+            (("contact_info",), _("Caller's phone or e-mail"), contact, self.contact_info, ""),
         ):
             box, error = field_box(widget, hint)
             for name in names:
@@ -154,8 +197,8 @@ class AddRequestDialog(FormDialog):
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(8)
         layout.addWidget(plain_label(_("New request"), role="title"))
-        layout.addWidget(plain_label(_("A request taken by phone or e-mail. It lands in the inbox as Open, "
-                                       "source Office."), role="hint", wrap=True))
+        layout.addWidget(plain_label(_("Log a request a caller gave you by phone or e-mail. It lands in the inbox "
+                                       "as Open, source Office."), role="hint", wrap=True))
         layout.addWidget(form_error)
         layout.addWidget(unit_group, 1)
         layout.addWidget(request_group)
@@ -164,6 +207,8 @@ class AddRequestDialog(FormDialog):
         self.search.search_changed.connect(lambda text: self.controller.update(text=unit_search_text(text)))
         self.controller.listed.connect(self._on_listed)
         self.units_table.current_id_changed.connect(self._on_unit)
+        self.known_contacts.activated.connect(self._on_known_contact)
+        self.contact_info.textChanged.connect(lambda _text: self._show_verified())
         self.controller.refresh()
         self._on_unit(None)
         self.search.setFocus()
@@ -195,17 +240,47 @@ class AddRequestDialog(FormDialog):
                 validate_request(data, self._services.ctx.today())
             except ValidationError as exc:
                 errors.update(exc.field_errors)
-            self.errors.show_field_errors(errors)
+            self.errors.show_field_errors(staff_messages(errors))
             return False
         result = self._ops.call(self._services.requests.submit_office, self._unit.id, data,
-                                parent=self, form=self.errors)
+                                parent=self, form=self)
         if not result.ok:
             return False
         self.saved = result.value
         self.accept()
         return True
 
+    def show_field_errors(self, errors: dict[str, str]) -> None:
+        """The service's field messages, in staff's words (``Ops`` calls this)."""
+        self.errors.show_field_errors(staff_messages(errors))
+
+    def is_verified(self) -> bool:
+        """Would the contact typed now show as Verified?"""
+        return is_verified(self.contact_info.text().strip(), self._customer_phones, self._customer_emails,
+                           self._defaults)
+
     # ----------------------------------------------------------------- helpers
+    def _phone_defaults(self) -> PhoneDefaults:
+        region = self._ops.call(self._services.settings.get, "phone_default_region", parent=self)
+        area = self._ops.call(self._services.settings.get, "phone_default_area_code", parent=self)
+        return PhoneDefaults(region=str(region.value) if region.ok and region.value else "US",
+                             area_code=str(area.value) if area.ok and area.value else "")
+
+    def _on_known_contact(self, index: int) -> None:
+        value = self.known_contacts.itemData(index)
+        if value:
+            self.contact_info.setText(value)
+            self._prefilled = value
+
+    def _show_verified(self) -> None:
+        if not self.contact_info.text().strip():
+            self.verified_hint.setText("")
+        elif self.is_verified():
+            self.verified_hint.setText(_("Matches a contact of the customer: the request will show as Verified."))
+        else:
+            self.verified_hint.setText(_("Not one of the customer's phones or e-mails: the request will show as "
+                                         "Unverified."))
+
     def _on_listed(self, count: int) -> None:
         self.unit_count.setText(_("{count} units").format(count=count_text(count)))
         if self._unit is None:
@@ -233,14 +308,28 @@ class AddRequestDialog(FormDialog):
                                                                            owner=owner))
 
     def _prefill_contact(self, row: UnitRow) -> None:
-        """The customer's first phone, unless the user already typed something else."""
-        current = self.contact_info.text().strip()
-        if current and current != self._prefilled:
-            return
-        phone = ""
+        """Fill "Known contact" with the unit customer's phones and e-mails, and the field
+        with the first phone unless the user already typed something else."""
+        phones: list[str] = []
+        emails: list[str] = []
         if row.customer_id is not None and self._services.ctx.actor.can("customers.view"):
             result = self._ops.call(self._services.customers.get, row.customer_id, parent=self)
-            if result.ok and result.value is not None and result.value.phones:
-                phone = format_phone(result.value.phones[0])
+            if result.ok and result.value is not None:
+                phones, emails = list(result.value.phones), list(result.value.emails)
+        self._customer_phones, self._customer_emails = phones, emails
+        self.known_contacts.clear()
+        if phones or emails:
+            self.known_contacts.addItem(_("Known contact of {customer}…").format(customer=row.customer_name), "")
+            for value in [format_phone(p) for p in phones] + emails:
+                self.known_contacts.addItem(value, value)
+        else:
+            self.known_contacts.addItem(_("The unit's customer has no phone or e-mail on file"), "")
+        self.known_contacts.setEnabled(bool(phones or emails))
+        current = self.contact_info.text().strip()
+        if current and current != self._prefilled:
+            self._show_verified()
+            return
+        phone = format_phone(phones[0]) if phones else ""
         self._prefilled = phone
         self.contact_info.setText(phone)
+        self._show_verified()
