@@ -54,15 +54,48 @@ def test_search_is_debounced_and_runs_in_sql(qtbot, office, kit):
 def test_header_clicks_re_query_sql_in_its_order(qtbot, office, kit):
     page = make_page(qtbot, office, kit)
     by_name = page.model.ids()
-    click_header(qtbot, page, 4)  # City
+    click_header(qtbot, page, 5)  # City
     by_city = office.customers.list_ids(ListQuery(sort="city"))
     assert (page.controller.query.sort, page.controller.query.descending) == ("city", False)
     assert page.model.ids() == by_city != by_name
-    click_header(qtbot, page, 4)
+    click_header(qtbot, page, 5)
     assert page.model.ids() == office.customers.list_ids(ListQuery(sort="city", descending=True))
-    click_header(qtbot, page, 5)  # Units: a count subquery, impossible to get right by sorting text
+    click_header(qtbot, page, 6)  # Units: a count subquery, impossible to get right by sorting text
     assert page.model.ids() == office.customers.list_ids(ListQuery(sort="units"))
-    assert page.table.horizontalHeader().sortIndicatorSection() == 5
+    assert page.table.horizontalHeader().sortIndicatorSection() == 6
+
+
+def test_street_address_column_sorts_in_sql(qtbot, office, kit):
+    page = make_page(qtbot, office, kit)
+    assert page.model.headerData(4, Qt.Orientation.Horizontal) == "Address"
+    click_header(qtbot, page, 4)
+    by_address = office.customers.list_ids(ListQuery(sort="address"))
+    assert page.controller.query.sort == "address" and page.model.ids() == by_address
+    first = office.customers.get(by_address[0])
+    assert page.model.data(page.model.index(0, 4)) == first.address
+    addresses = [office.customers.get(i).address for i in by_address]
+    assert addresses == sorted(addresses, key=lambda a: a.encode())  # byte order, like SQL's default
+
+
+def test_a_unit_in_the_detail_panel_opens_on_the_units_page(qtbot, office, kit):
+    from tuffops_desktop.ui.main_window import MainWindow
+    from tuffops_desktop.ui.pages.units.page import UnitsPage
+
+    window = MainWindow(office, kit.ops, kit.prompts, kit.monitor, database_label="test")
+    qtbot.addWidget(window)
+    window.show()
+    page = window.current_page()
+    assert isinstance(page, CustomersPage)
+    owner = next(i for i in page.model.ids() if page.model.row_data(page.model.row_of_id(i)).unit_count > 0)
+    page.table.select_id(owner)
+    units = page.detail.units_table
+    assert units.model().rowCount() > 0
+    unit_id = units.model().row_id(0)
+    units.select_id(unit_id)
+    units.setFocus()
+    qtbot.keyClick(units, Qt.Key.Key_Return)
+    shown = window.current_page()
+    assert isinstance(shown, UnitsPage) and shown.table.selected_id() == unit_id
 
 
 def test_type_filter(qtbot, office, kit):

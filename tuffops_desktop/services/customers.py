@@ -56,6 +56,7 @@ _SORTS = {
     "name": Customer.display_name,
     "type": Customer.customer_type,
     "city": Customer.city,
+    "address": Customer.address,
     "emails": Customer.emails,
     "phones": Customer.phones,
     "created": Customer.created_at,
@@ -202,6 +203,7 @@ class CustomerService:
                 city=c.city,
                 unit_count=counts.get(c.id, 0),
                 active=c.active,
+                address=c.address,
             )
             for c in (found.get(i) for i in ids)
             if c is not None

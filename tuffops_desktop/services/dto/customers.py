@@ -19,6 +19,7 @@ class CustomerRow:
     city: str
     unit_count: int
     active: bool
+    address: str = ""  # street address
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ def customer_columns() -> list[Column[CustomerRow]]:
                tooltip=lambda r: r.display_name if r.active else _("{name} (deactivated)").format(name=r.display_name)),
         Column(_("Phones"), lambda r: r.phones, "phones", width=142, tooltip=lambda r: r.phones),
         Column(_("E-mails"), lambda r: r.emails, "emails", width=205, tooltip=lambda r: r.emails),
+        Column(_("Address"), lambda r: r.address, "address", width=190, tooltip=lambda r: r.address or None),
         Column(_("City"), lambda r: r.city, "city", width=108),
         Column(_("Units"), lambda r: count_text(r.unit_count), "units", align=RIGHT, width=56,
                sort_value=lambda r: r.unit_count),

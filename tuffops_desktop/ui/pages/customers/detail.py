@@ -1,7 +1,9 @@
-"""The right-hand panel of the customers page: who the customer is and their units."""
+"""The right-hand panel of the customers page: who the customer is and their units
+(double-click or Enter on a unit opens it on the Units page: ``open_unit``)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from tuffops_desktop.domain.phones import format_phone
@@ -20,7 +22,13 @@ from tuffops_desktop.ui.widgets.swatch import tag_style
 
 
 class CustomerDetailPanel(QFrame):
-    """Shows one customer read-only, with the units they own."""
+    """Shows one customer read-only, with the units they own.
+
+    Signals:
+        open_unit(int): the user asked to open this unit (double-click or Enter).
+    """
+
+    open_unit = Signal(int)
 
     def __init__(self, services: Services, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +68,8 @@ class CustomerDetailPanel(QFrame):
                                         muted=lambda r: not r.active, ops=ops, parent=self)
         self.units_table = DataTable(self.units_model, self, stretch_column=0)
         self.units_table.setMinimumHeight(160)
+        self.units_table.setToolTip(_("Double-click a unit (or press Enter) to open it on the Units page"))
+        self.units_table.open_requested.connect(self.open_unit)
 
         self.body = QWidget()
         body = QVBoxLayout(self.body)

@@ -64,6 +64,7 @@ class CustomersPage(ListPage):
             icons=[None] + [type_icon(kind.colour) for kind in CustomerType])
         self.show_inactive = QCheckBox(_("Show deactivated"))
         self.detail = CustomerDetailPanel(services, ops, self)
+        self.detail.open_unit.connect(lambda unit_id: self.open_record_requested.emit("unit", unit_id))
         self.build(detail=self.detail, header=[self.import_button, self.export_button, self.new_button],
                    notes=[self.integration_note], filters=[self.type_filter, self.show_inactive],
                    actions=[self.stickers_button, self.edit_button, self.deactivate_button])
