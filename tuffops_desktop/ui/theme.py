@@ -16,6 +16,8 @@ MUTED_TEXT = "#6b7280"
 ERROR_TEXT = "#b91c1c"
 SUCCESS = "#15803d"
 WARNING_BG = "#fef3c7"
+DISABLED_TEXT = "#9ca3af"
+DISABLED_BG = "#eef0f3"
 
 WARRANTY_COLOURS = {
     "active": "#2e9d4f",
@@ -59,6 +61,8 @@ QLineEdit, QPlainTextEdit {{ padding: 4px 6px; border: 1px solid #c4cad3; border
                              background: #ffffff; selection-background-color: #bfdbfe; selection-color: {TEXT}; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {ACCENT}; }}
 QLineEdit:read-only {{ background: #f3f4f6; }}
+QLineEdit:disabled, QPlainTextEdit:disabled {{ background: {DISABLED_BG}; color: {DISABLED_TEXT};
+                                               border-color: #dde1e6; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border-color: #dc2626; }}
 QTableView {{ background: #ffffff; alternate-background-color: #f7f9fb; gridline-color: #eceff3;
               border: 1px solid #d6dae0; selection-background-color: #dbeafe; selection-color: {TEXT}; }}
@@ -95,6 +99,13 @@ def apply_theme(app: QApplication) -> None:
     palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#9ca3af"))
     palette.setColor(QPalette.ColorRole.ToolTipBase, QColor("#111827"))
     palette.setColor(QPalette.ColorRole.ToolTipText, QColor("#f9fafb"))
+    # Disabled controls must look disabled: grey text on a grey field (combo boxes, spin
+    # boxes, date edits and check boxes take these from the palette, not the style sheet).
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(disabled, role, QColor(DISABLED_TEXT))
+    for role in (QPalette.ColorRole.Base, QPalette.ColorRole.Button):
+        palette.setColor(disabled, role, QColor(DISABLED_BG))
     app.setPalette(palette)
     font = QFont(app.font())
     if font.pointSizeF() < 9.5:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from tuffops_desktop.ui.models.id_table import IdTableModel
+from tuffops_desktop.ui.widgets.sort_header import ExplorerHeader
 from tuffops_desktop.ui.widgets.tag_delegate import TagDelegate
 
 ROW_HEIGHT = 28
@@ -34,6 +35,7 @@ class DataTable(QTableView):
         self._model = model
         self._pending_id: int | None = None
         self._sort_state: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+        self.setHorizontalHeader(ExplorerHeader(self))
         self.setModel(model)
         self.setItemDelegate(TagDelegate(self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
