@@ -69,7 +69,7 @@ def guarded() -> dict[str, Access]:
 
 def test_the_walk_sees_every_service_of_the_registry():
     assert set(service_classes()) == {"settings", "users", "customers", "units", "catalog", "csv", "requests",
-                                      "stickers"}
+                                      "stickers", "work_orders"}
     assert len(declarations()) > 50
 
 
@@ -144,6 +144,8 @@ class Seed:
     unit4_id: int
     request_id: int
     blank_guid: str
+    work_order_id: int = 0
+    technician_id: int = 0
 
 
 def _seed(services: Services) -> Seed:
@@ -156,8 +158,10 @@ def _seed(services: Services) -> Seed:
                                  contact_info="Ann"))
     blank = services.units.create_blank_labels(1)[0]
     services.users.add("ann", "longenough", "office")
+    technician = services.users.add("tess", "longenough", "technician")
+    order = services.work_orders.create(units[1].id, "maintenance", "Yearly service")
     return Seed(services, ann.id, bob.id, model.id, units[0].id, units[1].id, units[2].id, units[3].id,
-                request.id, blank)
+                request.id, blank, order.id, technician.id)
 
 
 def _in_write(s: Services, work: Callable[[Session], object]) -> object:
@@ -275,6 +279,14 @@ CALLS: dict[str, Call] = {
     "requests.set_status": lambda s, d: s.requests.set_status(
         d.request_id, "ongoing", _ver(d, "requests", d.request_id)),
     "requests.convert": lambda s, d: s.requests.convert(d.request_id),
+    "work_orders.list_ids": lambda s, d: s.work_orders.list_ids(ListQuery()),
+    "work_orders.rows": lambda s, d: s.work_orders.rows([d.work_order_id]),
+    "work_orders.get": lambda s, d: s.work_orders.get(d.work_order_id),
+    "work_orders.technicians": lambda s, d: s.work_orders.technicians(),
+    "work_orders.create": lambda s, d: s.work_orders.create(d.unit_id, "repair", "Noisy"),
+    "work_orders.add_note": lambda s, d: s.work_orders.add_note(d.work_order_id, "Gate code 1234"),
+    "work_orders.act": lambda s, d: s.work_orders.act(
+        d.work_order_id, "assign", _ver(d, "work_orders", d.work_order_id), technician_id=d.technician_id),
 }
 
 

@@ -31,6 +31,7 @@ from tuffops_desktop.i18n import N_
 __all__ = ["work_order_number"]  # re-exported: where work orders are named
 
 NOTE_MAX = 1000
+REQUESTS_TEXT_MAX = 2000  # what the customer asked for: as long as a request may be
 DEFAULT_DURATION_HOURS = Decimal("2")
 DURATION_STEP_HOURS = Decimal("0.5")
 DURATION_MAX_HOURS = Decimal("200")
@@ -284,10 +285,20 @@ def validate_duration(hours: object) -> Decimal:
 
 
 def validate_note(text: str) -> str:
-    """An internal note or the customer-requests text: trimmed, at most ``NOTE_MAX`` characters."""
+    """An internal note: trimmed, not empty, at most ``NOTE_MAX`` characters."""
     body = (text or "").strip()
+    if not body:
+        raise ValidationError({"notes": "The note is empty."})
     if len(body) > NOTE_MAX:
         raise ValidationError({"notes": f"At most {NOTE_MAX} characters (now {len(body)})."})
+    return body
+
+
+def validate_requests_text(text: str) -> str:
+    """What the customer asked for (copied from a request, or typed by the office)."""
+    body = (text or "").strip()
+    if len(body) > REQUESTS_TEXT_MAX:
+        raise ValidationError({"customer_requests": f"At most {REQUESTS_TEXT_MAX} characters (now {len(body)})."})
     return body
 
 

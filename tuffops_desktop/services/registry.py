@@ -13,6 +13,7 @@ from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.stickers import StickerService
 from tuffops_desktop.services.units import UnitService
 from tuffops_desktop.services.users import UserService
+from tuffops_desktop.services.work_orders import WorkOrderService
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Services:
     csv: CsvService
     requests: RequestService
     stickers: StickerService
+    work_orders: WorkOrderService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -43,4 +45,5 @@ def build_services(ctx: ServiceContext) -> Services:
         csv=CsvService(ctx, customers, units, catalog),
         requests=RequestService(ctx),
         stickers=StickerService(ctx, settings, units),
+        work_orders=WorkOrderService(ctx),
     )

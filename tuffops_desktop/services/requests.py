@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from tuffops_desktop.db.models import Customer, CustomerRequest, DeviceModel, Manufacturer, RequestNote, Unit, WorkOrder
+from tuffops_desktop.db.models import Customer, CustomerRequest, DeviceModel, Manufacturer, RequestNote, Unit
 from tuffops_desktop.domain.errors import AlreadyConverted, ConcurrencyConflict, NotFound, ValidationError
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.phones import PhoneDefaults, split_list
@@ -33,7 +32,7 @@ from tuffops_desktop.domain.requests import (
     validate_request,
 )
 from tuffops_desktop.domain.units import friendly_label
-from tuffops_desktop.domain.work_orders import work_order_number
+from tuffops_desktop.domain.work_orders import WorkOrderType, work_order_number
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.requests import RequestDetail, RequestNoteInfo, RequestRow, WorkOrderInfo
@@ -48,6 +47,7 @@ from tuffops_desktop.services.listing import (
 )
 from tuffops_desktop.services.request_writer import insert_request
 from tuffops_desktop.services.settings import phone_defaults
+from tuffops_desktop.services.work_orders import insert_work_order
 
 EXCERPT_LENGTH = 120
 
@@ -227,16 +227,10 @@ class RequestService:
                 raise AlreadyConverted(req.ticket, req.closed_by or "someone", req.work_order_id)
             previous_status = req.status
             unit = session.get_one(Unit, req.unit_id)
-            customer = session.get(Customer, unit.customer_id) if unit.customer_id else None
             now = self._ctx.now()
-            due = now + timedelta(hours=customer.default_sla_hours) if customer and customer.default_sla_hours else None
-            order = WorkOrder(
-                unit_id=unit.id, customer_id=unit.customer_id, request_id=req.id, work_type=work_type,
-                status="unassigned", customer_requests=req.request, due_at=due, created_at=now,
-                created_by=self._ctx.actor.username,
-            )
-            session.add(order)
-            session.flush()
+            order = insert_work_order(session, self._ctx, unit=unit, work_type=WorkOrderType(work_type),
+                                      customer_requests=req.request, request_id=req.id,
+                                      time_window=req.schedule_time)
             req.work_order_id = order.id
             req.status = RequestStatus.CLOSED.value
             req.close_reason = CloseReason.CONVERTED.value
@@ -244,8 +238,6 @@ class RequestService:
             req.closed_by = self._ctx.actor.username
             req.updated_at = now
             session.flush()
-            audit.record(session, self._ctx, "work_order", order.id, "create",
-                         {"request_id": [None, req.id], "unit_id": [None, unit.id], "status": [None, "unassigned"]})
             audit.record(session, self._ctx, "customer_request", req.id, "convert",
                          {"status": [previous_status, RequestStatus.CLOSED.value], "work_order_id": [None, order.id]})
             return WorkOrderInfo(order.id, work_order_number(order.id), order.unit_id, order.customer_id,

@@ -4,7 +4,7 @@ from tuffops_desktop.db.models.audit import AuditEntry
 from tuffops_desktop.db.models.catalog import DeviceModel, DeviceType, Manufacturer
 from tuffops_desktop.db.models.changes import ChangeLogEntry
 from tuffops_desktop.db.models.customers import Customer
-from tuffops_desktop.db.models.requests import CustomerRequest, RequestNote, WorkOrder
+from tuffops_desktop.db.models.requests import CustomerRequest, RequestNote, WorkOrder, WorkOrderHistory, WorkOrderNote
 from tuffops_desktop.db.models.settings import Setting
 from tuffops_desktop.db.models.units import (
     BlankQrLabel,
@@ -32,4 +32,6 @@ __all__ = [
     "UnitOwnership",
     "User",
     "WorkOrder",
+    "WorkOrderHistory",
+    "WorkOrderNote",
 ]

@@ -4,8 +4,9 @@ the work-order issue grows."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tuffops_desktop.db.base import Base, UtcDateTime, utcnow
@@ -55,7 +56,7 @@ class RequestNote(Base):
 
 
 class WorkOrder(Base):
-    """Dispatchable work on one unit. Minimal for now: made from a request, unassigned."""
+    """Dispatchable work on one unit (rules: ``domain/work_orders.py``)."""
 
     __tablename__ = "work_orders"
 
@@ -66,9 +67,47 @@ class WorkOrder(Base):
     work_type: Mapped[str] = mapped_column(String(16), nullable=False, default="repair")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="unassigned")
     customer_requests: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # SLA: by when it must be done
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    scheduled_start: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # booked on the board
+    time_window: Mapped[str | None] = mapped_column(String(16), nullable=True)  # All Day / Morning / Afternoon
+    estimated_hours: Mapped[Decimal] = mapped_column(Numeric(6, 1), nullable=False, default=Decimal("2"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     created_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
+    __table_args__ = (
+        Index("ix_work_orders_status_due", "status", "due_at"),
+        Index("ix_work_orders_technician_start", "technician_id", "scheduled_start"),
+        Index("ix_work_orders_customer_id", "customer_id"),
+    )
     __mapper_args__ = {"version_id_col": version}
+
+
+class WorkOrderHistory(Base):
+    """One status change of a work order: who, when, from, to, why. The status replays from it."""
+
+    __tablename__ = "work_order_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    by: Mapped[str] = mapped_column(String(64), nullable=False)
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(20), nullable=False)
+    reason: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+    __table_args__ = (Index("ix_work_order_history_work_order_id", "work_order_id", "id"),)
+
+
+class WorkOrderNote(Base):
+    """An internal note on a work order (never shown to the customer)."""
+
+    __tablename__ = "work_order_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), nullable=False, index=True)
+    author: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
