@@ -26,7 +26,7 @@ from tuffops_desktop.bootstrap import open_database, system_services
 from tuffops_desktop.db.models import CustomerRequest
 from tuffops_desktop.intake.app import Limits
 from tuffops_desktop.intake.security import FormTokens
-from tuffops_desktop.intake.server import IntakeServer, ListenerOptions, load_secret
+from tuffops_desktop.intake.server import IntakeServer, ListenerOptions, load_secret, summarise_queue_warnings
 
 DEAD_DATABASE = "postgresql://nobody@127.0.0.1:1/nothing"
 NOT_FOUND = "Sticker not recognised"
@@ -296,6 +296,7 @@ def test_oversize_and_malformed_requests_get_our_page_and_headers(client, listen
 
 
 def test_queue_depth_warnings_are_summarised(caplog):
+    summarise_queue_warnings()  # what every IntakeServer does when it starts
     logger = logging.getLogger("waitress.queue")
     with caplog.at_level(logging.WARNING, logger="waitress.queue"):
         for depth in range(1000):

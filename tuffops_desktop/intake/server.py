@@ -144,9 +144,11 @@ class _QueueDepthSummary(logging.Filter):
         return True
 
 
-_QUEUE_LOG = logging.getLogger("waitress.queue")
-if not any(isinstance(f, _QueueDepthSummary) for f in _QUEUE_LOG.filters):
-    _QUEUE_LOG.addFilter(_QueueDepthSummary())
+def summarise_queue_warnings() -> None:
+    """Install the "Task queue depth" summary on waitress's logger (once per process)."""
+    logger = logging.getLogger("waitress.queue")
+    if not any(isinstance(f, _QueueDepthSummary) for f in logger.filters):
+        logger.addFilter(_QueueDepthSummary())
 
 
 class IntakeServer:
@@ -156,6 +158,7 @@ class IntakeServer:
                  data_dir: Path | None = None, limits: Limits | None = None, threads: int = 8,
                  options: ListenerOptions | None = None) -> None:
         opts = options or ListenerOptions(host=host, port=port, threads=threads)
+        summarise_queue_warnings()
         folder = data_dir or (user_data_dir() / "intake")
         folder.mkdir(parents=True, exist_ok=True)
         gateway = IntakeGateway(db)
