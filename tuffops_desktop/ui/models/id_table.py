@@ -103,13 +103,26 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
     def columns(self) -> list[Column[R]]:
         return self._columns
 
-    def set_ids(self, ids: Sequence[int]) -> None:
-        """Show exactly these records, in this order (the answer of a new query)."""
+    def set_ids(self, ids: Sequence[int], first_rows: Sequence[R] | None = None) -> None:
+        """Show exactly these records, in this order (the answer of a new query).
+
+        ``first_rows``: the rows of the first block, fetched with the ids (the first paint
+        then needs no second trip to the database)."""
         self.beginResetModel()
         self._ids = list(ids)
         self._row_of = None
         self._forget_blocks()
+        if first_rows is not None and self._ids:
+            self._blocks[0] = {self._id_of(r): r for r in first_rows}
         self.endResetModel()
+
+    @property
+    def block_size(self) -> int:
+        return self._block_size
+
+    def fetch_rows(self, ids: Sequence[int]) -> Sequence[R]:
+        """The model's row fetcher (for a caller that fetches the first block with the ids)."""
+        return self._fetch_rows(ids)
 
     def loading(self) -> bool:
         """True while a block fetch is on its way."""

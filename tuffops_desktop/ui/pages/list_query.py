@@ -9,7 +9,7 @@ Header clicks arrive here as ``sort_requested`` and become a new SQL query.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -64,16 +64,22 @@ class ListController(QObject):
     def refresh(self) -> bool:
         """Ask the service again; keeps the selected record selected when still listed."""
         started = time.perf_counter()
-        result = self._ops.call(self._list_ids, self._query, parent=self._page)
-        if not result.ok:
+        result = self._ops.call(self._ids_and_first_rows, self._query, parent=self._page)
+        if not result.ok or result.value is None:
             error = result.error
             self.failed.emit(getattr(error, "message", None) or str(error))
             return False
-        self._model.set_ids(result.value or [])
+        ids, first_rows = result.value
+        self._model.set_ids(ids, first_rows)
         self._table.set_sort_state(max(self._model.column_of_sort_key(self._query.sort), 0), self._query.descending)
         self.last_query_seconds = time.perf_counter() - started
-        self.listed.emit(len(result.value or []))
+        self.listed.emit(len(ids))
         return True
+
+    def _ids_and_first_rows(self, query: ListQuery) -> tuple[list[int], Sequence[Any]]:
+        """On the runner: the ids, and the rows of the first block, in one trip."""
+        ids = self._list_ids(query)
+        return ids, self._model.fetch_rows(ids[:self._model.block_size]) if ids else []
 
     def _on_sort_requested(self, key: str, descending: bool) -> None:
         if (key, descending) == (self._query.sort, self._query.descending):
