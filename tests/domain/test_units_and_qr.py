@@ -75,3 +75,23 @@ def test_pasted_url_or_guid_is_accepted():
 def test_garbage_is_not_a_sticker(text):
     with pytest.raises(ValidationError):
         parse_guid_or_url(text)
+
+
+def test_maintenance_dates_follow_the_cadence_from_the_last_maintenance_or_the_install():
+    from tuffops_desktop.domain.units import maintenance_dates
+
+    done = date(2026, 1, 31)
+    installed = date(2024, 5, 10)
+    assert maintenance_dates("quarterly", done, installed) == (
+        maintenance_dates("quarterly", done, None))
+    dates = maintenance_dates("quarterly", done, installed)
+    assert (dates.last, dates.next) == (done, date(2026, 4, 30))
+    assert maintenance_dates("monthly", done, None).next == date(2026, 2, 28)  # day clamped
+    assert maintenance_dates("annual", None, installed).next == date(2025, 5, 10)  # never maintained: from install
+    assert maintenance_dates("semiannual", None, None).next is None
+    assert maintenance_dates("none", done, installed) == maintenance_dates("none", done, None)
+    assert maintenance_dates("none", done, installed).next is None
+    assert maintenance_dates("none", done, None).last == done
+    assert maintenance_dates("weekly?", done, installed).next is None  # unknown cadence: nothing due
+    assert dates.overdue(date(2026, 5, 1)) and not dates.overdue(date(2026, 4, 30))
+    assert not maintenance_dates("none", None, None).overdue(date(2030, 1, 1))

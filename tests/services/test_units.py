@@ -162,3 +162,42 @@ def test_unit_permissions(services):
         as_role(services, Role.TECHNICIAN).units.list_ids(ListQuery())
     with pytest.raises(PermissionDenied):
         as_role(services, Role.OFFICE).units.set_active(u.id, False, u.version)
+
+
+def test_default_sort_tells_units_apart_customer_then_label_stock_last(services):
+    m = make_model(services)
+    zoe = make_customer(services, first_name="Zoe", last_name="Zed")
+    amy = make_customer(services, first_name="Amy", last_name="Able")
+    z_b = make_unit(services, zoe.id, model=m, location="B roof")
+    a_c = make_unit(services, amy.id, model=m, location="C kitchen")
+    stock = make_unit(services, None, model=m, location="A shelf")
+    a_a = make_unit(services, amy.id, model=m, location="A lobby")
+    z_a = make_unit(services, zoe.id, model=m, location="A hall")
+    assert services.units.list_ids(ListQuery(sort="customer")) == [a_a.id, a_c.id, z_a.id, z_b.id, stock.id]
+    assert services.units.list_ids(ListQuery(sort="customer", descending=True)) == [
+        z_b.id, z_a.id, a_c.id, a_a.id, stock.id]
+
+
+def test_last_and_next_maintenance_in_rows_detail_and_sort(services):
+    from tuffops_desktop.db.models import Unit
+
+    m = make_model(services)
+    quarterly = make_unit(services, model=m, location="Q", maintenance_frequency="quarterly",
+                          installed_at=date(2025, 1, 15))
+    yearly = make_unit(services, model=m, location="Y", maintenance_frequency="annual",
+                       installed_at=date(2025, 6, 1))
+    never = make_unit(services, model=m, location="N")
+    with services.ctx.write() as session:
+        session.get(Unit, quarterly.id).maintained_at = date(2026, 3, 1)
+    rows = {r.id: r for r in services.units.rows([quarterly.id, yearly.id, never.id])}
+    assert (rows[quarterly.id].maintained_at, rows[quarterly.id].next_maintenance_at) == (
+        date(2026, 3, 1), date(2026, 6, 1))
+    assert (rows[yearly.id].maintained_at, rows[yearly.id].next_maintenance_at) == (None, date(2026, 6, 1))
+    assert rows[never.id].next_maintenance_at is None
+    assert services.units.get(quarterly.id).next_maintenance_at == date(2026, 6, 1)
+    ordered = services.units.list_ids(ListQuery(sort="next_maintenance"))
+    assert ordered.index(never.id) == len(ordered) - 1  # nothing due: last
+    assert ordered.index(quarterly.id) < ordered.index(never.id) and ordered.index(yearly.id) < ordered.index(never.id)
+    assert services.units.list_ids(ListQuery(sort="maintained"))[0] == quarterly.id  # dated first, blanks last
+    assert rows[quarterly.id].maintenance_overdue == (services.ctx.today() > date(2026, 6, 1))
+    assert not rows[never.id].maintenance_overdue

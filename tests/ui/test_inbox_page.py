@@ -476,3 +476,23 @@ def test_a_request_from_the_listener_appears_within_two_seconds(qtbot, office, k
     assert page.editor.note_edit.text() == "draft, not saved yet"  # and the draft too
     window.close()
     assert not feed_running(window)
+
+
+def test_the_editor_opens_the_unit_and_the_customer_on_their_pages(qtbot, office, kit, owned_unit):
+    unit, _phone = owned_unit
+    req = submit(office, unit.id)
+    window = MainWindow(office, kit.ops, kit.prompts, kit.monitor, database_label="test")
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_section("inbox")
+    open_in_editor(page, req.id)
+    editor = page.editor
+    assert editor.open_unit_button.isVisible() and editor.open_customer_button.isEnabled()
+    qtbot.mouseClick(editor.open_unit_button, Qt.MouseButton.LeftButton)
+    units = window.current_page()
+    assert isinstance(units, UnitsPage) and units.table.selected_id() == unit.id
+    window.show_section("inbox")
+    qtbot.mouseClick(editor.open_customer_button, Qt.MouseButton.LeftButton)
+    customers = window.current_page()
+    assert isinstance(customers, CustomersPage)
+    assert customers.table.selected_id() == office.units.get(unit.id).customer_id

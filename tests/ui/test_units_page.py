@@ -6,11 +6,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from tuffops_desktop.db.models import BlankQrLabel
 from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.services.listing import ListQuery, Ref, any_of
+from tuffops_desktop.ui.formatting import date_text
+from tuffops_desktop.ui.pages.units.columns import QR_COLUMN
 from tuffops_desktop.ui.pages.units.dialogs import BindLabelDialog, LinkDialog, TransferDialog
 from tuffops_desktop.ui.pages.units.page import UnitsPage
 from tuffops_desktop.ui.pages.units.unit_dialog import UnitDialog
@@ -47,11 +50,11 @@ def test_search_by_qr_guid_and_by_customer(qtbot, office, kit):
     target = office.units.get(page.model.ids()[5])
     page.search.setText(target.qr_code_guid)
     qtbot.waitUntil(lambda: page.model.ids() == [target.id], timeout=2000)
-    qtbot.waitUntil(lambda: page.model.data(page.model.index(0, 9)) == short_code(target.qr_code_guid),
+    qtbot.waitUntil(lambda: page.model.data(page.model.index(0, QR_COLUMN)) == short_code(target.qr_code_guid),
                     timeout=2000)  # rows arrive in the background
     first_name = target.customer_name.split()[0]
     page.search.setText(first_name.lower())
-    expected = office.units.list_ids(ListQuery(sort="label", text=first_name.lower()))
+    expected = office.units.list_ids(ListQuery(sort="customer", text=first_name.lower()))
     qtbot.waitUntil(lambda: page.model.ids() == expected, timeout=2000)
 
 
@@ -61,7 +64,7 @@ def test_sorting_and_filters_come_from_sql(qtbot, office, kit):
     assert page.model.ids() == office.units.list_ids(ListQuery(sort="customer"))
     page.table.sortByColumn(7, Qt.SortOrder.DescendingOrder)  # Warranty (computed expiry)
     assert page.model.ids() == office.units.list_ids(ListQuery(sort="warranty", descending=True))
-    page.table.sortByColumn(8, Qt.SortOrder.AscendingOrder)  # Linked: not sortable, indicator restored
+    page.table.sortByColumn(10, Qt.SortOrder.AscendingOrder)  # Linked: not sortable, indicator restored
     assert page.controller.query.sort == "warranty"
     assert page.table.horizontalHeader().sortIndicatorSection() == 7
     page.filter.setCurrentIndex(page.filter.findData("stock"))
@@ -152,7 +155,7 @@ def test_link_and_unlink_from_the_page(qtbot, office, kit):
 
     page = make_page(qtbot, office, kit)
     page.table.select_id(first.id)
-    qtbot.waitUntil(lambda: page.model.data(page.model.index(page.model.row_of_id(first.id), 8)) == "2",
+    qtbot.waitUntil(lambda: page.model.data(page.model.index(page.model.row_of_id(first.id), 10)) == "2",
                     timeout=2000)
     assert page.unlink_button.isEnabled()
     page.unlink_button.click()

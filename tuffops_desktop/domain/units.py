@@ -71,11 +71,12 @@ class WarrantyState(StrEnum):
         return _WARRANTY_LABELS[self]
 
 
+# One word per state, the same in the list, the detail panel and everywhere else.
 _WARRANTY_LABELS = {
     WarrantyState.UNKNOWN: N_("No warranty data"),
     WarrantyState.ACTIVE: N_("In warranty"),
-    WarrantyState.EXPIRING: N_("Warranty ending soon"),
-    WarrantyState.EXPIRED: N_("Out of warranty"),
+    WarrantyState.EXPIRING: N_("Ending soon"),
+    WarrantyState.EXPIRED: N_("Expired"),
 }
 
 
@@ -105,6 +106,31 @@ def warranty_state(installed_at: date | None, warranty_months: int | None, today
     if expires - today <= timedelta(days=EXPIRING_SOON_DAYS):
         return WarrantyState.EXPIRING
     return WarrantyState.ACTIVE
+
+
+@dataclass(frozen=True)
+class MaintenanceDates:
+    """A unit's preventive maintenance: when it was last done and when it is due next
+    (None: never recorded / not scheduled)."""
+
+    last: date | None
+    next: date | None
+
+    def overdue(self, today: date) -> bool:
+        return self.next is not None and self.next < today
+
+
+def maintenance_dates(frequency: str, maintained_at: date | None, installed_at: date | None) -> MaintenanceDates:
+    """Last and next maintenance from the cadence: next = last maintenance (or, never
+    maintained, the install date) + the cadence's months. No cadence, or neither date
+    known: nothing is due."""
+    try:
+        months = MaintenanceFrequency(frequency).months
+    except ValueError:
+        months = None
+    start = maintained_at or installed_at
+    due = add_months(start, months) if months and start is not None else None
+    return MaintenanceDates(last=maintained_at, next=due)
 
 
 def friendly_label(location: str | None, serial_number: str | None, model_name: str | None) -> str:

@@ -34,6 +34,7 @@ from tuffops_desktop.domain.units import (
     UnitFields,
     UnitInput,
     friendly_label,
+    maintenance_dates,
     validate_unit,
     warranty_expires_at,
     warranty_state,
@@ -118,8 +119,8 @@ class UnitService:
         if not query.include_inactive:
             stmt = stmt.where(Unit.active.is_(True))
         stmt = apply_filters(stmt, query, _FILTERS)
-        if query.sort == "warranty":
-            return self._ids_by_warranty(stmt, query.descending)
+        if query.sort in ("warranty", "next_maintenance"):
+            return self._ids_by_computed_date(stmt, query.sort, query.descending)
         label = func.coalesce(func.nullif(Unit.location, ""), Unit.serial_number)
         sorts = {
             "label": label,
@@ -127,6 +128,7 @@ class UnitService:
             "customer": Customer.display_name,
             "city": Unit.city,
             "installed": Unit.installed_at,
+            "maintained": Unit.maintained_at,
             "model": DeviceModel.name,
             "type": DeviceType.name,
         }
@@ -136,18 +138,31 @@ class UnitService:
             if query.sort == "type":
                 stmt = stmt.join(DeviceType, DeviceType.id == DeviceModel.device_type_id)
         order = key.desc() if query.descending else key.asc()
-        tie = Unit.id.desc() if query.descending else Unit.id.asc()
+        # Blanks (stock units, no date) last either way, on both databases; then the label,
+        # so that the units of one customer read in order.
+        keys = [order.nulls_last()]
+        if query.sort in ("customer", "city", "installed", "maintained", "model", "type"):
+            keys.append(label.desc() if query.descending else label.asc())
+        keys.append(Unit.id.desc() if query.descending else Unit.id.asc())
         with self._ctx.read() as session:
-            return list(session.scalars(stmt.order_by(order, tie)))
+            return list(session.scalars(stmt.order_by(*keys)))
 
-    def _ids_by_warranty(self, stmt: Select[Any], descending: bool) -> list[int]:
-        """Warranty expiry is computed, not stored, so this one sort happens in Python."""
-        rows_stmt = stmt.with_only_columns(Unit.id, Unit.installed_at, Unit.warranty_months)
+    def _ids_by_computed_date(self, stmt: Select[Any], sort: str, descending: bool) -> list[int]:
+        """Warranty expiry and the next maintenance are computed, not stored, so these two
+        sorts happen in Python (units without the date last)."""
+        rows_stmt = stmt.with_only_columns(Unit.id, Unit.installed_at, Unit.warranty_months,
+                                           Unit.maintenance_frequency, Unit.maintained_at)
         with self._ctx.read() as session:
             rows = session.execute(rows_stmt).all()
-        far = date.max
-        keyed = sorted(rows, key=lambda r: (warranty_expires_at(r[1], r[2]) or far, r[0]), reverse=descending)
-        return [r[0] for r in keyed]
+
+        def computed(r: Any) -> date | None:
+            if sort == "warranty":
+                return warranty_expires_at(r[1], r[2])
+            return maintenance_dates(r[3], r[4], r[1]).next
+
+        dated = sorted(((computed(r), r[0]) for r in rows if computed(r) is not None), reverse=descending)
+        blank = sorted((r[0] for r in rows if computed(r) is None), reverse=descending)
+        return [unit_id for _day, unit_id in dated] + blank
 
     @requires(P.UNITS_VIEW)
     def rows(self, ids: Sequence[int]) -> list[UnitRow]:
@@ -174,6 +189,7 @@ class UnitService:
         with self._ctx.read() as session:
             found = {}
             for unit, model, maker, kind, cname, ctype, gsize in session.execute(stmt):
+                maintenance = maintenance_dates(unit.maintenance_frequency, unit.maintained_at, unit.installed_at)
                 found[unit.id] = UnitRow(
                     id=unit.id,
                     label=friendly_label(unit.location, unit.serial_number, model),
@@ -190,6 +206,9 @@ class UnitService:
                     link_group_size=gsize or 0,
                     qr_code_guid=unit.qr_code_guid,
                     active=unit.active,
+                    maintained_at=unit.maintained_at,
+                    next_maintenance_at=maintenance.next,
+                    maintenance_overdue=maintenance.overdue(today),
                 )
         return [found[i] for i in ids if i in found]
 
@@ -478,6 +497,8 @@ class UnitService:
             notes=unit.notes,
             active=unit.active,
             version=unit.version,
+            next_maintenance_at=maintenance_dates(unit.maintenance_frequency, unit.maintained_at,
+                                                  unit.installed_at).next,
         )
 
 

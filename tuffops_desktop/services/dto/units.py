@@ -25,6 +25,9 @@ class UnitRow:
     link_group_size: int
     qr_code_guid: str
     active: bool
+    maintained_at: date | None = None
+    next_maintenance_at: date | None = None  # from the cadence (domain.units.maintenance_dates)
+    maintenance_overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class UnitDetail:
     notes: str
     active: bool
     version: int
+    next_maintenance_at: date | None = None  # from the cadence (domain.units.maintenance_dates)
 
 
 @dataclass(frozen=True)

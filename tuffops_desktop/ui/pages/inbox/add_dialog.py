@@ -48,7 +48,15 @@ from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.columns import window_label
 from tuffops_desktop.ui.pages.list_query import ListController
-from tuffops_desktop.ui.pages.units.columns import unit_columns
+from tuffops_desktop.ui.pages.units.columns import (
+    CITY_COLUMN,
+    CUSTOMER_COLUMN,
+    LABEL_COLUMN,
+    MODEL_COLUMN,
+    QR_COLUMN,
+    SERIAL_COLUMN,
+    unit_columns,
+)
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
@@ -56,7 +64,7 @@ from tuffops_desktop.ui.widgets.forms import action_buttons, form_group
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
 
-_UNIT_SEARCH_COLUMNS = (0, 1, 2, 4, 5, 9)  # unit, serial, model, customer, city, QR of ``unit_columns()``
+_UNIT_SEARCH_COLUMNS = (LABEL_COLUMN, SERIAL_COLUMN, MODEL_COLUMN, CUSTOMER_COLUMN, CITY_COLUMN, QR_COLUMN)
 _CUSTOMER_COLUMN = 3
 
 

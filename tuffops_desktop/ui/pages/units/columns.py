@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.domain.units import WarrantyState
-from tuffops_desktop.i18n import N_, _
+from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.units import UnitRow
 from tuffops_desktop.ui.formatting import count_text, date_text
 from tuffops_desktop.ui.models.columns import CENTER, Column
 from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
-from tuffops_desktop.ui.theme import WARRANTY_COLOURS
+from tuffops_desktop.ui.theme import ERROR_TEXT, WARRANTY_COLOURS
 from tuffops_desktop.ui.widgets.icons import link_icon
 
 
@@ -20,17 +20,7 @@ def warranty_label(state: str) -> str:
         return state
 
 
-_SHORT_WARRANTY = {
-    "active": N_("In warranty"),
-    "expiring": N_("Ending soon"),
-    "expired": N_("Expired"),
-    "unknown": N_("No data"),
-}
-
-
-def warranty_short(state: str) -> str:
-    """The compact label of the list column (the panel shows the full one)."""
-    return _(_SHORT_WARRANTY.get(state, state))
+OVERDUE_COLOUR = ERROR_TEXT
 
 
 def warranty_colour(state: str) -> str:
@@ -41,6 +31,14 @@ def _warranty_tooltip(r: UnitRow) -> str:
     if r.warranty_expires_at is None:
         return _("No install date or no warranty months recorded.")
     return _("Warranty ends {date}").format(date=date_text(r.warranty_expires_at))
+
+
+def _maintenance_tooltip(r: UnitRow) -> str:
+    if r.next_maintenance_at is None:
+        return _("No maintenance cadence, or no install or maintenance date recorded.")
+    if r.maintenance_overdue:
+        return _("Maintenance was due {date}: overdue").format(date=date_text(r.next_maintenance_at))
+    return _("Next preventive maintenance due {date}").format(date=date_text(r.next_maintenance_at))
 
 
 def _customer_text(r: UnitRow) -> str:
@@ -69,22 +67,28 @@ class _LinkDecoration:
 
 def unit_columns() -> list[Column[UnitRow]]:
     return [
-        Column(_("Unit"), lambda r: r.label, "label", width=155, tooltip=lambda r: r.label),
-        Column(_("Serial"), lambda r: r.serial_number, "serial", width=94, monospace=True),
-        Column(_("Model"), lambda r: r.model, "model", width=160, tooltip=lambda r: r.model),
-        Column(_("Type"), lambda r: r.device_type, "type", width=104),
-        Column(_("Customer"), _customer_text, "customer", width=190,
+        Column(_("Unit"), lambda r: r.label, "label", width=150, tooltip=lambda r: r.label),
+        Column(_("Serial"), lambda r: r.serial_number, "serial", width=100, monospace=True),
+        Column(_("Model"), lambda r: r.model, "model", width=210, tooltip=lambda r: r.model),
+        Column(_("Type"), lambda r: r.device_type, "type", width=130, tooltip=lambda r: r.device_type),
+        Column(_("Customer"), _customer_text, "customer", width=180,
                swatch=lambda r: type_colour(r.customer_type) if r.customer_type else None,
                tooltip=_customer_tooltip,
                foreground=lambda r: None if r.customer_name else "#6b7280"),
         Column(_("City"), lambda r: r.city, "city", width=92),
         Column(_("Installed"), lambda r: date_text(r.installed_at), "installed", width=88,
                sort_value=lambda r: r.installed_at),
-        Column(_("Warranty"), lambda r: warranty_short(r.warranty_state), "warranty", width=112,
+        Column(_("Warranty"), lambda r: warranty_label(r.warranty_state), "warranty", width=124,
                tag=lambda r: warranty_colour(r.warranty_state) if r.warranty_state != "unknown" else None,
                foreground=lambda r: "#9ca3af" if r.warranty_state == "unknown" else None,
                tooltip=_warranty_tooltip,
                sort_value=lambda r: r.warranty_expires_at),
+        Column(_("Maintained"), lambda r: date_text(r.maintained_at), "maintained", width=108,
+               sort_value=lambda r: r.maintained_at, tooltip=lambda r: _("Last preventive maintenance")),
+        Column(_("Next maintenance"), lambda r: date_text(r.next_maintenance_at), "next_maintenance", width=152,
+               sort_value=lambda r: r.next_maintenance_at,
+               foreground=lambda r: OVERDUE_COLOUR if r.maintenance_overdue else None,
+               tooltip=_maintenance_tooltip),
         Column(_("Linked"), lambda r: count_text(r.link_group_size) if r.link_group_size else "", "", width=58,
                align=CENTER, decoration=_LinkDecoration(),
                tooltip=lambda r: _("Part of a system of {n} linked units").format(n=count_text(r.link_group_size))
@@ -95,7 +99,11 @@ def unit_columns() -> list[Column[UnitRow]]:
 
 
 LABEL_COLUMN = 0
+SERIAL_COLUMN = 1
+MODEL_COLUMN = 2
 CUSTOMER_COLUMN = 4
+CITY_COLUMN = 5
+QR_COLUMN = 11
 
 
 def compact_unit_columns() -> list[Column[UnitRow]]:

@@ -25,6 +25,7 @@ from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import date_text
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.units.common import ownership_table, warranty_tag
+from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.forms import copy_to_clipboard
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
@@ -76,6 +77,7 @@ class UnitDetailPanel(QFrame):
         facts, self._values = _facts([
             ("customer", _("Customer")), ("site", _("Site")), ("serial", _("Serial")),
             ("installed", _("Installed")), ("maintenance", _("Maintenance")),
+            ("maintained", _("Last maintained")), ("next_maintenance", _("Next maintenance")),
         ])
         first = QVBoxLayout()
         first.setSpacing(6)
@@ -150,6 +152,13 @@ class UnitDetailPanel(QFrame):
         self._values["serial"].setText(detail.serial_number or "—")
         self._values["installed"].setText(date_text(detail.installed_at, "—"))
         self._values["maintenance"].setText(frequency_label(detail.maintenance_frequency))
+        self._values["maintained"].setText(date_text(detail.maintained_at, _("Never recorded")))
+        due = detail.next_maintenance_at
+        overdue = due is not None and due < self._services.ctx.today()
+        self._values["next_maintenance"].setText(
+            _("{date} (overdue)").format(date=date_text(due)) if overdue else date_text(due, _("Not scheduled")))
+        self._values["next_maintenance"].setProperty("role", "error" if overdue else None)
+        repolish(self._values["next_maintenance"])
         self._values["code"].setText(short_code(detail.qr_code_guid))
         linked = self._ops.call(self._services.units.linked_unit_ids, detail.id, parent=self)
         others = list(linked.value or []) if linked.ok else []

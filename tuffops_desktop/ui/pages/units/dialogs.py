@@ -74,7 +74,10 @@ class TransferDialog(_UnitActionDialog):
         layout.setContentsMargins(18, 16, 18, 14)
         layout.addWidget(plain_label(detail.label, role="title"))
         layout.addWidget(plain_label(_("Current owner: {name}").format(
-            name=detail.customer_name or _("(stock)")), role="hint"))
+            name=detail.customer_name or _("Stock (no customer)")), role="hint"))
+        layout.addWidget(plain_label(_("“Stock” means the unit belongs to no customer: it is in your warehouse, "
+                                       "waiting to be installed or sold. Choose a customer to give it to them, or "
+                                       "Stock to take it back."), role="note", wrap=True))
         layout.addWidget(self.form_error)
         layout.addWidget(group)
         layout.addWidget(plain_label(_("Ownership history"), role="subtitle"))

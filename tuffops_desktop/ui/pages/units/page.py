@@ -17,7 +17,7 @@ from tuffops_desktop.services.listing import Filter, Flag, ListQuery, Ref
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.list_page import ListPage
-from tuffops_desktop.ui.pages.units.columns import CUSTOMER_COLUMN, unit_columns
+from tuffops_desktop.ui.pages.units.columns import unit_columns
 from tuffops_desktop.ui.pages.units.detail import UnitDetailPanel
 from tuffops_desktop.ui.pages.units.dialogs import BindLabelDialog, LinkDialog, TransferDialog
 from tuffops_desktop.ui.pages.units.unit_dialog import UnitDialog
@@ -41,8 +41,8 @@ class UnitsPage(ListPage):
                          search_hint=_("Search unit, serial, customer, QR code…"),
                          count_text=(_("1 unit"), _("{count} units")),
                          columns=unit_columns(), fetch_rows=services.units.rows,
-                         list_ids=services.units.list_ids, query=ListQuery(sort="label"),
-                         muted=lambda r: not r.active, stretch_column=CUSTOMER_COLUMN, parent=parent)
+                         list_ids=services.units.list_ids, query=ListQuery(sort="customer"),
+                         muted=lambda r: not r.active, parent=parent)
         actor = services.ctx.actor
         self._can_edit = actor.can("units.edit")
 
