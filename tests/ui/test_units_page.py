@@ -190,3 +190,41 @@ def test_retire_needs_confirmation(qtbot, demo, kit):
     page.retire_button.click()
     assert not admin.units.get(unit_id).active
     assert unit_id not in page.model.ids()
+
+
+def test_default_sort_readable_columns_one_warranty_word_and_maintenance_dates(qtbot, office, kit):
+    page = make_page(qtbot, office, kit)
+    assert page.controller.query.sort == "customer"
+    assert page.model.ids() == office.units.list_ids(ListQuery(sort="customer"))
+    rows = [page.model.row_data(n) for n in range(page.model.rowCount())]
+    owned = [(r.customer_name, r.label) for r in rows if r.customer_name]
+    assert owned == sorted(owned, key=lambda pair: (pair[0].encode(), pair[1].encode()))  # customer, then label
+    headers = [page.model.headerData(n, Qt.Orientation.Horizontal) for n in range(page.model.columnCount())]
+    assert headers[2:5] == ["Model", "Type", "Customer"] and "Next maintenance" in headers
+    widths = {h: page.table.columnWidth(n) for n, h in enumerate(headers)}
+    assert widths["Customer"] <= 200 and widths["Model"] >= 200 and widths["Type"] >= 120
+    for n, header in enumerate(headers[:10]):  # no header text cut off
+        assert page.table.horizontalHeader().sectionSizeFromContents(n).width() <= widths[header] + 2, header
+
+    expired = next(r for r in rows if r.warranty_state == "expired")
+    page.table.select_id(expired.id)
+    warranty = headers.index("Warranty")
+    assert page.model.data(page.model.index(page.model.row_of_id(expired.id), warranty)) == "Expired"
+    assert page.detail.warranty.text().startswith("Expired")
+
+    scheduled = next(r for r in rows if r.next_maintenance_at is not None)
+    page.table.select_id(scheduled.id)
+    next_text = page.detail._values["next_maintenance"].text()
+    assert next_text.startswith(date_text(scheduled.next_maintenance_at))
+    assert ("overdue" in next_text) == scheduled.maintenance_overdue
+    column = headers.index("Next maintenance")
+    assert page.model.data(page.model.index(page.model.row_of_id(scheduled.id), column)) == date_text(
+        scheduled.next_maintenance_at)
+
+
+def test_transfer_dialog_says_what_stock_means(qtbot, office, kit):
+    unit_id = office.units.list_ids(ListQuery(sort="label"))[0]
+    dialog = TransferDialog(kit.ops, office, office.units.get(unit_id))
+    qtbot.addWidget(dialog)
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "“Stock” means the unit belongs to no customer" in texts
