@@ -95,3 +95,25 @@ def test_maintenance_dates_follow_the_cadence_from_the_last_maintenance_or_the_i
     assert maintenance_dates("weekly?", done, installed).next is None  # unknown cadence: nothing due
     assert dates.overdue(date(2026, 5, 1)) and not dates.overdue(date(2026, 4, 30))
     assert not maintenance_dates("none", None, None).overdue(date(2030, 1, 1))
+
+
+@pytest.mark.parametrize("url", [
+    "", None, "   ", "http://localhost:8765", "https://LOCALHOST/", "http://127.0.0.1:8765", "http://[::1]:8765",
+    "http://192.168.1.20", "http://10.0.0.5:8080", "http://172.16.4.1", "http://169.254.10.10",
+    "http://[fe80::1]", "http://0.0.0.0:8765", "http://office-pc.local", "http://server.lan:8765",
+    "http://intake", "https://", "192.168.0.9:8765",
+])
+def test_internal_public_urls_are_recognised(url):
+    from tuffops_desktop.domain.qr import internal_url_reason
+
+    assert internal_url_reason(url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://service.caribecooling.example", "https://8.8.8.8", "http://203.0.114.7:8765",
+    "https://intake.example.com/", "https://[2001:4860::8888]",
+])
+def test_public_urls_pass(url):
+    from tuffops_desktop.domain.qr import internal_url_reason
+
+    assert internal_url_reason(url) is None

@@ -8,8 +8,10 @@ the URL or the GUID.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
+from urllib.parse import urlsplit
 
 from tuffops_desktop.domain.errors import ValidationError
 
@@ -69,6 +71,40 @@ def parse_guid_or_url(text: str) -> str:
 def public_url(base_url: str, guid: str) -> str:
     """The address printed in a unit's QR code."""
     return f"{base_url.rstrip('/')}/u/{guid}"
+
+
+INTERNAL_SUFFIXES = (".local", ".lan", ".localhost", ".internal", ".home.arpa")
+
+
+def internal_url_reason(base_url: str | None) -> str | None:
+    """Why QR codes printed with ``base_url`` would not open on a customer's phone out in
+    the world, or None when the address looks public.
+
+    Internal: unset, ``localhost``, a private, loopback, link-local or unspecified IP
+    address, a ``.local``/``.lan`` (and similar) name, or a one-word host name, which
+    only the office network resolves.
+    """
+    text = (base_url or "").strip()
+    if not text:
+        return "The public address for QR codes is not set."
+    host = (urlsplit(text if "://" in text else f"//{text}").hostname or "").rstrip(".").lower()
+    if not host:
+        return "The public address for QR codes has no host name."
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        if address.is_loopback:
+            return f"{host} is this computer's own address."
+        if address.is_private or address.is_link_local or address.is_unspecified:
+            return f"{host} is an address inside the office network."
+        return None
+    if host == "localhost" or host.endswith(INTERNAL_SUFFIXES):
+        return f"{host} is a name only the office network knows."
+    if "." not in host:
+        return f"“{host}” is a one-word name that only the office network knows."
+    return None
 
 
 def short_code(guid: str) -> str:

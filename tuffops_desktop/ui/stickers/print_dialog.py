@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from tuffops_desktop.documents.calibration import CalibrationPlan, plan_calibration_page
 from tuffops_desktop.documents.label_layouts import LabelLayout
 from tuffops_desktop.documents.sticker_plan import MAX_OFFSET_MM, StickerPagePlan, StickerSheet
+from tuffops_desktop.domain.qr import internal_url_reason
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import count_text
@@ -51,6 +52,7 @@ from tuffops_desktop.ui.stickers.painter import PrintablePage, configure_printer
 from tuffops_desktop.ui.stickers.preview import PagePreview
 from tuffops_desktop.ui.widgets.form_errors import FormErrors
 from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.widgets.public_url import internal_url_warning
 
 PDF_FILTER = "PDF files (*.pdf)"
 DEFAULT_LAYOUT = "avery-5160"
@@ -251,6 +253,11 @@ class PrintStickersDialog(QDialog):
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.buttons)
 
+        base = ops.call(services.settings.get, "public_base_url", parent=self)
+        self.url_problem = internal_url_reason(str(base.value or "") if base.ok else "")
+        self.url_warning = plain_label(internal_url_warning(self.url_problem) if self.url_problem else "",
+                                       role="warning", wrap=True)
+        self.url_warning.setVisible(self.url_problem is not None)
         self.title = plain_label(_("Print stickers"), role="title")
         self.subtitle = plain_label(job.title, role="hint", wrap=True)
         header = QHBoxLayout()
@@ -262,6 +269,7 @@ class PrintStickersDialog(QDialog):
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)
         layout.addLayout(header)
+        layout.addWidget(self.url_warning)
         layout.addLayout(body, 1)
         layout.addLayout(bottom)
 
@@ -479,6 +487,12 @@ class PrintStickersDialog(QDialog):
         if self.page_count() == 0:
             self._prompts.warning(self, _("Nothing to print"), self.preview.error or _("There are no pages."))
             return False
+        if self.url_problem and self._mode != CALIBRATION:
+            question = _("{reason} These codes will only work inside this network: a customer scanning them "
+                         "at home or on mobile data reaches nothing. Print them anyway?").format(
+                             reason=_(self.url_problem))
+            if not self._prompts.confirm(self, _("QR codes for this network only"), question, _("Print anyway")):
+                return False
         return True
 
     def _after_output(self, unit_ids: tuple[int, ...] | list[int], text: str) -> None:

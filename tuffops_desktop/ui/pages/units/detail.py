@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tuffops_desktop.domain.qr import short_code
+from tuffops_desktop.domain.qr import internal_url_reason, short_code
 from tuffops_desktop.domain.units import MaintenanceFrequency
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.units import UnitDetail
@@ -28,6 +28,7 @@ from tuffops_desktop.ui.pages.units.common import ownership_table, warranty_tag
 from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.forms import copy_to_clipboard
 from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.widgets.public_url import internal_url_warning
 from tuffops_desktop.ui.widgets.swatch import tag_style
 
 
@@ -97,11 +98,14 @@ class UnitDetailPanel(QFrame):
         url_row.addWidget(self.copy_button)
         qr_facts, qr_values = _facts([("code", _("Short code")), ("linked", _("Linked with"))])
         self._values.update(qr_values)
+        self.url_warning = plain_label(role="warning", wrap=True)
+        self.url_warning.hide()
         second = QVBoxLayout()
         second.setSpacing(6)
         second.addWidget(plain_label(_("QR sticker"), role="subtitle"))
         second.addWidget(plain_label(_("Public URL"), role="fieldname"))
         second.addLayout(url_row)
+        second.addWidget(self.url_warning)
         second.addLayout(qr_facts)
         second.addStretch(1)
 
@@ -168,6 +172,9 @@ class UnitDetailPanel(QFrame):
             names = [r.label for r in (rows.value or [])] if rows.ok else []
         self._values["linked"].setText("\n".join(names) or "—")
         self.url_field.setText(detail.public_url)
+        reason = internal_url_reason(detail.public_url)
+        self.url_warning.setText(internal_url_warning(reason) if reason else "")
+        self.url_warning.setVisible(reason is not None)
         self.url_field.setCursorPosition(0)
         history = self._ops.call(self._services.units.ownership_history, detail.id, parent=self)
         self._history = ownership_table(list(history.value or []) if history.ok else [])
