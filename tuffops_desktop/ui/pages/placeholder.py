@@ -13,7 +13,7 @@ from tuffops_desktop.ui.widgets.labels import plain_label
 
 
 class PlaceholderPage(QWidget):
-    """"Coming soon", with one sentence on what the page will be for."""
+    """The page's title and one line: not built yet, and what it will be for."""
 
     def __init__(self, title: str, purpose: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -25,8 +25,9 @@ class PlaceholderPage(QWidget):
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(8)
         inner.addWidget(plain_label(title, role="title"))
-        inner.addWidget(plain_label(purpose, wrap=True))
-        inner.addWidget(plain_label(_("Coming soon in a later release."), role="hint"))
+        self.status_line = plain_label(_("Not built yet: {purpose}").format(purpose=purpose) if purpose
+                                       else _("Not built yet."), wrap=True)
+        inner.addWidget(self.status_line)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
         layout.addStretch(1)
