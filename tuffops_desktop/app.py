@@ -13,6 +13,7 @@ from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from types import TracebackType
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from tuffops_desktop import APP_NAME, ORG_NAME, __version__
@@ -33,11 +34,13 @@ from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.tasks import TaskRunner
 from tuffops_desktop.ui.theme import apply_theme
 from tuffops_desktop.ui.widgets.icons import app_icon
+from tuffops_desktop.ui.window_state import WindowState
 
 log = logging.getLogger("tuffops")
 
 EXIT_OK, EXIT_ERROR = 0, 1
 ANONYMOUS = Actor(user_id=None, username="anonymous")
+WINDOW_STATE_FILE = "window-state.ini"
 
 
 def run_desktop(url: str) -> int:
@@ -70,7 +73,7 @@ def run_desktop(url: str) -> int:
             return EXIT_OK
         services = services_for(db, login.actor)
         window = MainWindow(services, Ops(mapper, runner, monitor), prompts, monitor,
-                            database_label=database_label(db))
+                            database_label=database_label(db), state=window_state(login.actor.username))
         window.show()
         return app.exec()
     finally:
@@ -78,6 +81,13 @@ def run_desktop(url: str) -> int:
         runner.shutdown(timeout_ms=2000)
         restore_hook()
         db.engine.dispose()
+
+
+def window_state(username: str) -> WindowState:
+    """Where this user's window layout is remembered: an INI file in this computer's local
+    (not roaming) data folder, so each machine keeps the layout that fits its screens."""
+    settings = QSettings(str(user_data_dir() / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
+    return WindowState(settings, username)
 
 
 def database_probe(db: SessionFactories) -> Callable[[], None]:

@@ -254,12 +254,12 @@ class MainWindow(QMainWindow):
     def open_by_scan(self) -> OpenByScanDialog:
         """Ctrl+K: the box that opens a scanned sticker or a searched customer, unit or request."""
         kinds = {s.record_kind for s in self._sections if s.record_kind}
+        if self.scan_dialog is not None:
+            self.scan_dialog.deleteLater()  # the previous box; a new one starts empty
         dialog = OpenByScanDialog(self._ops, ScanSearch(self._services, kinds), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.open_record(dialog.chosen.kind, dialog.chosen.id)
                                 if dialog.chosen is not None else None)
         self.scan_dialog = dialog
-        dialog.destroyed.connect(lambda _obj=None: setattr(self, "scan_dialog", None))
         dialog.open()
         return dialog
 

@@ -14,6 +14,11 @@ position and an editor's unsaved text stay as they are.
 ``show_record`` selects a record asked for from elsewhere (a link on another page, Open
 by scan), widening the search and filters when they hide it; a page asks the window to
 open a record of another page with ``open_record_requested(kind, id)``.
+
+Between sessions a page keeps its columns (width, order, hidden), splitter, sort, filter
+choices and search (``save_state``/``restore_state``, stored by ``ui.window_state``).
+Keyboard: the tab order starts at the search box; Enter opens the selected row and Del
+deactivates it (``deactivate_selected``: the page asks for confirmation itself).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
+from tuffops_desktop.ui.window_state import ViewState
 
 FilterChoice = tuple[str, str, Mapping[str, Filter | None]]
 """A filter combo entry: its text, its item data (a stable key) and the filters it sets
@@ -82,6 +88,8 @@ class ListPage(QWidget):
         self._count_text = count_text
         self._filter_combos: list[tuple[QComboBox, Sequence[FilterChoice]]] = []
         self.inactive_toggle: QCheckBox | None = None
+        self.splitter: QSplitter | None = None
+        self._remembered: list[tuple[str, QWidget]] = []  # filter widgets kept between sessions
         self.title_label = plain_label(title, role="title")
         self.count_label = plain_label(role="hint")
         self.search = SearchBox(search_hint)
@@ -92,6 +100,7 @@ class ListPage(QWidget):
         self.controller.listed.connect(self._on_listed)
         self.controller.failed.connect(self._on_list_failed)
         self.table.current_id_changed.connect(self.show_current)
+        self.table.delete_requested.connect(lambda _id: self.deactivate_selected())
 
     # ----------------------------------------------------------------- building
     def build(self, *, detail: QWidget, header: Sequence[QWidget] = (), filters: Sequence[QWidget] = (),
@@ -131,6 +140,14 @@ class ListPage(QWidget):
             layout.addWidget(widget)
         layout.addLayout(toolbar)
         layout.addWidget(splitter, 1)
+
+        self.splitter = splitter
+        self._remembered = [(widget.objectName() or f"filter{n}", widget) for n, widget in enumerate(filters)
+                            if isinstance(widget, (QComboBox, QCheckBox))]
+        chain = [self.search, *filters, self.table, *actions, *header]
+        focusable = [w for w in chain if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        for first, second in zip(focusable, focusable[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         return splitter
 
     def filter_combo(self, choices: Sequence[FilterChoice], *, icons: Sequence[Any] = ()) -> QComboBox:
@@ -176,7 +193,50 @@ class ListPage(QWidget):
         self.table.setFocus()
         return True
 
+    # ----------------------------------------------------------------- remembered state
+    def save_state(self, state: ViewState) -> None:
+        query = self.controller.query
+        state.set_value("search", self.search.current())
+        state.set_value("sort", [query.sort, query.descending])
+        state.set_value("filters", {name: widget.currentData() if isinstance(widget, QComboBox)
+                                    else widget.isChecked() for name, widget in self._remembered
+                                    if isinstance(widget, (QComboBox, QCheckBox))})
+        state.save_header("columns", self.table.horizontalHeader(), self._column_ids())
+        if self.splitter is not None:
+            state.save_splitter("splitter", self.splitter)
+
+    def restore_state(self, state: ViewState) -> None:
+        state.restore_header("columns", self.table.horizontalHeader(), self._column_ids())
+        if self.splitter is not None:
+            state.restore_splitter("splitter", self.splitter)
+        filters = state.value("filters", {})
+        sort = state.value("sort")
+        text = state.value("search", "")
+        with self.controller.deferred():  # one listing for everything restored
+            for name, widget in self._remembered:
+                saved = filters.get(name) if isinstance(filters, dict) else None
+                if isinstance(widget, QComboBox) and isinstance(saved, str) and widget.findData(saved) >= 0:
+                    widget.setCurrentIndex(widget.findData(saved))
+                elif isinstance(widget, QCheckBox) and isinstance(saved, bool):
+                    widget.setChecked(saved)
+            if (isinstance(sort, list) and len(sort) == 2 and isinstance(sort[0], str)
+                    and self.model.column_of_sort_key(sort[0]) >= 0):
+                self.controller.update(sort=sort[0], descending=bool(sort[1]))
+            if isinstance(text, str) and text:
+                self.search.set_search(text)
+
+    def _column_ids(self) -> list[str]:
+        ids: list[str] = []
+        for n, column in enumerate(self.model.columns):
+            name = column.header or f"#{n}"
+            ids.append(name if name not in ids else f"{name}#{n}")
+        return ids
+
     # ----------------------------------------------------------------- for subclasses
+    def deactivate_selected(self) -> None:
+        """Del on the list: deactivate the selected record after asking (pages that have
+        such an action and the user's permission for it override this)."""
+
     def show_current(self, record_id: object) -> None:
         """The selection changed to ``record_id`` (an int, or None): fill the detail panel."""
 

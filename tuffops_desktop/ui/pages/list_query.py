@@ -9,7 +9,8 @@ Header clicks arrive here as ``sort_requested`` and become a new SQL query.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -42,6 +43,7 @@ class ListController(QObject):
         self._table = table
         self._list_ids = list_ids
         self._query = query
+        self._deferred = False
         self.last_query_seconds = 0.0
         model.sort_requested.connect(self._on_sort_requested)
         model.fetch_failed.connect(lambda exc: ops.report(exc, page))
@@ -59,7 +61,20 @@ class ListController(QObject):
         """List ``query`` (nothing happens when it is the query already listed)."""
         if query != self._query:
             self._query = query
-            self.refresh()
+            if not self._deferred:
+                self.refresh()
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Collect several query changes (search, filters, sort) and list once at the end,
+        only when the query changed."""
+        before, self._deferred = self._query, True
+        try:
+            yield
+        finally:
+            self._deferred = False
+            if self._query != before:
+                self.refresh()
 
     def refresh(self) -> bool:
         """Ask the service again; keeps the selected record selected when still listed."""

@@ -7,10 +7,11 @@ scrolling the list.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
+from tuffops_desktop.i18n import _
 from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.widgets.sort_header import ExplorerHeader
 from tuffops_desktop.ui.widgets.tag_delegate import TagDelegate
@@ -24,10 +25,16 @@ class DataTable(QTableView):
     Signals:
         current_id_changed(object): the selected record id (or None).
         open_requested(int): the user double-clicked a row or pressed Enter on it.
+        delete_requested(int): the user pressed Del on a row (the page may deactivate it).
+
+    Keyboard: Enter opens the selected row, Del asks to deactivate it, and Tab leaves the
+    table (to the next control) instead of walking its cells. Right-clicking the header
+    shows or hides columns; columns can be dragged into another order.
     """
 
     current_id_changed = Signal(object)
     open_requested = Signal(int)
+    delete_requested = Signal(int)
 
     def __init__(self, model: IdTableModel, parent: QWidget | None = None, *,
                  stretch_column: int | None = None) -> None:
@@ -47,6 +54,7 @@ class DataTable(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)  # scroll value = first row
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab moves to the next control, arrows move in the list
         vertical = self.verticalHeader()
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -57,6 +65,9 @@ class DataTable(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSortIndicatorShown(True)
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         for n, column in enumerate(model.columns):
             if column.width:
                 self.setColumnWidth(n, column.width)
@@ -117,13 +128,44 @@ class DataTable(QTableView):
             self.updateGeometries()
             self.verticalScrollBar().setValue(row)
 
+    def column_menu(self) -> QMenu:
+        """The header's context menu: one check box per column (the last visible column
+        cannot be hidden)."""
+        header = self.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("ColumnMenu")
+        visible = header.count() - header.hiddenSectionCount()
+        for logical in sorted(range(header.count()), key=header.visualIndex):
+            title = str(self._model.headerData(logical, Qt.Orientation.Horizontal) or "") or _("(no title)")
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            shown = not header.isSectionHidden(logical)
+            action.setChecked(shown)
+            action.setEnabled(not (shown and visible <= 1))
+            action.toggled.connect(lambda on, column=logical: self.set_column_shown(column, on))
+        return menu
+
+    def set_column_shown(self, column: int, shown: bool) -> None:
+        header = self.horizontalHeader()
+        if not shown and header.count() - header.hiddenSectionCount() <= 1:
+            return
+        header.setSectionHidden(column, not shown)
+        if shown and header.sectionSize(column) < 20:
+            width = self._model.columns[column].width
+            header.resizeSection(column, width or header.defaultSectionSize())
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete):
             record_id = self.selected_id()
-            if record_id is not None:
-                self.open_requested.emit(record_id)
+            plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            if record_id is not None and plain:
+                signal = self.delete_requested if event.key() == Qt.Key.Key_Delete else self.open_requested
+                signal.emit(record_id)
                 return
         super().keyPressEvent(event)
+
+    def _column_menu(self, position: QPoint) -> None:
+        self.column_menu().exec(self.horizontalHeader().mapToGlobal(position))
 
     def _restore_sort_indicator(self) -> None:
         column, order = self._sort_state

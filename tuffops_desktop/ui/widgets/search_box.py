@@ -42,6 +42,13 @@ class SearchBox(QLineEdit):
         self.blockSignals(blocked)
         self._last = ""
 
+    def set_search(self, text: str) -> None:
+        """Put ``text`` in the box and search for it at once (no typing pause)."""
+        blocked = self.blockSignals(True)
+        self.setText(text)
+        self.blockSignals(blocked)
+        self._emit()
+
     def _emit(self) -> None:
         self._timer.stop()
         text = self.current()

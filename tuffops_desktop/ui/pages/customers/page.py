@@ -127,6 +127,11 @@ class CustomersPage(ListPage):
         if saved.ok:
             self.after_change(detail.id)
 
+    def deactivate_selected(self) -> None:
+        """Del: deactivate the selected customer (asks first; needs the permission)."""
+        if self._current_active and not self.deactivate_button.isHidden() and self.deactivate_button.isEnabled():
+            self.toggle_active()
+
     def import_csv(self) -> None:
         path = self._prompts.open_file(self, _("Import customers"), CSV_FILTER)
         if path is None:

@@ -123,6 +123,13 @@ class UnitsPage(ListPage):
         if result.ok:
             self.after_change(detail.id)
 
+    def deactivate_selected(self) -> None:
+        """Del: retire the selected unit (asks first; needs the permission)."""
+        detail = self.detail.detail
+        button = self.retire_button
+        if detail is not None and detail.active and not button.isHidden() and button.isEnabled():
+            self.toggle_retired()
+
     def selected_ids(self) -> list[int]:
         """The selected units' ids, in list order."""
         rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
