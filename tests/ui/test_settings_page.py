@@ -59,3 +59,49 @@ def test_without_settings_edit_fields_are_read_only(qtbot, demo, kit):
     assert not page.save_button.isVisible()
     assert page.editors["company_name"].isReadOnly()
     assert not page.editors["public_page_show_customer_name"].isEnabled()
+
+
+def test_typed_editors_follow_the_setting_specs(qtbot, demo, kit):
+    from decimal import Decimal
+
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit
+
+    admin = demo.services_as("admin")
+    page = SettingsPage(admin, kit.ops, kit.prompts)
+    qtbot.addWidget(page)
+    page.show()
+    ecc = page.editors["sticker_error_correction"]
+    tax = page.editors["default_tax_rate"]
+    duration = page.editors["default_work_order_duration_hours"]
+    assert isinstance(ecc, QComboBox) and [ecc.itemData(n) for n in range(ecc.count())] == ["L", "M", "Q", "H"]
+    assert ecc.currentData() == admin.settings.get("sticker_error_correction")
+    assert isinstance(tax, QDoubleSpinBox) and (tax.minimum(), tax.maximum(), tax.decimals()) == (0, 100, 2)
+    assert tax.suffix() == " %"
+    assert isinstance(duration, QDoubleSpinBox) and duration.singleStep() == 0.5 and duration.suffix() == " h"
+    assert isinstance(page.editors["public_page_show_customer_name"], QCheckBox)
+    assert isinstance(page.editors["company_name"], QLineEdit)
+    assert page.changed_values() == {}
+
+    before = {n: admin.settings.get(n) for n in ("sticker_error_correction", "default_tax_rate",
+                                                  "default_work_order_duration_hours")}
+    try:
+        ecc.setCurrentIndex(ecc.findData("H"))
+        tax.setValue(12.5)
+        duration.setValue(3.5)
+        assert page.changed_values() == {"sticker_error_correction": "H", "default_tax_rate": Decimal("12.50"),
+                                         "default_work_order_duration_hours": Decimal("3.5")}
+        assert page.save()
+        assert admin.settings.get("sticker_error_correction") == "H"
+        assert admin.settings.get("default_tax_rate") == Decimal("12.5")
+        assert admin.settings.get("default_work_order_duration_hours") == Decimal("3.5")
+        assert page.changed_values() == {}
+        tax.setValue(20)
+        page.revert_button.click()
+        assert tax.value() == 12.5 and page.changed_values() == {}
+    finally:
+        admin.settings.update(before)
+
+    office_page = SettingsPage(demo.services_as("office"), kit.ops, kit.prompts)
+    qtbot.addWidget(office_page)
+    assert not office_page.editors["sticker_error_correction"].isEnabled()
+    assert office_page.editors["default_tax_rate"].isReadOnly()

@@ -35,6 +35,13 @@ class SettingSpec:
     max_length: int = 200
     check: Callable[[Any], str | None] | None = None
     normalize: Callable[[str], str] | None = None  # applied to "str" values before the checks
+    # How an editor offers the value (the checks above still decide): a fixed list of
+    # (value, label) choices, or a number range with its step and unit.
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    step: Decimal | None = None
+    unit: str = ""
 
 
 def _check_region(value: str) -> str | None:
@@ -91,14 +98,20 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 N_("Customers are owned by an external system"), readonly=True, group="Integration"),
     SettingSpec("feature_flag_invoices_enabled", "bool", True, N_("Invoicing enabled"), group="Features"),
     SettingSpec("default_tax_rate", "decimal", Decimal("0.00"), N_("Default tax rate (%)"),
-                group="Billing", check=_check_rate),
+                group="Billing", check=_check_rate, minimum=Decimal(0), maximum=Decimal(100),
+                step=Decimal("0.01"), unit="%"),
     SettingSpec("default_work_order_duration_hours", "decimal", Decimal("2.0"),
-                N_("Default estimated work-order duration (hours)"), group="Work orders", check=_check_duration),
+                N_("Default estimated work-order duration (hours)"), group="Work orders", check=_check_duration,
+                minimum=Decimal("0.5"), maximum=Decimal(24), step=Decimal("0.5"), unit="h"),
     # Edited on their own screens (sticker printing), not on the general Settings page.
     SettingSpec("label_layouts_custom", "json", [], N_("Custom label layouts"), group="Stickers"),
     SettingSpec("label_offsets", "json", {}, N_("Printer offsets per label layout (mm)"), group="Stickers"),
     SettingSpec("sticker_error_correction", "str", "M", N_("QR error correction on stickers"), group="Stickers",
-                max_length=1, check=lambda v: None if v in ("L", "M", "Q", "H") else "Choose L, M, Q or H."),
+                max_length=1, check=lambda v: None if v in ("L", "M", "Q", "H") else "Choose L, M, Q or H.",
+                choices=(("L", N_("L: smallest code, survives 7 % damage")),
+                         ("M", N_("M: survives 15 % damage (recommended)")),
+                         ("Q", N_("Q: survives 25 % damage")),
+                         ("H", N_("H: survives 30 % damage, densest code")))),
 )
 
 SETTINGS_BY_NAME: dict[str, SettingSpec] = {spec.name: spec for spec in SETTINGS}

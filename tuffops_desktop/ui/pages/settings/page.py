@@ -1,8 +1,10 @@
 """Company settings: shared by every workstation and the public QR page.
 
-Built from the declared settings (``services.settings.list()``): text fields, check
-boxes, numbers. Only changed values are saved, in one transaction, with the versions
-they were read at; bad values get inline messages. Read-only (installation) keys are
+Built from the declared settings (``services.settings.list()``), each with the editor
+its spec (``domain.settings``) calls for: a check box for yes/no, a drop-down for a fixed
+list of choices (QR error correction), a spin box with its range, step and unit for
+numbers (tax rate, durations), a text field for the rest. Only changed values are
+saved, in one transaction, with the versions they were read at; bad values get inline messages. Read-only (installation) keys are
 not listed, and users without ``settings.edit`` see the values but cannot change them.
 Below them, the label layouts used to print QR stickers (built-in and the company's own).
 """
@@ -16,6 +18,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tuffops_desktop.domain.settings import SETTINGS_BY_NAME
+from tuffops_desktop.domain.settings import SETTINGS_BY_NAME, SettingSpec
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.dto.settings import SettingValue
@@ -45,10 +49,80 @@ HINTS = {
 }
 
 
+Editor = QLineEdit | QCheckBox | QComboBox | QDoubleSpinBox
+
+
 def _text(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return "" if value is None else str(value)
+
+
+def make_editor(spec: SettingSpec | None, title: str, can_edit: bool) -> Editor:
+    """The editor a setting's spec calls for (read-only when the user may not edit)."""
+    editor: Editor
+    if spec is not None and spec.kind == "bool":
+        editor = QCheckBox(title)
+        editor.setEnabled(can_edit)
+    elif spec is not None and spec.choices:
+        editor = QComboBox()
+        for value, label in spec.choices:
+            editor.addItem(_(label), value)
+        editor.setEnabled(can_edit)
+    elif spec is not None and spec.kind == "decimal" and spec.step is not None:
+        editor = QDoubleSpinBox()
+        step = spec.step.normalize()
+        editor.setDecimals(max(0, -int(step.as_tuple().exponent)))
+        editor.setSingleStep(float(step))
+        editor.setRange(float(spec.minimum if spec.minimum is not None else 0),
+                        float(spec.maximum if spec.maximum is not None else 1_000_000))
+        if spec.unit:
+            editor.setSuffix(f" {spec.unit}")
+        editor.setReadOnly(not can_edit)
+        editor.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.UpDownArrows if can_edit
+                                else QDoubleSpinBox.ButtonSymbols.NoButtons)
+        editor.setMaximumWidth(160)
+    else:
+        editor = QLineEdit()
+        if spec is not None and spec.kind == "str":
+            editor.setMaxLength(spec.max_length)
+        editor.setReadOnly(not can_edit)
+    return editor
+
+
+def editor_value(editor: Editor) -> Any:
+    """What the editor holds, in the setting's type (a spin box's number as an exact
+    Decimal of the digits shown, never a float)."""
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
+    if isinstance(editor, QComboBox):
+        return editor.currentData()
+    if isinstance(editor, QDoubleSpinBox):
+        return Decimal(f"{editor.value():.{editor.decimals()}f}")
+    return editor.text().strip()
+
+
+def show_value(editor: Editor, value: Any) -> None:
+    if isinstance(editor, QCheckBox):
+        editor.setChecked(bool(value))
+    elif isinstance(editor, QComboBox):
+        editor.setCurrentIndex(max(editor.findData(value), 0))
+    elif isinstance(editor, QDoubleSpinBox):
+        editor.setValue(float(value if value is not None else 0))
+    else:
+        editor.setText(_text(value))
+        editor.setCursorPosition(0)
+
+
+def same_value(editor: Editor, loaded: Any) -> bool:
+    current = editor_value(editor)
+    if isinstance(editor, QDoubleSpinBox):
+        return loaded is not None and current == Decimal(str(loaded))
+    if isinstance(editor, QLineEdit):
+        return bool(current == _text(loaded))
+    if isinstance(editor, QCheckBox):
+        return bool(current == bool(loaded))
+    return bool(current == loaded)
 
 
 class SettingsPage(QWidget):
@@ -62,7 +136,7 @@ class SettingsPage(QWidget):
         self._prompts = prompts
         self._can_edit = services.ctx.actor.can("settings.edit")
         self._loaded: dict[str, SettingValue] = {}
-        self.editors: dict[str, QLineEdit | QCheckBox] = {}
+        self.editors: dict[str, Editor] = {}
 
         form_error = plain_label(role="error", wrap=True)
         self.errors = FormErrors(form_error)
@@ -131,12 +205,7 @@ class SettingsPage(QWidget):
             self._build(values)
         self._loaded = {v.name: v for v in values}
         for value in values:
-            editor = self.editors[value.name]
-            if isinstance(editor, QCheckBox):
-                editor.setChecked(bool(value.value))
-            else:
-                editor.setText(_text(value.value))
-                editor.setCursorPosition(0)
+            show_value(self.editors[value.name], value.value)
         self.errors.clear()
         self.status.setText("")
 
@@ -150,12 +219,9 @@ class SettingsPage(QWidget):
     def changed_values(self) -> dict[str, Any]:
         changed: dict[str, Any] = {}
         for name, editor in self.editors.items():
-            loaded = self._loaded[name]
-            if isinstance(editor, QCheckBox):
-                if editor.isChecked() != bool(loaded.value):
-                    changed[name] = editor.isChecked()
-            elif editor.text().strip() != _text(loaded.value):
-                changed[name] = editor.text()
+            if not same_value(editor, self._loaded[name].value):
+                value = editor_value(editor)
+                changed[name] = editor.text() if isinstance(editor, QLineEdit) else value
         return changed
 
     def save(self) -> bool:
@@ -194,17 +260,10 @@ class SettingsPage(QWidget):
                 form.setHorizontalSpacing(14)
                 groups[value.group] = form
                 self.groups_layout.addWidget(box)
-            editor: QLineEdit | QCheckBox
-            if value.kind == "bool":
-                editor = QCheckBox(_(value.title))
-                editor.setEnabled(self._can_edit)
+            editor = make_editor(SETTINGS_BY_NAME.get(value.name), _(value.title), self._can_edit)
+            if isinstance(editor, QCheckBox):
                 caption = plain_label("", role="fieldname")
             else:
-                editor = QLineEdit()
-                spec = SETTINGS_BY_NAME.get(value.name)
-                if spec is not None and spec.kind == "str":
-                    editor.setMaxLength(spec.max_length)
-                editor.setReadOnly(not self._can_edit)
                 caption = plain_label(_(value.title), role="fieldname")
                 caption.setMinimumHeight(28)
             caption.setFixedWidth(caption_width)
