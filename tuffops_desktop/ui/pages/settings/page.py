@@ -4,8 +4,9 @@ Built from the declared settings (``services.settings.list()``), each with the e
 its spec (``domain.settings``) calls for: a check box for yes/no, a drop-down for a fixed
 list of choices (QR error correction), a spin box with its range, step and unit for
 numbers (tax rate, durations), a text field for the rest. Only changed values are
-saved, in one transaction, with the versions they were read at; bad values get inline messages. Read-only (installation) keys are
-not listed, and users without ``settings.edit`` see the values but cannot change them.
+saved, in one transaction, with the versions they were read at; bad values get inline
+messages. Read-only (installation) keys are not listed, and users without
+``settings.edit`` see the values but cannot change them.
 Below them, the label layouts used to print QR stickers (built-in and the company's own).
 """
 
