@@ -7,6 +7,11 @@ bold) in ``resources/fonts/`` and register it once per process; the fonts are em
 
 ``registerFontFamily`` ties regular and bold together: without it, a bold request made
 through platypus markup (invoices) silently renders as regular.
+
+reportlab writes the text layer (the ToUnicode map that copy, search and ``pdftotext``
+read) with four hex digits per character, so a character beyond U+FFFF such as "😀"
+prints right but reads back as "ὠ" (U+1F60).  ``register_fonts`` installs a map that
+writes those characters as UTF-16 surrogate pairs, as the PDF format requires.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import sys
 from pathlib import Path
 
 from reportlab.lib.fonts import tt2ps
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 __all__ = ["FONT_REGULAR", "FONT_BOLD", "FONT_FAMILY", "register_fonts", "font_path"]
@@ -54,6 +59,7 @@ def register_fonts() -> tuple[str, str]:
 
     Returns ``(regular_name, bold_name)`` for ``canvas.setFont``.
     """
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap
     registered = set(pdfmetrics.getRegisteredFontNames())
     for name in _FONT_FILES:
         if name not in registered:
@@ -70,6 +76,22 @@ def register_fonts() -> tuple[str, str]:
             boldItalic=FONT_BOLD,
         )
     return FONT_REGULAR, FONT_BOLD
+
+
+def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap of one font subset, with characters beyond U+FFFF written
+    as UTF-16 surrogate pairs (``<D83DDE00>`` for U+1F600) instead of five hex digits."""
+    def utf16(code: int) -> str:
+        return chr(code).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
+        *(f"<{index:02X}> <{utf16(code)}>" for index, code in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
 
 
 def _family_registered() -> bool:

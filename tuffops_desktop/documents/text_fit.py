@@ -10,6 +10,8 @@ box; it draws nothing.  Callers draw the :class:`PlacedText` it returns with rep
 * :func:`fit_block`: several strings stacked in one box (a title, a code, a footer),
   shrinking together; :meth:`TextBlock.place` positions the lines.
 * :func:`fit_text`, :func:`wrap`, :func:`ellipsize`, :func:`text_width`: the steps.
+* :func:`wrap_paragraphs`: running text (a job sheet's requests) into as many lines as it
+  takes, paragraphs kept, nothing cut: the caller continues on the next page instead.
 
 Sizes are in points; a :class:`TextStyle` says how large a text may print, how small it
 may shrink and into how many lines it may wrap.  Below the smallest size, text is cut
@@ -42,6 +44,7 @@ __all__ = [
     "fit_block",
     "fit_text",
     "wrap",
+    "wrap_paragraphs",
     "ellipsize",
     "single_line",
     "text_width",
@@ -208,6 +211,52 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int, *, tru
     if current:
         lines.append(current)
     return lines
+
+
+def wrap_paragraphs(text: str, font: str, size: float, width: float) -> list[str]:
+    """Every character of ``text`` in lines no wider than ``width``; nothing is cut.
+
+    Line breaks in ``text`` start new lines (several blank lines count as one, blank
+    lines at either end are dropped); within a paragraph, words wrap greedily and a word
+    wider than the line is broken between characters.  Tabs and control characters count
+    as spaces.  ``""`` in the result is a blank line between paragraphs.
+    """
+    lines: list[str] = []
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        words = single_line(paragraph).split()
+        if not words:
+            if lines and lines[-1]:
+                lines.append("")
+            continue
+        current = ""
+        for word in words:
+            candidate = f"{current} {word}" if current else word
+            if text_width(candidate, font, size) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            current = word
+            while text_width(current, font, size) > width and len(current) > 1:
+                cut = _longest_start(current, font, size, width)
+                lines.append(current[:cut])
+                current = current[cut:]
+        lines.append(current)
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _longest_start(word: str, font: str, size: float, width: float) -> int:
+    """How many leading characters of ``word`` fit ``width`` (at least one)."""
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text_width(word[:middle], font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _split_at_separator(text: str, font: str, size: float, width: float) -> list[str] | None:
