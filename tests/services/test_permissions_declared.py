@@ -14,7 +14,7 @@ import io
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from tuffops_desktop.domain.errors import PermissionDenied
 from tuffops_desktop.domain.permissions import ALL_PERMISSIONS, P
 from tuffops_desktop.domain.phones import PhoneDefaults
 from tuffops_desktop.domain.requests import RequestInput
+from tuffops_desktop.domain.scheduling import WorkingHours
 from tuffops_desktop.domain.units import UnitInput, validate_unit
 from tuffops_desktop.services.context import Actor, ServiceContext
 from tuffops_desktop.services.dto.users import UserInfo
@@ -69,7 +70,7 @@ def guarded() -> dict[str, Access]:
 
 def test_the_walk_sees_every_service_of_the_registry():
     assert set(service_classes()) == {"settings", "users", "customers", "units", "catalog", "csv", "requests",
-                                      "stickers", "work_orders"}
+                                      "stickers", "work_orders", "maintenance", "unit_history", "working_hours"}
     assert len(declarations()) > 50
 
 
@@ -152,7 +153,8 @@ def _seed(services: Services) -> Seed:
     ann = make_customer(services)
     bob = make_customer(services, first_name="Bob", last_name="Browne")
     model = make_model(services)
-    units = [make_unit(services, customer_id=ann.id, model=model, serial_number=f"SN-{n}") for n in range(4)]
+    units = [make_unit(services, customer_id=ann.id, model=model, serial_number=f"SN-{n}",
+                       installed_at=date(2025, 1, 10), maintenance_frequency="quarterly") for n in range(4)]
     request = services.requests.submit_office(
         units[0].id, RequestInput(request="Dripping water", schedule_at=date.today(), schedule_time="morning",
                                  contact_info="Ann"))
@@ -283,10 +285,17 @@ CALLS: dict[str, Call] = {
     "work_orders.rows": lambda s, d: s.work_orders.rows([d.work_order_id]),
     "work_orders.get": lambda s, d: s.work_orders.get(d.work_order_id),
     "work_orders.technicians": lambda s, d: s.work_orders.technicians(),
+    "work_orders.job_sheet": lambda s, d: s.work_orders.job_sheet(d.work_order_id, io.BytesIO()),
     "work_orders.create": lambda s, d: s.work_orders.create(d.unit_id, "repair", "Noisy"),
     "work_orders.add_note": lambda s, d: s.work_orders.add_note(d.work_order_id, "Gate code 1234"),
     "work_orders.act": lambda s, d: s.work_orders.act(
         d.work_order_id, "assign", _ver(d, "work_orders", d.work_order_id), technician_id=d.technician_id),
+    "maintenance.due_ids": lambda s, d: s.maintenance.due_ids(ListQuery()),
+    "maintenance.due_rows": lambda s, d: s.maintenance.due_rows([d.unit2_id]),
+    "maintenance.create_work_orders": lambda s, d: s.maintenance.create_work_orders([d.unit2_id]),
+    "unit_history.entries": lambda s, d: s.unit_history.entries(d.unit_id),
+    "working_hours.get": lambda s, d: s.working_hours.get([d.technician_id]),
+    "working_hours.set": lambda s, d: s.working_hours.set(d.technician_id, [WorkingHours(0, time(7), time(15))]),
 }
 
 

@@ -8,12 +8,15 @@ from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.csv_io import CsvService
 from tuffops_desktop.services.customers import CustomerService
+from tuffops_desktop.services.maintenance import MaintenanceService
 from tuffops_desktop.services.requests import RequestService
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.stickers import StickerService
+from tuffops_desktop.services.unit_history import UnitHistoryService
 from tuffops_desktop.services.units import UnitService
 from tuffops_desktop.services.users import UserService
 from tuffops_desktop.services.work_orders import WorkOrderService
+from tuffops_desktop.services.working_hours import WorkingHoursService
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class Services:
     requests: RequestService
     stickers: StickerService
     work_orders: WorkOrderService
+    maintenance: MaintenanceService
+    unit_history: UnitHistoryService
+    working_hours: WorkingHoursService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -46,4 +52,7 @@ def build_services(ctx: ServiceContext) -> Services:
         requests=RequestService(ctx),
         stickers=StickerService(ctx, settings, units),
         work_orders=WorkOrderService(ctx),
+        maintenance=MaintenanceService(ctx),
+        unit_history=UnitHistoryService(ctx),
+        working_hours=WorkingHoursService(ctx),
     )

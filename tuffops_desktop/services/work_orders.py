@@ -14,8 +14,8 @@ audit), used here and by request conversion.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
@@ -29,6 +29,7 @@ from tuffops_desktop.db.models import (
     WorkOrderHistory,
     WorkOrderNote,
 )
+from tuffops_desktop.documents.job_sheet import render_job_sheet
 from tuffops_desktop.domain.errors import ConcurrencyConflict, NotFound, ValidationError
 from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P, Role
@@ -64,6 +65,7 @@ from tuffops_desktop.services.dto.work_orders import (
     WorkOrderRow,
 )
 from tuffops_desktop.services.guard import requires, requires_any
+from tuffops_desktop.services.job_sheets import gather_job_sheet
 from tuffops_desktop.services.listing import (
     ListQuery,
     apply_filters,
@@ -105,19 +107,23 @@ def _parse_window(value: str | None) -> str | None:
 
 def insert_work_order(session: Session, ctx: ServiceContext, *, unit: Unit, work_type: WorkOrderType,
                       customer_requests: str, request_id: int | None = None, time_window: str | None = None,
-                      estimated_hours: object = None) -> WorkOrder:
+                      estimated_hours: object = None, maintenance_due_on: date | None = None) -> WorkOrder:
     """A new ``unassigned`` work order on ``unit``, its creation history row and its audit row.
 
-    Due by the customer's service level (``default_sla_hours``) from now, if they have one.
+    Due by the customer's service level (``default_sla_hours``) from now, if they have one;
+    a preventive maintenance for ``maintenance_due_on`` is due by the end of that local day.
     """
     customer = session.get(Customer, unit.customer_id) if unit.customer_id else None
     now = ctx.now()
+    due_at = sla_due(now, customer.default_sla_hours if customer else None)
+    if maintenance_due_on is not None:
+        due_at = datetime.combine(maintenance_due_on + timedelta(days=1), time.min).astimezone()
     order = WorkOrder(
         unit_id=unit.id, customer_id=unit.customer_id, request_id=request_id, work_type=work_type.value,
         status=WorkOrderStatus.UNASSIGNED.value, customer_requests=validate_requests_text(customer_requests),
-        due_at=sla_due(now, customer.default_sla_hours if customer else None), time_window=_parse_window(time_window),
+        due_at=due_at, time_window=_parse_window(time_window),
         estimated_hours=validate_duration(estimated_hours), created_at=now, updated_at=now,
-        created_by=ctx.actor.username,
+        created_by=ctx.actor.username, maintenance_due_on=maintenance_due_on,
     )
     session.add(order)
     session.flush()
@@ -126,7 +132,8 @@ def insert_work_order(session: Session, ctx: ServiceContext, *, unit: Unit, work
     session.flush()
     audit.record(session, ctx, "work_order", order.id, "create",
                  {"request_id": [None, request_id], "unit_id": [None, unit.id],
-                  "status": [None, WorkOrderStatus.UNASSIGNED.value], "work_type": [None, work_type.value]})
+                  "status": [None, WorkOrderStatus.UNASSIGNED.value], "work_type": [None, work_type.value],
+                  **({"maintenance_due_on": [None, maintenance_due_on]} if maintenance_due_on else {})})
     return order
 
 
@@ -199,6 +206,17 @@ class WorkOrderService:
     def get(self, work_order_id: int) -> WorkOrderDetail:
         with self._ctx.read() as session:
             return self._detail(session, self._load(session, work_order_id))
+
+    @requires(P.WORK_ORDERS_VIEW)
+    def job_sheet(self, work_order_id: int, out: BinaryIO) -> int:
+        """Write the technician's job sheet (PDF) to ``out``; returns its page count.
+
+        Everything on it is read in one transaction (technicians only get their own work
+        orders, as with ``get``); the PDF is drawn after the transaction has closed.
+        """
+        with self._ctx.read() as session:
+            sheet = gather_job_sheet(session, self._ctx, self._load(session, work_order_id))
+        return len(render_job_sheet(sheet, out).pages)
 
     @requires(P.WORK_ORDERS_VIEW)
     def technicians(self) -> list[TechnicianInfo]:

@@ -5,6 +5,7 @@ from tuffops_desktop.db.models.catalog import DeviceModel, DeviceType, Manufactu
 from tuffops_desktop.db.models.changes import ChangeLogEntry
 from tuffops_desktop.db.models.customers import Customer
 from tuffops_desktop.db.models.requests import CustomerRequest, RequestNote, WorkOrder, WorkOrderHistory, WorkOrderNote
+from tuffops_desktop.db.models.scheduling import TechnicianHours
 from tuffops_desktop.db.models.settings import Setting
 from tuffops_desktop.db.models.units import (
     BlankQrLabel,
@@ -27,6 +28,7 @@ __all__ = [
     "RequestNote",
     "RetiredQrCode",
     "Setting",
+    "TechnicianHours",
     "Unit",
     "UnitLinkGroup",
     "UnitOwnership",

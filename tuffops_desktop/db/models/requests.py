@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tuffops_desktop.db.base import Base, UtcDateTime, utcnow
@@ -55,6 +55,11 @@ class RequestNote(Base):
     body: Mapped[str] = mapped_column(Text, nullable=False)
 
 
+# Open = not completed, billed or cancelled (domain.work_orders.OPEN); migration 0006 writes the same text.
+OPEN_MAINTENANCE_WHERE = ("maintenance_due_on IS NOT NULL AND status IN "
+                          "('unassigned', 'pending', 'ongoing', 'paused', 'waiting_approval')")
+
+
 class WorkOrder(Base):
     """Dispatchable work on one unit (rules: ``domain/work_orders.py``)."""
 
@@ -72,6 +77,8 @@ class WorkOrder(Base):
     scheduled_start: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # booked on the board
     time_window: Mapped[str | None] = mapped_column(String(16), nullable=True)  # All Day / Morning / Afternoon
     estimated_hours: Mapped[Decimal] = mapped_column(Numeric(6, 1), nullable=False, default=Decimal("2"))
+    # Preventive maintenance: the due date (period) this work order is for; at most one open per unit and date.
+    maintenance_due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     created_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
@@ -81,6 +88,8 @@ class WorkOrder(Base):
         Index("ix_work_orders_status_due", "status", "due_at"),
         Index("ix_work_orders_technician_start", "technician_id", "scheduled_start"),
         Index("ix_work_orders_customer_id", "customer_id"),
+        Index("uq_work_orders_open_maintenance", "unit_id", "maintenance_due_on", unique=True,
+              sqlite_where=text(OPEN_MAINTENANCE_WHERE), postgresql_where=text(OPEN_MAINTENANCE_WHERE)),
     )
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,0 +1,63 @@
+"""Technicians' working hours, and whether a booking falls inside them.
+
+A technician works at most one period per weekday (``weekday`` 0 = Monday … 6 = Sunday),
+from ``starts`` to ``ends`` in the office's local time; a weekday without a period is a
+day off. The dispatch board flags a booking outside these hours and asks before keeping it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from tuffops_desktop.domain.errors import ValidationError
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True, order=True)
+class WorkingHours:
+    """One working period: a weekday (0 = Monday) from ``starts`` to ``ends`` (local time)."""
+
+    weekday: int
+    starts: time
+    ends: time
+
+
+# What a new technician works unless told otherwise: Monday to Friday, 08:00-17:00.
+STANDARD_WEEK: tuple[WorkingHours, ...] = tuple(WorkingHours(day, time(8), time(17)) for day in range(5))
+
+
+def validate_working_hours(periods: Iterable[WorkingHours]) -> tuple[WorkingHours, ...]:
+    """One period per weekday at most, each starting before it ends; sorted by weekday."""
+    errors: dict[str, str] = {}
+    seen: set[int] = set()
+    result = []
+    for period in periods:
+        if not 0 <= period.weekday <= 6:
+            errors["weekday"] = "Choose a day from Monday to Sunday."
+            continue
+        name = WEEKDAYS[period.weekday]
+        if period.weekday in seen:
+            errors[name.lower()] = f"{name} is listed twice; give one period per day."
+        elif period.starts >= period.ends:
+            errors[name.lower()] = f"On {name} the work must start before it ends."
+        seen.add(period.weekday)
+        result.append(period)
+    if errors:
+        raise ValidationError(errors)
+    return tuple(sorted(result))
+
+
+def within_working_hours(hours: Iterable[WorkingHours], start: datetime, duration: timedelta) -> bool:
+    """Whether a booking from ``start`` (local time) lasting ``duration`` lies inside one working period."""
+    end = start + duration
+    for period in hours:
+        if period.weekday != start.weekday():
+            continue
+        opens = start.replace(hour=period.starts.hour, minute=period.starts.minute, second=0, microsecond=0)
+        closes = start.replace(hour=period.ends.hour, minute=period.ends.minute, second=0, microsecond=0)
+        if opens <= start and end <= closes:
+            return True
+    return False
