@@ -34,5 +34,3 @@ def user_columns() -> list[Column[UserInfo]]:
         Column(_("Status"), lambda r: _("Active") if r.active else _("Deactivated"), "", width=100),
     ]
 
-
-NAME_COLUMN = 1

@@ -19,7 +19,7 @@ from tuffops_desktop.services.listing import ListQuery, any_of
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.list_page import ListPage
-from tuffops_desktop.ui.pages.users.columns import NAME_COLUMN, user_columns
+from tuffops_desktop.ui.pages.users.columns import user_columns
 from tuffops_desktop.ui.pages.users.dialogs import NewUserDialog, ResetPasswordDialog
 from tuffops_desktop.ui.pages.users.editor import UserEditor
 from tuffops_desktop.ui.prompts import Prompts
@@ -36,7 +36,7 @@ class UsersPage(ListPage):
                          count_text=(_("1 user"), _("{count} users")),
                          columns=user_columns(), fetch_rows=services.users.rows,
                          list_ids=services.users.list_ids, query=ListQuery(sort="username"),
-                         muted=lambda r: not r.active, stretch_column=NAME_COLUMN, parent=parent)
+                         muted=lambda r: not r.active, parent=parent)
         actor = services.ctx.actor
         self.new_button = QPushButton(_("New user"))
         self.new_button.setProperty("primary", True)
@@ -48,7 +48,7 @@ class UsersPage(ListPage):
         self.inactive_toggle = self.show_inactive
         self.editor = UserEditor(services, ops, self)
         self.build(detail=self.editor, header=[self.new_button], filters=[self.role_filter, self.show_inactive],
-                   actions=[self.password_button, self.active_button], sizes=(760, 420), stretch=(3, 2))
+                   actions=[self.password_button, self.active_button], sizes=(560, 460), stretch=(1, 1))
 
         self.new_button.setVisible(actor.can("users.create"))
         self.password_button.setVisible(actor.can("users.edit"))
