@@ -285,6 +285,7 @@ CALLS: dict[str, Call] = {
     "work_orders.rows": lambda s, d: s.work_orders.rows([d.work_order_id]),
     "work_orders.get": lambda s, d: s.work_orders.get(d.work_order_id),
     "work_orders.technicians": lambda s, d: s.work_orders.technicians(),
+    "work_orders.job_sheet": lambda s, d: s.work_orders.job_sheet(d.work_order_id, io.BytesIO()),
     "work_orders.create": lambda s, d: s.work_orders.create(d.unit_id, "repair", "Noisy"),
     "work_orders.add_note": lambda s, d: s.work_orders.add_note(d.work_order_id, "Gate code 1234"),
     "work_orders.act": lambda s, d: s.work_orders.act(

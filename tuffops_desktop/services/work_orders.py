@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
@@ -29,6 +29,7 @@ from tuffops_desktop.db.models import (
     WorkOrderHistory,
     WorkOrderNote,
 )
+from tuffops_desktop.documents.job_sheet import render_job_sheet
 from tuffops_desktop.domain.errors import ConcurrencyConflict, NotFound, ValidationError
 from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P, Role
@@ -64,6 +65,7 @@ from tuffops_desktop.services.dto.work_orders import (
     WorkOrderRow,
 )
 from tuffops_desktop.services.guard import requires, requires_any
+from tuffops_desktop.services.job_sheets import gather_job_sheet
 from tuffops_desktop.services.listing import (
     ListQuery,
     apply_filters,
@@ -204,6 +206,17 @@ class WorkOrderService:
     def get(self, work_order_id: int) -> WorkOrderDetail:
         with self._ctx.read() as session:
             return self._detail(session, self._load(session, work_order_id))
+
+    @requires(P.WORK_ORDERS_VIEW)
+    def job_sheet(self, work_order_id: int, out: BinaryIO) -> int:
+        """Write the technician's job sheet (PDF) to ``out``; returns its page count.
+
+        Everything on it is read in one transaction (technicians only get their own work
+        orders, as with ``get``); the PDF is drawn after the transaction has closed.
+        """
+        with self._ctx.read() as session:
+            sheet = gather_job_sheet(session, self._ctx, self._load(session, work_order_id))
+        return len(render_job_sheet(sheet, out).pages)
 
     @requires(P.WORK_ORDERS_VIEW)
     def technicians(self) -> list[TechnicianInfo]:
