@@ -2,7 +2,8 @@
 
 ``tuffops``                      open the desktop app
 ``tuffops db upgrade``           apply schema migrations, print the revision
-``tuffops demo [--customers N]`` fill an empty database with demo data
+``tuffops demo [--customers N] [--technicians N] [--work-orders N]`` fill an empty database with demo data
+(``--work-orders N`` on a filled one: add N work orders, for benchmarks)
 ``tuffops user add NAME --role ROLE [--password-stdin]``
 ``tuffops user passwd NAME [--password-stdin]``
 ``tuffops customers|units import|export FILE``
@@ -62,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fill an empty database with demo data")
     demo.add_argument("--customers", type=int, default=60, help="how many customers (default 60)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+    demo.add_argument("--technicians", type=int, default=6, help="how many technicians (default 6)")
+    demo.add_argument("--work-orders", type=int, default=0, metavar="N",
+                      help="N more work orders over two years (on a filled database: only these)")
     demo.add_argument("--if-empty", action="store_true",
                       help="do nothing (and succeed) when the database already has customers")
 
@@ -159,14 +163,20 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             return EXIT_OK
         if args.command == "demo":
             from tuffops_desktop.services.demo import seed_demo
+            from tuffops_desktop.services.demo_work_orders import add_demo_work_orders
 
+            if args.work_orders and services.customers.count():
+                added = add_demo_work_orders(services.ctx, args.work_orders, seed=args.seed)
+                print(f"Added {added:,} work orders.")
+                return EXIT_OK
             if args.if_empty and services.customers.count():
                 print("The database already has data, so no demo data was added. "
                       "Lost a password? Set a new one with: tuffops user passwd admin")
                 return EXIT_OK
-            result = seed_demo(services.ctx, customers=args.customers, seed=args.seed)
+            result = seed_demo(services.ctx, customers=args.customers, seed=args.seed,
+                               technicians=args.technicians, work_orders=args.work_orders)
             print(f"Demo data: {result.customers} customers, {result.units} units, "
-                  f"{result.blank_labels} blank QR labels.")
+                  f"{result.blank_labels} blank QR labels, {result.work_orders:,} work orders.")
             if result.passwords:
                 print("Users (passwords are shown only this once):")
                 for name, password in result.passwords.items():

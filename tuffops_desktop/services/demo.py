@@ -27,6 +27,7 @@ from tuffops_desktop.domain.qr import new_guid
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.demo_work_orders import add_demo_work_orders, add_technicians, seed_week
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.users import UserService
 
@@ -65,12 +66,21 @@ class DemoResult:
     units: int
     blank_labels: int
     passwords: dict[str, str]
+    work_orders: int = 0
 
 
-def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 10, seed: int = 2026) -> DemoResult:
-    """Fill an empty database with demo data; refuses a database that already has customers."""
+def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 10, seed: int = 2026,
+              technicians: int = 6, work_orders: int = 0) -> DemoResult:
+    """Fill an empty database with demo data; refuses a database that already has customers.
+
+    Adds ``technicians`` technicians with working hours and a dispatch board full of work
+    orders for the current week (``services/demo_work_orders.py``), then ``work_orders``
+    more spread over two years (for benchmarks).
+    """
     if customers < 1 or customers > 200_000:
         raise ValidationError({"customers": "Between 1 and 200000 customers."})
+    if technicians < 1 or technicians > 200:
+        raise ValidationError({"technicians": "Between 1 and 200 technicians."})
     rng = random.Random(seed)
     with ctx.read() as session:
         if session.scalar(select(func.count()).select_from(Customer)):
@@ -99,6 +109,7 @@ def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 1
             password = secrets.token_urlsafe(9)
             users.add_in(session, username, password, role.value, full_name=name)
             passwords[username] = password
+        passwords.update(add_technicians(session, ctx, technicians, existing_users | set(passwords)))
         defaults = PhoneDefaults("KN", "869")
         today = ctx.today()
         catalog = CatalogService(ctx)
@@ -160,9 +171,12 @@ def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 1
              "bound_at": None}
             for _ in range(blank_labels)
         ])
+        week = seed_week(session, ctx, rng)
         audit.record(session, ctx, "database", "demo", "seed_demo",
                      {"customers": [None, customers], "units": [None, unit_total]})
-    return DemoResult(customers=customers, units=unit_total, blank_labels=blank_labels, passwords=passwords)
+    extra = add_demo_work_orders(ctx, work_orders, seed=seed) if work_orders else 0
+    return DemoResult(customers=customers, units=unit_total, blank_labels=blank_labels, passwords=passwords,
+                      work_orders=week + extra)
 
 
 def _units_for(rng: random.Random, customer_type: str) -> int:
