@@ -9,6 +9,7 @@
 ``tuffops customers|units import|export FILE``
 ``tuffops intake serve [--host H] [--port P]`` / ``tuffops intake grant-role [ROLE]``
 ``tuffops stickers --layout NAME --out FILE (--customer ID | --units GUID… | --blank N | --unprinted)``
+``tuffops workorder sheet NUMBER --out FILE``
 
 Every command takes ``--database-url`` (or ``TUFFOPS_DATABASE_URL``); the default is an
 SQLite file in the user's data folder. Mistakes print one clear line and exit non-zero.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import io
 import logging
 import os
 import sys
@@ -110,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     stickers.add_argument("--start", type=int, default=1, metavar="POSITION",
                           help="first free label on a partly used sheet (1 = top left)")
 
+    workorder = sub.add_parser("workorder", help="work orders")
+    workorder_sub = workorder.add_subparsers(dest="workorder_command", required=True, parser_class=_Parser)
+    sheet = workorder_sub.add_parser("sheet", help="the technician's job sheet as a PDF")
+    sheet.add_argument("number", help="work order number: WO-000012, 000012 or 12")
+    sheet.add_argument("--out", required=True, help="PDF file to write")
+
     for noun in ("customers", "units"):
         p = sub.add_parser(noun, help=f"import or export {noun} as CSV")
         p_sub = p.add_subparsers(dest="csv_command", required=True, parser_class=_Parser)
@@ -198,6 +206,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             return _csv(services, args.command, args.csv_command, Path(args.file))
         if args.command == "stickers":
             return _stickers(services, args)
+        if args.command == "workorder":
+            return _job_sheet(services, args.number, Path(args.out))
         if args.command == "intake":
             from tuffops_desktop.services.intake import grant_intake_role
 
@@ -269,6 +279,25 @@ def _stickers(services, args: argparse.Namespace) -> int:  # noqa: ANN001
     except OSError as exc:
         raise KnownError(f"Cannot write {out}: {exc.strerror}.") from None
     print(f"{len(contents)} sticker(s) on {result.pages} page(s) of {layout.name} "
+          f"written to {out}.")
+    return EXIT_OK
+
+
+def _job_sheet(services, number: str, out: Path) -> int:  # noqa: ANN001
+    """Render first, write after: an unknown number or a failed render leaves no file behind."""
+    from tuffops_desktop.domain.numbers import parse_work_order_number, work_order_number
+
+    work_order_id = parse_work_order_number(number)
+    pdf = io.BytesIO()
+    pages = services.work_orders.job_sheet(work_order_id, pdf)
+    existed = out.exists()
+    try:
+        out.write_bytes(pdf.getvalue())
+    except OSError as exc:
+        if not existed:
+            out.unlink(missing_ok=True)
+        raise KnownError(f"Cannot write {out}: {exc.strerror or exc}.") from None
+    print(f"Job sheet of {work_order_number(work_order_id)} ({pages} page{'s' if pages > 1 else ''}) "
           f"written to {out}.")
     return EXIT_OK
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import new_database_url
-from tests.qrscan import decode_pdf
+from tests.qrscan import decode_pdf, pdf_text
 from tuffops_desktop.db.migrate import head_revision
 
 
@@ -136,3 +136,51 @@ def test_demo_if_empty_on_a_filled_database_tells_how_to_reset_a_password(tmp_pa
     again = tuffops("demo", "--if-empty", data_dir=tmp_path)
     assert again.returncode == 0
     assert "tuffops user passwd admin" in again.stdout and "Users (passwords" not in again.stdout
+
+
+def _seed_work_order(url: str) -> tuple[int, str]:
+    """One work order on a customer's unit, made in-process; returns its id and the unit's public URL."""
+    from tests.factories import make_customer, make_unit
+    from tuffops_desktop.bootstrap import open_database, system_services
+    from tuffops_desktop.domain.qr import public_url
+
+    db = open_database(url)
+    try:
+        services = system_services(db)
+        services.settings.update({"public_base_url": "https://service.example.com"})
+        unit = make_unit(services, customer_id=make_customer(services).id)
+        for _ in range(11):  # the sheet's work order is number 12
+            services.work_orders.create(unit.id, "repair", "Earlier job")
+        order = services.work_orders.create(unit.id, "repair", "Rattles <b>loudly</b> & drips")
+        return order.id, public_url("https://service.example.com", unit.qr_code_guid)
+    finally:
+        db.engine.dispose()
+
+
+def test_workorder_sheet_writes_the_job_sheet(url, tmp_path):
+    order_id, unit_url = _seed_work_order(url)
+    assert order_id == 12
+    for number in ("WO-000012", "12", "000012"):
+        pdf = tmp_path / f"sheet-{number}.pdf"
+        result = tuffops("workorder", "sheet", number, "--out", str(pdf), data_dir=tmp_path, url=url)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == f"Job sheet of WO-000012 (1 page) written to {pdf}."
+        assert "WO-000012" in pdf_text(pdf) and "Rattles <b>loudly</b> & drips" in pdf_text(pdf)
+    assert decode_pdf(pdf) == [unit_url]
+
+
+@pytest.mark.parametrize(
+    ("number", "folder", "message"),
+    [
+        ("WO-000099", "", "Work order WO-000099 does not exist."),
+        ("WO-12x", "", "“WO-12x” is not a work order number; use e.g. WO-000012 or 12."),
+        ("12", "no/such/folder", "Cannot write "),
+    ],
+)
+def test_workorder_sheet_mistakes_leave_no_file(url, tmp_path, number, folder, message):
+    _seed_work_order(url)
+    out = tmp_path / folder / "sheet.pdf"
+    result = tuffops("workorder", "sheet", number, "--out", str(out), data_dir=tmp_path, url=url)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"tuffops: {message}")
+    assert not out.exists() and not list(tmp_path.glob("*.pdf"))

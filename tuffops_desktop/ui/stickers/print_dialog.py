@@ -10,19 +10,22 @@
 * **Print…** paints the same pages on the printer at exactly 100 % (no "fit to page");
   **Save PDF…** has the sticker service write the reportlab PDF.  Either way the sticker
   service records which units' stickers were printed; the dialog never marks units.
+
+Nothing long runs on the GUI thread: the preview plans and paints its page on the runner;
+Save PDF writes on the runner (``Ops.run_with_progress``: pages done of total, Cancel
+leaves no file and marks nothing); Print plans the pages on the runner, then paints the
+printer page by page from a timer (``Ops.steps_with_progress``: a real ``QPrinter`` is
+painted on the GUI thread), and only a finished job marks units printed.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator, Sequence
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
-    QApplication,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -40,15 +43,17 @@ from PySide6.QtWidgets import (
 from tuffops_desktop.documents.calibration import CalibrationPlan, plan_calibration_page
 from tuffops_desktop.documents.label_layouts import LabelLayout
 from tuffops_desktop.documents.sticker_plan import MAX_OFFSET_MM, StickerPagePlan, StickerSheet
+from tuffops_desktop.domain.errors import ValidationError
+from tuffops_desktop.domain.progress import Progress, Steps
 from tuffops_desktop.domain.qr import internal_url_reason
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import count_text
-from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.ops import Ops, ProgressJob
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.grid_view import SheetGridView, describe
 from tuffops_desktop.ui.stickers.jobs import StickerJob
-from tuffops_desktop.ui.stickers.painter import PrintablePage, configure_printer, print_pages
+from tuffops_desktop.ui.stickers.painter import PrintablePage, configure_printer, print_steps
 from tuffops_desktop.ui.stickers.preview import PagePreview
 from tuffops_desktop.ui.widgets.form_errors import FormErrors
 from tuffops_desktop.ui.widgets.labels import plain_label
@@ -86,6 +91,10 @@ def _ask_with_print_dialog(printer: QPrinter, page_count: int, parent: QWidget) 
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 
+def _pages_done(done: int, total: int) -> str:
+    return _("Page {n} of {count}").format(n=count_text(done), count=count_text(total))
+
+
 def _layout_title(layout: LabelLayout) -> str:
     """The combo text: the name, with the labels per page when the name does not say."""
     if "per " in layout.name:
@@ -116,6 +125,7 @@ class PrintStickersDialog(QDialog):
 
     Attributes:
         marked_printed: a saved PDF or a finished print marked units as printed.
+        output_job: the running (or last) Save PDF / Print job; ``None`` before the first.
     """
 
     def __init__(self, ops: Ops, services: Services, prompts: Prompts, job: StickerJob,
@@ -131,6 +141,7 @@ class PrintStickersDialog(QDialog):
         self._ask_print_setup = ask_print_setup or _ask_with_print_dialog
         self._can_save_offsets = services.ctx.actor.can("settings.edit")
         self.marked_printed = False
+        self.output_job: ProgressJob | None = None
         self.sheet: StickerSheet | None = None
         self._calibration: CalibrationPlan | None = None
         self._mode = STICKERS
@@ -227,7 +238,7 @@ class PrintStickersDialog(QDialog):
         mode_row.addWidget(self.summary, 1)
         self.calibration_note = plain_label(_(CALIBRATION_NOTE), role="note", wrap=True)
         self.calibration_note.hide()
-        self.preview = PagePreview()
+        self.preview = PagePreview(ops=ops)
 
         right = QVBoxLayout()
         right.setSpacing(8)
@@ -284,6 +295,7 @@ class PrintStickersDialog(QDialog):
         self.offset_x.valueChanged.connect(lambda _v: self._offset_timer.start())
         self.offset_y.valueChanged.connect(lambda _v: self._offset_timer.start())
         self.mode_group.buttonClicked.connect(lambda _b: self._on_mode_changed())
+        self.preview.shown.connect(self._update_actions)
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button.clicked.connect(self.print_job)
 
@@ -350,8 +362,7 @@ class PrintStickersDialog(QDialog):
             else:
                 sheet = StickerSheet(self.job.contents, layout, start_position=self.start_position,
                                      error_correction=self._error_correction, offset_x_mm=x_mm, offset_y_mm=y_mm)
-                sheet.page(0)  # the plan's refusals (label too small for the code, …) show up here
-                self.sheet = sheet
+                self.sheet = sheet  # the plan's refusals (label too small for the code, …) show in the preview
                 self.preview.set_source(sheet.page_count, sheet.page)
         except ValueError as exc:
             self.sheet = None
@@ -398,44 +409,50 @@ class PrintStickersDialog(QDialog):
         self.rebuild()
         return True
 
-    def save_pdf(self) -> bool:
-        """Write the PDF (stickers or calibration page) where the user chooses."""
+    def save_pdf(self) -> ProgressJob | None:
+        """Write the PDF (stickers or calibration page) where the user chooses, on the runner.
+
+        Returns the running job (``None`` when nothing was started). The file appears only
+        when it is complete; Cancel leaves no file and marks nothing.
+        """
         if not self._ready():
-            return False
+            return None
         calibrating = self._mode == CALIBRATION
         suggested = f"{'calibration' if calibrating else 'stickers'}-{self.layout_key}.pdf"
         path = self._prompts.save_file(self, _("Save PDF"), suggested, PDF_FILTER)
         if path is None:
-            return False
+            return None
         if not path.suffix:
             path = path.with_suffix(".pdf")
-        try:
-            handle = path.open("wb")
-        except OSError as exc:
-            self._prompts.warning(self, _("Cannot write the file"), f"{path}: {exc.strerror}")
-            return False
-        stickers = self._services.stickers
-        with handle:
-            if calibrating:
-                result = self._ops.call(stickers.render_calibration, self.layout_key, handle, parent=self)
-            else:
-                result = self._ops.call(stickers.render, list(self.job.contents), self.layout_key, handle,
-                                        start_position=self.start_position, unit_ids=list(self.job.unit_ids),
-                                        parent=self)
-        if not result.ok:
-            self._remove(path)
-            return False
-        if calibrating:
-            self.status.setText(_("Saved the calibration page to {file}.").format(file=str(path)))
-        else:
-            self._after_output(self.job.unit_ids, _("Saved {count} to {file}.").format(
-                count=self._stickers_text(len(self.job.contents)), file=str(path)))
-        return True
+        stickers, key, sticker_job = self._services.stickers, self.layout_key, self.job
+        start = self.start_position
 
-    def print_job(self) -> bool:
-        """Print at 100 %: the print dialog, then the pages painted 1 pt = 1/72 in."""
+        def write(progress: Progress) -> None:
+            if calibrating:
+                stickers.render_calibration(key, path)
+            else:
+                stickers.render(list(sticker_job.contents), key, path, start_position=start,
+                                unit_ids=list(sticker_job.unit_ids), progress=progress)
+
+        def saved(_value: None) -> None:
+            self._idle()
+            if calibrating:
+                self.status.setText(_("Saved the calibration page to {file}.").format(file=str(path)))
+            else:
+                self._after_output(sticker_job.unit_ids, _("Saved {count} to {file}.").format(
+                    count=self._stickers_text(len(sticker_job.contents)), file=str(path)))
+
+        return self._start(self._ops.run_with_progress(
+            _("Saving the PDF"), write, parent=self, on_done=saved, describe=_pages_done,
+            on_failed=lambda _exc: self._idle(),
+            on_cancelled=lambda: self._cancelled(_("Cancelled: no file was saved and no unit was marked."))))
+
+    def print_job(self) -> ProgressJob | None:
+        """Print at 100 %: the print dialog, the pages planned on the runner, then painted
+        1 pt = 1/72 in, a page per timer step. Returns the running job (``None`` when
+        nothing was started)."""
         if not self._ready():
-            return False
+            return None
         layout = self.label_layout
         assert layout is not None
         count = self.page_count()
@@ -443,40 +460,78 @@ class PrintStickersDialog(QDialog):
         configure_printer(printer, layout, _("Stickers — {layout}").format(layout=layout.name))
         printer.setFromTo(0, 0)
         if not self._ask_print_setup(printer, count, self):
-            return False
+            return None
         first, last = 0, count - 1
         if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
             first = max(0, printer.fromPage() - 1)
             last = min(count - 1, max(first, printer.toPage() - 1))
         numbers = range(first, last + 1)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            pages = [self.page_at(n) for n in numbers]  # all of them before the printer starts
-        except ValueError as exc:
-            QApplication.restoreOverrideCursor()
-            self._prompts.warning(self, _("Not printed"), str(exc))
-            return False
-        try:
-            ok = print_pages(printer, pages)
-        finally:
-            QApplication.restoreOverrideCursor()
-        if not ok:
-            self._prompts.warning(self, _("Not printed"), _("The printer did not accept the job. Check that it "
-                                                            "is switched on and try again."))
-            return False
-        if self._mode == CALIBRATION:
+        page_at = self.page_at
+        calibrating = self._mode == CALIBRATION
+
+        def plan(progress: Progress) -> list[PrintablePage]:
+            """All of the pages before the printer starts: a refusal prints nothing."""
+            steps = Steps(progress, len(numbers))
+            steps.start()
+            pages = []
+            for number in numbers:
+                try:
+                    pages.append(page_at(number))
+                except ValueError as exc:
+                    raise ValidationError({"stickers": str(exc)}) from None
+                steps.advance()
+            return pages
+
+        def paint(pages: list[PrintablePage]) -> None:
+            self._start(self._ops.steps_with_progress(
+                _("Printing"), print_steps(printer, pages), parent=self, describe=_pages_done,
+                on_done=lambda: self._printed(pages, calibrating), on_failed=lambda _exc: self._idle(),
+                on_cancelled=lambda: self._cancelled(_("Cancelled: the rest of the job was not sent to the "
+                                                       "printer and no unit was marked."))))
+
+        return self._start(self._ops.run_with_progress(
+            _("Preparing the pages"), plan, parent=self, on_done=paint, describe=_pages_done,
+            on_failed=lambda _exc: self._idle(),
+            on_cancelled=lambda: self._cancelled(_("Cancelled: nothing was sent to the printer."))))
+
+    def _printed(self, pages: Sequence[PrintablePage], calibrating: bool) -> None:
+        self._idle()
+        if calibrating:
             self.status.setText(_("Sent the calibration page to the printer."))
-            return True
+            return
         printed = [sticker for page in pages if isinstance(page, StickerPagePlan) for sticker in page.stickers]
-        printed_ids = [self.job.unit_ids[sticker.index] for sticker in printed] if self.job.unit_ids else []
+        unit_ids = self.job.unit_ids
+        printed_ids = [unit_ids[sticker.index] for sticker in printed] if unit_ids else []
         if printed_ids:
             marked = self._ops.call(self._services.stickers.mark_printed, printed_ids, self.layout_key,
                                     parent=self)
             if not marked.ok:
-                return False
+                return
         self._after_output(printed_ids, _("Sent {count} to the printer.").format(
             count=self._stickers_text(len(printed))))
-        return True
+
+    def _cancelled(self, text: str) -> None:
+        self._idle()
+        self.status.setText(text)
+
+    def _start(self, job: ProgressJob) -> ProgressJob:
+        """One job at a time: Save PDF and Print wait until it has ended."""
+        self.output_job = job
+        self._update_actions()
+        return job
+
+    def _idle(self) -> None:
+        self._update_actions()
+
+    @property
+    def busy(self) -> bool:
+        return self.output_job is not None and not self.output_job.finished
+
+    def reject(self) -> None:
+        """Close: a running job is cancelled (no file, nothing marked)."""
+        if self.busy and self.output_job is not None:
+            self.output_job.cancel()
+        super().reject()
 
     # ----------------------------------------------------------------- helpers
     def _ready(self) -> bool:
@@ -500,11 +555,6 @@ class PrintStickersDialog(QDialog):
             self.marked_printed = True
             text += " " + _("The units are marked as having a printed sticker.")
         self.status.setText(text)
-
-    @staticmethod
-    def _remove(path: Path) -> None:
-        with contextlib.suppress(OSError):
-            path.unlink(missing_ok=True)
 
     @staticmethod
     def _stickers_text(count: int) -> str:
@@ -565,6 +615,6 @@ class PrintStickersDialog(QDialog):
         self.summary.setText(_("{stickers} on {pages}").format(stickers=self._stickers_text(count), pages=pages_text))
 
     def _update_actions(self) -> None:
-        available = self.page_count() > 0 and not self.preview.error
+        available = self.page_count() > 0 and not self.preview.error and not self.busy
         self.print_button.setEnabled(available)
         self.save_button.setEnabled(available)
