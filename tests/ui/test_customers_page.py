@@ -231,6 +231,7 @@ def test_import_errors_are_listed_with_line_numbers_and_nothing_is_imported(qtbo
     before = office.customers.count()
     kit.prompts.open_path = bad
     page.import_button.click()
+    qtbot.waitUntil(lambda: "import_errors" in kit.prompts.kinds(), timeout=10_000)
     kinds = kit.prompts.kinds()
     assert kinds == ["open_file", "import_errors"]
     lines = [line for line, _text in kit.prompts.calls[1][2]]
@@ -245,13 +246,15 @@ def test_import_then_export(qtbot, office, kit, tmp_path):
     before = office.customers.count()
     kit.prompts.open_path = good
     page.import_button.click()
+    qtbot.waitUntil(lambda: kit.prompts.calls[-1][0] == "info", timeout=10_000)
     assert office.customers.count() == before + 1
-    assert kit.prompts.calls[-1][0] == "info"
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(office.customers.list_ids(ListQuery())), timeout=5000)
     assert page.model.rowCount() == len(office.customers.list_ids(ListQuery()))
 
     out = tmp_path / "export.csv"
     kit.prompts.save_path = out
     page.export_button.click()
+    qtbot.waitUntil(lambda: kit.prompts.calls[-1][1] == "Export finished", timeout=10_000)
     text = out.read_text(encoding="utf-8-sig")
     assert text.startswith("id,type,first_name")
     assert "Renée" in text

@@ -70,6 +70,21 @@ def make_dialog(qtbot, services, kit, unit_ids, **options) -> PrintStickersDialo
     return dialog
 
 
+def shown(qtbot, dialog: PrintStickersDialog) -> PrintStickersDialog:  # noqa: ANN001
+    """Wait until the preview's page (planned and painted on the runner) is on screen."""
+    qtbot.waitUntil(lambda: not dialog.preview.pending, timeout=10_000)
+    return dialog
+
+
+def finished(qtbot, job, outcome: str = "done") -> bool:  # noqa: ANN001
+    """Wait for a Save PDF / Print job (and the print that follows the planning) to end."""
+    assert job is not None
+    dialog = job.watch.parent()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=60_000)
+    assert dialog.output_job.outcome == outcome
+    return True
+
+
 def pdf_printer(path: Path) -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -153,7 +168,7 @@ def test_clicking_a_label_sets_the_start_and_the_preview_starts_there(qtbot, off
     assert tuple(first.label_box) == pytest.approx(layout.label_box(7))
     assert [s.position for s in dialog.sheet.page(0).stickers] == [7, 8, 9, 10, 11]
 
-    image, dpi = dialog.preview.image, dialog.preview.rendered_dpi
+    image, dpi = shown(qtbot, dialog).preview.image, dialog.preview.rendered_dpi
     assert image is not None
     for used in range(1, 7):  # greyed, but nothing printed there
         assert dark_pixels(image, label_rect_px(layout, used, dpi)) == 0, used
@@ -197,7 +212,7 @@ def test_save_pdf_writes_the_file_and_marks_the_units(qtbot, office, kit, tmp_pa
     assert len(ids) == 4
     dialog = make_dialog(qtbot, office, kit, ids)
     kit.prompts.save_path = tmp_path / "stickers"
-    assert dialog.save_pdf()
+    assert finished(qtbot, dialog.save_pdf())
     pdf = tmp_path / "stickers.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 2000
     assert dialog.marked_printed
@@ -214,7 +229,7 @@ def test_printing_through_an_injected_pdf_printer_matches_the_reportlab_pdf(qtbo
                          ask_print_setup=lambda printer, pages, parent: asked.append(pages) or True)
     dialog.set_layout("avery-5160")
     dialog.set_start_position(25)  # 6 on the first sheet, 6 on the second
-    assert dialog.print_job()
+    assert finished(qtbot, dialog.print_job())
     assert asked == [2]
     assert printed.stat().st_size > 2000
     assert dialog.marked_printed
@@ -246,7 +261,7 @@ def test_printing_a_page_range_marks_only_the_units_on_those_pages_through_the_s
                          ask_print_setup=second_page_only)
     dialog.set_layout("avery-5160")
     dialog.set_start_position(25)  # units 1-6 on the first sheet, 7-12 on the second
-    assert dialog.print_job()
+    assert finished(qtbot, dialog.print_job())
     assert "6 stickers" in dialog.status.text()
     assert set(office.stickers.unit_ids_without_sticker()) >= set(ids[:6])
     assert not set(ids[6:]) & set(office.stickers.unit_ids_without_sticker())
@@ -266,7 +281,7 @@ def test_printing_the_calibration_page_matches_the_reportlab_pdf(qtbot, admin, k
                          ask_print_setup=lambda printer, pages, parent: True)
     dialog.set_layout("avery-5160")
     dialog.set_calibration_mode(True)
-    assert dialog.print_job()
+    assert finished(qtbot, dialog.print_job())
     reference = tmp_path / "reportlab-calibration.pdf"
     render_calibration_page(LAYOUTS["avery-5160"], reference)
     (mine,), (theirs,) = rasterise(printed, 200), rasterise(reference, 200)
@@ -290,13 +305,13 @@ def test_calibration_page_preview_print_and_save(qtbot, admin, kit, tmp_path):
     dialog.set_calibration_mode(True)
     assert dialog.calibration_note.isVisible() and "100 %" in dialog.calibration_note.text()
     assert not dialog.picker.isEnabled()
-    assert dialog.preview.count == 1 and dialog.preview.image is not None
+    assert shown(qtbot, dialog).preview.count == 1 and dialog.preview.image is not None
     page = plan_calibration_page(LAYOUTS["avery-22805"])
     assert len(page.outlines) == 24  # every label outlined
     assert sum(1 for text in page.texts if text.text == "24") == 1
-    assert dialog.print_job() and printed.stat().st_size > 1000
+    assert finished(qtbot, dialog.print_job()) and printed.stat().st_size > 1000
     kit.prompts.save_path = tmp_path / "calibration.pdf"
-    assert dialog.save_pdf() and (tmp_path / "calibration.pdf").read_bytes().startswith(b"%PDF")
+    assert finished(qtbot, dialog.save_pdf()) and (tmp_path / "calibration.pdf").read_bytes().startswith(b"%PDF")
     assert not dialog.marked_printed  # a calibration page prints no unit's sticker
 
 
@@ -370,9 +385,11 @@ def test_custom_layout_dialog_refuses_overlap_inline_and_saves_a_valid_one(qtbot
     index = printing.layout_combo.findData(saved.key)
     assert printing.layout_combo.itemText(index) == "Herma 10×3 test — 30 per page"
     printing.set_layout("custom-tiny")  # the PDF code refuses: shown in the preview, nothing to print
+    shown(qtbot, printing)
     assert "too small for this QR code" in printing.preview.error
     assert not printing.print_button.isEnabled() and not printing.save_button.isEnabled()
     printing.set_layout(saved.key)
+    shown(qtbot, printing)
     assert printing.preview.error == "" and printing.print_button.isEnabled()
 
 

@@ -8,7 +8,8 @@ and text with plain ``drawString`` calls in the embedded DejaVu fonts, so a titl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -18,8 +19,15 @@ from tuffops_desktop.documents.calibration import CalibrationPlan, plan_calibrat
 from tuffops_desktop.documents.geometry import Box
 from tuffops_desktop.documents.label_layouts import LabelLayout
 from tuffops_desktop.documents.qr_vector import draw_qr
-from tuffops_desktop.documents.sticker_plan import StickerContent, StickerSheetPlan, plan_sticker_sheet
+from tuffops_desktop.documents.sticker_plan import (
+    StickerContent,
+    StickerPagePlan,
+    StickerSheet,
+    StickerSheetPlan,
+)
 from tuffops_desktop.documents.text_fit import PlacedText
+from tuffops_desktop.domain.progress import Progress, Steps
+from tuffops_desktop.files import whole_file
 
 __all__ = ["write_sticker_pdf", "write_calibration_pdf", "render_sticker_sheet", "render_calibration_page"]
 
@@ -40,19 +48,40 @@ def _draw_texts(canvas: Canvas, texts: Iterable[PlacedText]) -> None:
         canvas.drawString(line.box.x, line.baseline, line.text)
 
 
+@contextlib.contextmanager
+def _whole_file(out: PdfTarget) -> Iterator[PdfTarget]:
+    """A path target appears only when the whole PDF is written (``files.whole_file``);
+    a stream is the caller's own and is used as it is."""
+    if isinstance(out, (str, Path)):
+        with whole_file(out) as temp:
+            yield temp
+    else:
+        yield out
+
+
+def _draw_sticker_page(canvas: Canvas, page: StickerPagePlan) -> None:
+    for sticker in page.stickers:
+        draw_qr(canvas, sticker.matrix, sticker.qr_box.x, sticker.qr_box.y, sticker.module_pt)
+        _draw_texts(canvas, sticker.texts)
+    canvas.showPage()
+
+
 def write_sticker_pdf(plan: StickerSheetPlan, out: PdfTarget) -> None:
     """Draw every page of ``plan`` into a PDF at ``out`` (a path or a binary stream)."""
-    canvas = _canvas(out, plan.layout.page_size_pt, f"QR stickers — {plan.layout.name}")
-    for page in plan.page_plans:
-        for sticker in page.stickers:
-            draw_qr(canvas, sticker.matrix, sticker.qr_box.x, sticker.qr_box.y, sticker.module_pt)
-            _draw_texts(canvas, sticker.texts)
-        canvas.showPage()
-    canvas.save()
+    with _whole_file(out) as target:
+        canvas = _canvas(target, plan.layout.page_size_pt, f"QR stickers — {plan.layout.name}")
+        for page in plan.page_plans:
+            _draw_sticker_page(canvas, page)
+        canvas.save()
 
 
 def write_calibration_pdf(plan: CalibrationPlan, out: PdfTarget) -> None:
     """Draw the calibration page into a one-page PDF at ``out``."""
+    with _whole_file(out) as target:
+        _write_calibration(plan, target)
+
+
+def _write_calibration(plan: CalibrationPlan, out: PdfTarget) -> None:
     canvas = _canvas(out, plan.size_pt, f"Label calibration — {plan.layout.name}")
     for outline in plan.outlines:
         canvas.setLineWidth(outline.width)
@@ -77,17 +106,31 @@ def render_sticker_sheet(
     error_correction: str = "M",
     offset_x_mm: float = 0,
     offset_y_mm: float = 0,
+    progress: Progress | None = None,
 ) -> StickerSheetPlan:
     """Plan a print job and write its PDF: one sticker per label, pages in label order.
 
     ``start_position`` (1-based) is the first free label on the first sheet; earlier
-    labels on that sheet stay blank, later pages start at label 1.  Everything is
-    planned (and refused with ``ValueError``) before the file is opened.
+    labels on that sheet stay blank, later pages start at label 1.  Pages are planned
+    and drawn one at a time, ``progress(pages done, pages)`` after each; the arguments
+    are refused (``ValueError``) before anything is written, and a path target only
+    appears when the whole file is written (a refusal found on a later page, an error or
+    a cancel raised by ``progress`` leave no file).
     """
-    plan = plan_sticker_sheet(stickers, layout, start_position=start_position, error_correction=error_correction,
-                              offset_x_mm=offset_x_mm, offset_y_mm=offset_y_mm)
-    write_sticker_pdf(plan, out)
-    return plan
+    sheet = StickerSheet(stickers, layout, start_position=start_position, error_correction=error_correction,
+                         offset_x_mm=offset_x_mm, offset_y_mm=offset_y_mm)
+    steps = Steps(progress, sheet.page_count)
+    steps.start()
+    pages: list[StickerPagePlan] = []
+    with _whole_file(out) as target:
+        canvas = _canvas(target, layout.page_size_pt, f"QR stickers — {layout.name}")
+        for number in range(sheet.page_count):
+            page = sheet.page(number)
+            _draw_sticker_page(canvas, page)
+            pages.append(page)
+            steps.advance()
+        canvas.save()
+    return StickerSheetPlan(layout, tuple(pages))
 
 
 def render_calibration_page(layout: LabelLayout, out: PdfTarget, *, offset_x_mm: float = 0,

@@ -89,6 +89,13 @@ class ImportRejected(DomainError):
         )
 
 
+class OperationCancelled(DomainError):
+    """The user stopped a long operation; what it had done is undone (nothing imported, no file)."""
+
+    def __init__(self) -> None:
+        super().__init__("Cancelled; nothing was changed.")
+
+
 class AuthenticationFailed(DomainError):
     """Wrong user name or password (never says which)."""
 

@@ -4,6 +4,10 @@ An import is all or nothing: every row is checked first, every bad row is report
 its line number, and a file with any error imports nothing. Files are UTF-8 (a BOM, as
 Excel writes it, is accepted). Customer import is refused while an external system owns
 customers (``customer_integration_enabled``).
+
+Every import and export takes an optional ``progress(done, total)`` (rows; an import
+counts each row twice: checked, then stored). It may raise ``OperationCancelled``: an
+import then rolls back (nothing imported), an export stops (the caller drops its file).
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TextIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tuffops_desktop.db.models import Customer, DeviceModel, DeviceType, Manufacturer, Unit
 from tuffops_desktop.domain.customers import CustomerInput, validate_customer
 from tuffops_desktop.domain.errors import ImportRejected, IntegrationOwnsCustomers, ValidationError
 from tuffops_desktop.domain.permissions import P
+from tuffops_desktop.domain.progress import Progress, Steps
 from tuffops_desktop.domain.qr import canonical_guid
 from tuffops_desktop.domain.units import UnitFields, UnitInput, validate_unit
 from tuffops_desktop.services import audit
@@ -40,6 +45,7 @@ UNIT_COLUMNS = (
 )
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_IMPORT_ROWS = 100_000
+PROGRESS_EVERY = 100  # rows between progress reports
 
 
 class CsvService:
@@ -52,11 +58,13 @@ class CsvService:
 
     # ----------------------------------------------------------------- export
     @requires(P.CUSTOMERS_VIEW)
-    def export_customers(self, out: TextIO) -> int:
+    def export_customers(self, out: TextIO, progress: Progress | None = None) -> int:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(CUSTOMER_COLUMNS)
         count = 0
         with self._ctx.read() as session:
+            steps = Steps(progress, session.scalar(select(func.count(Customer.id))) or 0, every=PROGRESS_EVERY)
+            steps.start()
             for c in session.scalars(select(Customer).order_by(Customer.id)).yield_per(1000):
                 writer.writerow([
                     c.id, c.customer_type, c.first_name, c.last_name, c.company_name, c.emails, c.phones,
@@ -66,10 +74,11 @@ class CsvService:
                     c.remote_id or "", c.notes,
                 ])
                 count += 1
+                steps.advance()
         return count
 
     @requires(P.UNITS_VIEW)
-    def export_units(self, out: TextIO) -> int:
+    def export_units(self, out: TextIO, progress: Progress | None = None) -> int:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(UNIT_COLUMNS)
         stmt = (
@@ -81,6 +90,8 @@ class CsvService:
         )
         count = 0
         with self._ctx.read() as session:
+            steps = Steps(progress, session.scalar(select(func.count(Unit.id))) or 0, every=PROGRESS_EVERY)
+            steps.start()
             for u, maker, kind, model in session.execute(stmt).yield_per(1000):
                 writer.writerow([
                     u.id, u.qr_code_guid, u.customer_id or "", maker, kind, model, u.serial_number, u.location,
@@ -88,11 +99,12 @@ class CsvService:
                     u.warranty_months or "", u.maintenance_frequency, u.notes,
                 ])
                 count += 1
+                steps.advance()
         return count
 
     # ----------------------------------------------------------------- import
     @requires(P.CUSTOMERS_CREATE)
-    def import_customers(self, source: TextIO) -> int:
+    def import_customers(self, source: TextIO, progress: Progress | None = None) -> int:
         """Add every customer of the file, or none. Returns how many were added."""
         with self._ctx.write() as session:
             if read_setting(session, "customer_integration_enabled"):
@@ -101,7 +113,8 @@ class CsvService:
             valid = []
             errors: list[tuple[int, str]] = []
             seen_remote: dict[str, int] = {}
-            for line, row in _rows(source, required=("type",), known=CUSTOMER_COLUMNS, errors=errors):
+            rows = _Rows(source, progress)
+            for line, row in rows.read(required=("type",), known=CUSTOMER_COLUMNS, errors=errors):
                 try:
                     fields = validate_customer(
                         CustomerInput(
@@ -140,13 +153,15 @@ class CsvService:
                 raise ImportRejected(errors)
             if not valid:
                 raise ImportRejected([(1, "The file has no customer rows.")])
+            rows.storing(len(valid))
             for fields in valid:
                 self._customers.create_in(session, fields, action="import")
+                rows.stored()
             audit.record(session, self._ctx, "customer", "*", "import_csv", {"count": [None, len(valid)]})
             return len(valid)
 
     @requires(P.UNITS_CREATE)
-    def import_units(self, source: TextIO) -> int:
+    def import_units(self, source: TextIO, progress: Progress | None = None) -> int:
         """Add every unit of the file, or none. Unknown manufacturers, types and models are
         added to the catalogue; customers are referenced by id (blank = stock)."""
         today = self._ctx.today()
@@ -154,8 +169,9 @@ class CsvService:
             errors: list[tuple[int, str]] = []
             staged: list[tuple[dict[str, str], UnitFields, str | None]] = []
             seen_guids: dict[str, int] = {}
-            for line, row in _rows(source, required=("manufacturer", "device_type", "model"),
-                                   known=UNIT_COLUMNS, errors=errors):
+            rows = _Rows(source, progress)
+            for line, row in rows.read(required=("manufacturer", "device_type", "model"), known=UNIT_COLUMNS,
+                                       errors=errors):
                 problems: list[str] = []
                 customer_id = None
                 raw_customer = (row.get("customer_id") or "").strip()
@@ -207,20 +223,50 @@ class CsvService:
                 raise ImportRejected(errors)
             if not staged:
                 raise ImportRejected([(1, "The file has no unit rows.")])
+            rows.storing(len(staged))
             for row, fields, guid in staged:
                 model = self._catalog.ensure_model(session, row["manufacturer"], row["device_type"], row["model"])
                 self._units.create_in(session, replace(fields, device_model_id=model.id), guid=guid)
+                rows.stored()
             audit.record(session, self._ctx, "unit", "*", "import_csv", {"count": [None, len(staged)]})
             return len(staged)
 
 
-def _rows(source: TextIO, *, required: tuple[str, ...], known: tuple[str, ...],
+class _Rows:
+    """An import file's rows, with progress over checking and then storing them.
+
+    The total is estimated from the file's line count (a quoted value can span lines)
+    and corrected once the rows are known: each row counts once checked, once stored.
+    """
+
+    def __init__(self, source: TextIO, progress: Progress | None) -> None:
+        text = source.read(MAX_IMPORT_BYTES + 1)
+        if len(text) > MAX_IMPORT_BYTES:
+            raise ImportRejected([(1, "The file is larger than 50 MB; split it.")])
+        self.text = text.removeprefix("\ufeff")
+        self._progress = progress
+        self._steps = Steps(progress, 2 * max(self.text.count("\n"), 1), every=PROGRESS_EVERY)
+        self._steps.start()
+
+    def read(self, *, required: tuple[str, ...], known: tuple[str, ...],
+             errors: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, str]]]:
+        for line, row in _rows(self.text, required=required, known=known, errors=errors):
+            self._steps.advance()
+            yield line, row
+
+    def storing(self, count: int) -> None:
+        """The rows are checked; ``count`` of them are stored next."""
+        checked = self._steps.done
+        self._steps = Steps(self._progress, checked + count, every=PROGRESS_EVERY)
+        self._steps.advance(checked)
+
+    def stored(self) -> None:
+        self._steps.advance()
+
+
+def _rows(text: str, *, required: tuple[str, ...], known: tuple[str, ...],
           errors: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows with their line numbers; header problems are reported as line 1."""
-    text = source.read(MAX_IMPORT_BYTES + 1)
-    if len(text) > MAX_IMPORT_BYTES:
-        raise ImportRejected([(1, "The file is larger than 50 MB; split it.")])
-    text = text.removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if not header:

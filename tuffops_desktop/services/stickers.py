@@ -25,6 +25,7 @@ from tuffops_desktop.documents.sticker_pdf import render_calibration_page, rende
 from tuffops_desktop.documents.sticker_plan import StickerContent, StickerSheetPlan
 from tuffops_desktop.domain.errors import NotFound, ValidationError
 from tuffops_desktop.domain.permissions import P
+from tuffops_desktop.domain.progress import Progress
 from tuffops_desktop.domain.qr import parse_guid_or_url, public_url, short_code
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.services import audit
@@ -173,15 +174,21 @@ class StickerService:
     # ----------------------------------------------------------------- output
     @requires(P.UNITS_EDIT)
     def render(self, contents: Sequence[StickerContent], layout_key: str, out: str | Path | BinaryIO, *,
-               start_position: int = 1, unit_ids: Sequence[int] = ()) -> StickerSheetPlan:
-        """Write the PDF; the units printed are marked so "without a sticker" stays true."""
+               start_position: int = 1, unit_ids: Sequence[int] = (),
+               progress: Progress | None = None) -> StickerSheetPlan:
+        """Write the PDF; the units printed are marked so "without a sticker" stays true.
+
+        ``progress(pages written, pages)`` follows the writing and may raise
+        ``OperationCancelled``: then no file is left at a path ``out`` and nothing is marked.
+        """
         layout = self.layout(layout_key)
         with self._ctx.read() as session:
             ecc = read_setting(session, "sticker_error_correction")
         x, y = self.offset(layout_key)
         try:
             result = render_sticker_sheet(contents, layout, out, start_position=start_position,
-                                          error_correction=ecc, offset_x_mm=x, offset_y_mm=y)
+                                          error_correction=ecc, offset_x_mm=x, offset_y_mm=y,
+                                          progress=progress)
         except ValueError as exc:
             raise ValidationError({"stickers": str(exc)}) from None
         self._mark_printed(unit_ids, layout_key)

@@ -9,23 +9,29 @@ No service call runs on the GUI thread. ``run`` is asynchronous: the call goes t
 blocks, imports and exports). ``call`` is for the short calls whose answer the caller
 needs before going on (open a record, save a dialog): it runs on the runner too and
 waits on a local event loop, so the window keeps painting and its timers keep running;
-after a second a busy dialog says so. While the connection monitor reports the database
+after a second a busy dialog says so. Long work with a visible end (sticker PDFs and
+printing, CSV import and export) goes through ``run_with_progress`` (pool thread) or
+``steps_with_progress`` (GUI thread in short steps): a progress dialog after a second,
+and a Cancel that stops the work cooperatively. While the connection monitor reports the database
 lost, calls fail at once (the banner is up; nothing waits on a dead server), and a
 call still waiting when the monitor declares the database lost stops waiting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
+from tuffops_desktop.domain.errors import OperationCancelled
 from tuffops_desktop.errors import DatabaseUnavailable
 from tuffops_desktop.i18n import _
 from tuffops_desktop.ui.error_mapper import ErrorMapper, FieldErrorSink, ReloadHandler
-from tuffops_desktop.ui.tasks import Task, TaskRunner
+from tuffops_desktop.ui.tasks import Describe, Progress, ProgressWatch, Task, TaskRunner
 
 if TYPE_CHECKING:
     from tuffops_desktop.ui.connection import ConnectionMonitor
@@ -33,6 +39,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 SUSPECT_AFTER_MS = 1500  # a call this slow makes the monitor probe the database at once
+STEP_BUDGET_MS = 40  # GUI-thread steps run back to back for at most this long per timer tick
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,57 @@ class Ops:
             self._monitor.suspect_after(task, SUSPECT_AFTER_MS)
         return task
 
+    def run_with_progress(self, title: str, work: Callable[[Progress], T], *, parent: QWidget | None,
+                          on_done: Callable[[T], None], on_cancelled: Callable[[], None] | None = None,
+                          on_failed: Callable[[BaseException], None] | None = None,
+                          describe: Describe | None = None) -> ProgressJob:
+        """Run ``work(progress)`` on the runner with a progress dialog after a second.
+
+        ``work`` calls ``progress(done, total)`` as it goes; after Cancel that call raises
+        ``OperationCancelled``, the work undoes itself and ``on_cancelled()`` runs instead
+        of ``on_done``. A failure goes through the error mapper, then ``on_failed``.
+        """
+        job = ProgressJob(title, parent, describe, on_cancelled, on_failed, self)
+
+        def done(value: T) -> None:
+            job.finish()
+            on_done(value)
+
+        job.task = self.run(work, job.progress, parent=parent, on_done=done, on_failed=job.fail, report=False)
+        return job
+
+    def steps_with_progress(self, title: str, steps: Iterator[tuple[int, int]], *, parent: QWidget | None,
+                            on_done: Callable[[], None], on_cancelled: Callable[[], None] | None = None,
+                            on_failed: Callable[[BaseException], None] | None = None,
+                            describe: Describe | None = None) -> ProgressJob:
+        """Run ``steps`` on the GUI thread, for work that must stay there (painting on a
+        real printer): each ``next()`` does one short piece and yields ``(done, total)``;
+        a zero timer drives it, a few steps per tick, so the window keeps painting. Cancel
+        closes the generator (its ``finally`` cleans up) and runs ``on_cancelled``."""
+        job = ProgressJob(title, parent, describe, on_cancelled, on_failed, self)
+        timer = QTimer(job.watch)
+        timer.setInterval(0)
+
+        def tick() -> None:
+            started = time.perf_counter()
+            try:
+                while time.perf_counter() - started < STEP_BUDGET_MS / 1000:
+                    job.progress.check()
+                    done, total = next(steps)
+                    job.progress(done, total)
+            except StopIteration:
+                timer.stop()
+                job.finish()
+                on_done()
+            except BaseException as exc:  # noqa: BLE001 - shown through the mapper (or a cancel)
+                timer.stop()
+                steps.close()
+                job.fail(exc)
+
+        timer.timeout.connect(tick)
+        timer.start()
+        return job
+
     def report(self, exc: BaseException, parent: QWidget | None = None) -> None:
         """Show an error that was caught elsewhere."""
         self._mapper.handle(exc, parent)
@@ -125,6 +183,53 @@ class Ops:
                 on_reload: ReloadHandler | None) -> OpResult[Any]:
         self._mapper.handle(exc, parent, form=form, on_reload=on_reload)
         return OpResult(False, None, exc)
+
+
+class ProgressJob:
+    """One piece of long work started by ``Ops.run_with_progress`` / ``steps_with_progress``.
+
+    Attributes:
+        progress: what the work reports through (``cancel()`` stops it).
+        watch: the progress dialog's watcher.
+        task: the runner's task (``run_with_progress`` only).
+        outcome: "" while running, then "done", "cancelled" or "failed".
+    """
+
+    def __init__(self, title: str, parent: QWidget | None, describe: Describe | None,
+                 on_cancelled: Callable[[], None] | None, on_failed: Callable[[BaseException], None] | None,
+                 ops: Ops) -> None:
+        self.progress = Progress()
+        self.watch = ProgressWatch(title, self.progress, parent, describe=describe)
+        self.task: Task | None = None
+        self.outcome = ""
+        self._parent = parent
+        self._on_cancelled = on_cancelled
+        self._on_failed = on_failed
+        self._ops = ops
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.outcome)
+
+    def cancel(self) -> None:
+        """What the dialog's Cancel does: the work stops at its next step."""
+        self.watch.cancel()
+
+    def finish(self) -> None:
+        self.outcome = "done"
+        self.watch.close()
+
+    def fail(self, exc: BaseException) -> None:
+        self.watch.close()
+        if isinstance(exc, OperationCancelled):
+            self.outcome = "cancelled"
+            if self._on_cancelled is not None:
+                self._on_cancelled()
+            return
+        self.outcome = "failed"
+        self._ops.report(exc, self._parent)
+        if self._on_failed is not None:
+            self._on_failed(exc)
 
 
 def _raise(exc: BaseException) -> None:

@@ -12,6 +12,14 @@ dialog says what is happening.
 Long-running loops (the change feed's listener) are submitted with
 ``long_running=True``: the pool grows by one thread for them, so they never starve the
 short tasks. Errors are not shown here: ``Ops`` routes them through the ``ErrorMapper``.
+
+Long work with a visible end (a sticker PDF, a CSV import) reports through a
+:class:`Progress` (``progress(done, total)``, callable from any thread) and is watched by a
+:class:`ProgressWatch`: after a second a progress dialog shows how far it is, and its
+Cancel asks the work to stop (the next ``progress`` call raises ``OperationCancelled``;
+the work undoes itself). ``Ops.run_with_progress`` (pool thread) and
+``Ops.steps_with_progress`` (GUI thread, one short step per timer tick: painting on a
+real printer) both use them.
 """
 
 from __future__ import annotations
@@ -24,6 +32,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from tuffops_desktop.domain.errors import OperationCancelled
+from tuffops_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -209,3 +220,122 @@ class TaskRunner(QObject):
             task._deliver(ok, payload)  # noqa: SLF001 - the runner is the task's only deliverer
         finally:
             self.finished.emit(task)
+
+
+# --------------------------------------------------------------------- progress
+PROGRESS_EMIT_MS = 50  # at most this often a worker's progress reaches the GUI thread
+PROGRESS_SCALE = 1000  # the dialog's bar runs 0..PROGRESS_SCALE (totals beyond int32 are fine)
+
+
+class Progress(QObject):
+    """The ``progress(done, total)`` callable handed to long work; thread-safe.
+
+    Called from the worker, it forwards the numbers to the GUI thread (``changed``, at most
+    every 50 ms, always the last) and raises ``OperationCancelled`` once :meth:`cancel` was
+    called, so the work stops at its next step.
+
+    Signals:
+        changed(int, int): done, total (on the GUI thread).
+    """
+
+    changed = Signal(int, int)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cancel = threading.Event()
+        self._last_emit = 0.0
+        self.done = 0
+        self.total = 0
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next ``progress`` call."""
+        self._cancel.set()
+
+    def check(self) -> None:
+        """Raise ``OperationCancelled`` when cancelled (for work between progress calls)."""
+        if self._cancel.is_set():
+            raise OperationCancelled()
+
+    def __call__(self, done: int, total: int) -> None:
+        self.check()
+        self.done, self.total = done, total
+        now = time.perf_counter()
+        if done >= total or now - self._last_emit >= PROGRESS_EMIT_MS / 1000:
+            self._last_emit = now
+            self.changed.emit(done, total)
+
+
+Describe = Callable[[int, int], str]
+
+
+class ProgressWatch(QObject):
+    """Shows a :class:`Progress` in a window-modal dialog after a second; Cancel cancels.
+
+    ``describe(done, total)`` words the line under the title ("Page 3 of 67"). Call
+    :meth:`close` when the work ended (done, failed or stopped).
+
+    Attributes:
+        shown_values: every (done, total) the dialog showed (tests read it).
+    """
+
+    def __init__(self, title: str, progress: Progress, parent: QWidget | None, *,
+                 describe: Describe | None = None, show_after_ms: int = BUSY_DIALOG_AFTER_MS) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.progress = progress
+        self._parent = parent
+        self._describe = describe or (lambda done, total: "")
+        self.dialog: QProgressDialog | None = None
+        self.shown_values: list[tuple[int, int]] = []
+        self.closed = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.show_now)
+        self._timer.start(show_after_ms)
+        progress.changed.connect(self._on_changed)
+
+    def show_now(self) -> None:
+        """Show the dialog (after the delay; tests call it at once)."""
+        if self.closed or self.dialog is not None:
+            return
+        dialog = QProgressDialog(self._parent)
+        dialog.setWindowTitle(self.title)
+        dialog.setLabelText(self._label(self.progress.done, self.progress.total))
+        dialog.setCancelButtonText(_("Cancel"))
+        dialog.setRange(0, PROGRESS_SCALE)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(0)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.canceled.connect(self.cancel)
+        self.dialog = dialog
+        self._on_changed(self.progress.done, self.progress.total)
+        dialog.show()
+
+    def cancel(self) -> None:
+        """The user pressed Cancel (or Esc): ask the work to stop; it ends at its next step."""
+        self.progress.cancel()
+
+    def close(self) -> None:
+        self.closed = True
+        self._timer.stop()
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _label(self, done: int, total: int) -> str:
+        text = self._describe(done, total) if total else ""
+        return f"{self.title}\n{text}" if text else self.title
+
+    def _on_changed(self, done: int, total: int) -> None:
+        if self.dialog is None or self.progress.cancelled:
+            return
+        self.shown_values.append((done, total))
+        self.dialog.setValue(round(PROGRESS_SCALE * done / total) if total else 0)
+        self.dialog.setLabelText(self._label(done, total))

@@ -20,7 +20,7 @@ in points; the caller scales by device pixels per point (``dpi / 72``), so print
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
@@ -46,6 +46,8 @@ from tuffops_desktop.documents.label_layouts import MM_TO_PT, LabelLayout
 from tuffops_desktop.documents.qr_vector import QUIET_ZONE_MODULES, QrMatrix, compensated_rectangles
 from tuffops_desktop.documents.sticker_plan import PlacedSticker, StickerPagePlan
 from tuffops_desktop.documents.text_fit import PlacedText
+from tuffops_desktop.errors import KnownError
+from tuffops_desktop.i18n import _
 
 __all__ = [
     "PrintablePage",
@@ -55,6 +57,9 @@ __all__ = [
     "page_size_for",
     "configure_printer",
     "print_pages",
+    "print_steps",
+    "PrinterRefused",
+    "load_fonts",
     "label_rect_px",
 ]
 
@@ -85,6 +90,13 @@ def _family(font_name: str) -> str:
             families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
             _families[font_name] = families[0] if families else "DejaVu Sans"
         return _families[font_name]
+
+
+def load_fonts(*font_names: str) -> None:
+    """Load the bundled fonts now (on the GUI thread), so worker threads that paint text
+    into images only read the loaded families."""
+    for name in font_names:
+        _family(name)
 
 
 def _qfont(font_name: str, size_pt: float, device_dpi: float) -> QFont:
@@ -267,25 +279,51 @@ def configure_printer(printer: QPrinter, layout: LabelLayout, title: str = "") -
         printer.setDocName(title)
 
 
-def print_pages(printer: QPrinter, pages: Iterable[PrintablePage]) -> bool:
-    """Paint ``pages`` at exactly 100 %: one point is ``resolution / 72`` device pixels.
+class PrinterRefused(KnownError):
+    """The printer would not start, take a page or finish the job."""
+
+    def __init__(self) -> None:
+        super().__init__(_("The printer did not accept the job. Check that it is switched on and try again."))
+
+
+def print_steps(printer: QPrinter, pages: Sequence[PrintablePage]) -> Iterator[tuple[int, int]]:
+    """Paint ``pages`` at exactly 100 % (one point is ``resolution / 72`` device pixels),
+    one page per step, yielding ``(pages painted, pages)``; ``PrinterRefused`` when the
+    printer fails. Closing the generator early aborts the print job.
 
     With ``setFullPage(True)`` the painter's origin is the paper's top-left corner, which
-    is where the layout measures from.  Returns False when the printer would not start.
+    is where the layout measures from.  A real printer is painted on the GUI thread, so
+    the caller drives this one short step at a time (``Ops.steps_with_progress``).
     """
     printer.setFullPage(True)
     painter = QPainter()
     if not painter.begin(printer):
-        return False
+        raise PrinterRefused()
     scale = printer.resolution() / 72.0
+    finished = False
     try:
         for number, page in enumerate(pages):
             if number and not printer.newPage():
-                return False
+                raise PrinterRefused()
             _paint_at(painter, page, scale, preview=False)
+            yield number + 1, len(pages)
+        finished = True
     finally:
+        if not finished:
+            printer.abort()
         painter.end()
-    return printer.printerState() != QPrinter.PrinterState.Error
+    if printer.printerState() == QPrinter.PrinterState.Error:
+        raise PrinterRefused()
+
+
+def print_pages(printer: QPrinter, pages: Iterable[PrintablePage]) -> bool:
+    """Paint every page at once (see :func:`print_steps`); False when the printer refused."""
+    try:
+        for _step in print_steps(printer, list(pages)):
+            pass
+    except PrinterRefused:
+        return False
+    return True
 
 
 def label_rect_px(layout: LabelLayout, position: int, dpi: float) -> QRectF:

@@ -7,9 +7,7 @@ customers (``customer_integration_enabled``) adding and importing are off.
 
 from __future__ import annotations
 
-import io
 import logging
-from pathlib import Path
 
 from PySide6.QtWidgets import QCheckBox, QPushButton, QWidget
 
@@ -17,7 +15,8 @@ from tuffops_desktop.domain.customers import CustomerType
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.listing import ListQuery, any_of
 from tuffops_desktop.services.registry import Services
-from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.csv_transfer import export_csv, import_csv
+from tuffops_desktop.ui.ops import Ops, ProgressJob
 from tuffops_desktop.ui.pages.customers.columns import NAME_COLUMN, customer_columns
 from tuffops_desktop.ui.pages.customers.detail import CustomerDetailPanel
 from tuffops_desktop.ui.pages.customers.dialogs import CustomerDialog
@@ -28,8 +27,6 @@ from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.swatch import type_icon
 
 log = logging.getLogger(__name__)
-
-CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
 
 class CustomersPage(ListPage):
@@ -132,46 +129,20 @@ class CustomersPage(ListPage):
         if self._current_active and not self.deactivate_button.isHidden() and self.deactivate_button.isEnabled():
             self.toggle_active()
 
-    def import_csv(self) -> None:
-        path = self._prompts.open_file(self, _("Import customers"), CSV_FILTER)
-        if path is None:
-            return
-        text = self._read_text(path)
-        if text is None:
-            return
-        result = self._ops.call(self._services.csv.import_customers, io.StringIO(text, newline=""), parent=self)
-        if result.ok:
-            self._prompts.info(self, _("Import finished"),
-                               _("Imported {count} customers from {file}.").format(count=result.value, file=path.name))
-            self.refresh()
+    def import_csv(self) -> ProgressJob | None:
+        """Import a CSV on the runner (all or nothing; Cancel imports nothing)."""
+        return import_csv(self._ops, self._prompts, self, title=_("Import customers"),
+                          load=self._services.csv.import_customers,
+                          finished_text=_("Imported {count} customers from {file}."),
+                          on_imported=lambda _count: self.refresh())
 
-    def export_csv(self) -> None:
-        path = self._prompts.save_file(self, _("Export customers"), "customers.csv", CSV_FILTER)
-        if path is None:
-            return
-        try:
-            out = path.open("w", encoding="utf-8-sig", newline="")
-        except OSError as exc:
-            self._prompts.warning(self, _("Cannot write the file"), f"{path}: {exc.strerror}")
-            return
-        with out:
-            result = self._ops.call(self._services.csv.export_customers, out, parent=self)
-        if result.ok:
-            self._prompts.info(self, _("Export finished"),
-                               _("Exported {count} customers to {file}.").format(count=result.value, file=str(path)))
+    def export_csv(self) -> ProgressJob | None:
+        """Export every customer on the runner (Cancel leaves no file)."""
+        return export_csv(self._ops, self._prompts, self, title=_("Export customers"), suggested="customers.csv",
+                          export=self._services.csv.export_customers,
+                          finished_text=_("Exported {count} customers to {file}."))
 
     # ----------------------------------------------------------------- helpers
-    def _read_text(self, path: Path) -> str | None:
-        try:
-            return path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            self._prompts.warning(self, _("Not a UTF-8 file"),
-                                  _("{file} is not UTF-8 text; save it as “CSV UTF-8” and try again.").format(
-                                      file=path.name))
-        except OSError as exc:
-            self._prompts.warning(self, _("Cannot read the file"), f"{path}: {exc.strerror}")
-        return None
-
     def show_current(self, customer_id: object) -> None:
         detail = None
         if isinstance(customer_id, int):
