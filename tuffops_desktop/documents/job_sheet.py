@@ -30,7 +30,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from tuffops_desktop.documents.fonts import register_fonts
 from tuffops_desktop.documents.geometry import Box, Segment
-from tuffops_desktop.documents.qr_vector import QrMatrix, draw_qr, encode, fit_module_size, snap_to_grid
+from tuffops_desktop.documents.qr_vector import (
+    QUIET_ZONE_MODULES,
+    QrMatrix,
+    draw_qr,
+    encode,
+    fit_module_size,
+    snap_to_grid,
+)
 from tuffops_desktop.documents.text_fit import PlacedText, line_metrics, place_line, text_width, wrap_paragraphs
 
 __all__ = ["PAGE_SIZES", "JobSheet", "JobSheetPlan", "SheetPage", "PlacedQr", "plan_job_sheet",
@@ -85,7 +92,7 @@ class PlacedQr:
 
     @property
     def box(self) -> Box:
-        side = (self.matrix.size + 8) * self.module_pt
+        side = _qr_side(self.matrix, self.module_pt)
         return Box(self.x, self.y, side, side)
 
 
@@ -140,6 +147,11 @@ class _Row:
 class _Fonts:
     regular: str
     bold: str
+
+
+def _qr_side(matrix: QrMatrix, module: float) -> float:
+    """The code and its quiet zone, in points."""
+    return (matrix.size + 2 * QUIET_ZONE_MODULES) * module
 
 
 def _leading(size: float) -> float:
@@ -223,10 +235,8 @@ def _header(sheet: JobSheet, fonts: _Fonts, box: Box) -> list[_Row]:
 
 def _continued_header(sheet: JobSheet, fonts: _Fonts, box: Box) -> _Row:
     row = _line_row(f"{sheet.number} (continued)", fonts.bold, 12, box.x)
-    row.texts.append(_Text(sheet.company_name[:80], fonts.regular, 8.5, box.right, row.texts[0].down,
-                           "right", GREY))
-    if text_width(sheet.company_name[:80], fonts.regular, 8.5) > box.width / 2:
-        row.texts.pop()  # a company name this long is on page one; keep the line clean
+    if text_width(sheet.company_name, fonts.regular, 8.5) <= box.width / 2:  # a longer one is on page one
+        row.texts.append(_Text(sheet.company_name, fonts.regular, 8.5, box.right, row.texts[0].down, "right", GREY))
     row.height += 4
     row.rules.append((box.x, row.height, box.right, row.height, 0.8))
     row.height += 10
@@ -245,7 +255,7 @@ def _facts(sheet: JobSheet, fonts: _Fonts, box: Box) -> list[_Row]:
             x = box.x + index * cell
             cells.append([_line_row(label.upper(), fonts.bold, 7, x, gray=GREY),
                           *_paragraph(value, fonts.bold, 10.5, x, cell - 10)])
-        row = _stack([_gap(0)])
+        row = _Row(0.0)
         for lines in cells:
             row = _side_by_side([row], lines)
         row.height += 6
@@ -289,7 +299,7 @@ def _unit_rows(sheet: JobSheet, fonts: _Fonts, x: float, width: float, size: flo
     if sheet.qr_url:
         matrix = encode(sheet.qr_url, "M")
         module = fit_module_size(QR_SIDE, matrix.size)
-        side = (matrix.size + 8) * module
+        side = _qr_side(matrix, module)
         qr_x = snap_to_grid(x + width - side, mode="floor")
         heading_height = _heading("Unit", fonts, x, width).height
         qr_row.qr = (matrix, qr_x, heading_height + 2, module)
@@ -418,7 +428,7 @@ def plan_job_sheet(sheet: JobSheet, page_size: tuple[float, float] = LETTER) -> 
                             for x1, d1, x2, d2, w in row.rules)
             if row.qr is not None:
                 matrix, qx, qdown, module = row.qr
-                side = (matrix.size + 8) * module
+                side = _qr_side(matrix, module)
                 codes.append(PlacedQr(matrix, qx, snap_to_grid(top - qdown - side, mode="floor"), module))
         footer_y = box.y + 2
         texts.append(SheetText(place_line(f"{sheet.number} · Page {number} of {len(pages)}", regular, 7.5,
