@@ -130,6 +130,8 @@ class OpenByScanDialog(QDialog):
         prompt.setBuddy(self.box)
         self.results = QListWidget()
         self.results.setUniformItemSizes(True)
+        self.results.setAlternatingRowColors(True)  # two lines per match: keep matches apart
+        self.results.setSpacing(2)
         self.hint = plain_label(_("Enter opens the record; with several matches, pick one with the arrow keys."),
                                 role="hint", wrap=True)
         layout = QVBoxLayout(self)

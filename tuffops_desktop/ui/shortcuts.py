@@ -61,7 +61,7 @@ SHORTCUTS: tuple[ShortcutSpec, ...] = (
     ShortcutSpec("open_row", ("Enter",), N_("Open the selected row"), LIST),
     ShortcutSpec("deactivate_row", ("Del",), N_("Deactivate the selected row (asks first)"), LIST),
     ShortcutSpec("leave_list", ("Tab", "Shift+Tab"), N_("Leave the list for the next or previous control"), LIST),
-    ShortcutSpec("move_in_list", ("Up", "Down", "PgUp", "PgDown", "Home", "End"), N_("Move in the list"), LIST),
+    ShortcutSpec("move_in_list", ("Up", "Down", "PgUp", "PgDown"), N_("Move in the list"), LIST),
 )
 
 
@@ -138,7 +138,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(plain_label(_("These keys work in the main window."), role="hint"))
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(620, min(640, 120 + 30 * len(rows)))
+        self.resize(720, min(520, 120 + 30 * len(rows)))
 
     def rows(self) -> list[tuple[str, str, str]]:
         return [tuple(self.table.item(r, c).text() for c in range(3))  # type: ignore[misc]
