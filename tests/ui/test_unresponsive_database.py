@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from sqlalchemy.engine import make_url
 
 from tests.pgcluster import Cluster, start_cluster
 from tests.ui.conftest import ANONYMOUS, FakePrompts
+from tests.ui.gap_meter import GapMeter
 from tuffops_desktop.app import database_probe
 from tuffops_desktop.bootstrap import open_database, services_for, system_services
 from tuffops_desktop.services.demo import seed_demo
@@ -112,28 +113,6 @@ def server() -> Iterator[tuple[Server, Services]]:
     finally:
         db.engine.dispose()
         cluster.stop()
-
-
-class GapMeter:
-    """The longest pause between ticks of a 50 ms timer on the GUI thread."""
-
-    def __init__(self) -> None:
-        self.max_gap = 0.0
-        self._last = time.perf_counter()
-        self._timer = QTimer()
-        self._timer.setInterval(50)
-        self._timer.timeout.connect(self._tick)
-        self._timer.start()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.max_gap = max(self.max_gap, now - self._last)
-        self._last = now
-
-    def stop(self) -> float:
-        self._timer.stop()
-        self._tick()
-        return self.max_gap
 
 
 @dataclass

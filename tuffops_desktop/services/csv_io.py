@@ -45,7 +45,7 @@ UNIT_COLUMNS = (
 )
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_IMPORT_ROWS = 100_000
-PROGRESS_EVERY = 100  # rows between progress reports
+PROGRESS_EVERY = 20  # rows between progress reports (the caller may pause the worker there)
 
 
 class CsvService:
@@ -65,7 +65,7 @@ class CsvService:
         with self._ctx.read() as session:
             steps = Steps(progress, session.scalar(select(func.count(Customer.id))) or 0, every=PROGRESS_EVERY)
             steps.start()
-            for c in session.scalars(select(Customer).order_by(Customer.id)).yield_per(1000):
+            for c in session.scalars(select(Customer).order_by(Customer.id)).yield_per(PROGRESS_EVERY * 10):
                 writer.writerow([
                     c.id, c.customer_type, c.first_name, c.last_name, c.company_name, c.emails, c.phones,
                     c.address, c.city, c.postcode, c.country,
@@ -92,7 +92,7 @@ class CsvService:
         with self._ctx.read() as session:
             steps = Steps(progress, session.scalar(select(func.count(Unit.id))) or 0, every=PROGRESS_EVERY)
             steps.start()
-            for u, maker, kind, model in session.execute(stmt).yield_per(1000):
+            for u, maker, kind, model in session.execute(stmt).yield_per(PROGRESS_EVERY * 10):
                 writer.writerow([
                     u.id, u.qr_code_guid, u.customer_id or "", maker, kind, model, u.serial_number, u.location,
                     u.address, u.city, u.postcode, u.installed_at.isoformat() if u.installed_at else "",

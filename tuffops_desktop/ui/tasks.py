@@ -224,6 +224,7 @@ class TaskRunner(QObject):
 
 # --------------------------------------------------------------------- progress
 PROGRESS_EMIT_MS = 50  # at most this often a worker's progress reaches the GUI thread
+YIELD_S = 0.002  # a worker's pause at each progress call (see Progress.__call__)
 PROGRESS_SCALE = 1000  # the dialog's bar runs 0..PROGRESS_SCALE (totals beyond int32 are fine)
 
 
@@ -267,6 +268,10 @@ class Progress(QObject):
         if done >= total or now - self._last_emit >= PROGRESS_EMIT_MS / 1000:
             self._last_emit = now
             self.changed.emit(done, total)
+        if threading.current_thread() is not threading.main_thread():
+            # CPU-bound Python work and the GUI thread share the GIL: step aside briefly so
+            # a waiting GUI thread gets it now rather than after a convoy of re-grabs.
+            time.sleep(YIELD_S)
 
 
 Describe = Callable[[int, int], str]
