@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.test_stickers_ui import finished
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.ui.pages.units.page import UnitsPage
 from tuffops_desktop.ui.stickers.jobs import StickerJob
@@ -60,7 +61,7 @@ def test_localhost_warns_on_the_unit_and_asks_before_saving_stickers(qtbot, demo
     assert "will only work inside this network" in kit.prompts.calls[0][2]
     assert not kit.prompts.save_path.exists()
     kit.prompts.confirm_answer = True
-    assert dialog.save_pdf() and kit.prompts.save_path.exists()
+    assert finished(qtbot, dialog.save_pdf()) and kit.prompts.save_path.exists()
 
 
 @pytest.mark.parametrize("url", ["http://192.168.1.20:8765", "http://office-pc.local"])
@@ -78,5 +79,5 @@ def test_a_public_address_neither_warns_nor_asks(qtbot, demo, kit, public_url, t
     dialog = _dialog(qtbot, office, kit, office.units.list_ids(ListQuery(sort="label"))[:1])
     assert not dialog.url_warning.isVisible()
     kit.prompts.save_path = tmp_path / "ok.pdf"
-    assert dialog.save_pdf()
+    assert finished(qtbot, dialog.save_pdf()) and kit.prompts.save_path.exists()
     assert "confirm" not in kit.prompts.kinds()
