@@ -88,6 +88,10 @@ class WorkOrder(Base):
         Index("ix_work_orders_status_due", "status", "due_at"),
         Index("ix_work_orders_technician_start", "technician_id", "scheduled_start"),
         Index("ix_work_orders_customer_id", "customer_id"),
+        # 0006: due / booked ranges and the sort by creation without a full sort (bench_work_orders.py)
+        Index("ix_work_orders_due_at", "due_at"),
+        Index("ix_work_orders_scheduled_start", "scheduled_start"),
+        Index("ix_work_orders_created_at", "created_at"),
         Index("uq_work_orders_open_maintenance", "unit_id", "maintenance_due_on", unique=True,
               sqlite_where=text(OPEN_MAINTENANCE_WHERE), postgresql_where=text(OPEN_MAINTENANCE_WHERE)),
     )
