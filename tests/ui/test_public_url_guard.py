@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.test_stickers_ui import finished
+from tests.ui.test_stickers_ui import finished, shown
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.ui.pages.units.page import UnitsPage
 from tuffops_desktop.ui.stickers.jobs import StickerJob
@@ -28,13 +28,26 @@ def public_url(demo):  # noqa: ANN001, ANN201
     admin.settings.update({"public_base_url": before})
 
 
+OPENED: list[PrintStickersDialog] = []
+
+
+@pytest.fixture(autouse=True)
+def _previews_settle(qtbot):  # noqa: ANN001, ANN202
+    """Let every dialog's background preview arrive before the dialog is deleted."""
+    yield
+    for dialog in OPENED:
+        qtbot.waitUntil(lambda d=dialog: not d.preview.pending and not d.busy, timeout=10_000)
+    OPENED.clear()
+
+
 def _dialog(qtbot, services, kit, unit_ids) -> PrintStickersDialog:  # noqa: ANN001
     contents = services.stickers.contents_for_units(unit_ids)
     dialog = PrintStickersDialog(kit.ops, services, kit.prompts,
                                  StickerJob("units", tuple(contents), tuple(unit_ids)))
     qtbot.addWidget(dialog)
     dialog.show()
-    return dialog
+    OPENED.append(dialog)
+    return shown(qtbot, dialog)  # the preview is painted on the runner: let it arrive
 
 
 def _unit_panel_warning(qtbot, services, kit) -> str:  # noqa: ANN001
