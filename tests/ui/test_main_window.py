@@ -5,6 +5,7 @@ from __future__ import annotations
 from tuffops_desktop.errors import DatabaseUnavailable
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.ui.main_window import MainWindow
+from tuffops_desktop.ui.pages.work_orders.page import WorkOrdersPage
 from tuffops_desktop.ui.pages.customers.page import CustomersPage
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
 
@@ -20,7 +21,11 @@ def test_technician_sees_no_customers_or_units(qtbot, demo, kit):
     window = make_window(qtbot, demo.services_as("tech"), kit)
     assert window.section_keys() == ["work_orders", "dispatch"]
     assert window.show_section("customers") is None
-    assert isinstance(window.current_page(), PlaceholderPage)
+    page = window.current_page()  # a technician starts on their work orders, and sees only their own
+    assert isinstance(page, WorkOrdersPage)
+    qtbot.waitUntil(lambda: page.count_label.text() != "", timeout=5000)
+    tech = demo.services_as("tech")
+    assert {r.technician for r in tech.work_orders.rows(page.model.ids())} <= {"tech"}
 
 
 def test_office_sees_its_sections_and_starts_on_customers(qtbot, demo, kit):
@@ -58,10 +63,10 @@ def test_invoices_section_follows_its_feature_flag(qtbot, demo, kit):
 
 def test_placeholder_pages_say_coming_soon(qtbot, demo, kit):
     window = make_window(qtbot, demo.services_as("office"), kit)
-    page = window.show_section("work_orders")
+    page = window.show_section("dispatch")
     assert isinstance(page, PlaceholderPage)
-    assert page.status_line.text() == ("Not built yet: Installation, repair and maintenance jobs, "
-                                       "from unassigned to billed.")
+    assert page.status_line.text() == ("Not built yet: The dispatch board: technicians' days, drag jobs onto "
+                                       "their schedule.")
     for key in ("dispatch", "inventory", "quotes", "invoices", "reports"):
         assert window.show_section(key).status_line.text().startswith("Not built yet: ")
 

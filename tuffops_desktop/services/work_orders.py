@@ -173,7 +173,8 @@ class WorkOrderService:
             stmt = stmt.where(matches_all(self._haystack(), query.text))
         key = _SORTS.get(query.sort, WorkOrder.id)
         descending = query.descending if query.sort in _SORTS else True
-        stmt = stmt.order_by(key.desc() if descending else key.asc(),
+        # Work without a due or booked time sorts last either way, on both databases.
+        stmt = stmt.order_by((key.desc() if descending else key.asc()).nulls_last(),
                              WorkOrder.id.desc() if descending else WorkOrder.id.asc())
         with self._ctx.read() as session:
             return list(session.scalars(stmt))

@@ -46,11 +46,11 @@ def sections() -> list[Section]:
     from tuffops_desktop.ui.pages.settings.page import SettingsPage
     from tuffops_desktop.ui.pages.units.page import UnitsPage
     from tuffops_desktop.ui.pages.users.page import UsersPage
+    from tuffops_desktop.ui.pages.work_orders.page import WorkOrdersPage
 
     return [
         Section("inbox", N_("Inbox"), "customer_requests.view", "", InboxPage, record_kind="customer_request"),
-        Section("work_orders", N_("Work orders"), "work_orders.view",
-                N_("Installation, repair and maintenance jobs, from unassigned to billed.")),
+        Section("work_orders", N_("Work orders"), "work_orders.view", "", WorkOrdersPage, record_kind="work_order"),
         Section("dispatch", N_("Dispatch"), "work_orders.view",
                 N_("The dispatch board: technicians' days, drag jobs onto their schedule.")),
         Section("customers", N_("Customers"), "customers.view", "", CustomersPage, record_kind="customer"),
