@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -135,3 +137,16 @@ def test_the_window_opens_the_page_from_the_sidebar(qtbot, demo, kit):
     assert isinstance(page, WorkOrdersPage)
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
     window.close()
+
+
+def test_the_job_sheet_is_saved_from_the_panel(qtbot, demo, kit, office_order, tmp_path):
+    page = make_page(qtbot, demo.services_as("office"), kit)
+    assert page.show_record(office_order.id)
+    qtbot.waitUntil(lambda: page.editor.work_order_id() == office_order.id, timeout=5000)
+    kit.prompts.save_path = tmp_path / "sheet.pdf"
+    with qtbot.waitSignal(page.editor.job_sheet_saved, timeout=10000):
+        page.editor.job_sheet_button.click()
+    text = subprocess.run(["pdftotext", str(kit.prompts.save_path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert office_order.number in text and "Ice on the outdoor coil" in text
+    assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]  # no temporary file left behind

@@ -13,6 +13,7 @@ Everything people typed is shown as plain text.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from tuffops_desktop.domain.work_orders import NOTE_MAX, Action, PauseReason
+from tuffops_desktop.files import whole_file
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.work_orders import TechnicianInfo, WorkOrderDetail
 from tuffops_desktop.services.registry import Services
@@ -133,10 +135,12 @@ class WorkOrderEditor(QFrame):
     Signals:
         saved(object): the work order changed here (or was found changed elsewhere).
         open_record(str, int): show this record (``unit``, ``customer``, ``customer_request``).
+        job_sheet_saved(str): the job sheet PDF was written to this path.
     """
 
     saved = Signal(object)
     open_record = Signal(str, int)
+    job_sheet_saved = Signal(str)
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,6 +186,10 @@ class WorkOrderEditor(QFrame):
             button.clicked.connect(lambda _checked=False, kind=kind: self._open(kind))
             links.addWidget(button)
         links.addStretch(1)
+        self.job_sheet_button = QPushButton(_("&Job sheet…"))
+        self.job_sheet_button.setToolTip(_("Save the technician's job sheet as a PDF to print"))
+        self.job_sheet_button.clicked.connect(self.save_job_sheet)
+        links.addWidget(self.job_sheet_button)
 
         self.requests_text = QPlainTextEdit()
         self.requests_text.setReadOnly(True)
@@ -314,6 +322,23 @@ class WorkOrderEditor(QFrame):
             self.saved.emit(result.value)
         else:  # refused (the message was shown): show the work order as it is now
             self._reload()
+
+    def save_job_sheet(self) -> None:
+        """Write the job sheet PDF in the background (the whole file or none)."""
+        detail = self.detail
+        if detail is None:
+            return
+        path = self._prompts.save_file(self, _("Save the job sheet"), f"{detail.number}.pdf", _("PDF files (*.pdf)"))
+        if path is None:
+            return
+        work_orders = self._services.work_orders
+
+        def write() -> Path:
+            with whole_file(path) as temp, open(temp, "wb") as out:
+                work_orders.job_sheet(detail.id, out)
+            return path
+
+        self._ops.run(write, parent=self, on_done=lambda saved: self.job_sheet_saved.emit(str(saved)))
 
     def add_note(self) -> None:
         detail = self.detail
