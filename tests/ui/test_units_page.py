@@ -228,3 +228,20 @@ def test_transfer_dialog_says_what_stock_means(qtbot, office, kit):
     qtbot.addWidget(dialog)
     texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "“Stock” means the unit belongs to no customer" in texts
+
+
+def test_the_panel_lists_the_units_requests_and_work_orders_and_opens_them(qtbot, office, kit):
+    """Issue #10.7: every request and work order of the unit, newest first, one double-click away."""
+    order_ids = office.work_orders.list_ids(ListQuery(sort="created", descending=True))
+    unit_id = office.work_orders.rows(order_ids[:1])[0].unit_id
+    expected = office.unit_history.entries(unit_id)
+    page = make_page(qtbot, office, kit)
+    assert page.show_record(unit_id)
+    qtbot.waitUntil(lambda: page.detail.detail is not None and page.detail.detail.id == unit_id, timeout=5000)
+    items = [page.detail.work_list.item(n) for n in range(page.detail.work_list.count())]
+    assert [i.data(Qt.ItemDataRole.UserRole)[1] for i in items] == [e.id for e in expected]
+    assert expected[0].number in items[0].text()
+    first_work_order = next(i for i in items if i.data(Qt.ItemDataRole.UserRole)[0] == "work_order")
+    with qtbot.waitSignal(page.open_record_requested) as opened:
+        page.detail.work_list.itemActivated.emit(first_work_order)
+    assert opened.args == ["work_order", first_work_order.data(Qt.ItemDataRole.UserRole)[1]]

@@ -1,17 +1,21 @@
 """The panel under the units list: the unit, its QR sticker and its history.
 
 Three columns so a wide screen is used well: what and where the unit is; its public
-URL (with Copy) and linked units; who owned it when.
+URL (with Copy) and linked units; its requests and work orders (newest first; a
+double-click opens one) and who owned it when.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,7 +28,9 @@ from tuffops_desktop.services.dto.units import UnitDetail
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import date_text
 from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.inbox.columns import status_label as request_status
 from tuffops_desktop.ui.pages.units.common import ownership_table, warranty_tag
+from tuffops_desktop.ui.pages.work_orders.columns import status_label as work_order_status
 from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.forms import copy_to_clipboard
 from tuffops_desktop.ui.widgets.labels import plain_label
@@ -55,7 +61,13 @@ def _facts(rows: list[tuple[str, str]]) -> tuple[QGridLayout, dict[str, QLabel]]
 
 class UnitDetailPanel(QFrame):
     """Shows one unit read-only: model, owner, site, warranty, public URL (with Copy),
-    linked units and ownership history."""
+    linked units, its requests and work orders, and ownership history.
+
+    Signals:
+        open_record(str, int): open this request or work order on its page.
+    """
+
+    open_record = Signal(str, int)
 
     def __init__(self, services: Services, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,8 +124,14 @@ class UnitDetailPanel(QFrame):
         self.history_holder = QVBoxLayout()
         self.history_holder.setContentsMargins(0, 0, 0, 0)
         self._history: QWidget | None = None
+        self.work_list = QListWidget()
+        self.work_list.setMaximumHeight(150)
+        self.work_list.setToolTip(_("Double-click to open"))
+        self.work_list.itemActivated.connect(self._open_work)
         third = QVBoxLayout()
         third.setSpacing(6)
+        third.addWidget(plain_label(_("Requests and work orders"), role="subtitle"))
+        third.addWidget(self.work_list)
         third.addWidget(plain_label(_("Ownership history"), role="subtitle"))
         third.addLayout(self.history_holder, 1)
 
@@ -176,6 +194,32 @@ class UnitDetailPanel(QFrame):
         self.url_warning.setText(internal_url_warning(reason) if reason else "")
         self.url_warning.setVisible(reason is not None)
         self.url_field.setCursorPosition(0)
+        self._show_work(detail.id)
         history = self._ops.call(self._services.units.ownership_history, detail.id, parent=self)
         self._history = ownership_table(list(history.value or []) if history.ok else [])
         self.history_holder.addWidget(self._history)
+
+    def _show_work(self, unit_id: int) -> None:
+        """The unit's requests and work orders, newest first (those this user may see)."""
+        self.work_list.clear()
+        actor = self._services.ctx.actor
+        if not (actor.can("customer_requests.view") or actor.can("work_orders.view")):
+            self.work_list.addItem(_("—"))
+            return
+        entries = self._ops.call(self._services.unit_history.entries, unit_id, parent=self)
+        for entry in entries.value or [] if entries.ok else []:
+            status = (work_order_status(entry.status) if entry.kind == "work_order"
+                      else request_status(entry.status))
+            item = QListWidgetItem(f"{date_text(entry.at.astimezone().date())} · {entry.number} · {status} · "
+                                   f"{entry.text}")
+            item.setData(Qt.ItemDataRole.UserRole, (entry.kind, entry.id))
+            item.setToolTip(entry.text)
+            self.work_list.addItem(item)
+        if self.work_list.count() == 0:
+            self.work_list.addItem(_("No requests or work orders yet"))
+
+    def _open_work(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if target:
+            kind, record_id = target
+            self.open_record.emit("customer_request" if kind == "request" else "work_order", int(record_id))

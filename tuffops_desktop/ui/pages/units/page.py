@@ -61,6 +61,7 @@ class UnitsPage(ListPage):
         self.stickers = StickerActions(services, ops, prompts, self, selected_ids=self.selected_ids,
                                        current_customer=self._current_customer, after_print=self.refresh)
         self.detail = UnitDetailPanel(services, ops, self)
+        self.detail.open_record.connect(self.open_record_requested)
         self.build(detail=self.detail, header=[self.stickers.button, self.new_button],
                    filters=[self.filter, self.show_retired],
                    actions=[self.edit_button, self.transfer_button, self.link_button, self.unlink_button,
