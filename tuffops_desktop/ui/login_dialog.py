@@ -183,8 +183,17 @@ class LoginDialog(QDialog):
             self.password.clear()
         self.error.hide()
 
+    def _grow_to_fit(self) -> None:
+        """Make room for the error line by growing the dialog, not squeezing the fields."""
+        layout = self.layout()
+        layout.activate()
+        need = layout.heightForWidth(self.width()) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
+
     def _fail(self, message: str, focus: QLineEdit) -> bool:
         self.error.setText(message)
         self.error.show()
+        self._grow_to_fit()
         focus.setFocus()
         return False

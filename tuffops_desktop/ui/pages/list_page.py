@@ -28,7 +28,17 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
@@ -42,6 +52,7 @@ from tuffops_desktop.ui.pages.list_query import ListController
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.data_table import DataTable
+from tuffops_desktop.ui.widgets.empty_state import EmptyState
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
 from tuffops_desktop.ui.window_state import ViewState
@@ -49,6 +60,8 @@ from tuffops_desktop.ui.window_state import ViewState
 FilterChoice = tuple[str, str, Mapping[str, Filter | None]]
 """A filter combo entry: its text, its item data (a stable key) and the filters it sets
 (``None`` removes a key)."""
+
+SEARCH_MIN_WIDTH = 220  # px: room for a name or a ticket number and the clear button
 
 
 class ListPage(QWidget):
@@ -100,6 +113,13 @@ class ListPage(QWidget):
         self.controller.listed.connect(self._on_listed)
         self.controller.failed.connect(self._on_list_failed)
         self.table.current_id_changed.connect(self.show_current)
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)
+        self.empty_state = EmptyState(self.table)
+        self.empty_state.clear_requested.connect(self.clear_search)
+        self.actions_bar = QWidget()  # the row actions; they move under the search box when narrow
+        self._toolbar: QHBoxLayout | None = None
+        self._second_row: QHBoxLayout | None = None
+        self._filters: list[QWidget] = []
         self.table.delete_requested.connect(lambda _id: self.deactivate_selected())
 
     # ----------------------------------------------------------------- building
@@ -121,12 +141,25 @@ class ListPage(QWidget):
         for widget in filters:
             toolbar.addWidget(widget)
         toolbar.addStretch(1)
+        actions_row = QHBoxLayout(self.actions_bar)
+        actions_row.setContentsMargins(0, 0, 0, 0)
         for widget in actions:
-            toolbar.addWidget(widget)
+            actions_row.addWidget(widget)
+        toolbar.addWidget(self.actions_bar)
+        second_row = QHBoxLayout()
+        self._toolbar, self._second_row, self._filters = toolbar, second_row, list(filters)
+
+        # The panel scrolls when the window is too small for it, instead of squeezing
+        # its fields into each other.
+        holder = QScrollArea()
+        holder.setObjectName("DetailHolder")
+        holder.setWidget(detail)
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
 
         splitter = QSplitter(orientation)
         splitter.addWidget(self.table)
-        splitter.addWidget(detail)
+        splitter.addWidget(holder)
         splitter.setStretchFactor(0, stretch[0])
         splitter.setStretchFactor(1, stretch[1])
         splitter.setSizes(list(sizes))
@@ -139,7 +172,9 @@ class ListPage(QWidget):
         for widget in notes:
             layout.addWidget(widget)
         layout.addLayout(toolbar)
+        layout.addLayout(second_row)
         layout.addWidget(splitter, 1)
+        self._fit_toolbar()
 
         self.splitter = splitter
         self._remembered = [(widget.objectName() or f"filter{n}", widget) for n, widget in enumerate(filters)
@@ -287,11 +322,57 @@ class ListPage(QWidget):
             query = replace(query, include_inactive=True)
         self.controller.set_query(query)
 
+    def clear_search(self) -> None:
+        """Empty the search box and list again (the empty list's "Clear search")."""
+        self.search.reset()
+        self.controller.update(text="")
+        self.search.setFocus()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        """Row actions beside the search box when they fit, else on a row of their own."""
+        if self._toolbar is None or self._second_row is None:
+            return
+        spacing = self._toolbar.spacing()
+        margins = self.layout().contentsMargins() if self.layout() is not None else None
+        available = self.width() - (margins.left() + margins.right() if margins else 0)
+        needed = (self.search.minimumWidth() + self.actions_bar.sizeHint().width()
+                  + sum(w.sizeHint().width() + spacing for w in self._filters if not w.isHidden()) + 3 * spacing)
+        below = needed > available
+        if below == (self._second_row.indexOf(self.actions_bar) >= 0):
+            return
+        if below:
+            self._toolbar.removeWidget(self.actions_bar)
+            self._second_row.addWidget(self.actions_bar)
+            self._second_row.addStretch(1)
+        else:
+            self._second_row.removeWidget(self.actions_bar)
+            while self._second_row.count():
+                self._second_row.takeAt(0)
+            self._toolbar.addWidget(self.actions_bar)
+
     def _on_listed(self, count: int) -> None:
         one, many = self._count_text
         self.count_label.setProperty("role", "hint")
         repolish(self.count_label)
         self.count_label.setText(one if count == 1 else many.format(count=count_text(count)))
+        self._show_empty_state(count)
+
+    def _show_empty_state(self, count: int) -> None:
+        """An empty list says why: no match for the search (offer to clear it), or none."""
+        if count:
+            self.empty_state.hide()
+            return
+        things = self._count_text[1].replace("{count}", "").strip()
+        text = self.search.current()
+        if text:
+            self.empty_state.show_message(_("No {things} match “{text}”").format(things=things, text=text),
+                                          can_clear=True)
+        else:
+            self.empty_state.show_message(_("No {things} to show.").format(things=things), can_clear=False)
 
     def _on_list_failed(self, message: str) -> None:
         """Say that the list on screen is not the answer to what was asked."""

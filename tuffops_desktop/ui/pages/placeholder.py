@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
 from tuffops_desktop.ui.widgets.labels import plain_label
+
+CARD_WIDTH = 520
 
 
 class PlaceholderPage(QWidget):
@@ -20,7 +21,7 @@ class PlaceholderPage(QWidget):
         self.setObjectName("Page")
         card = QFrame()
         card.setObjectName("DetailPanel")
-        card.setMaximumWidth(560)
+        card.setFixedWidth(CARD_WIDTH)  # a known width, so wrapped text gets the height it needs
         inner = QVBoxLayout(card)
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(8)
@@ -30,8 +31,12 @@ class PlaceholderPage(QWidget):
         inner.addWidget(self.status_line)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)
+        row = QHBoxLayout()  # centred by stretches: an aligned item would lose its height-for-width
+        row.addStretch(1)
+        row.addWidget(card)
+        row.addStretch(1)
         layout.addStretch(1)
-        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)
 
     def refresh(self) -> None:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -58,6 +59,7 @@ from tuffops_desktop.ui.stickers.preview import PagePreview
 from tuffops_desktop.ui.widgets.form_errors import FormErrors
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.public_url import internal_url_warning
+from tuffops_desktop.ui.widgets.screen import resize_within_screen
 
 PDF_FILTER = "PDF files (*.pdf)"
 DEFAULT_LAYOUT = "avery-5160"
@@ -147,7 +149,7 @@ class PrintStickersDialog(QDialog):
         self._mode = STICKERS
         self._stored_offset = (0.0, 0.0)
         self.setWindowTitle(_("Print stickers"))
-        self.resize(1240, 860)
+        resize_within_screen(self, 1240, 860)
 
         layouts = ops.call(services.stickers.layouts, parent=self)
         self._layouts: dict[str, LabelLayout] = dict(layouts.value or {}) if layouts.ok else {}
@@ -156,8 +158,7 @@ class PrintStickersDialog(QDialog):
 
         # ------------------------------------------------------------- controls
         self.layout_combo = QComboBox()
-        self.layout_combo.setMinimumContentsLength(28)
-        self.layout_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.layout_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # whole names
         for key, layout in self._layouts.items():
             self.layout_combo.addItem(_layout_title(layout), key)
             self.layout_combo.setItemData(self.layout_combo.count() - 1, layout.name, Qt.ItemDataRole.ToolTipRole)
@@ -168,7 +169,7 @@ class PrintStickersDialog(QDialog):
         stock_layout.addWidget(self.layout_info)
 
         self.picker = SheetGridView(interactive=True)
-        self.picker.setMinimumSize(250, 250)
+        self.picker.setMinimumSize(180, 180)
         self.start_spin = QSpinBox()
         self.start_spin.setKeyboardTracking(False)
         self.start_hint = plain_label(role="hint", wrap=True)
@@ -213,7 +214,14 @@ class PrintStickersDialog(QDialog):
         controls.addWidget(offsets)
         controls_widget = QWidget()
         controls_widget.setLayout(controls)
-        controls_widget.setFixedWidth(360)
+        # As wide as the longest stock name needs (within reason); scrolls on a low screen.
+        controls_scroll = QScrollArea()
+        controls_scroll.setWidget(controls_widget)
+        controls_scroll.setWidgetResizable(True)
+        controls_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        controls_width = min(max(360, stock.sizeHint().width()), 480)
+        controls_scroll.setFixedWidth(controls_width + controls_scroll.verticalScrollBar().sizeHint().width())
 
         # ------------------------------------------------------------- preview
         self.stickers_button = QPushButton(_("Stickers"))
@@ -248,7 +256,7 @@ class PrintStickersDialog(QDialog):
 
         body = QHBoxLayout()
         body.setSpacing(16)
-        body.addWidget(controls_widget)
+        body.addWidget(controls_scroll)
         body.addLayout(right, 1)
 
         # ------------------------------------------------------------- buttons

@@ -68,9 +68,10 @@ class DataTable(QTableView):
         header.setSectionsMovable(True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
+        header.ensurePolished()  # the theme's header font and padding, to measure titles with
         for n, column in enumerate(model.columns):
-            if column.width:
-                self.setColumnWidth(n, column.width)
+            if column.width:  # never narrower than the title and its sort arrow
+                self.setColumnWidth(n, max(column.width, header.sectionSizeFromContents(n).width()))
         if stretch_column is not None:
             header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
         model.sort_refused.connect(self._restore_sort_indicator)

@@ -1,0 +1,105 @@
+"""Nothing clipped at the allowed window sizes: every page (as admin, with a record
+selected so its panel shows), the sign-in dialog with its error line, and the sticker
+print dialog. The walk is generic (``layout_check``): a page added later is checked too."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.layout_check import clipped_widgets
+from tuffops_desktop.config.local import LocalConfig
+from tuffops_desktop.config.secrets import SecretStoreUnavailable
+from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.ui.login_dialog import LoginDialog
+from tuffops_desktop.ui.main_window import MainWindow
+from tuffops_desktop.ui.stickers.jobs import StickerJob
+from tuffops_desktop.ui.stickers.print_dialog import PrintStickersDialog
+from tuffops_desktop.ui.theme import apply_theme
+
+SIZES = [(1024, 640), (1600, 900), (1920, 1080)]
+
+
+@pytest.fixture
+def themed(qapp):  # noqa: ANN001, ANN201
+    """Measure with the app's real theme (fonts, paddings); restored afterwards."""
+    from PySide6.QtGui import QPalette
+
+    style, palette, sheet, font = qapp.style().name(), QPalette(qapp.palette()), qapp.styleSheet(), qapp.font()
+    apply_theme(qapp)
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setFont(font)
+
+
+def _settle(qtbot) -> None:  # noqa: ANN001
+    qtbot.wait(60)
+    QApplication.processEvents()
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_no_page_clips_its_widgets(qtbot, demo, kit, themed, width, height):
+    admin = demo.services_as("admin")
+    window = MainWindow(admin, kit.ops, kit.prompts, kit.monitor, database_label="SQLite · test.sqlite3")
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    problems = []
+    for key in window.section_keys():
+        page = window.show_section(key)
+        table = getattr(page, "table", None)
+        if table is not None and table.model().rowCount():
+            table.selectRow(0)
+        _settle(qtbot)
+        assert window.width() == width and window.height() == height, "the window grew: a page is too wide"
+        problems += [f"{key}: {p}" for p in clipped_widgets(window)]
+    assert not problems, "\n".join(problems)
+
+
+class _NoKeyring:
+    def get(self, account: str) -> str | None:
+        raise SecretStoreUnavailable("no keyring")
+
+    def set(self, account: str, password: str) -> None:
+        raise SecretStoreUnavailable("no keyring")
+
+    def delete(self, account: str) -> None:
+        raise SecretStoreUnavailable("no keyring")
+
+
+def test_the_sign_in_dialog_keeps_its_fields_when_the_error_line_appears(qtbot, demo, themed, tmp_path):
+    dialog = LoginDialog(demo.authenticate, _NoKeyring(), LocalConfig(tmp_path / "prefs.json"),
+                         scope="test", database_label="PostgreSQL · office-server.example/tuffops")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _settle(qtbot)
+    assert dialog.store_note.isVisible() and not dialog.remember.isEnabled()
+    field_height = dialog.username.height()
+    dialog.username.setText("admin")
+    dialog.password.setText("not the password")
+    dialog.sign_in()
+    _settle(qtbot)
+    assert dialog.error.isVisible()
+    assert dialog.username.height() == field_height and dialog.password.height() == field_height
+    assert not clipped_widgets(dialog), "\n".join(clipped_widgets(dialog))
+
+
+def test_the_print_dialog_shows_its_whole_label_stock_names(qtbot, demo, kit, themed):
+    office = demo.services_as("office")
+    unit_ids = office.units.list_ids(ListQuery(sort="label"))[:3]
+    job = StickerJob("3 units", tuple(office.stickers.contents_for_units(unit_ids)), tuple(unit_ids))
+    dialog = PrintStickersDialog(kit.ops, office, kit.prompts, job)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.preview.pending, timeout=10_000)
+    assert not clipped_widgets(dialog), "\n".join(clipped_widgets(dialog))
+    for n in range(dialog.layout_combo.count()):
+        dialog.layout_combo.setCurrentIndex(n)
+        qtbot.waitUntil(lambda: not dialog.preview.pending, timeout=10_000)  # painted in the background
+        assert not clipped_widgets(dialog), "\n".join(clipped_widgets(dialog))
+    dialog.close()
+    # Let every background preview land while the dialog still exists (a late answer to a
+    # deleted preview would fail the next test).
+    qtbot.waitUntil(lambda: kit.ops.runner.pending() == 0, timeout=10_000)
