@@ -3,7 +3,10 @@ disabled (compared on the pixels the themed widgets actually paint)."""
 
 from __future__ import annotations
 
+import colorsys
+import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -23,6 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tuffops_desktop.domain.customers import CustomerType
+from tuffops_desktop.ui import theme
+from tuffops_desktop.ui.pages.inbox import columns as inbox_columns
+from tuffops_desktop.ui.pages.users import columns as user_columns
+from tuffops_desktop.ui.pages.work_orders import columns as work_order_columns
 from tuffops_desktop.ui.theme import apply_theme
 from tuffops_desktop.ui.widgets.optional_date import OptionalDateEdit
 from tuffops_desktop.ui.widgets.sort_header import ExplorerHeader
@@ -158,3 +166,55 @@ def test_an_unknown_date_looks_disabled(qtbot, themed):
     known.known.setChecked(True)
     assert not unknown.edit.isEnabled()
     assert _text_colour(unknown.edit.grab().toImage()) > _text_colour(known.edit.grab().toImage()) + 40
+
+
+# ----------------------------------------------------------------- colour language
+def _hue(hex_colour: str) -> tuple[float, float, float]:
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    return hue * 360, saturation, lightness
+
+
+def _is_amber(hex_colour: str) -> bool:
+    hue, saturation, lightness = _hue(hex_colour)
+    return 18 <= hue < 45 and saturation > 0.4 and 0.2 < lightness < 0.8
+
+
+def test_amber_is_declared_once_and_used_only_for_attention():
+    ui = Path(theme.__file__).parent
+    strays = [f"{path.relative_to(ui)}: {colour}" for path in ui.rglob("*.py") if path.name != "theme.py"
+              for colour in re.findall(r"#[0-9a-fA-F]{6}\b", path.read_text(encoding="utf-8")) if _is_amber(colour)]
+    assert not strays, "amber outside the theme (use theme.ATTENTION): " + ", ".join(strays)
+
+    assert _is_amber(theme.ATTENTION)
+    attention = {"warranty ending soon", "unverified contact", "work order paused", "work order waiting approval"}
+    states = {
+        **{f"warranty {k}": v for k, v in theme.WARRANTY_COLOURS.items()},
+        **{f"request {k}": v for k, v in inbox_columns.STATUS_COLOURS.items()},
+        "verified contact": inbox_columns.VERIFIED_COLOUR, "unverified contact": inbox_columns.UNVERIFIED_COLOUR,
+        **{f"work order {k.replace('_', ' ')}": v for k, v in work_order_columns.STATUS_COLOURS.items()},
+        **{f"role {k}": v for k, v in user_columns.ROLE_COLOURS.items()},
+        **{f"customer type {t.value}": t.colour for t in CustomerType},
+    }
+    states["warranty ending soon"] = states.pop("warranty expiring")
+    amber = {name for name, colour in states.items() if _is_amber(colour)}
+    assert amber == attention
+
+
+def test_the_customer_type_squares_are_explained(qtbot, demo, kit):
+    from tuffops_desktop.ui.pages.units.columns import CUSTOMER_COLUMN
+    from tuffops_desktop.ui.pages.units.page import UnitsPage
+
+    page = UnitsPage(demo.services_as("office"), kit.ops, kit.prompts)
+    qtbot.addWidget(page)
+    tip = page.model.headerData(CUSTOMER_COLUMN, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    hues = {"green": (90, 160), "blue": (200, 250), "yellow": (45, 65)}
+    for customer_type in CustomerType:
+        named = re.search(rf"(\w+) = {customer_type.label}", tip)
+        assert named, f"{customer_type.label} missing from the legend: {tip}"
+        low, high = hues[named.group(1)]
+        assert low <= _hue(customer_type.colour)[0] <= high, f"{customer_type.label} is not {named.group(1)}"
+    row = next(r for r in (page.model.row_data(n) for n in range(page.model.rowCount())) if r.customer_name)
+    cell_tip = page.model.data(page.model.index(page.model.row_of_id(row.id), CUSTOMER_COLUMN),
+                               Qt.ItemDataRole.ToolTipRole)
+    assert cell_tip.endswith(CustomerType(row.customer_type).label)

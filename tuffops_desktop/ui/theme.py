@@ -19,11 +19,20 @@ WARNING_BG = "#fef3c7"
 DISABLED_TEXT = "#9ca3af"
 DISABLED_BG = "#eef0f3"
 
+# The colour language: each colour of a status tag means one thing, on every page.
+GOOD = "#2e9d4f"  # green: fine or done (in warranty, verified, completed)
+ATTENTION = "#d97706"  # amber, and only amber: someone should look at it (ending soon, unverified, paused)
+OPEN = ACCENT  # blue: new, waiting for someone to pick it up
+IN_PROGRESS = "#7c3aed"  # violet: being worked on
+OVER = "#6b7280"  # grey: over or out (closed, expired, billed)
+# Customer types are their own legend (domain.customers: Residential green, Commercial
+# blue, Government yellow) and are drawn as squares or pills with the type's name.
+
 WARRANTY_COLOURS = {
-    "active": "#2e9d4f",
-    "expiring": "#d97706",
-    "expired": "#b45309",
-    "unknown": "#9ca3af",
+    "active": GOOD,
+    "expiring": ATTENTION,
+    "expired": OVER,
+    "unknown": DISABLED_TEXT,
 }
 
 STYLE_SHEET = f"""

@@ -37,6 +37,7 @@ class Column(Generic[R]):
         width: initial width in pixels (None = fit the header).
         monospace: show in a fixed-pitch font (codes, serials).
         decoration: an icon for the row (overrides ``swatch``), e.g. the link-group chain.
+        header_tooltip: what the header's tooltip explains (e.g. what a swatch's colours mean).
     """
 
     header: str
@@ -51,3 +52,4 @@ class Column(Generic[R]):
     width: int | None = None
     monospace: bool = False
     decoration: Callable[[R], Any] | None = None
+    header_tooltip: str = ""

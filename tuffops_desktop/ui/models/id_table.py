@@ -298,7 +298,8 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return None if column.sort_key else f"{column.header} (not sortable)"
+            unsortable = "" if column.sort_key else f"{column.header} (not sortable)"
+            return "\n".join(t for t in (column.header_tooltip, unsortable) if t) or None
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tuffops_desktop.domain.customers import CustomerType
-from tuffops_desktop.i18n import _
+from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.customers import CustomerRow
 from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.models.columns import RIGHT, Column
@@ -14,6 +14,19 @@ def type_label(customer_type: str) -> str:
         return _(CustomerType(customer_type).label)
     except ValueError:
         return customer_type
+
+
+_COLOUR_NAMES = {
+    CustomerType.RESIDENTIAL: N_("green"),
+    CustomerType.COMMERCIAL: N_("blue"),
+    CustomerType.GOVERNMENT: N_("yellow"),
+}
+
+
+def type_legend() -> str:
+    """What the small coloured squares before a customer's name mean."""
+    kinds = ", ".join(f"{_(_COLOUR_NAMES[t])} = {_(t.label)}" for t in CustomerType)
+    return _("The square is the customer type: {kinds}; none = stock (no customer).").format(kinds=kinds)
 
 
 def type_colour(customer_type: str) -> str | None:

@@ -10,15 +10,16 @@ from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.requests import RequestRow
 from tuffops_desktop.ui.formatting import date_text, date_time_text
 from tuffops_desktop.ui.models.columns import Column
-from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
+from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label, type_legend
+from tuffops_desktop.ui.theme import ATTENTION, GOOD, IN_PROGRESS, OPEN, OVER
 
 STATUS_COLOURS = {
-    "open": "#2563eb",
-    "ongoing": "#d97706",
-    "closed": "#6b7280",
+    "open": OPEN,
+    "ongoing": IN_PROGRESS,
+    "closed": OVER,
 }
-VERIFIED_COLOUR = "#2e9d4f"
-UNVERIFIED_COLOUR = "#b45309"
+VERIFIED_COLOUR = GOOD
+UNVERIFIED_COLOUR = ATTENTION  # check who called before acting on it
 
 _SOURCES = {"qr": N_("QR"), "office": N_("Office")}
 _SOURCES_LONG = {"qr": N_("QR sticker form"), "office": N_("Logged by the office")}
@@ -79,7 +80,7 @@ def request_columns() -> list[Column[RequestRow]]:
         Column(_("Received"), lambda r: date_time_text(r.created_at), "received", width=134,
                sort_value=lambda r: r.created_at),
         Column(_("Unit"), lambda r: r.unit_label, "unit", width=154, tooltip=lambda r: r.unit_label),
-        Column(_("Customer"), _customer_text, "customer", width=170,
+        Column(_("Customer"), _customer_text, "customer", width=170, header_tooltip=type_legend(),
                swatch=lambda r: type_colour(r.customer_type) if r.customer_type else None,
                tooltip=_customer_tooltip,
                foreground=lambda r: None if r.customer_name else "#6b7280"),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from tuffops_desktop.domain.qr import short_code
-from tuffops_desktop.domain.units import WarrantyState
+from tuffops_desktop.domain.units import EXPIRING_SOON_DAYS, WarrantyState
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.units import UnitRow
 from tuffops_desktop.ui.formatting import count_text, date_text
 from tuffops_desktop.ui.models.columns import CENTER, Column
-from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label
+from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label, type_legend
 from tuffops_desktop.ui.theme import ERROR_TEXT, WARRANTY_COLOURS
 from tuffops_desktop.ui.widgets.icons import link_icon
 
@@ -21,6 +21,12 @@ def warranty_label(state: str) -> str:
 
 
 OVERDUE_COLOUR = ERROR_TEXT
+
+
+def warranty_legend() -> str:
+    """What the warranty square's colours mean."""
+    return _("Green: in warranty · amber: ends within {days} days · grey: expired or no data.").format(
+        days=EXPIRING_SOON_DAYS)
 
 
 def warranty_colour(state: str) -> str:
@@ -71,7 +77,7 @@ def unit_columns() -> list[Column[UnitRow]]:
         Column(_("Serial"), lambda r: r.serial_number, "serial", width=100, monospace=True),
         Column(_("Model"), lambda r: r.model, "model", width=210, tooltip=lambda r: r.model),
         Column(_("Type"), lambda r: r.device_type, "type", width=130, tooltip=lambda r: r.device_type),
-        Column(_("Customer"), _customer_text, "customer", width=180,
+        Column(_("Customer"), _customer_text, "customer", width=180, header_tooltip=type_legend(),
                swatch=lambda r: type_colour(r.customer_type) if r.customer_type else None,
                tooltip=_customer_tooltip,
                foreground=lambda r: None if r.customer_name else "#6b7280"),
@@ -111,7 +117,7 @@ def compact_unit_columns() -> list[Column[UnitRow]]:
     return [
         Column(_("Unit"), lambda r: r.label, "label", tooltip=lambda r: f"{r.label} · {r.model}"),
         Column(_("Warranty"), lambda r: date_text(r.warranty_expires_at, "—"), "warranty", width=104,
-               swatch=lambda r: warranty_colour(r.warranty_state),
+               swatch=lambda r: warranty_colour(r.warranty_state), header_tooltip=warranty_legend(),
                tooltip=lambda r: warranty_label(r.warranty_state)),
         Column(_("QR"), lambda r: short_code(r.qr_code_guid), "", width=80, monospace=True,
                tooltip=lambda r: r.qr_code_guid),

@@ -11,7 +11,7 @@ ROLE_COLOURS = {
     Role.ADMIN.value: "#7c3aed",
     Role.OFFICE.value: "#2563eb",
     Role.TECHNICIAN.value: "#0f766e",
-    Role.ESTIMATOR.value: "#b45309",
+    Role.ESTIMATOR.value: "#be185d",  # not amber: amber means "needs attention"
     Role.READ_ONLY.value: "#6b7280",
 }
 

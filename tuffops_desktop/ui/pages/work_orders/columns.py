@@ -8,17 +8,20 @@ from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.work_orders import WorkOrderRow
 from tuffops_desktop.ui.formatting import date_time_text
 from tuffops_desktop.ui.models.columns import Column
+from tuffops_desktop.ui.theme import ATTENTION, GOOD, IN_PROGRESS, OPEN, OVER
 
-# Blue: waiting for someone to act; amber: work in progress; green: done; grey: over.
+# The theme's colour language: blue waits for someone to pick it up, violet is being
+# worked on, amber needs someone's attention (paused, waiting for approval), green done,
+# grey over.
 STATUS_COLOURS = {
-    "unassigned": "#2563eb",
+    "unassigned": OPEN,
     "pending": "#0891b2",
-    "ongoing": "#d97706",
-    "paused": "#b45309",
-    "waiting_approval": "#7c3aed",
-    "completed": "#2e9d4f",
-    "billed": "#6b7280",
-    "cancelled": "#6b7280",
+    "ongoing": IN_PROGRESS,
+    "paused": ATTENTION,
+    "waiting_approval": ATTENTION,
+    "completed": GOOD,
+    "billed": OVER,
+    "cancelled": OVER,
 }
 OVERDUE_COLOUR = "#c0392b"
 TYPE_LABELS = {
