@@ -50,5 +50,6 @@ def downgrade() -> None:
     for column in ("due_at", "scheduled_start", "created_at"):
         op.drop_index(f"ix_work_orders_{column}", table_name="work_orders")
     op.drop_index("uq_work_orders_open_maintenance", table_name="work_orders")
-    with op.batch_alter_table("work_orders", schema=None) as batch_op:
-        batch_op.drop_column("maintenance_due_on")
+    # A plain ALTER (SQLite 3.35+), not a batch copy: history and notes rows point at work_orders,
+    # and SQLite refuses to drop a referenced table while foreign keys are enforced.
+    op.execute("ALTER TABLE work_orders DROP COLUMN maintenance_due_on")
