@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from alembic import command
 from sqlalchemy import text
 
 from tests.factories import make_customer, make_unit
 from tuffops_desktop.bootstrap import open_database, system_services
-from tuffops_desktop.db.migrate import alembic_config, upgrade
+from tuffops_desktop.db.migrate import migrate, upgrade
 from tuffops_desktop.domain.work_orders import HistoryEntry, WorkOrderStatus, replay
+from tuffops_desktop.services.listing import ListQuery
 
 
 def _downgrade(engine, revision: str) -> None:
-    with engine.begin() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
+    migrate(engine, lambda cfg: command.downgrade(cfg, revision))
 
 
 def test_work_orders_from_before_0005_keep_their_numbers_and_get_a_history(db_url):
@@ -39,4 +39,34 @@ def test_work_orders_from_before_0005_keep_their_numbers_and_get_a_history(db_ur
                                 WorkOrderStatus(h.to_status), h.reason) for h in order.history]
         assert replay(history) is WorkOrderStatus(order.status)
     assert str(after[0].estimated_hours) == "2.0"
+    db.engine.dispose()
+
+
+def test_an_sqlite_database_with_converted_requests_upgrades(tmp_path):
+    """SQLite rebuilds work_orders to add its foreign key; requests point at its rows.
+    The rebuild must not trip over those references, and nothing may be lost."""
+    from tuffops_desktop.db.engine import make_engine
+    from tuffops_desktop.domain.requests import RequestInput
+
+    url = f"sqlite:///{(tmp_path / 'old.sqlite3').as_posix()}"
+    engine = make_engine(url)
+    upgrade(engine, "0004_change_log")
+    engine.dispose()
+    db = open_database(url, migrate=False)
+    services = system_services(db)
+    with db.engine.begin() as conn:  # what the 0004 app wrote when a request was converted
+        unit = make_unit(services, customer_id=make_customer(services).id)
+        request_id = services.requests.submit_office(unit.id, RequestInput("Leak", date.today() + timedelta(days=2), "Morning", "me")).id
+        conn.execute(text("INSERT INTO work_orders (unit_id, customer_id, request_id, work_type, status, "
+                          "customer_requests, created_at, created_by, version) VALUES (:u, NULL, :r, 'repair', "
+                          "'unassigned', 'Leak', CURRENT_TIMESTAMP, 'office', 1)"), {"u": unit.id, "r": request_id})
+        conn.execute(text("UPDATE customer_requests SET work_order_id = (SELECT max(id) FROM work_orders), "
+                          "status = 'closed' WHERE id = :r"), {"r": request_id})
+    upgrade(db.engine)
+    (order_id,) = services.work_orders.list_ids(ListQuery())
+    assert services.requests.get(request_id).work_order_id == order_id
+    assert len(services.work_orders.get(order_id).history) == 1
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1  # switched back on
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     db.engine.dispose()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from tuffops_desktop.errors import DatabaseUnavailable
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.ui.main_window import MainWindow
-from tuffops_desktop.ui.pages.work_orders.page import WorkOrdersPage
 from tuffops_desktop.ui.pages.customers.page import CustomersPage
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
+from tuffops_desktop.ui.pages.work_orders.page import WorkOrdersPage
 
 
 def make_window(qtbot, services, kit) -> MainWindow:  # noqa: ANN001

@@ -7,6 +7,8 @@ put-if-missing, so a new key gets its default and an edited value is never overw
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -41,21 +43,57 @@ def current_revision(connection: Connection) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> str:
     """Bring the schema to ``revision`` (default: newest) and return the revision now in place."""
     script = ScriptDirectory.from_config(alembic_config())
+
+    def run(cfg: Config) -> None:
+        conn: Connection = cfg.attributes["connection"]
+        current = current_revision(conn)
+        if current is not None and _unknown(script, current):
+            raise DatabaseTooNew(
+                f"This database (schema {current}) was upgraded by a newer TuffOps Desktop than "
+                f"this one ({__version__}). Install the newer version on this computer."
+            )
+        command.upgrade(cfg, revision)
+        ensure_setting_defaults(conn)
+
+    return migrate(engine, run)
+
+
+def migrate(engine: Engine, action: Callable[[Config], None]) -> str:
+    """Run an Alembic ``action`` in one transaction; returns the revision then in place.
+
+    On SQLite, altering a table rebuilds it (copy, drop, rename), and dropping a table
+    that other rows point at fails while foreign keys are enforced. So foreign keys are
+    switched off for the migration (outside the transaction: SQLite ignores the switch
+    inside one), every reference is checked with ``foreign_key_check`` before the commit,
+    and enforcement is switched back on afterwards.
+    """
     try:
-        with engine.begin() as conn:
-            current = current_revision(conn)
-            if current is not None and _unknown(script, current):
-                raise DatabaseTooNew(
-                    f"This database (schema {current}) was upgraded by a newer TuffOps Desktop than "
-                    f"this one ({__version__}). Install the newer version on this computer."
-                )
-            cfg = alembic_config()
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
-            ensure_setting_defaults(conn)
-            return current_revision(conn) or ""
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                _sqlite_pragma(conn, "PRAGMA foreign_keys=OFF")
+            try:
+                with conn.begin():
+                    cfg = alembic_config()
+                    cfg.attributes["connection"] = conn
+                    action(cfg)
+                    if sqlite:
+                        broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                        if broken:
+                            raise RuntimeError(f"The migration would leave broken references: {broken[:5]}")
+                    return current_revision(conn) or ""
+            finally:
+                if sqlite:
+                    _sqlite_pragma(conn, "PRAGMA foreign_keys=ON")
     except OperationalError as exc:
         raise DatabaseUnavailable(f"Cannot reach the database: {driver_message(exc)}") from exc
+
+
+def _sqlite_pragma(conn: Connection, pragma: str) -> None:
+    """A PRAGMA on the driver's connection, outside any transaction (where it takes effect)."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.execute(pragma)
 
 
 def _unknown(script: ScriptDirectory, revision: str) -> bool:
