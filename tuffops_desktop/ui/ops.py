@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
@@ -103,17 +104,28 @@ class Ops:
         """Run ``fn`` in the background; ``on_done(value)`` on the GUI thread, or the error
         through the mapper (unless ``report=False``) and then ``on_failed(error)``."""
 
+        def alive() -> bool:
+            """The answer is for ``parent``: drop it when that widget was deleted meanwhile
+            (a dialog closed while its preview was still being painted)."""
+            return parent is None or shiboken6.isValid(parent)
+
         def failed(exc: BaseException) -> None:
+            if not alive():
+                return
             if report:
                 self._mapper.handle(exc, parent, form=form)
             if on_failed is not None:
                 on_failed(exc)
 
+        def done(value: T) -> None:
+            if on_done is not None and alive():
+                on_done(value)
+
         offline = self._offline_error()
         if offline is not None:
             task = self._runner.submit(_raise, offline, on_error=failed)
             return task
-        task = self._runner.submit(fn, *args, on_done=on_done, on_error=failed, **kwargs)
+        task = self._runner.submit(fn, *args, on_done=done, on_error=failed, **kwargs)
         if self._monitor is not None:
             self._monitor.suspect_after(task, SUSPECT_AFTER_MS)
         return task
