@@ -135,3 +135,20 @@ def kit(prompts: FakePrompts) -> Iterator[UiKit]:
 
 def wait_for_debounce(qtbot, condition: Callable[[], bool]) -> None:  # noqa: ANN001
     qtbot.waitUntil(condition, timeout=2000)
+
+
+@pytest.fixture
+def themed(qapp):  # noqa: ANN001, ANN201
+    """The app's real theme (style, palette, fonts, style sheet) for one test, so sizes and
+    colours are measured as users see them; the plain test look is restored afterwards."""
+    from PySide6.QtGui import QPalette
+
+    from tuffops_desktop.ui.theme import apply_theme
+
+    style, palette, sheet, font = qapp.style().name(), QPalette(qapp.palette()), qapp.styleSheet(), qapp.font()
+    apply_theme(qapp)
+    yield qapp
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setFont(font)

@@ -88,10 +88,14 @@ def _column(model, header: str) -> int:  # noqa: ANN001
 
 
 def _cell(page, record_id: int, header: str) -> str:  # noqa: ANN001
+    """The cell's text, checked to fit its column whole (the column is sized for the locale)."""
     row = page.model.row_of_id(record_id)
     assert row is not None
     page.model.row_data(row)
-    return page.model.data(page.model.index(row, _column(page.model, header)))
+    column = _column(page.model, header)
+    text = page.model.data(page.model.index(row, column))
+    assert page.table.columnWidth(column) >= page.table.fontMetrics().horizontalAdvance(text) + 8, (header, text)
+    return text
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -99,7 +103,8 @@ def _cell(page, record_id: int, header: str) -> str:  # noqa: ANN001
     ("en_GB", lambda d: f"{d:%d/%m/%Y}"),
     ("de_DE", lambda d: f"{d:%d.%m.%Y}"),
 ])
-def test_the_same_unit_shows_the_locale_date_in_list_and_panel(qtbot, demo, kit, app_locale, name, expected):
+def test_the_same_unit_shows_the_locale_date_in_list_and_panel(qtbot, demo, kit, themed, app_locale, name,
+                                                                 expected):
     app_locale(name)
     office = demo.services_as("office")
     page = UnitsPage(office, kit.ops, kit.prompts)
@@ -119,7 +124,7 @@ def test_the_same_unit_shows_the_locale_date_in_list_and_panel(qtbot, demo, kit,
 
 
 @pytest.mark.parametrize("name", ["en_US", "en_GB"])
-def test_the_same_request_shows_the_locale_time_in_the_inbox(qtbot, demo, kit, app_locale, name):
+def test_the_same_request_shows_the_locale_time_in_the_inbox(qtbot, demo, kit, themed, app_locale, name):
     app_locale(name)
     office = demo.services_as("office")
     unit_id = office.units.list_ids(ListQuery(sort="label"))[0]

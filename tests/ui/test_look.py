@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import colorsys
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor, QImage, QPalette, QStandardItemModel
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -31,21 +30,8 @@ from tuffops_desktop.ui import theme
 from tuffops_desktop.ui.pages.inbox import columns as inbox_columns
 from tuffops_desktop.ui.pages.users import columns as user_columns
 from tuffops_desktop.ui.pages.work_orders import columns as work_order_columns
-from tuffops_desktop.ui.theme import apply_theme
 from tuffops_desktop.ui.widgets.optional_date import OptionalDateEdit
 from tuffops_desktop.ui.widgets.sort_header import ExplorerHeader
-
-
-@pytest.fixture
-def themed(qapp) -> Iterator[QApplication]:  # noqa: ANN001
-    """The app's theme for one test; the plain test look is restored afterwards."""
-    style, palette, sheet, font = qapp.style().name(), QPalette(qapp.palette()), qapp.styleSheet(), qapp.font()
-    apply_theme(qapp)
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
 
 
 # ----------------------------------------------------------------- sort arrows

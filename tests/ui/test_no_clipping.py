@@ -5,7 +5,7 @@ print dialog. The walk is generic (``layout_check``): a page added later is chec
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from tests.ui.layout_check import clipped_widgets
 from tuffops_desktop.config.local import LocalConfig
@@ -15,23 +15,8 @@ from tuffops_desktop.ui.login_dialog import LoginDialog
 from tuffops_desktop.ui.main_window import MainWindow
 from tuffops_desktop.ui.stickers.jobs import StickerJob
 from tuffops_desktop.ui.stickers.print_dialog import PrintStickersDialog
-from tuffops_desktop.ui.theme import apply_theme
 
 SIZES = [(1024, 640), (1600, 900), (1920, 1080)]
-
-
-@pytest.fixture
-def themed(qapp):  # noqa: ANN001, ANN201
-    """Measure with the app's real theme (fonts, paddings); restored afterwards."""
-    from PySide6.QtGui import QPalette
-
-    style, palette, sheet, font = qapp.style().name(), QPalette(qapp.palette()), qapp.styleSheet(), qapp.font()
-    apply_theme(qapp)
-    yield qapp
-    qapp.setStyleSheet(sheet)
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
 
 
 def _settle(qtbot) -> None:  # noqa: ANN001
@@ -55,6 +40,9 @@ def test_no_page_clips_its_widgets(qtbot, demo, kit, themed, width, height):
         _settle(qtbot)
         assert window.width() == width and window.height() == height, "the window grew: a page is too wide"
         problems += [f"{key}: {p}" for p in clipped_widgets(window)]
+        for holder in page.findChildren(QScrollArea, "DetailHolder"):
+            if holder.horizontalScrollBar().isVisible():
+                problems.append(f"{key}: the detail panel scrolls sideways")
     assert not problems, "\n".join(problems)
 
 

@@ -169,3 +169,17 @@ def number_text(value: Decimal | int, places: int | None = None) -> str:
 
 def money_text(value: Decimal | int) -> str:
     return formats().money(value)
+
+
+# The longest dates and times this locale writes (two-digit day and month, an afternoon
+# hour), to size a column so that no date in it is cut off.
+_WIDEST = datetime(2026, 12, 28, 22, 58)
+
+
+def widest_date_text() -> str:
+    return formats().date(_WIDEST.date())
+
+
+def widest_date_time_text() -> str:
+    f = formats()
+    return f"{f.date(_WIDEST.date())} {f.time(_WIDEST.time())}"

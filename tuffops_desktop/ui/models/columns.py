@@ -38,6 +38,8 @@ class Column(Generic[R]):
         monospace: show in a fixed-pitch font (codes, serials).
         decoration: an icon for the row (overrides ``swatch``), e.g. the link-group chain.
         header_tooltip: what the header's tooltip explains (e.g. what a swatch's colours mean).
+        fit: the widest text the column must show whole (a date in the user's locale); the
+            column starts at least that wide.
     """
 
     header: str
@@ -53,3 +55,4 @@ class Column(Generic[R]):
     monospace: bool = False
     decoration: Callable[[R], Any] | None = None
     header_tooltip: str = ""
+    fit: Callable[[], str] | None = None

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -62,6 +62,36 @@ FilterChoice = tuple[str, str, Mapping[str, Filter | None]]
 (``None`` removes a key)."""
 
 SEARCH_MIN_WIDTH = 220  # px: room for a name or a ticket number and the clear button
+
+
+class DetailHolder(QScrollArea):
+    """The detail panel in a scroll area: when the window is too small for the panel, it
+    scrolls instead of squeezing its fields into each other. Beside the list
+    (``keep_width``), the splitter never makes it narrower than the panel needs."""
+
+    def __init__(self, detail: QWidget, *, keep_width: bool) -> None:
+        super().__init__()
+        self.setObjectName("DetailHolder")
+        self._keep_width = keep_width
+        self.setWidget(detail)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        if keep_width:
+            self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            detail.installEventFilter(self)  # its needs change with what it shows
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the splitter asks our minimumSizeHint again
+        return super().eventFilter(watched, event)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        widget = self.widget()
+        if self._keep_width and widget is not None:
+            hint.setWidth(max(hint.width(), widget.minimumSizeHint().width()
+                              + self.verticalScrollBar().sizeHint().width()))
+        return hint
 
 
 class ListPage(QWidget):
@@ -151,11 +181,7 @@ class ListPage(QWidget):
 
         # The panel scrolls when the window is too small for it, instead of squeezing
         # its fields into each other.
-        holder = QScrollArea()
-        holder.setObjectName("DetailHolder")
-        holder.setWidget(detail)
-        holder.setWidgetResizable(True)
-        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder = DetailHolder(detail, keep_width=orientation == Qt.Orientation.Horizontal)
 
         splitter = QSplitter(orientation)
         splitter.addWidget(self.table)

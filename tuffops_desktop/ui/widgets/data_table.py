@@ -17,6 +17,8 @@ from tuffops_desktop.ui.widgets.sort_header import ExplorerHeader
 from tuffops_desktop.ui.widgets.tag_delegate import TagDelegate
 
 ROW_HEIGHT = 28
+CELL_PADDING = 14  # px: the cell's text margins and a little air
+SWATCH_ROOM = 22  # px: a swatch or icon before the text
 
 
 class DataTable(QTableView):
@@ -69,9 +71,13 @@ class DataTable(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         header.ensurePolished()  # the theme's header font and padding, to measure titles with
+        self.ensurePolished()
         for n, column in enumerate(model.columns):
-            if column.width:  # never narrower than the title and its sort arrow
-                self.setColumnWidth(n, max(column.width, header.sectionSizeFromContents(n).width()))
+            if column.width:  # never narrower than the title and its sort arrow, nor its widest date
+                fit = self.fontMetrics().horizontalAdvance(column.fit()) + CELL_PADDING if column.fit else 0
+                if column.fit and (column.swatch or column.decoration):
+                    fit += SWATCH_ROOM
+                self.setColumnWidth(n, max(column.width, header.sectionSizeFromContents(n).width(), fit))
         if stretch_column is not None:
             header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
         model.sort_refused.connect(self._restore_sort_indicator)

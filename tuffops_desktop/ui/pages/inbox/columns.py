@@ -8,7 +8,7 @@ from datetime import date
 from tuffops_desktop.domain.requests import RequestStatus
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.requests import RequestRow
-from tuffops_desktop.ui.formatting import date_text, date_time_text
+from tuffops_desktop.ui.formatting import date_text, date_time_text, widest_date_text, widest_date_time_text
 from tuffops_desktop.ui.models.columns import Column
 from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label, type_legend
 from tuffops_desktop.ui.theme import ATTENTION, GOOD, IN_PROGRESS, OPEN, OVER
@@ -78,6 +78,7 @@ def request_columns() -> list[Column[RequestRow]]:
         Column(_("Ticket"), lambda r: r.ticket, "ticket", width=116, monospace=True,
                tooltip=lambda r: r.excerpt),
         Column(_("Received"), lambda r: date_time_text(r.created_at), "received", width=134,
+               fit=widest_date_time_text,
                sort_value=lambda r: r.created_at),
         Column(_("Unit"), lambda r: r.unit_label, "unit", width=154, tooltip=lambda r: r.unit_label),
         Column(_("Customer"), _customer_text, "customer", width=170, header_tooltip=type_legend(),
@@ -85,6 +86,7 @@ def request_columns() -> list[Column[RequestRow]]:
                tooltip=_customer_tooltip,
                foreground=lambda r: None if r.customer_name else "#6b7280"),
         Column(_("Preferred"), lambda r: preferred_text(r.schedule_at, r.schedule_time), "preferred", width=164,
+               fit=lambda: f"{widest_date_text()} · {window_label('Afternoon')}",
                sort_value=lambda r: r.schedule_at),
         Column(_("Status"), lambda r: status_label(r.status), "status", width=98,
                tag=lambda r: status_colour(r.status)),

@@ -49,9 +49,12 @@ from tuffops_desktop.ui.pages.inbox.columns import (
 )
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.theme import MUTED_TEXT
+from tuffops_desktop.ui.widgets.columns_box import ColumnsBox
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
+
+WRAP_BELOW = 1000  # px: narrower than this, the triage column goes under the others
 
 WORK_TYPES = (
     ("repair", N_("Repair")),
@@ -269,13 +272,8 @@ class RequestEditor(QFrame):
         third.addWidget(notes_error)
         third.addWidget(self.note_row)
 
-        self.body = QWidget()
-        body = QHBoxLayout(self.body)
-        body.setContentsMargins(0, 0, 0, 0)
-        body.setSpacing(24)
-        body.addLayout(first, 5)
-        body.addLayout(second, 4)
-        body.addLayout(third, 5)
+        # Triage goes under the request and the unit when the editor is narrow (1024 px window).
+        self.body = ColumnsBox([(first, 5), (second, 4), (third, 5)], wrap_below=WRAP_BELOW)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

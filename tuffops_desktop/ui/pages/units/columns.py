@@ -6,7 +6,7 @@ from tuffops_desktop.domain.qr import short_code
 from tuffops_desktop.domain.units import EXPIRING_SOON_DAYS, WarrantyState
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.units import UnitRow
-from tuffops_desktop.ui.formatting import count_text, date_text
+from tuffops_desktop.ui.formatting import count_text, date_text, widest_date_text
 from tuffops_desktop.ui.models.columns import CENTER, Column
 from tuffops_desktop.ui.pages.customers.columns import type_colour, type_label, type_legend
 from tuffops_desktop.ui.theme import ERROR_TEXT, WARRANTY_COLOURS
@@ -82,16 +82,17 @@ def unit_columns() -> list[Column[UnitRow]]:
                tooltip=_customer_tooltip,
                foreground=lambda r: None if r.customer_name else "#6b7280"),
         Column(_("City"), lambda r: r.city, "city", width=92),
-        Column(_("Installed"), lambda r: date_text(r.installed_at), "installed", width=88,
+        Column(_("Installed"), lambda r: date_text(r.installed_at), "installed", width=88, fit=widest_date_text,
                sort_value=lambda r: r.installed_at),
         Column(_("Warranty"), lambda r: warranty_label(r.warranty_state), "warranty", width=124,
                tag=lambda r: warranty_colour(r.warranty_state) if r.warranty_state != "unknown" else None,
                foreground=lambda r: "#9ca3af" if r.warranty_state == "unknown" else None,
                tooltip=_warranty_tooltip,
                sort_value=lambda r: r.warranty_expires_at),
-        Column(_("Maintained"), lambda r: date_text(r.maintained_at), "maintained", width=108,
+        Column(_("Maintained"), lambda r: date_text(r.maintained_at), "maintained", width=108, fit=widest_date_text,
                sort_value=lambda r: r.maintained_at, tooltip=lambda r: _("Last preventive maintenance")),
         Column(_("Next maintenance"), lambda r: date_text(r.next_maintenance_at), "next_maintenance", width=152,
+               fit=widest_date_text,
                sort_value=lambda r: r.next_maintenance_at,
                foreground=lambda r: OVERDUE_COLOUR if r.maintenance_overdue else None,
                tooltip=_maintenance_tooltip),
@@ -117,6 +118,7 @@ def compact_unit_columns() -> list[Column[UnitRow]]:
     return [
         Column(_("Unit"), lambda r: r.label, "label", tooltip=lambda r: f"{r.label} · {r.model}"),
         Column(_("Warranty"), lambda r: date_text(r.warranty_expires_at, "—"), "warranty", width=104,
+               fit=widest_date_text,
                swatch=lambda r: warranty_colour(r.warranty_state), header_tooltip=warranty_legend(),
                tooltip=lambda r: warranty_label(r.warranty_state)),
         Column(_("QR"), lambda r: short_code(r.qr_code_guid), "", width=80, monospace=True,

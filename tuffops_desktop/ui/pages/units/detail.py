@@ -32,6 +32,7 @@ from tuffops_desktop.ui.pages.inbox.columns import status_label as request_statu
 from tuffops_desktop.ui.pages.units.common import ownership_table, warranty_tag
 from tuffops_desktop.ui.pages.work_orders.columns import status_label as work_order_status
 from tuffops_desktop.ui.theme import repolish
+from tuffops_desktop.ui.widgets.columns_box import ColumnsBox
 from tuffops_desktop.ui.widgets.forms import copy_to_clipboard
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.public_url import internal_url_warning
@@ -135,13 +136,8 @@ class UnitDetailPanel(QFrame):
         third.addWidget(plain_label(_("Ownership history"), role="subtitle"))
         third.addLayout(self.history_holder, 1)
 
-        self.body = QWidget()
-        body = QHBoxLayout(self.body)
-        body.setContentsMargins(0, 0, 0, 0)
-        body.setSpacing(24)
-        body.addLayout(first, 4)
-        body.addLayout(second, 4)
-        body.addLayout(third, 5)
+        # The history goes under the unit and its sticker when the panel is narrow.
+        self.body = ColumnsBox([(first, 4), (second, 4), (third, 5)], wrap_below=900)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tuffops_desktop.domain.work_orders import Action, PauseReason, WorkOrderStatus, WorkOrderType
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.work_orders import WorkOrderRow
-from tuffops_desktop.ui.formatting import date_time_text
+from tuffops_desktop.ui.formatting import date_time_text, widest_date_time_text
 from tuffops_desktop.ui.models.columns import Column
 from tuffops_desktop.ui.theme import ATTENTION, GOOD, IN_PROGRESS, OPEN, OVER
 
@@ -82,11 +82,13 @@ def work_order_columns() -> list[Column[WorkOrderRow]]:
                foreground=lambda r: None if r.customer_name else "#6b7280"),
         Column(_("Technician"), lambda r: r.technician or _("Unassigned"), "technician", width=120,
                foreground=lambda r: None if r.technician else "#6b7280"),
-        Column(_("Due"), _due_text, "due", width=170, sort_value=lambda r: r.due_at,
+        Column(_("Due"), _due_text, "due", width=170,
+               fit=lambda: _("{due} (overdue)").format(due=widest_date_time_text()), sort_value=lambda r: r.due_at,
                foreground=lambda r: OVERDUE_COLOUR if r.overdue else None),
         Column(_("Booked"), lambda r: date_time_text(r.scheduled_start), "scheduled", width=150,
+               fit=widest_date_time_text,
                sort_value=lambda r: r.scheduled_start),
-        Column(_("Created"), lambda r: date_time_text(r.created_at), "created", width=150,
+        Column(_("Created"), lambda r: date_time_text(r.created_at), "created", width=150, fit=widest_date_time_text,
                sort_value=lambda r: r.created_at),
     ]
 
