@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.factories import make_customer, make_unit
-from tuffops_desktop.services.listing import ListQuery, any_of
+from tuffops_desktop.services.listing import ListQuery, Ref, any_of
 from tuffops_desktop.ui.main_window import MainWindow
 from tuffops_desktop.ui.pages.work_orders.editor import AssignDialog, PauseDialog
 from tuffops_desktop.ui.pages.work_orders.page import WorkOrdersPage
@@ -150,3 +150,24 @@ def test_the_job_sheet_is_saved_from_the_panel(qtbot, demo, kit, office_order, t
                           check=True).stdout
     assert office_order.number in text and "Ice on the outdoor coil" in text
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]  # no temporary file left behind
+
+
+def test_maintenance_due_creates_one_work_order_per_picked_unit(qtbot, demo, kit):
+    from tuffops_desktop.ui.pages.work_orders.maintenance_dialog import MaintenanceDueDialog
+
+    office = demo.services_as("office")
+    dialog = MaintenanceDueDialog(office, kit.ops, kit.prompts)
+    qtbot.addWidget(dialog)
+    dialog.within.setValue(366)
+    expected = office.maintenance.due_ids(dialog.query(), 366)
+    qtbot.waitUntil(lambda: dialog.model.ids() == expected and bool(expected), timeout=5000)
+    dialog.table.selectRow(0)
+    picked = dialog.selected_unit_ids()
+    assert len(picked) == 1 and dialog.create_button.isEnabled()
+    dialog.create()
+    assert kit.prompts.kinds()[-2:] == ["confirm", "info"]
+    assert dialog.created_count == 1
+    qtbot.waitUntil(lambda: picked[0] not in dialog.model.ids(), timeout=5000)  # now it has a work order
+    (made,) = office.work_orders.list_ids(ListQuery(filters={
+        "unit": Ref(picked[0]), "type": any_of("maintenance"), "status": any_of("unassigned")}))
+    assert office.work_orders.get(made).work_type == "maintenance"

@@ -9,7 +9,7 @@ row (``ListPage``).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
 
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.work_orders import WorkOrderDetail
@@ -19,6 +19,7 @@ from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.pages.work_orders.columns import UNIT_COLUMN, work_order_columns
 from tuffops_desktop.ui.pages.work_orders.editor import WorkOrderEditor
+from tuffops_desktop.ui.pages.work_orders.maintenance_dialog import MaintenanceDueDialog
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.widgets.labels import plain_label
 
@@ -64,9 +65,13 @@ class WorkOrdersPage(ListPage):
         self.overdue = QCheckBox(_("&Overdue only"))
         self.overdue.setObjectName("overdue")
         self.overdue.toggled.connect(lambda on: self.set_filters({"overdue": Flag(True) if on else None}))
+        self.maintenance_button = QPushButton(_("&Maintenance due…"))
+        self.maintenance_button.setToolTip(_("Units due for preventive maintenance; create their work orders"))
+        self.maintenance_button.setVisible(services.ctx.actor.can("units.view"))
+        self.maintenance_button.clicked.connect(self.maintenance_due)
         self.editor = WorkOrderEditor(services, ops, prompts, self)
         self.splitter = self.build(
-            detail=self.editor,
+            detail=self.editor, header=[self.maintenance_button],
             filters=[plain_label(_("Status"), role="fieldname"), self.status_filter, self.technician_filter,
                      self.overdue],
             sizes=(640, 440), stretch=(3, 2))
@@ -74,6 +79,12 @@ class WorkOrdersPage(ListPage):
         self.editor.saved.connect(self._after_change)
         self.editor.open_record.connect(self.open_record_requested)
         self.controller.refresh()
+
+    def maintenance_due(self) -> None:
+        dialog = MaintenanceDueDialog(self._services, self._ops, self._prompts, self)
+        dialog.exec()
+        if dialog.created_count:
+            self.refresh()
 
     def _technician_changed(self, index: int) -> None:
         value = self.technician_filter.itemData(index)
