@@ -1,7 +1,7 @@
 """The change feed: every service write is heard by another workstation as
 (entity, id, action), on PostgreSQL (NOTIFY) within 1 s and on SQLite (polled change
-log) within 2 s; rolled-back writes are never heard; the intake function's legacy inbox
-channel is heard as a new request."""
+log) within 2 s; rolled-back writes are never heard; a request stored by the intake
+listener's database function is heard like any other."""
 
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from tests.conftest import new_database_url
 from tests.factories import make_customer, make_unit
-from tuffops_desktop.bootstrap import open_database
-from tuffops_desktop.domain.requests import RequestInput
-from tuffops_desktop.services import audit, request_writer
-from tuffops_desktop.services.changes import INBOX_CHANNEL, Change, ChangeFeed
+from tuffops_desktop.bootstrap import open_database, system_services
+from tuffops_desktop.domain.requests import RequestInput, validate_request
+from tuffops_desktop.services import audit
+from tuffops_desktop.services.changes import Change, ChangeFeed
+from tuffops_desktop.services.intake import IntakeGateway
+from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.services.registry import Services
 
 
@@ -97,14 +98,17 @@ def test_a_rolled_back_write_is_never_heard(services, feed):
     assert Change("customer", 999_999, "update") not in [c for _at, c in feed.changes]
 
 
-def test_the_intake_functions_inbox_channel_is_a_new_request(request, tmp_path):
-    """PostgreSQL only: on SQLite the listener writes through audit.record (heard above)."""
+def test_a_request_through_the_intake_function_is_heard_with_its_id(request, tmp_path):
+    """PostgreSQL: the listener stores requests through intake_submit_request (SQLite: audit.record)."""
     url = new_database_url("postgresql", request, tmp_path)
-    assert INBOX_CHANNEL == request_writer.INBOX_CHANNEL
     with Heard(url) as feed:
-        with feed.db.engine.begin() as conn:
-            conn.execute(text("SELECT pg_notify(:c, 'R-ABCDE-FGHIJ')"), {"c": INBOX_CHANNEL})
-        feed.wait_for(Change("customer_request", None, "create"), 1.0)
+        services = system_services(feed.db)
+        unit = make_unit(services, customer_id=make_customer(services).id)
+        fields = validate_request(RequestInput("Leak", date.today() + timedelta(days=1), "Morning", "me"),
+                                  date.today())
+        IntakeGateway(feed.db).submit(unit.qr_code_guid, fields, "ab" * 16, services.ctx.now())
+        request_id = services.requests.list_ids(ListQuery())[0]
+        feed.wait_for(Change("customer_request", request_id, "create"), 1.0)
 
 
 def test_arrival_latency(services, feed):

@@ -9,10 +9,9 @@ committed, never when it was rolled back:
 * SQLite: a row in ``change_log``; feeds poll it by id four times a second.
 
 ``ChangeFeed.run`` is the blocking listener loop (LISTEN on PostgreSQL, polling on
-SQLite); the UI runs it on its task runner and hops to the GUI thread. It also hears the
-legacy ``tuffops_inbox`` channel, which the intake listener's database function still
-notifies for each public request, as ``Change("customer_request", None, "create")``
-(the id is unknown: the inbox re-queries).
+SQLite); the UI runs it on its task runner and hops to the GUI thread. The intake
+listener's database function (``intake_submit_request``, migration 0003) announces each
+public request on the same channel with the same payload.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ from tuffops_desktop.db.models import ChangeLogEntry
 log = logging.getLogger("tuffops.changes")
 
 CHANNEL = "tuffops_changes"
-INBOX_CHANNEL = "tuffops_inbox"  # request_writer.INBOX_CHANNEL (not imported: it imports audit, which imports us)
 POLL_INTERVAL_S = 0.25
 RECONNECT_DELAY_S = 2.0
 KEEP_LOG = timedelta(days=1)
@@ -57,8 +55,6 @@ class Change:
 
     @classmethod
     def from_payload(cls, channel: str, payload: str) -> Change | None:
-        if channel == INBOX_CHANNEL:
-            return cls("customer_request", None, "create")
         try:
             data = json.loads(payload)
             return cls(str(data["entity"]), _int_or_none(data.get("id")), str(data["action"]))
@@ -146,7 +142,6 @@ class ChangeFeed:
                                      application_name="tuffops-feed", keepalives=1, keepalives_idle=10,
                                      keepalives_interval=3, keepalives_count=3) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
-                    conn.execute(f"LISTEN {INBOX_CHANNEL}")
                     if not first:  # catch up on anything missed while disconnected
                         on_changes([Change("*", None, "reconnect")])
                     first = False

@@ -24,7 +24,6 @@ from tuffops_desktop.domain.requests import RequestFields, RequestSource, Reques
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import Actor, ServiceContext
 
-INBOX_CHANNEL = "tuffops_inbox"  # before the change feed; nothing sends on it any more
 PUBLIC_FORM_USER = "public form"
 # Who the audit log names for a request sent through the public form: nobody signed in.
 PUBLIC_FORM_ACTOR = Actor(user_id=None, username=PUBLIC_FORM_USER, full_name="Public form")
