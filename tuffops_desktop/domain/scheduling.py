@@ -61,3 +61,24 @@ def within_working_hours(hours: Iterable[WorkingHours], start: datetime, duratio
         if opens <= start and end <= closes:
             return True
     return False
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One booked stretch of a technician's time: work order ``work_order_id`` from ``start`` to ``end``."""
+
+    work_order_id: int
+    start: datetime
+    end: datetime
+
+
+def overlapping(slots: Iterable[Slot], start: datetime, end: datetime, *, ignore: int | None = None) -> list[int]:
+    """The work orders among ``slots`` whose time shares more than an instant with ``start``..``end``
+    (touching ends do not overlap); ``ignore`` is the work order being moved."""
+    return [s.work_order_id for s in slots
+            if s.work_order_id != ignore and s.start < end and start < s.end]
+
+
+def snap(minutes: float, step: int = 30) -> int:
+    """``minutes`` since midnight rounded to the nearest ``step`` (a drop lands on the half hour)."""
+    return int(round(minutes / step)) * step

@@ -312,3 +312,35 @@ def check_assignable(unit_has_customer: bool) -> None:
     if not unit_has_customer:
         raise InvalidTransition("This unit belongs to no customer yet. Give it a customer before assigning "
                                 "a technician.")
+
+
+class SlaState(StrEnum):
+    """How a work order stands against its due time (the dispatch board's green / amber / red)."""
+
+    NONE = "none"  # no due time
+    ON_TIME = "on_time"
+    AT_RISK = "at_risk"  # less than a quarter of the time between creation and due is left
+    OVERDUE = "overdue"
+
+
+AT_RISK_SHARE = 0.25
+
+
+def sla_state(created_at: datetime, due_at: datetime | None, now: datetime) -> SlaState:
+    """Where a work order created at ``created_at`` and due at ``due_at`` stands at ``now``."""
+    if due_at is None:
+        return SlaState.NONE
+    if now >= due_at:
+        return SlaState.OVERDUE
+    window = (due_at - created_at).total_seconds()
+    left = (due_at - now).total_seconds()
+    if window <= 0 or left < AT_RISK_SHARE * window:
+        return SlaState.AT_RISK
+    return SlaState.ON_TIME
+
+
+def urgency_key(due_at: datetime | None, created_at: datetime,
+                work_order_id: int) -> tuple[bool, datetime, datetime, int]:
+    """Sort key of the unassigned queue: the earliest due first, those without a due time last,
+    then the oldest first."""
+    return (due_at is None, due_at or created_at, created_at, work_order_id)
