@@ -91,3 +91,19 @@ def test_the_print_dialog_shows_its_whole_label_stock_names(qtbot, demo, kit, th
     # Let every background preview land while the dialog still exists (a late answer to a
     # deleted preview would fail the next test).
     qtbot.waitUntil(lambda: kit.ops.runner.pending() == 0, timeout=10_000)
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_settings_hint_and_error_under_the_public_url_both_show(qtbot, demo, kit, themed, width, height):
+    admin = demo.services_as("admin")
+    window = MainWindow(admin, kit.ops, kit.prompts, kit.monitor, database_label="SQLite · test.sqlite3")
+    qtbot.addWidget(window)
+    window.resize(width, height)
+    window.show()
+    page = window.show_section("settings")
+    page.editors["public_base_url"].setText("service.example?x")
+    page.editors["phone_default_region"].setText("ZZ")
+    assert not page.save()
+    _settle(qtbot)
+    assert page.errors.visible_messages().keys() >= {"public_base_url", "phone_default_region"}
+    assert not clipped_widgets(window), "\n".join(clipped_widgets(window))

@@ -10,15 +10,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.labels import plain_label
 
 
+class _FieldBox(QWidget):
+    """A field with wrapped hint and error lines: its minimum height is the height those
+    lines need at its width, so a form layout never squeezes them into each other
+    (QFormLayout does not always honour height-for-width rows)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        if self.width() > 0 and self.hasHeightForWidth():
+            hint.setHeight(max(hint.height(), self.heightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()  # the lines wrap differently: the layout asks again
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # an error line appeared or went
+        return super().event(event)
+
+
 def field_box(widget: QWidget, hint: str = "") -> tuple[QWidget, QLabel]:
     """``widget`` stacked over an optional hint and its error label."""
-    box = QWidget()
+    box = _FieldBox()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)
