@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -71,6 +72,11 @@ def clipped_widgets(root: QWidget) -> list[str]:
         if isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal:
             problems += clipped_headers(widget)
             continue
+        if isinstance(widget, QScrollArea) and widget.widget() is not None and (
+                widget.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+                and widget.widget().width() > widget.viewport().width() + TOLERANCE):
+            problems.append(f"{_describe(widget)}: content {widget.widget().width()} px wide in a "
+                            f"{widget.viewport().width()} px view that cannot scroll sideways")
         if _inside_viewport(widget):
             continue
         size = widget.size()

@@ -82,6 +82,8 @@ def test_the_print_dialog_shows_its_whole_label_stock_names(qtbot, demo, kit, th
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: not dialog.preview.pending, timeout=10_000)
+    minimum = dialog.minimumSizeHint()
+    assert minimum.width() <= 1024 - 40 and minimum.height() <= 640 - 40, "does not fit a 1024x640 screen"
     assert not clipped_widgets(dialog), "\n".join(clipped_widgets(dialog))
     for n in range(dialog.layout_combo.count()):
         dialog.layout_combo.setCurrentIndex(n)

@@ -101,7 +101,7 @@ class PagePreview(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(holder)
-        self.scroll.setMinimumSize(420, 360)
+        self.scroll.setMinimumSize(420, 240)  # the dialog fits a 640 px high screen
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -163,10 +163,13 @@ class PrintStickersDialog(QDialog):
             self.layout_combo.addItem(_layout_title(layout), key)
             self.layout_combo.setItemData(self.layout_combo.count() - 1, layout.name, Qt.ItemDataRole.ToolTipRole)
         self.layout_info = plain_label(role="hint", wrap=True)
+        # The stock is the dialog's first choice, on a row of its own across the dialog: its
+        # names are long ("Label printer roll — 2¼" × 1¼" (e.g. DYMO 30334), …") and shown whole.
         stock = QGroupBox(_("Label stock"))
-        stock_layout = QVBoxLayout(stock)
+        stock_layout = QHBoxLayout(stock)
         stock_layout.addWidget(self.layout_combo)
-        stock_layout.addWidget(self.layout_info)
+        stock_layout.addSpacing(8)
+        stock_layout.addWidget(self.layout_info, 1)
 
         self.picker = SheetGridView(interactive=True)
         self.picker.setMinimumSize(180, 180)
@@ -209,18 +212,18 @@ class PrintStickersDialog(QDialog):
 
         controls = QVBoxLayout()
         controls.setSpacing(10)
-        controls.addWidget(stock)
         controls.addWidget(start, 1)
         controls.addWidget(offsets)
         controls_widget = QWidget()
         controls_widget.setLayout(controls)
-        # As wide as the longest stock name needs (within reason); scrolls on a low screen.
+        # A column of fixed width that scrolls on a low screen.
         controls_scroll = QScrollArea()
         controls_scroll.setWidget(controls_widget)
         controls_scroll.setWidgetResizable(True)
         controls_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         controls_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        controls_width = min(max(360, stock.sizeHint().width()), 480)
+        controls_widget.ensurePolished()
+        controls_width = max(360, controls_widget.minimumSizeHint().width())
         controls_scroll.setFixedWidth(controls_width + controls_scroll.verticalScrollBar().sizeHint().width())
 
         # ------------------------------------------------------------- preview
@@ -289,6 +292,7 @@ class PrintStickersDialog(QDialog):
         layout.setSpacing(10)
         layout.addLayout(header)
         layout.addWidget(self.url_warning)
+        layout.addWidget(stock)
         layout.addLayout(body, 1)
         layout.addLayout(bottom)
 
