@@ -107,7 +107,7 @@ class CustomerPicker(QWidget):
         self._customer_id: int | None = None
         self.display = QLineEdit()
         self.display.setReadOnly(True)
-        self.display.setMinimumWidth(220)
+        self.display.setMinimumWidth(150)
         self.choose_button = QPushButton(_("Choose…"))
         self.stock_button = QPushButton(_("Stock"))
         self.stock_button.setToolTip(_("No customer yet: the unit is in stock"))

@@ -67,7 +67,7 @@ class UnitDialog(FormDialog):
         self._warranty_touched = detail is not None
         self.saved: UnitDetail | None = None
         self.setWindowTitle(_("New unit") if detail is None else _("Unit"))
-        self.setMinimumWidth(820)
+        self.setMinimumWidth(880)  # room for the customer picker beside the equipment (fits 1024 px)
 
         models = ops.call(services.catalog.device_models, parent=self)
         self._models: list[DeviceModelInfo] = list(models.value or []) if models.ok else []
@@ -107,7 +107,7 @@ class UnitDialog(FormDialog):
         self.warranty_months.setRange(0, WARRANTY_MONTHS_MAX)
         self.warranty_months.setSpecialValueText(_("No warranty"))
         self.warranty_months.setSuffix(_(" months"))
-        self.warranty_info = plain_label()
+        self.warranty_info = plain_label(wrap=True)
         self.maintenance = QComboBox()
         for frequency in MaintenanceFrequency:
             self.maintenance.addItem(_(frequency.label), frequency.value)
