@@ -26,13 +26,18 @@ def _settle(qtbot) -> None:  # noqa: ANN001
     QApplication.processEvents()
 
 
-@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_no_page_clips_its_widgets(qtbot, demo, kit, themed, width, height):
-    admin = demo.services_as("admin")
-    window = MainWindow(admin, kit.ops, kit.prompts, kit.monitor, database_label="SQLite · test.sqlite3")
+def _admin_window(qtbot, demo, kit, width: int, height: int) -> MainWindow:  # noqa: ANN001
+    window = MainWindow(demo.services_as("admin"), kit.ops, kit.prompts, kit.monitor,
+                        database_label="SQLite · test.sqlite3")
     qtbot.addWidget(window)
     window.resize(width, height)
     window.show()
+    return window
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_no_page_clips_its_widgets(qtbot, demo, kit, themed, width, height):
+    window = _admin_window(qtbot, demo, kit, width, height)
     problems = []
     for key in window.section_keys():
         page = window.show_section(key)
@@ -99,11 +104,7 @@ def test_the_print_dialog_shows_its_whole_label_stock_names(qtbot, demo, kit, th
 
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_settings_hint_and_error_under_the_public_url_both_show(qtbot, demo, kit, themed, width, height):
-    admin = demo.services_as("admin")
-    window = MainWindow(admin, kit.ops, kit.prompts, kit.monitor, database_label="SQLite · test.sqlite3")
-    qtbot.addWidget(window)
-    window.resize(width, height)
-    window.show()
+    window = _admin_window(qtbot, demo, kit, width, height)
     page = window.show_section("settings")
     page.editors["public_base_url"].setText("service.example?x")
     page.editors["phone_default_region"].setText("ZZ")
