@@ -63,11 +63,10 @@ def test_invoices_section_follows_its_feature_flag(qtbot, demo, kit):
 
 def test_placeholder_pages_say_coming_soon(qtbot, demo, kit):
     window = make_window(qtbot, demo.services_as("office"), kit)
-    page = window.show_section("dispatch")
+    page = window.show_section("inventory")
     assert isinstance(page, PlaceholderPage)
-    assert page.status_line.text() == ("Not built yet: The dispatch board: technicians' days, drag jobs onto "
-                                       "their schedule.")
-    for key in ("dispatch", "inventory", "quotes", "invoices", "reports"):
+    assert page.status_line.text() == "Not built yet: Parts and materials in stock, reserved for jobs and used on site."
+    for key in ("inventory", "quotes", "invoices", "reports"):
         assert window.show_section(key).status_line.text().startswith("Not built yet: ")
 
 

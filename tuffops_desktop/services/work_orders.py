@@ -200,7 +200,8 @@ class WorkOrderService:
                     unit_label=friendly_label(unit.location, unit.serial_number, model),
                     customer_id=order.customer_id, customer_name=customer_name or "", technician=technician or "",
                     due_at=order.due_at, scheduled_start=order.scheduled_start, created_at=order.created_at,
-                    overdue=_is_overdue(order, now),
+                    overdue=_is_overdue(order, now), technician_id=order.technician_id,
+                    estimated_hours=order.estimated_hours,
                 )
                 for order, unit, model, customer_name, technician in session.execute(stmt)
             }

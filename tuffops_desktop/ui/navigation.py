@@ -42,6 +42,7 @@ class Section:
 def sections() -> list[Section]:
     # Imported here so that the page modules load only when the window is built.
     from tuffops_desktop.ui.pages.customers.page import CustomersPage
+    from tuffops_desktop.ui.pages.dispatch.page import DispatchPage
     from tuffops_desktop.ui.pages.inbox.page import InboxPage
     from tuffops_desktop.ui.pages.settings.page import SettingsPage
     from tuffops_desktop.ui.pages.units.page import UnitsPage
@@ -52,7 +53,7 @@ def sections() -> list[Section]:
         Section("inbox", N_("Inbox"), "customer_requests.view", "", InboxPage, record_kind="customer_request"),
         Section("work_orders", N_("Work orders"), "work_orders.view", "", WorkOrdersPage, record_kind="work_order"),
         Section("dispatch", N_("Dispatch"), "work_orders.view",
-                N_("The dispatch board: technicians' days, drag jobs onto their schedule.")),
+                N_("The dispatch board: technicians' days, drag jobs onto their schedule."), DispatchPage),
         Section("customers", N_("Customers"), "customers.view", "", CustomersPage, record_kind="customer"),
         Section("units", N_("Units"), "units.view", "", UnitsPage, record_kind="unit"),
         Section("inventory", N_("Inventory"), "inventory.view",

@@ -24,6 +24,8 @@ class WorkOrderRow:
     scheduled_start: datetime | None
     created_at: datetime
     overdue: bool
+    technician_id: int | None = None
+    estimated_hours: Decimal = Decimal("2")  # how long the booking lasts on the dispatch board
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,339 @@
+"""The dispatch board page: one day of the technicians' bookings (``BoardGrid``) beside the
+queue of unassigned work, most urgent first.
+
+Drag a queue item onto a technician's row at a time to assign it (unassigned → pending),
+drag a block to another time or technician to move it (``reassign``, while pending). A
+booking that overlaps another of that technician or lies outside their working hours is
+confirmed first. The keyboard alternative: select a block (arrow keys) or a queue item and
+press Enter, or "Assign…": the work-order page's ``AssignDialog`` opens.
+
+The board is read in one background call (``plan.load_day``) whenever the day changes, after
+each move, and when the change feed reports a work order (or a user's hours) changed by
+anyone. "Open in its own window" shows a second board in a top-level window for another
+monitor; its geometry is kept in the page's remembered state (``RemembersState``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+from PySide6.QtCore import QByteArray, QDateTime, QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tuffops_desktop import APP_NAME
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.changes import Change
+from tuffops_desktop.services.registry import Services
+from tuffops_desktop.ui.formatting import date_text, date_time_text, number_text
+from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.dispatch.grid import SLA_COLOURS, BoardGrid, work_order_mime
+from tuffops_desktop.ui.pages.dispatch.plan import DayPlan, booking_problems, load_day, local_start
+from tuffops_desktop.ui.pages.work_orders.editor import AssignDialog
+from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.widgets.labels import plain_label
+from tuffops_desktop.ui.window_state import ViewState, fit_on_screen
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+REFRESH_DELAY_MS = 150  # a burst of changes from the feed is read once
+RELEVANT = ("work_order", "user", "*")
+
+
+class QueueList(QListWidget):
+    """The unassigned work orders; an item drags its work order's id onto the board."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QListWidget.DragDropMode.DragOnly)
+        self.setWordWrap(True)
+        self.setSpacing(2)
+        self.setAccessibleName(_("Unassigned work orders"))
+        self.activated_id: int | None = None
+
+    def mimeData(self, items: Sequence[QListWidgetItem]) -> QMimeData:  # noqa: N802
+        return work_order_mime(int(items[0].data(IdRole))) if items else QMimeData()
+
+    def current_id(self) -> int | None:
+        item = self.currentItem()
+        return int(item.data(IdRole)) if item is not None else None
+
+
+def _swatch(colour: str | None) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(colour or "#d1d5db"))
+    return QIcon(pixmap)
+
+
+class DispatchPage(QWidget):
+    """The board of one day (today at first) and the unassigned queue."""
+
+    def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None, *,
+                 detachable: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("Page")
+        self._services = services
+        self._ops = ops
+        self._prompts = prompts
+        self.day: date = services.ctx.today()
+        self.plan: DayPlan | None = None
+        self.window_of_its_own: DispatchWindow | None = None
+        self._state: ViewState | None = None
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(REFRESH_DELAY_MS)
+        self._pending.timeout.connect(self.refresh)
+
+        self.title_label = plain_label(_("Dispatch"), role="title")
+        self.day_label = plain_label(role="subtitle")
+        self.previous_button = QPushButton(_("◀ &Previous day"))
+        self.today_button = QPushButton(_("T&oday"))
+        self.next_button = QPushButton(_("&Next day ▶"))
+        self.previous_button.clicked.connect(lambda: self.show_day(self.day - timedelta(days=1)))
+        self.today_button.clicked.connect(lambda: self.show_day(services.ctx.today()))
+        self.next_button.clicked.connect(lambda: self.show_day(self.day + timedelta(days=1)))
+        self.assign_button = QPushButton(_("&Assign…"))
+        self.assign_button.setToolTip(_("Assign or move the selected work order (Enter)"))
+        self.assign_button.clicked.connect(self.assign_selected)
+        self.own_window_button = QPushButton(_("Open in its own &window"))
+        self.own_window_button.setToolTip(_("Show the board in a separate window, e.g. on a second monitor"))
+        self.own_window_button.clicked.connect(self.open_own_window)
+        self.own_window_button.setVisible(detachable)
+        self.legend = plain_label(_("Blocks are coloured by status; the stripe at their foot (and the queue's "
+                                    "square) is the SLA: green on time, amber under 25 % of the time left, "
+                                    "red overdue."), role="hint", wrap=True)
+        top = QHBoxLayout()
+        top.addWidget(self.title_label)
+        top.addSpacing(16)
+        for button in (self.previous_button, self.today_button, self.next_button):
+            top.addWidget(button)
+        top.addSpacing(8)
+        top.addWidget(self.day_label)
+        top.addStretch(1)
+        second = QHBoxLayout()
+        second.addWidget(self.legend, 1)
+        second.addWidget(self.assign_button)
+        second.addWidget(self.own_window_button)
+
+        self.grid = BoardGrid()
+        self.grid.dropped.connect(self._on_grid_drop)
+        self.grid.activated.connect(lambda row: self.assign(row.id))
+        self.grid.selected.connect(lambda row: self.queue.clearSelection() if row is not None else None)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.grid)
+        self.queue_label = plain_label(_("Unassigned"), role="subtitle")
+        self.queue = QueueList()
+        self.queue.itemActivated.connect(lambda item: self.assign(int(item.data(IdRole))))
+        self.queue.itemPressed.connect(lambda _item: self.grid.select(None))
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.queue_label)
+        side_layout.addWidget(self.queue, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(side)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([1100, 320])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(top)
+        layout.addLayout(second)
+        layout.addWidget(self.splitter, 1)
+        self.refresh()
+
+    # ----------------------------------------------------------------- Page protocol
+    def refresh(self) -> None:
+        """Read the day again in the background; the answer for another day is dropped."""
+        self.day_label.setText(date_text(self.day))
+        day = self.day
+        self._ops.run(load_day, self._services, day, parent=self,
+                      on_done=lambda plan: self._show(plan) if plan.day == self.day else None)
+
+    def focus_search(self) -> None:
+        self.queue.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        """A work order (or someone's working hours) changed anywhere: read the day again."""
+        if any(c.entity in RELEVANT for c in changes):
+            self._pending.start()
+        if self.window_of_its_own is not None:
+            self.window_of_its_own.board.apply_changes(changes)
+
+    # ----------------------------------------------------------------- RemembersState
+    def save_state(self, state: ViewState) -> None:
+        self._state = state
+        self.splitter_sizes_to(state)
+        if self.window_of_its_own is not None and self.window_of_its_own.isVisible():
+            self.window_of_its_own.remember(state)
+
+    def restore_state(self, state: ViewState) -> None:
+        self._state = state
+        sizes = state.value("splitter")
+        if isinstance(sizes, list) and len(sizes) == 2 and all(isinstance(s, int) and s > 0 for s in sizes):
+            self.splitter.setSizes(sizes)
+
+    def splitter_sizes_to(self, state: ViewState) -> None:
+        state.set_value("splitter", self.splitter.sizes())
+
+    # ----------------------------------------------------------------- days
+    def show_day(self, day: date) -> None:
+        self.day = day
+        self.refresh()
+
+    def _show(self, plan: DayPlan) -> None:
+        self.plan = plan
+        self.grid.set_plan(plan)
+        current = self.queue.current_id()
+        self.queue.clear()
+        for row in plan.queue:
+            due = date_time_text(row.due_at) if row.due_at else _("no due time")
+            item = QListWidgetItem(_("{number} · {customer}\n{unit}\nDue {due} · {hours} h").format(
+                number=row.number, customer=row.customer_name or _("(stock)"), unit=row.unit_label, due=due,
+                hours=number_text(row.estimated_hours)))
+            item.setData(IdRole, row.id)
+            item.setIcon(_swatch(SLA_COLOURS.get(plan.sla(row))))
+            item.setToolTip(_("Drag onto a technician and time, or press Enter to assign"))
+            self.queue.addItem(item)
+            if row.id == current:
+                self.queue.setCurrentItem(item)
+        shown = len(plan.queue)
+        self.queue_label.setText(_("Unassigned ({count})").format(count=plan.queue_total) if shown == plan.queue_total
+                                 else _("Unassigned ({shown} most urgent of {count})").format(
+                                     shown=shown, count=plan.queue_total))
+
+    # ----------------------------------------------------------------- booking
+    def drop_at(self, work_order_id: int, pos: object, offset_minutes: float = 0) -> bool:
+        """A work order dropped at ``pos`` (grid coordinates): book it there (what a drop does)."""
+        plan = self.plan
+        slot = self.grid.slot_at(pos, offset_minutes) if plan is not None else None  # type: ignore[arg-type]
+        if plan is None or slot is None:
+            return False
+        return self.book(work_order_id, plan.technicians[slot[0]].id, self._at(slot[1]))
+
+    def _on_grid_drop(self, work_order_id: int, technician_id: int, minutes: int) -> None:
+        self.book(work_order_id, technician_id, self._at(minutes))
+
+    def _at(self, minutes: int) -> datetime:
+        return datetime.combine(self.day, time()).astimezone() + timedelta(minutes=minutes)
+
+    def book(self, work_order_id: int, technician_id: int, start: datetime | None) -> bool:
+        """Assign (unassigned) or move (pending) the work order to the technician from ``start``
+        (local time; None = not booked at a time), after confirming overlaps and hours outside
+        the working day. True when the service made the move."""
+        plan = self.plan
+        found = self._ops.call(self._services.work_orders.get, work_order_id, parent=self)
+        if not found.ok or found.value is None or plan is None:
+            self.refresh()
+            return False
+        detail = found.value
+        action = {"unassigned": "assign", "pending": "reassign"}.get(detail.status)
+        if action is None or action not in detail.actions:
+            self._prompts.info(self, _("Cannot be moved"), _(
+                "{number} is {status}: only unassigned or pending work orders can be booked here, "
+                "by someone who dispatches.").format(number=detail.number, status=detail.status.replace("_", " ")))
+            return False
+        if start is not None:
+            problems = booking_problems(plan, work_order_id, technician_id, start,
+                                        timedelta(hours=float(detail.estimated_hours)))
+            if problems and not self._prompts.confirm(self, _("Book anyway?"), "\n".join(problems),
+                                                      _("Book anyway")):
+                return False
+        result = self._ops.call(self._services.work_orders.act, work_order_id, action, detail.version,
+                                technician_id=technician_id,
+                                scheduled_start=start.astimezone(UTC) if start is not None else None, parent=self)
+        self.refresh()
+        return result.ok
+
+    # ----------------------------------------------------------------- keyboard alternative
+    def selected_id(self) -> int | None:
+        row = self.grid.selected_row()
+        return row.id if row is not None else self.queue.current_id()
+
+    def assign_selected(self) -> None:
+        work_order_id = self.selected_id()
+        if work_order_id is not None:
+            self.assign(work_order_id)
+
+    def assign(self, work_order_id: int) -> bool:
+        """Pick the technician and time in ``AssignDialog`` (the keyboard's way to drag)."""
+        plan = self.plan
+        row = plan.find(work_order_id) if plan is not None else None
+        if plan is None or row is None:
+            return False
+        dialog = AssignDialog(list(plan.technicians), row.technician_id, self)
+        begins = local_start(row) or self._default_start(plan)
+        dialog.start.setDateTime(QDateTime(begins.replace(tzinfo=None)))
+        dialog.book.setChecked(True)
+        if not dialog.exec() or dialog.technician_id() is None:
+            return False
+        chosen = dialog.scheduled_start()
+        return self.book(work_order_id, int(dialog.technician_id() or 0),
+                         chosen.astimezone() if chosen is not None else None)
+
+    def _default_start(self, plan: DayPlan) -> datetime:
+        """Nine o'clock on the day shown, or the next half hour when that is today and later."""
+        start = self._at(9 * 60)
+        now = plan.now.astimezone()
+        if now > start and now.date() == self.day:
+            start = self._at(min(((now.hour * 60 + now.minute) // 30 + 1) * 30, 23 * 60))
+        return start
+
+    # ----------------------------------------------------------------- its own window
+    def open_own_window(self) -> DispatchWindow:
+        """The same board in a separate top-level window (a second monitor); one at a time."""
+        window = self.window_of_its_own
+        if window is None:
+            window = DispatchWindow(self._services, self._ops, self._prompts, self._state, self)
+            window.board.show_day(self.day)
+            self.window_of_its_own = window
+            window.closed.connect(self._own_window_closed)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _own_window_closed(self) -> None:
+        self.window_of_its_own = None
+
+
+class DispatchWindow(QMainWindow):
+    """A dispatch board in a window of its own; where it was is remembered (``window_geometry``)."""
+
+    closed = Signal()
+
+    def __init__(self, services: Services, ops: Ops, prompts: Prompts, state: ViewState | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(_("Dispatch board — {app}").format(app=APP_NAME))
+        self._state = state
+        self.board = DispatchPage(services, ops, prompts, self, detachable=False)
+        self.setCentralWidget(self.board)
+        self.resize(1600, 900)
+        saved = state.value("window_geometry") if state is not None else None
+        if isinstance(saved, str) and saved:
+            self.restoreGeometry(QByteArray.fromHex(saved.encode("ascii")))
+        fit_on_screen(self)
+
+    def remember(self, state: ViewState) -> None:
+        state.set_value("window_geometry", bytes(self.saveGeometry().toHex().data()).decode("ascii"))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._state is not None:
+            self.remember(self._state)
+        self.closed.emit()
+        super().closeEvent(event)
