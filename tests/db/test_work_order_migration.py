@@ -56,7 +56,8 @@ def test_an_sqlite_database_with_converted_requests_upgrades(tmp_path):
     services = system_services(db)
     with db.engine.begin() as conn:  # what the 0004 app wrote when a request was converted
         unit = make_unit(services, customer_id=make_customer(services).id)
-        request_id = services.requests.submit_office(unit.id, RequestInput("Leak", date.today() + timedelta(days=2), "Morning", "me")).id
+        when = date.today() + timedelta(days=2)
+        request_id = services.requests.submit_office(unit.id, RequestInput("Leak", when, "Morning", "me")).id
         conn.execute(text("INSERT INTO work_orders (unit_id, customer_id, request_id, work_type, status, "
                           "customer_requests, created_at, created_by, version) VALUES (:u, NULL, :r, 'repair', "
                           "'unassigned', 'Leak', CURRENT_TIMESTAMP, 'office', 1)"), {"u": unit.id, "r": request_id})
