@@ -106,25 +106,6 @@ def _titled(title: QLabel, action: QPushButton) -> QHBoxLayout:
     return row
 
 
-def _link_button(text: str, tooltip: str) -> QPushButton:
-    """A small flat button that reads like a link (opens a record elsewhere)."""
-    button = QPushButton(text)
-    button.setFlat(True)
-    button.setProperty("link", True)
-    button.setCursor(Qt.CursorShape.PointingHandCursor)
-    button.setToolTip(tooltip)
-    return button
-
-
-def _titled(title: QLabel, action: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setSpacing(8)
-    row.addWidget(title)
-    row.addStretch(1)
-    row.addWidget(action)
-    return row
-
-
 class RequestEditor(QFrame):
     """Shows one request and its triage actions.
 
@@ -291,9 +272,6 @@ class RequestEditor(QFrame):
         self.open_unit_button.clicked.connect(lambda: self._open("unit", self.detail.unit_id if self.detail else None))
         self.open_customer_button.clicked.connect(
             lambda: self._open("customer", self.detail.customer_id if self.detail else None))
-        self.open_unit_button.clicked.connect(lambda: self._open("unit", self.detail.unit_id if self.detail else None))
-        self.open_customer_button.clicked.connect(
-            lambda: self._open("customer", self.detail.customer_id if self.detail else None))
         self.show_request(None)
 
     # ----------------------------------------------------------------- showing
@@ -338,7 +316,6 @@ class RequestEditor(QFrame):
         self.values["serial"].setText(detail.unit_serial or "—")
         self.values["site"].setText(detail.unit_address or "—")
         self.values["customer"].setText(detail.customer_name or _("Stock (no customer)"))
-        self.open_customer_button.setEnabled(detail.customer_id is not None)
         self.open_customer_button.setEnabled(detail.customer_id is not None)
         self.values["phones"].setText("\n".join(format_phone(p) for p in detail.customer_phones) or "—")
         self.values["emails"].setText("\n".join(detail.customer_emails) or "—")
@@ -473,10 +450,6 @@ class RequestEditor(QFrame):
             cursor.insertText(note.body, body)
         self.notes.moveCursor(QTextCursor.MoveOperation.End)
         self.notes.ensureCursorVisible()
-
-    def _open(self, kind: str, record_id: int | None) -> None:
-        if record_id is not None:
-            self.open_record.emit(kind, record_id)
 
     def _open(self, kind: str, record_id: int | None) -> None:
         if record_id is not None:

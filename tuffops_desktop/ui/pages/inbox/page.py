@@ -71,7 +71,6 @@ class InboxPage(ListPage):
         self.table.open_requested.connect(lambda _id: self.editor.request_text.setFocus())
         self.editor.saved.connect(self._after_change)
         self.editor.open_record.connect(self.open_record_requested)
-        self.editor.open_record.connect(self.open_record_requested)
         self.new_button.clicked.connect(self.new_request)
         self.controller.refresh()
 
