@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QPushButton
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QPushButton
 
 from tuffops_desktop.i18n import _
+from tuffops_desktop.ui.widgets.labels import plain_label
 
 
 def form_group(title: str) -> tuple[QGroupBox, QFormLayout]:
@@ -41,3 +42,19 @@ def copy_to_clipboard(text: str, button: QPushButton | None = None) -> None:
         original = button.text()
         button.setText(_("Copied"))
         QTimer.singleShot(1500, button, lambda: button.setText(original))
+
+
+def facts_grid(rows: list[tuple[str, str]]) -> tuple[QGridLayout, dict[str, QLabel]]:
+    """Caption / value pairs of a detail panel: ``rows`` are ``(key, caption)``; returns the
+    grid and the value labels by key (plain text, wrapping, selectable)."""
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(12)
+    grid.setVerticalSpacing(4)
+    values: dict[str, QLabel] = {}
+    for row, (key, caption) in enumerate(rows):
+        grid.addWidget(plain_label(caption, role="fieldname"), row, 0, Qt.AlignmentFlag.AlignTop)
+        value = plain_label(wrap=True, selectable=True)
+        grid.addWidget(value, row, 1)
+        values[key] = value
+    grid.setColumnStretch(1, 1)
+    return grid, values

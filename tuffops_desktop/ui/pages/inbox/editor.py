@@ -20,7 +20,6 @@ from PySide6.QtGui import QBrush, QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -51,6 +50,7 @@ from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.theme import MUTED_TEXT
 from tuffops_desktop.ui.widgets.columns_box import ColumnsBox
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
+from tuffops_desktop.ui.widgets.forms import facts_grid
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
 
@@ -71,20 +71,6 @@ def closed_outcome(detail: RequestDetail) -> str:
     if detail.work_order_id:
         return _("Converted → {number}").format(number=work_order_number(detail.work_order_id))
     return _("Resolved")
-
-
-def _facts(rows: list[tuple[str, str]]) -> tuple[QGridLayout, dict[str, QLabel]]:
-    grid = QGridLayout()
-    grid.setHorizontalSpacing(12)
-    grid.setVerticalSpacing(4)
-    values: dict[str, QLabel] = {}
-    for row, (key, caption) in enumerate(rows):
-        grid.addWidget(plain_label(caption, role="fieldname"), row, 0, Qt.AlignmentFlag.AlignTop)
-        value = plain_label(wrap=True, selectable=True)
-        grid.addWidget(value, row, 1)
-        values[key] = value
-    grid.setColumnStretch(1, 1)
-    return grid, values
 
 
 def _link_button(text: str, tooltip: str) -> QPushButton:
@@ -142,7 +128,7 @@ class RequestEditor(QFrame):
         for tag in (self.status_tag, self.verified_tag, self.source_tag):
             tags.addWidget(tag)
         tags.addStretch(1)
-        facts, self.values = _facts([
+        facts, self.values = facts_grid([
             ("contact", _("Contact")), ("preferred", _("Preferred")), ("received", _("Received")),
         ])
         self.request_text = QPlainTextEdit()
@@ -158,10 +144,10 @@ class RequestEditor(QFrame):
         first.addWidget(self.request_text, 1)
 
         # ---- second column: the unit and its customer
-        unit_facts, unit_values = _facts([
+        unit_facts, unit_values = facts_grid([
             ("unit", _("Unit")), ("model", _("Model")), ("serial", _("Serial")), ("site", _("Site")),
         ])
-        customer_facts, customer_values = _facts([
+        customer_facts, customer_values = facts_grid([
             ("customer", _("Name")), ("phones", _("Phones")), ("emails", _("E-mails")),
         ])
         self.values.update(unit_values)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,7 +32,7 @@ from tuffops_desktop.ui.pages.units.common import ownership_table, warranty_tag
 from tuffops_desktop.ui.pages.work_orders.columns import status_label as work_order_status
 from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.columns_box import ColumnsBox
-from tuffops_desktop.ui.widgets.forms import copy_to_clipboard
+from tuffops_desktop.ui.widgets.forms import copy_to_clipboard, facts_grid
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.public_url import internal_url_warning
 from tuffops_desktop.ui.widgets.swatch import tag_style
@@ -44,20 +43,6 @@ def frequency_label(value: str) -> str:
         return _(MaintenanceFrequency(value).label)
     except ValueError:
         return value
-
-
-def _facts(rows: list[tuple[str, str]]) -> tuple[QGridLayout, dict[str, QLabel]]:
-    grid = QGridLayout()
-    grid.setHorizontalSpacing(12)
-    grid.setVerticalSpacing(4)
-    values: dict[str, QLabel] = {}
-    for row, (key, caption) in enumerate(rows):
-        grid.addWidget(plain_label(caption, role="fieldname"), row, 0)
-        value = plain_label(wrap=True, selectable=True)
-        grid.addWidget(value, row, 1)
-        values[key] = value
-    grid.setColumnStretch(1, 1)
-    return grid, values
 
 
 class UnitDetailPanel(QFrame):
@@ -88,7 +73,7 @@ class UnitDetailPanel(QFrame):
         tags.addWidget(self.warranty)
         tags.addWidget(self.retired_tag)
         tags.addStretch(1)
-        facts, self._values = _facts([
+        facts, self._values = facts_grid([
             ("customer", _("Customer")), ("site", _("Site")), ("serial", _("Serial")),
             ("installed", _("Installed")), ("maintenance", _("Maintenance")),
             ("maintained", _("Last maintained")), ("next_maintenance", _("Next maintenance")),
@@ -109,7 +94,7 @@ class UnitDetailPanel(QFrame):
         url_row = QHBoxLayout()
         url_row.addWidget(self.url_field, 1)
         url_row.addWidget(self.copy_button)
-        qr_facts, qr_values = _facts([("code", _("Short code")), ("linked", _("Linked with"))])
+        qr_facts, qr_values = facts_grid([("code", _("Short code")), ("linked", _("Linked with"))])
         self._values.update(qr_values)
         self.url_warning = plain_label(role="warning", wrap=True)
         self.url_warning.hide()

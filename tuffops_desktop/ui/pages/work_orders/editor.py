@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -49,6 +48,7 @@ from tuffops_desktop.ui.pages.work_orders.columns import (
     type_label,
 )
 from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.widgets.forms import facts_grid
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
 
@@ -162,19 +162,10 @@ class WorkOrderEditor(QFrame):
         tags.addWidget(self.type_tag)
         tags.addStretch(1)
 
-        self.facts = QGridLayout()
-        self.facts.setHorizontalSpacing(12)
-        self.facts.setVerticalSpacing(4)
-        self.values: dict[str, QLabel] = {}
-        rows = [("unit", _("Unit")), ("customer", _("Customer")), ("technician", _("Technician")),
-                ("due", _("Due")), ("booked", _("Booked")), ("window", _("Preferred time")),
-                ("estimate", _("Estimate")), ("on_site", _("Time on site")), ("created", _("Created"))]
-        for row, (key, caption) in enumerate(rows):
-            self.facts.addWidget(plain_label(caption, role="fieldname"), row, 0, Qt.AlignmentFlag.AlignTop)
-            value = plain_label(wrap=True, selectable=True)
-            self.facts.addWidget(value, row, 1)
-            self.values[key] = value
-        self.facts.setColumnStretch(1, 1)
+        self.facts, self.values = facts_grid([
+            ("unit", _("Unit")), ("customer", _("Customer")), ("technician", _("Technician")),
+            ("due", _("Due")), ("booked", _("Booked")), ("window", _("Preferred time")),
+            ("estimate", _("Estimate")), ("on_site", _("Time on site")), ("created", _("Created"))])
         links = QHBoxLayout()
         self.open_unit = QPushButton(_("Open &unit"))
         self.open_customer = QPushButton(_("Open c&ustomer"))
