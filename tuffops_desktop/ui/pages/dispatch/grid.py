@@ -36,7 +36,8 @@ from tuffops_desktop.ui.theme import ATTENTION, GOOD, MUTED_TEXT, TEXT
 MIME_TYPE = "application/x-tuffops-work-order"
 NAME_WIDTH = 160
 HEADER_HEIGHT = 26
-ROW_HEIGHT = 58
+ROW_HEIGHT = 58  # the least; rows grow (up to MAX_ROW_HEIGHT) to fill a tall window
+MAX_ROW_HEIGHT = 96
 MIN_HOUR_WIDTH = 48
 SLA_COLOURS = {SlaState.ON_TIME: GOOD, SlaState.AT_RISK: ATTENTION, SlaState.OVERDUE: OVERDUE_COLOUR}
 OFF_HOURS = "#e5e7eb"
@@ -121,6 +122,10 @@ class BoardGrid(QWidget):
         return QSize(NAME_WIDTH + MIN_HOUR_WIDTH * (self.last_hour - self.first_hour),
                      HEADER_HEIGHT + ROW_HEIGHT * max(rows, 1) + 1)
 
+    def row_height(self) -> int:
+        rows = len(self.plan.technicians) if self.plan is not None else 0
+        return max(ROW_HEIGHT, min(MAX_ROW_HEIGHT, (self.height() - HEADER_HEIGHT - 1) // max(rows, 1)))
+
     def hour_width(self) -> float:
         return max(1.0, (self.width() - NAME_WIDTH - 1) / max(1, self.last_hour - self.first_hour))
 
@@ -139,14 +144,14 @@ class BoardGrid(QWidget):
     def point_for(self, technician_id: int, minutes: int) -> QPoint:
         """Where in the widget ``minutes`` since midnight of the technician's row is (for a drop)."""
         row = self.row_of(technician_id)
-        return QPoint(round(self.x_for(minutes)) + 1, HEADER_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT // 2)
+        return QPoint(round(self.x_for(minutes)) + 1, HEADER_HEIGHT + row * self.row_height() + self.row_height() // 2)
 
     def slot_at(self, pos: QPointF | QPoint, offset_minutes: float = 0, hours: float = 0) -> tuple[int, int] | None:
         """(technician row, snapped start minutes) under ``pos``; None outside the rows and hours."""
         plan = self.plan
         if plan is None or pos.x() < NAME_WIDTH or pos.y() < HEADER_HEIGHT:
             return None
-        row = int((pos.y() - HEADER_HEIGHT) // ROW_HEIGHT)
+        row = int((pos.y() - HEADER_HEIGHT) // self.row_height())
         if not 0 <= row < len(plan.technicians):
             return None
         minutes = snap(self.minutes_at(pos.x()) - offset_minutes)
@@ -161,7 +166,7 @@ class BoardGrid(QWidget):
         minutes = begins.hour * 60 + begins.minute
         left = self.x_for(minutes)
         width = max(6.0, float(row.estimated_hours) * self.hour_width())
-        return QRectF(left + 1, HEADER_HEIGHT + index * ROW_HEIGHT + 4, width - 2, ROW_HEIGHT - 8)
+        return QRectF(left + 1, HEADER_HEIGHT + index * self.row_height() + 4, width - 2, self.row_height() - 8)
 
     def block_at(self, pos: QPointF | QPoint) -> WorkOrderRow | None:
         plan = self.plan
@@ -185,21 +190,25 @@ class BoardGrid(QWidget):
         small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.9))
         right = self.x_for(self.last_hour * 60)
         for index, tech in enumerate(plan.technicians):
-            top = HEADER_HEIGHT + index * ROW_HEIGHT
+            top = HEADER_HEIGHT + index * self.row_height()
             for period in plan.hours.get(tech.id, ()):
                 if period.weekday == plan.day.weekday():
                     left = self.x_for(period.starts.hour * 60 + period.starts.minute)
                     end = self.x_for(period.ends.hour * 60 + period.ends.minute)
-                    painter.fillRect(QRectF(left, top, end - left, ROW_HEIGHT), QColor(WORKING))
-            painter.fillRect(QRectF(0, top, NAME_WIDTH, ROW_HEIGHT), QColor("#f9fafb"))
+                    painter.fillRect(QRectF(left, top, end - left, self.row_height()), QColor(WORKING))
+            if not any(p.weekday == plan.day.weekday() for p in plan.hours.get(tech.id, ())):
+                painter.setPen(QColor(MUTED_TEXT))
+                painter.drawText(QRectF(NAME_WIDTH + 10, top, right - NAME_WIDTH - 20, self.row_height()),
+                                 int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), _("Day off"))
+            painter.fillRect(QRectF(0, top, NAME_WIDTH, self.row_height()), QColor("#f9fafb"))
             painter.setPen(QColor(TEXT))
-            painter.drawText(QRectF(10, top, NAME_WIDTH - 14, ROW_HEIGHT),
+            painter.drawText(QRectF(10, top, NAME_WIDTH - 14, self.row_height()),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                              painter.fontMetrics().elidedText(tech.full_name or tech.username,
                                                               Qt.TextElideMode.ElideRight, NAME_WIDTH - 14))
             painter.setPen(QColor(GRID_LINE))
-            painter.drawLine(QPointF(0, top + ROW_HEIGHT), QPointF(right, top + ROW_HEIGHT))
-        bottom = HEADER_HEIGHT + len(plan.technicians) * ROW_HEIGHT
+            painter.drawLine(QPointF(0, top + self.row_height()), QPointF(right, top + self.row_height()))
+        bottom = HEADER_HEIGHT + len(plan.technicians) * self.row_height()
         painter.fillRect(QRectF(0, 0, self.width(), HEADER_HEIGHT), QColor("#f3f4f6"))
         painter.setFont(small)
         for hour in range(self.first_hour, self.last_hour + 1):
@@ -223,8 +232,8 @@ class BoardGrid(QWidget):
         if self._ghost is not None:
             index, minutes, hours = self._ghost
             left = self.x_for(minutes)
-            ghost = QRectF(left + 1, HEADER_HEIGHT + index * ROW_HEIGHT + 3, hours * self.hour_width() - 2,
-                           ROW_HEIGHT - 6)
+            ghost = QRectF(left + 1, HEADER_HEIGHT + index * self.row_height() + 3, hours * self.hour_width() - 2,
+                           self.row_height() - 6)
             painter.setPen(QPen(QColor(TEXT), 2, Qt.PenStyle.DashLine))
             painter.setBrush(QColor(37, 99, 235, 40))
             painter.drawRoundedRect(ghost, 4, 4)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from PySide6.QtCore import QByteArray, QDateTime, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QDateTime, QLocale, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -158,7 +158,8 @@ class DispatchPage(QWidget):
     # ----------------------------------------------------------------- Page protocol
     def refresh(self) -> None:
         """Read the day again in the background; the answer for another day is dropped."""
-        self.day_label.setText(date_text(self.day))
+        self.day_label.setText(_("{weekday} {date}").format(
+            weekday=QLocale().dayName(self.day.isoweekday()), date=date_text(self.day)))
         day = self.day
         self._ops.run(load_day, self._services, day, parent=self,
                       on_done=lambda plan: self._show(plan) if plan.day == self.day else None)
@@ -200,8 +201,9 @@ class DispatchPage(QWidget):
         current = self.queue.current_id()
         self.queue.clear()
         for row in plan.queue:
-            due = date_time_text(row.due_at) if row.due_at else _("no due time")
-            item = QListWidgetItem(_("{number} · {customer}\n{unit}\nDue {due} · {hours} h").format(
+            due = (_("Due {when}").format(when=date_time_text(row.due_at)) if row.due_at
+                   else _("No due time"))
+            item = QListWidgetItem(_("{number} · {customer}\n{unit}\n{due} · {hours} h").format(
                 number=row.number, customer=row.customer_name or _("(stock)"), unit=row.unit_label, due=due,
                 hours=number_text(row.estimated_hours)))
             item.setData(IdRole, row.id)
