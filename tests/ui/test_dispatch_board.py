@@ -215,3 +215,46 @@ def test_the_board_opens_in_its_own_window_and_remembers_where(qtbot, demo, kit,
     assert (again.width(), again.height()) == size
     assert state.value("window_geometry")
     again.close()
+
+
+def test_a_queue_item_dropped_by_qt_drag_and_drop_is_assigned_and_enter_on_a_block_opens_the_dialog(
+        qtbot, demo, kit, fresh):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragMoveEvent, QDropEvent
+
+    office = demo.services_as("office")
+    work_order_id = fresh()
+    board = make_board(qtbot, office, kit)
+    day = board.day + timedelta(days=28)
+    while day.weekday() != 3:
+        day += timedelta(days=1)
+    board.show_day(day)
+    qtbot.waitUntil(lambda: board.plan.day == day and board.plan.find(work_order_id) is not None, timeout=5000)
+    ids = [int(board.queue.item(n).data(Qt.ItemDataRole.UserRole + 1)) for n in range(board.queue.count())]
+    mime = board.queue.mimeData([board.queue.item(ids.index(work_order_id))])  # what the queue drags
+    tech = board.plan.technicians[2]
+    point = QPointF(board.grid.point_for(tech.id, 11 * 60))
+    move = QDragMoveEvent(point.toPoint(), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier)
+    board.grid.dragMoveEvent(move)
+    assert move.isAccepted() and board.grid._ghost is not None
+    drop = QDropEvent(point, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    board.grid.dropEvent(drop)
+    detail = office.work_orders.get(work_order_id)
+    assert (detail.status, detail.technician_id) == ("pending", tech.id)
+    assert detail.scheduled_start.astimezone() == local(day, 11)
+
+    qtbot.waitUntil(lambda: any(r.id == work_order_id for r in board.plan.bookings), timeout=5000)
+    board.grid.setFocus()
+    QTest.keyClick(board.grid, Qt.Key.Key_Right)  # the keyboard selects the only block of the day
+    assert board.grid.selected_id == work_order_id
+    other = board.plan.technicians[3]
+
+    def pick(dialog: AssignDialog) -> None:
+        assert dialog.book.isChecked() and dialog.start.dateTime().toPython() == local(day, 11).replace(tzinfo=None)
+        dialog.technician.setCurrentIndex(dialog.technician.findData(other.id))
+
+    answer_dialog(qtbot, AssignDialog, pick)
+    QTest.keyClick(board.grid, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: office.work_orders.get(work_order_id).technician_id == other.id, timeout=5000)
+    assert office.work_orders.get(work_order_id).scheduled_start.astimezone() == local(day, 11)
