@@ -77,8 +77,12 @@ class Result:
 
 
 def run_wrk(url: str, script: Path, seconds: int) -> Result:
-    out = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     answered_match = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
     elapsed = float(answered_match.group(2)) / (1000 if answered_match.group(3) == "ms" else 1)
@@ -118,17 +122,32 @@ def bench(url: str, seconds: int, rounds: int, work: Path, raw: RawWaitress) -> 
     guid = services.units.get(services.units.list_ids(ListQuery())[0]).qr_code_guid
     data = work / f"intake-{db.dialect}"
     data.mkdir()
-    server = IntakeServer(db, port=0, data_dir=data, threads=8,
-                          limits=Limits(pages_per_minute=10**9, posts_per_ip=10**9, posts_per_unit=10**9))
+    server = IntakeServer(
+        db,
+        port=0,
+        data_dir=data,
+        threads=8,
+        limits=Limits(pages_per_minute=10**9, posts_per_ip=10**9, posts_per_unit=10**9),
+    )
     server.start()
     tokens = FormTokens(load_secret(data))
     when = (date.today() + timedelta(days=3)).isoformat()
     bodies = work / f"bodies-{db.dialect}.txt"
     with bodies.open("w", encoding="utf-8") as handle:
         for i in range(60_000):
-            handle.write(urlencode({"token": tokens.issue(guid), "website": "", "request": f"Benchmark request {i}",
-                                    "schedule_at": when, "schedule_time": "Morning",
-                                    "contact_info": "869-555-1234"}) + "\n")
+            handle.write(
+                urlencode(
+                    {
+                        "token": tokens.issue(guid),
+                        "website": "",
+                        "request": f"Benchmark request {i}",
+                        "schedule_at": when,
+                        "schedule_time": "Morning",
+                        "contact_info": "869-555-1234",
+                    }
+                )
+                + "\n"
+            )
     get_script, post_script = work / "get.lua", work / f"post-{db.dialect}.lua"
     get_script.write_text(GET_LUA, encoding="utf-8")
     post_script.write_text(POST_LUA % (bodies, THREADS, f"/u/{guid}"), encoding="utf-8")
@@ -148,8 +167,10 @@ def bench(url: str, seconds: int, rounds: int, work: Path, raw: RawWaitress) -> 
     with db.engine.connect() as conn:
         post.rows = conn.execute(select(func.count()).select_from(CustomerRequest)).scalar()
     db.engine.dispose()
-    print(f"{db.dialect}: GET ratio per round " + ", ".join(f"{r.rps / r.baseline.rps:.2f}" for r in pairs),
-          file=sys.stderr)
+    print(
+        f"{db.dialect}: GET ratio per round " + ", ".join(f"{r.rps / r.baseline.rps:.2f}" for r in pairs),
+        file=sys.stderr,
+    )
     return {"GET /u/<guid>": pairs[len(pairs) // 2], "POST /u/<guid> (insert)": post}
 
 
@@ -163,8 +184,9 @@ def main() -> None:
         work = Path(tmp)
         raw = RawWaitress(work)
         try:
-            results["SQLite"] = bench(f"sqlite:///{(work / 'bench.sqlite3').as_posix()}", args.seconds,
-                                      args.rounds, work, raw)
+            results["SQLite"] = bench(
+                f"sqlite:///{(work / 'bench.sqlite3').as_posix()}", args.seconds, args.rounds, work, raw
+            )
             cluster = start_cluster(durable=True)
             try:
                 results["PostgreSQL"] = bench(cluster.create_database("bench"), args.seconds, args.rounds, work, raw)
@@ -172,16 +194,20 @@ def main() -> None:
                 cluster.stop()
         finally:
             raw.close()
-    print(f"wrk -t{THREADS} -c{CONNECTIONS}, {args.seconds} s per run, 8 server threads; the raw waitress "
-          f"hello world is measured right before each row's run")
+    print(
+        f"wrk -t{THREADS} -c{CONNECTIONS}, {args.seconds} s per run, 8 server threads; the raw waitress "
+        f"hello world is measured right before each row's run"
+    )
     print()
     print("| request | database | answers/s | raw waitress req/s | ratio | rows stored/s | p99 ms | non-2xx/3xx |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for database, rows in results.items():
         for label, r in rows.items():
             stored = f"{r.rows / r.seconds:,.0f} ({r.rows:,} rows)" if r.rows is not None else "–"
-            print(f"| {label} | {database} | {r.rps:,.0f} | {r.baseline.rps:,.0f} | {r.rps / r.baseline.rps:.2f} | "
-                  f"{stored} | {r.p99_ms:.1f} | {r.errors} |")
+            print(
+                f"| {label} | {database} | {r.rps:,.0f} | {r.baseline.rps:,.0f} | {r.rps / r.baseline.rps:.2f} | "
+                f"{stored} | {r.p99_ms:.1f} | {r.errors} |"
+            )
 
 
 if __name__ == "__main__":

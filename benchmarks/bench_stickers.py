@@ -104,6 +104,7 @@ def _no_encode(size: int) -> Callable[[str, str], QrMatrix]:
         matrix = _PayloadOnly(size=size, rows=(), version=0, error_correction=error_correction, mask=-1)
         object.__setattr__(matrix, "payload", payload)
         return matrix
+
     return encode
 
 
@@ -127,8 +128,7 @@ def _variants(symbol_size: int) -> dict[str, dict[str, object]]:
         "fast vector (ours)": {},
         "qrcode standard + vector": {"qr_vector._encode_fast": qr_vector._encode_standard},
         "fast encode + PNG drawImage": {"sticker_pdf.draw_qr": _draw_png},
-        "reportlab QrCodeWidget": {"sticker_pdf.draw_qr": _draw_widget,
-                                   "sticker_plan.encode": _no_encode(symbol_size)},
+        "reportlab QrCodeWidget": {"sticker_pdf.draw_qr": _draw_widget, "sticker_plan.encode": _no_encode(symbol_size)},
     }
 
 
@@ -138,10 +138,28 @@ def decode_sample(pdf: Path, result: StickerSheetPlan, pages: list[int], workdir
     good = total = 0
     for page in pages:
         prefix = workdir / f"page{page}"
-        subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", str(page + 1), "-l", str(page + 1),
-                        "-singlefile", str(pdf), str(prefix)], check=True, capture_output=True)
-        found = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable",
-                                str(prefix.with_suffix(".png"))], capture_output=True, text=True).stdout
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "300",
+                "-png",
+                "-f",
+                str(page + 1),
+                "-l",
+                str(page + 1),
+                "-singlefile",
+                str(pdf),
+                str(prefix),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        found = subprocess.run(
+            ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(prefix.with_suffix(".png"))],
+            capture_output=True,
+            text=True,
+        ).stdout
         decoded = Counter(line for line in found.splitlines() if line)
         expected = Counter(sticker.url for sticker in result.on_page(page))
         good += sum((decoded & expected).values())
@@ -232,10 +250,11 @@ def main() -> int:
     print("| method | total | per sticker | PDF size | pages |")
     print("|---|---|---|---|---|")
     for name, elapsed, size, pages in rows:
-        print(f"| {name} | {elapsed:.2f} s | {elapsed / args.count * 1000:.2f} ms | "
-              f"{size / 1024:,.0f} KiB | {pages} |")
-    print(f"\nencode only: fast {encode_fast / args.count * 1000:.2f} ms/code, "
-          f"qrcode standard {encode_standard / args.count * 1000:.2f} ms/code")
+        print(f"| {name} | {elapsed:.2f} s | {elapsed / args.count * 1000:.2f} ms | {size / 1024:,.0f} KiB | {pages} |")
+    print(
+        f"\nencode only: fast {encode_fast / args.count * 1000:.2f} ms/code, "
+        f"qrcode standard {encode_standard / args.count * 1000:.2f} ms/code"
+    )
     print(f"fast path in two steps: plan {planned:.2f} s, write PDF from the plan {written:.2f} s")
     if desktop:
         print("desktop path: " + ", ".join(f"{name} {seconds * 1000:,.0f} ms" for name, seconds in desktop.items()))
@@ -245,8 +264,7 @@ def main() -> int:
         step = max(1, (fast_result.pages - 1) // max(1, count - 1))
         sample = sorted({min(fast_result.pages - 1, i * step) for i in range(count)})
         good, total = decode_sample(fast_pdf, fast_result, sample, workdir)
-        print(f"decode (fast vector, 300 dpi, pages {', '.join(str(p + 1) for p in sample)}): "
-              f"{good}/{total} URLs")
+        print(f"decode (fast vector, 300 dpi, pages {', '.join(str(p + 1) for p in sample)}): {good}/{total} URLs")
         return 0 if good == total else 1
     print("decode skipped: pdftoppm/zbarimg not installed")
     return 0

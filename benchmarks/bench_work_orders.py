@@ -37,13 +37,18 @@ def bench(url: str, customers: int, work_orders: int, technicians: int) -> list[
     services = system_services(db)
     start = time.perf_counter()
     result = seed_demo(services.ctx, customers=customers, technicians=technicians)
-    rows: list[tuple[str, float, str]] = [("seed demo data (customers, units, technicians, this week)",
-                                           (time.perf_counter() - start) * 1000,
-                                           f"{result.units:,} units, {result.work_orders} work orders")]
+    rows: list[tuple[str, float, str]] = [
+        (
+            "seed demo data (customers, units, technicians, this week)",
+            (time.perf_counter() - start) * 1000,
+            f"{result.units:,} units, {result.work_orders} work orders",
+        )
+    ]
     start = time.perf_counter()
     add_demo_work_orders(services.ctx, work_orders)
-    rows.append((f"demo --work-orders {work_orders:,} (bulk insert + history)", (time.perf_counter() - start) * 1000,
-                 "ms"))
+    rows.append(
+        (f"demo --work-orders {work_orders:,} (bulk insert + history)", (time.perf_counter() - start) * 1000, "ms")
+    )
     if db.dialect == "postgresql":
         with db.engine.begin() as conn:
             conn.execute(text("ANALYZE"))
@@ -55,11 +60,17 @@ def bench(url: str, customers: int, work_orders: int, technicians: int) -> list[
     queries: list[tuple[str, ListQuery]] = [
         ("default list (newest first)", ListQuery()),
         ("status: unassigned + pending", ListQuery(filters={"status": any_of("unassigned", "pending")})),
-        ("status: open (5 statuses)", ListQuery(filters={"status": any_of(
-            "unassigned", "pending", "ongoing", "paused", "waiting_approval")})),
+        (
+            "status: open (5 statuses)",
+            ListQuery(filters={"status": any_of("unassigned", "pending", "ongoing", "paused", "waiting_approval")}),
+        ),
         ("technician", ListQuery(filters={"technician": Ref(tech)})),
-        ("technician, open, by scheduled", ListQuery(sort="scheduled", filters={
-            "technician": Ref(tech), "status": any_of("pending", "ongoing", "paused")})),
+        (
+            "technician, open, by scheduled",
+            ListQuery(
+                sort="scheduled", filters={"technician": Ref(tech), "status": any_of("pending", "ongoing", "paused")}
+            ),
+        ),
         ("type: maintenance", ListQuery(filters={"type": any_of("maintenance")})),
         ("customer", ListQuery(filters={"customer": Ref(customer)})),
         ("due this week", ListQuery(filters={"due": week})),
@@ -99,12 +110,14 @@ def main() -> None:
     results = {}
     print(f"load before: {os.getloadavg()}", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite"] = bench(f"sqlite:///{Path(tmp, 'bench.sqlite3').as_posix()}", args.customers,
-                                  args.work_orders, args.technicians)
+        results["SQLite"] = bench(
+            f"sqlite:///{Path(tmp, 'bench.sqlite3').as_posix()}", args.customers, args.work_orders, args.technicians
+        )
     cluster = start_cluster(durable=True)
     try:
-        results["PostgreSQL"] = bench(cluster.create_database("bench"), args.customers, args.work_orders,
-                                      args.technicians)
+        results["PostgreSQL"] = bench(
+            cluster.create_database("bench"), args.customers, args.work_orders, args.technicians
+        )
     finally:
         cluster.stop()
     print(f"load after: {os.getloadavg()}", file=sys.stderr)

@@ -22,11 +22,16 @@ def make_model(services: Services, name: str = "MSZ-GL09NA") -> DeviceModelInfo:
     return services.catalog.add_device_model("Mitsubishi Electric", "Split AC", name, default_warranty_months=60)
 
 
-def make_unit(services: Services, customer_id: int | None = None, model: DeviceModelInfo | None = None,
-              **fields: object) -> UnitDetail:
+def make_unit(
+    services: Services, customer_id: int | None = None, model: DeviceModelInfo | None = None, **fields: object
+) -> UnitDetail:
     model = model or make_model(services)
-    values: dict[str, object] = {"device_model_id": model.id, "customer_id": customer_id,
-                                 "serial_number": "A12-345678", "location": "Lobby AC #2"}
+    values: dict[str, object] = {
+        "device_model_id": model.id,
+        "customer_id": customer_id,
+        "serial_number": "A12-345678",
+        "location": "Lobby AC #2",
+    }
     values.update(fields)
     return services.units.create(UnitInput(**values))  # type: ignore[arg-type]
 

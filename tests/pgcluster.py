@@ -48,8 +48,11 @@ class Cluster:
         return self.url.rsplit("/", 1)[0] + "/" + name
 
     def stop(self) -> None:
-        subprocess.run(self._wrap + [f"{self._bindir}/pg_ctl", "-D", os.path.join(self._base, "data"),
-                                     "-m", "immediate", "-w", "stop"], capture_output=True)
+        subprocess.run(
+            self._wrap
+            + [f"{self._bindir}/pg_ctl", "-D", os.path.join(self._base, "data"), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(self._base, ignore_errors=True)
 
 
@@ -64,11 +67,30 @@ def start_cluster(*, durable: bool = False) -> Cluster:
     if as_root:
         shutil.chown(base, "postgres", "postgres")
     data, port = os.path.join(base, "data"), free_port()
-    subprocess.run(wrap + [f"{bindir}/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                           "--locale=C.UTF-8", "--no-sync"], check=True, capture_output=True)
+    subprocess.run(
+        wrap
+        + [
+            f"{bindir}/initdb",
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c max_connections=200"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    subprocess.run(wrap + [f"{bindir}/pg_ctl", "-D", data, "-l", f"{base}/server.log", "-w", "-o", options, "start"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        wrap + [f"{bindir}/pg_ctl", "-D", data, "-l", f"{base}/server.log", "-w", "-o", options, "start"],
+        check=True,
+        capture_output=True,
+    )
     return Cluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", bindir, base, wrap)

@@ -22,8 +22,9 @@ def require_tools() -> None:
         pytest.fail(f"missing {', '.join(missing)} (apt-get install poppler-utils zbar-tools)", pytrace=False)
 
 
-def rasterise(pdf: Path, dpi: int, *, first: int | None = None, last: int | None = None,
-              extra: tuple[str, ...] = ()) -> list[Path]:
+def rasterise(
+    pdf: Path, dpi: int, *, first: int | None = None, last: int | None = None, extra: tuple[str, ...] = ()
+) -> list[Path]:
     """Render PDF pages to PNGs (1-based ``first``/``last``), in page order."""
     require_tools()
     prefix = pdf.with_suffix("")
@@ -41,7 +42,10 @@ def decode(png: Path) -> Counter[str]:
     require_tools()
     result = subprocess.run(
         ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(png)],
-        capture_output=True, text=True, encoding="utf-8", timeout=120,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
     )
     # Exit status 4 means "no symbol found"; stderr carries dbus noise on headless boxes.
     assert result.returncode in (0, 4), result.stderr

@@ -32,8 +32,21 @@ def _violations(folder: str, forbidden: tuple[str, ...]) -> list[str]:
 
 
 def test_domain_is_pure_python():
-    assert _violations("domain", ("PySide6", "sqlalchemy", "alembic", "tuffops_desktop.db",
-                                  "tuffops_desktop.services", "tuffops_desktop.ui", "tuffops_desktop.intake")) == []
+    assert (
+        _violations(
+            "domain",
+            (
+                "PySide6",
+                "sqlalchemy",
+                "alembic",
+                "tuffops_desktop.db",
+                "tuffops_desktop.services",
+                "tuffops_desktop.ui",
+                "tuffops_desktop.intake",
+            ),
+        )
+        == []
+    )
 
 
 def test_nothing_outside_ui_imports_qt():

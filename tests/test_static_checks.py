@@ -1,7 +1,8 @@
 """The linters run as part of the test suite, so the README's one test command enforces them.
 
 ``ruff check`` (rules in ``pyproject.toml``: pycodestyle, pyflakes, import order, bugbear,
-pyupgrade, simplify) over the whole repository, and ``mypy`` (strict on ``domain`` and
+pyupgrade, simplify) over the whole repository, ``ruff format --check`` (one code style;
+applied migrations are left as written), and ``mypy`` (strict on ``domain`` and
 ``services``, lenient elsewhere). Each test fails with the tool's findings as its message.
 """
 
@@ -17,12 +18,24 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True,
-                          encoding="utf-8", timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        check=False,
+    )
 
 
 def test_ruff_finds_nothing():
     result = _run("ruff", "check", "--no-cache", "--output-format", "concise", ".", timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_has_nothing_to_change():
+    result = _run("ruff", "format", "--check", "--no-cache", ".", timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -39,5 +52,9 @@ def test_the_checks_see_a_planted_mistake(tmp_path):
     config = str(ROOT / "pyproject.toml")
     ruff = _run("ruff", "check", "--no-cache", "--config", config, str(bad), timeout=120)
     assert ruff.returncode == 1 and "F401" in ruff.stdout
+    unformatted = tmp_path / "unformatted.py"
+    unformatted.write_text("x = {'a':1}\n", encoding="utf-8")
+    fmt = _run("ruff", "format", "--check", "--config", config, str(unformatted), timeout=120)
+    assert fmt.returncode == 1
     mypy = _run("mypy", "--config-file", config, "--no-incremental", str(bad), timeout=300)
     assert mypy.returncode == 1 and "Incompatible return value" in mypy.stdout

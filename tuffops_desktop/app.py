@@ -67,13 +67,24 @@ def run_desktop(url: str) -> int:
     mapper = ErrorMapper(prompts, monitor.report_lost)
     restore_hook = install_excepthook(mapper)
     try:
-        login = LoginDialog(services_for(db, ANONYMOUS).users.authenticate, KeyringSecretStore(APP_NAME),
-                            LocalConfig.default(), scope=database_scope(db), database_label=database_label(db))
+        login = LoginDialog(
+            services_for(db, ANONYMOUS).users.authenticate,
+            KeyringSecretStore(APP_NAME),
+            LocalConfig.default(),
+            scope=database_scope(db),
+            database_label=database_label(db),
+        )
         if not login.exec() or login.actor is None:
             return EXIT_OK
         services = services_for(db, login.actor)
-        window = MainWindow(services, Ops(mapper, runner, monitor), prompts, monitor,
-                            database_label=database_label(db), state=window_state(login.actor.username))
+        window = MainWindow(
+            services,
+            Ops(mapper, runner, monitor),
+            prompts,
+            monitor,
+            database_label=database_label(db),
+            state=window_state(login.actor.username),
+        )
         window.show()
         return app.exec()
     finally:
@@ -145,8 +156,9 @@ def _configure_logging() -> None:
         return
     root.setLevel(logging.INFO)
     try:
-        handler = RotatingFileHandler(user_data_dir() / "tuffops.log", maxBytes=2_000_000, backupCount=3,
-                                      encoding="utf-8")
+        handler = RotatingFileHandler(
+            user_data_dir() / "tuffops.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
     except OSError:
         handler = None
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")

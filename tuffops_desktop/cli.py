@@ -53,9 +53,12 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tuffops", description=f"{APP_NAME} {__version__}")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument("--database-url", default=None,
-                        help="sqlite:///path/file.sqlite3 or postgresql://user:pass@host/db "
-                             "(default: TUFFOPS_DATABASE_URL, else an SQLite file in your data folder)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="sqlite:///path/file.sqlite3 or postgresql://user:pass@host/db "
+        "(default: TUFFOPS_DATABASE_URL, else an SQLite file in your data folder)",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     db = sub.add_parser("db", help="database maintenance")
@@ -66,10 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=60, help="how many customers (default 60)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
     demo.add_argument("--technicians", type=int, default=6, help="how many technicians (default 6)")
-    demo.add_argument("--work-orders", type=int, default=0, metavar="N",
-                      help="N more work orders over two years (on a filled database: only these)")
-    demo.add_argument("--if-empty", action="store_true",
-                      help="do nothing (and succeed) when the database already has customers")
+    demo.add_argument(
+        "--work-orders",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N more work orders over two years (on a filled database: only these)",
+    )
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing (and succeed) when the database already has customers"
+    )
 
     user = sub.add_parser("user", help="manage users")
     user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
@@ -90,11 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--public-url", default="", help="the address customers reach (for the start-up message)")
     serve.add_argument("--data-dir", default=None, help="folder of the spool, unit snapshot and signing secret")
-    serve.add_argument("--trusted-proxy", default=None, metavar="ADDRESS",
-                       help="address of your reverse proxy: believe its X-Forwarded-For (off by default)")
-    serve.add_argument("--trusted-proxy-headers", default="x-forwarded-for", metavar="HEADERS",
-                       help="with --trusted-proxy: comma-separated, from x-forwarded-for, x-forwarded-proto, "
-                            "x-forwarded-host, x-forwarded-port, forwarded (default x-forwarded-for)")
+    serve.add_argument(
+        "--trusted-proxy",
+        default=None,
+        metavar="ADDRESS",
+        help="address of your reverse proxy: believe its X-Forwarded-For (off by default)",
+    )
+    serve.add_argument(
+        "--trusted-proxy-headers",
+        default="x-forwarded-for",
+        metavar="HEADERS",
+        help="with --trusted-proxy: comma-separated, from x-forwarded-for, x-forwarded-proto, "
+        "x-forwarded-host, x-forwarded-port, forwarded (default x-forwarded-for)",
+    )
     grant = intake_sub.add_parser("grant-role", help="create/update the listener's restricted PostgreSQL role")
     grant.add_argument("role", nargs="?", default="tuffops_intake")
     grant.add_argument("--password-stdin", action="store_true")
@@ -109,8 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--unprinted", action="store_true", help="every unit without a printed sticker yet")
     which.add_argument("--calibration", action="store_true", help="a calibration page for the layout")
     stickers.add_argument("--site", default=None, help="with --customer: only units at this site address")
-    stickers.add_argument("--start", type=int, default=1, metavar="POSITION",
-                          help="first free label on a partly used sheet (1 = top left)")
+    stickers.add_argument(
+        "--start",
+        type=int,
+        default=1,
+        metavar="POSITION",
+        help="first free label on a partly used sheet (1 = top left)",
+    )
 
     workorder = sub.add_parser("workorder", help="work orders")
     workorder_sub = workorder.add_subparsers(dest="workorder_command", required=True, parser_class=_Parser)
@@ -132,8 +154,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             if not has_display():
-                print("tuffops: no display found; the desktop app needs a graphical session "
-                      "(CLI commands still work: tuffops --help)", file=sys.stderr)
+                print(
+                    "tuffops: no display found; the desktop app needs a graphical session "
+                    "(CLI commands still work: tuffops --help)",
+                    file=sys.stderr,
+                )
                 return EXIT_ERROR
             from tuffops_desktop.app import run_desktop  # Qt is imported only for the GUI
 
@@ -178,13 +203,22 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
                 print(f"Added {added:,} work orders.")
                 return EXIT_OK
             if args.if_empty and services.customers.count():
-                print("The database already has data, so no demo data was added. "
-                      "Lost a password? Set a new one with: tuffops user passwd admin")
+                print(
+                    "The database already has data, so no demo data was added. "
+                    "Lost a password? Set a new one with: tuffops user passwd admin"
+                )
                 return EXIT_OK
-            result = seed_demo(services.ctx, customers=args.customers, seed=args.seed,
-                               technicians=args.technicians, work_orders=args.work_orders)
-            print(f"Demo data: {result.customers} customers, {result.units} units, "
-                  f"{result.blank_labels} blank QR labels, {result.work_orders:,} work orders.")
+            result = seed_demo(
+                services.ctx,
+                customers=args.customers,
+                seed=args.seed,
+                technicians=args.technicians,
+                work_orders=args.work_orders,
+            )
+            print(
+                f"Demo data: {result.customers} customers, {result.units} units, "
+                f"{result.blank_labels} blank QR labels, {result.work_orders:,} work orders."
+            )
             if result.passwords:
                 print("Users (passwords are shown only this once):")
                 for name, password in result.passwords.items():
@@ -195,8 +229,9 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
                 parse_role(args.role)  # a wrong role is refused before anyone types a password
             password = _read_password(args.password_stdin)
             if args.user_command == "add":
-                info = services.users.add(args.username, password, args.role,
-                                          full_name=args.full_name, email=args.email)
+                info = services.users.add(
+                    args.username, password, args.role, full_name=args.full_name, email=args.email
+                )
                 print(f"Added user {info.username} ({info.role}).")
             else:
                 services.users.set_password(args.username, password)
@@ -216,9 +251,11 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
                 report = grant_intake_role(conn, args.role, role_password)
             print(f"Role {report.role} may now read unit pages and add requests, nothing else.")
             if report.other_databases:
-                print(f"Note: PostgreSQL lets every role connect to {', '.join(report.other_databases)} "
-                      f"(it cannot write there). To close that, allow the listener only this database in "
-                      f"pg_hba.conf: host {report.database} {report.role} <listener-address>/32 scram-sha-256")
+                print(
+                    f"Note: PostgreSQL lets every role connect to {', '.join(report.other_databases)} "
+                    f"(it cannot write there). To close that, allow the listener only this database in "
+                    f"pg_hba.conf: host {report.database} {report.role} <listener-address>/32 scram-sha-256"
+                )
             return EXIT_OK
     finally:
         db.engine.dispose()
@@ -232,17 +269,23 @@ def _serve_intake(args: argparse.Namespace, url: str) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     headers = frozenset(h.strip().lower() for h in args.trusted_proxy_headers.split(",") if h.strip())
-    unknown = headers - {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port",
-                         "forwarded", "x-forwarded-by"}
+    unknown = headers - {
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-forwarded-host",
+        "x-forwarded-port",
+        "forwarded",
+        "x-forwarded-by",
+    }
     if unknown:
         raise KnownError(f"--trusted-proxy-headers: unknown header {sorted(unknown)[0]!r}.")
     db = open_database(url, migrate=False)
-    options = ListenerOptions(host=args.host, port=args.port, trusted_proxy=args.trusted_proxy,
-                              trusted_proxy_headers=headers)
+    options = ListenerOptions(
+        host=args.host, port=args.port, trusted_proxy=args.trusted_proxy, trusted_proxy_headers=headers
+    )
     server = IntakeServer(db, data_dir=Path(args.data_dir) if args.data_dir else None, options=options)
     shown = args.public_url or f"http://{args.host}:{server.port}"
-    print(f"TuffOps intake listening on {args.host}:{server.port} (customers reach it at {shown}/u/<guid>)",
-          flush=True)
+    print(f"TuffOps intake listening on {args.host}:{server.port} (customers reach it at {shown}/u/<guid>)", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -278,8 +321,7 @@ def _stickers(services, args: argparse.Namespace) -> int:  # noqa: ANN001
         result = stickers.render(contents, layout.key, out, start_position=args.start, unit_ids=unit_ids)
     except OSError as exc:
         raise KnownError(f"Cannot write {out}: {exc.strerror}.") from None
-    print(f"{len(contents)} sticker(s) on {result.pages} page(s) of {layout.name} "
-          f"written to {out}.")
+    print(f"{len(contents)} sticker(s) on {result.pages} page(s) of {layout.name} written to {out}.")
     return EXIT_OK
 
 
@@ -297,8 +339,7 @@ def _job_sheet(services, number: str, out: Path) -> int:  # noqa: ANN001
         if not existed:
             out.unlink(missing_ok=True)
         raise KnownError(f"Cannot write {out}: {exc.strerror or exc}.") from None
-    print(f"Job sheet of {work_order_number(work_order_id)} ({pages} page{'s' if pages > 1 else ''}) "
-          f"written to {out}.")
+    print(f"Job sheet of {work_order_number(work_order_id)} ({pages} page{'s' if pages > 1 else ''}) written to {out}.")
     return EXIT_OK
 
 

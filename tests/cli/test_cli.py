@@ -19,8 +19,14 @@ def tuffops(*args: str, stdin: str = "", data_dir: Path, url: str | None = None)
     env.pop("TUFFOPS_DATABASE_URL", None)
     if url:
         env["TUFFOPS_DATABASE_URL"] = url
-    return subprocess.run([sys.executable, "-m", "tuffops_desktop", *args], input=stdin, capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tuffops_desktop", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_default_database_is_an_sqlite_file_in_the_data_folder(tmp_path):
@@ -44,13 +50,15 @@ def test_demo_then_users_then_errors(url, tmp_path):
     again = tuffops("demo", data_dir=tmp_path, url=url)
     assert again.returncode == 1 and again.stderr.count("\n") == 1 and "already has customers" in again.stderr
 
-    added = tuffops("user", "add", "Dana", "--role", "office", "--password-stdin", stdin="s3cret-pass\n",
-                    data_dir=tmp_path, url=url)
+    added = tuffops(
+        "user", "add", "Dana", "--role", "office", "--password-stdin", stdin="s3cret-pass\n", data_dir=tmp_path, url=url
+    )
     assert added.returncode == 0, added.stderr
     assert "Added user dana (office)" in added.stdout
 
-    bad = tuffops("user", "add", "x y", "--role", "wizard", "--password-stdin", stdin="short\n",
-                  data_dir=tmp_path, url=url)
+    bad = tuffops(
+        "user", "add", "x y", "--role", "wizard", "--password-stdin", stdin="short\n", data_dir=tmp_path, url=url
+    )
     assert bad.returncode == 1
     assert "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
     assert "wizard" in bad.stderr and "8 characters" in bad.stderr
@@ -96,26 +104,47 @@ def test_mistakes_print_one_line_and_exit_non_zero(tmp_path, args, message):
 def test_stickers_for_a_customer_start_at_a_used_sheet_position(url, tmp_path):
     assert tuffops("demo", "--customers", "3", data_dir=tmp_path, url=url).returncode == 0
     pdf = tmp_path / "sheet.pdf"
-    result = tuffops("stickers", "--layout", "avery-l7160", "--out", str(pdf), "--customer", "1", "--start", "20",
-                     data_dir=tmp_path, url=url)
+    result = tuffops(
+        "stickers",
+        "--layout",
+        "avery-l7160",
+        "--out",
+        str(pdf),
+        "--customer",
+        "1",
+        "--start",
+        "20",
+        data_dir=tmp_path,
+        url=url,
+    )
     assert result.returncode == 0, result.stderr
     assert "page(s) of Avery L7160" in result.stdout
     decoded = decode_pdf(pdf)
     assert decoded and all("/u/" in code for code in decoded)
-    again = tuffops("stickers", "--layout", "avery-5160", "--out", str(tmp_path / "b.pdf"), "--blank", "5",
-                    data_dir=tmp_path, url=url)
+    again = tuffops(
+        "stickers",
+        "--layout",
+        "avery-5160",
+        "--out",
+        str(tmp_path / "b.pdf"),
+        "--blank",
+        "5",
+        data_dir=tmp_path,
+        url=url,
+    )
     assert again.returncode == 0 and "5 sticker(s)" in again.stdout
 
 
 def test_without_a_display_the_app_says_so_in_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["TUFFOPS_DATA_DIR"] = str(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "tuffops_desktop"], capture_output=True, text=True, env=env,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tuffops_desktop"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        "tuffops: no display found; the desktop app needs a graphical session (CLI commands still work: "
-        "tuffops --help)"]
+        "tuffops: no display found; the desktop app needs a graphical session (CLI commands still work: tuffops --help)"
+    ]
     assert "xcb" not in result.stderr and result.stdout == ""
 
 

@@ -24,8 +24,7 @@ def count(url: str, stmt) -> int:  # noqa: ANN001
 
 
 def test_demo_prints_the_technicians_passwords_and_adds_work_orders(url, tmp_path):
-    demo = tuffops("demo", "--customers", "8", "--technicians", "7", "--work-orders", "300",
-                   data_dir=tmp_path, url=url)
+    demo = tuffops("demo", "--customers", "8", "--technicians", "7", "--work-orders", "300", data_dir=tmp_path, url=url)
     assert demo.returncode == 0, demo.stderr
     for name in ("tech", "maria", "kwame", "sasha", "devon", "lena", "tech07"):
         assert f"  {name} " in demo.stdout

@@ -14,7 +14,10 @@ def test_migrated_schema_equals_the_models(db_url):
     engine = make_engine(db_url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
-        differences = [d for d in compare_metadata(context, Base.metadata)
-                       if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")]
+        differences = [
+            d
+            for d in compare_metadata(context, Base.metadata)
+            if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name == "alembic_version")
+        ]
     engine.dispose()
     assert differences == []

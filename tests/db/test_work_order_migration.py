@@ -29,14 +29,24 @@ def test_work_orders_from_before_0005_keep_their_numbers_and_get_a_history(db_ur
     _downgrade(db.engine, "0004_change_log")  # the minimal table of before, with both rows in it
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT id, status FROM work_orders ORDER BY id")).all() == [
-            (first.id, "unassigned"), (second.id, "pending")]
+            (first.id, "unassigned"),
+            (second.id, "pending"),
+        ]
     upgrade(db.engine)
     after = [services.work_orders.get(first.id), services.work_orders.get(second.id)]
     assert [o.number for o in after] == [first.number, second.number]
     assert [o.customer_requests for o in after] == ["Leak", "Noise"]
     for order in after:
-        history = [HistoryEntry(h.at, h.by, WorkOrderStatus(h.from_status) if h.from_status else None,
-                                WorkOrderStatus(h.to_status), h.reason) for h in order.history]
+        history = [
+            HistoryEntry(
+                h.at,
+                h.by,
+                WorkOrderStatus(h.from_status) if h.from_status else None,
+                WorkOrderStatus(h.to_status),
+                h.reason,
+            )
+            for h in order.history
+        ]
         assert replay(history) is WorkOrderStatus(order.status)
     assert str(after[0].estimated_hours) == "2.0"
     db.engine.dispose()
@@ -58,11 +68,21 @@ def test_an_sqlite_database_with_converted_requests_upgrades(tmp_path):
         unit = make_unit(services, customer_id=make_customer(services).id)
         when = date.today() + timedelta(days=2)
         request_id = services.requests.submit_office(unit.id, RequestInput("Leak", when, "Morning", "me")).id
-        conn.execute(text("INSERT INTO work_orders (unit_id, customer_id, request_id, work_type, status, "
-                          "customer_requests, created_at, created_by, version) VALUES (:u, NULL, :r, 'repair', "
-                          "'unassigned', 'Leak', CURRENT_TIMESTAMP, 'office', 1)"), {"u": unit.id, "r": request_id})
-        conn.execute(text("UPDATE customer_requests SET work_order_id = (SELECT max(id) FROM work_orders), "
-                          "status = 'closed' WHERE id = :r"), {"r": request_id})
+        conn.execute(
+            text(
+                "INSERT INTO work_orders (unit_id, customer_id, request_id, work_type, status, "
+                "customer_requests, created_at, created_by, version) VALUES (:u, NULL, :r, 'repair', "
+                "'unassigned', 'Leak', CURRENT_TIMESTAMP, 'office', 1)"
+            ),
+            {"u": unit.id, "r": request_id},
+        )
+        conn.execute(
+            text(
+                "UPDATE customer_requests SET work_order_id = (SELECT max(id) FROM work_orders), "
+                "status = 'closed' WHERE id = :r"
+            ),
+            {"r": request_id},
+        )
     upgrade(db.engine)
     (order_id,) = services.work_orders.list_ids(ListQuery())
     assert services.requests.get(request_id).work_order_id == order_id

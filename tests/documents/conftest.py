@@ -21,8 +21,9 @@ class Scanner:
     """The printer-and-phone stand-in handed to tests by the ``scanner`` fixture."""
 
     @staticmethod
-    def rasterise(pdf: Path, dpi: int, *, first: int | None = None, last: int | None = None,
-                  extra: tuple[str, ...] = ()) -> list[Path]:
+    def rasterise(
+        pdf: Path, dpi: int, *, first: int | None = None, last: int | None = None, extra: tuple[str, ...] = ()
+    ) -> list[Path]:
         return rasterise(pdf, dpi, first=first, last=last, extra=extra)
 
     @staticmethod
@@ -47,9 +48,13 @@ def sticker_factory():
     return make_stickers
 
 
-
-def make_stickers(count: int, *, seed: int = 0, titles: tuple[str, ...] = ("Lobby AC #2",),
-                  footer: str = "Cool Breeze HVAC · (555) 010-2030") -> list[StickerContent]:
+def make_stickers(
+    count: int,
+    *,
+    seed: int = 0,
+    titles: tuple[str, ...] = ("Lobby AC #2",),
+    footer: str = "Cool Breeze HVAC · (555) 010-2030",
+) -> list[StickerContent]:
     """Realistic stickers: ``https://service.example.com/u/<uuid4>`` URLs, unique."""
     rng = random.Random(seed)
     return [

@@ -18,10 +18,21 @@ A4 = (210 * MM_TO_PT, 297 * MM_TO_PT)
 
 def _custom(**changes) -> LabelLayout:
     base = dict(
-        key="custom", name="Custom 2×3", page_width_mm=100.0, page_height_mm=100.0,
-        margin_left_mm=5.0, margin_top_mm=5.0, label_width_mm=40.0, label_height_mm=25.0,
-        pitch_x_mm=45.0, pitch_y_mm=30.0, columns=2, rows=3, corner_radius_mm=1.0,
-        kind="sheet", padding_mm=1.0,
+        key="custom",
+        name="Custom 2×3",
+        page_width_mm=100.0,
+        page_height_mm=100.0,
+        margin_left_mm=5.0,
+        margin_top_mm=5.0,
+        label_width_mm=40.0,
+        label_height_mm=25.0,
+        pitch_x_mm=45.0,
+        pitch_y_mm=30.0,
+        columns=2,
+        rows=3,
+        corner_radius_mm=1.0,
+        kind="sheet",
+        padding_mm=1.0,
     )
     base.update(changes)
     return LabelLayout(**base)
@@ -74,9 +85,11 @@ def test_sheet_builtins_are_centred_on_the_page(key: str) -> None:
     """
     layout = builtin_layouts()[key]
     right_margin = layout.page_width_mm - (
-        layout.margin_left_mm + (layout.columns - 1) * layout.pitch_x_mm + layout.label_width_mm)
+        layout.margin_left_mm + (layout.columns - 1) * layout.pitch_x_mm + layout.label_width_mm
+    )
     bottom_margin = layout.page_height_mm - (
-        layout.margin_top_mm + (layout.rows - 1) * layout.pitch_y_mm + layout.label_height_mm)
+        layout.margin_top_mm + (layout.rows - 1) * layout.pitch_y_mm + layout.label_height_mm
+    )
     assert right_margin == pytest.approx(layout.margin_left_mm, abs=0.5)
     assert bottom_margin == pytest.approx(layout.margin_top_mm, abs=0.5)
 
@@ -89,7 +102,7 @@ def test_builtin_labels_never_overlap_and_stay_on_the_page(key: str) -> None:
     for x, y, w, h in boxes:
         assert x >= -1e-6 and y >= -1e-6 and x + w <= width + 1e-6 and y + h <= height + 1e-6
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             overlap_x = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
             overlap_y = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
             assert overlap_x <= 1e-6 or overlap_y <= 1e-6

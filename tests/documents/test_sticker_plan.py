@@ -41,8 +41,11 @@ def _imports(path: Path) -> set[str]:
 def test_plans_draw_nothing(module: str) -> None:
     """Planning uses font metrics only: no reportlab canvas, no Qt, no file output."""
     imports = _imports(DOCUMENTS / f"{module}.py")
-    assert not {name for name in imports if name.startswith(("reportlab.pdfgen", "reportlab.platypus",
-                                                             "reportlab.graphics", "PySide6"))}
+    assert not {
+        name
+        for name in imports
+        if name.startswith(("reportlab.pdfgen", "reportlab.platypus", "reportlab.graphics", "PySide6"))
+    }
     assert "tuffops_desktop.documents.sticker_pdf" not in imports
 
 
@@ -148,8 +151,10 @@ def test_calibration_plan_outlines_numbers_and_scales_every_layout(key: str) -> 
     width, height = plan.size_pt
     page = Box(0, 0, width, height)
     assert all(page.contains(text.box) for text in plan.texts)
-    assert all(page.contains(Box(min(s.x1, s.x2), min(s.y1, s.y2), abs(s.x2 - s.x1), abs(s.y2 - s.y1)), 0.5)
-               for s in plan.segments)
+    assert all(
+        page.contains(Box(min(s.x1, s.x2), min(s.y1, s.y2), abs(s.x2 - s.x1), abs(s.y2 - s.y1)), 0.5)
+        for s in plan.segments
+    )
 
 
 def test_calibration_plan_on_a_sheet_has_title_bar_and_instructions() -> None:

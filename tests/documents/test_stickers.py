@@ -114,8 +114,7 @@ def _nasty_stickers(count: int, sticker_factory) -> list[StickerContent]:
     footers = ["Cool Breeze HVAC · (555) 010-2030", "", "Ääkkönen Ilmastointi Oy — " * 6]
     codes = ["TO-00042", "SN-" + "9" * 60, ""]
     return [
-        StickerContent(s.url, s.title, codes[i % len(codes)], footers[i % len(footers)])
-        for i, s in enumerate(base)
+        StickerContent(s.url, s.title, codes[i % len(codes)], footers[i % len(footers)]) for i, s in enumerate(base)
     ]
 
 
@@ -136,8 +135,7 @@ def test_text_and_code_stay_inside_the_label(key, sticker_factory) -> None:
         for line in placed.texts:
             assert printable.contains(line.box), (key, placed.position, line)
             # Text never enters the QR's quiet zone.
-            apart = (line.box.x >= qr.right or line.box.right <= qr.x
-                     or line.box.top <= qr.y or line.box.y >= qr.top)
+            apart = line.box.x >= qr.right or line.box.right <= qr.x or line.box.top <= qr.y or line.box.y >= qr.top
             assert apart, (key, placed.position, line)
             assert line.size >= 5.0
         if sticker.title.strip():
@@ -273,8 +271,9 @@ def test_short_titles_print_large_and_on_one_line(sticker_factory) -> None:
 
 
 def test_footer_wraps_at_a_separator_to_keep_the_phone_number_whole() -> None:
-    sticker = StickerContent("https://service.example.com/u/x", "Boiler", "TO-1",
-                             "Cool Breeze Heating and Air · (555) 010-2030")
+    sticker = StickerContent(
+        "https://service.example.com/u/x", "Boiler", "TO-1", "Cool Breeze Heating and Air · (555) 010-2030"
+    )
     result = render_sticker_sheet([sticker], LAYOUTS["avery-l7160"], io.BytesIO())
     lines = [line.text for line in result.stickers[0].texts]
     assert "(555) 010-2030" in lines

@@ -29,20 +29,55 @@ from tuffops_desktop.documents.text_fit import (
 register_fonts()
 
 WORDS = (
-    "Lobby", "AC", "#2", "Küche", "Łódź", "Кухня", "Rooftop", "unit", "RTU-7", "·", "(555)", "010-2030",
-    "<b>x</b>", "&", '"y"', "Überlänge", "W" * 40, "Ääkkönen", "Oy", "—", ",", "Invoice", "1,234.50",
-    "東京", "a", "I", "", " ", "\t", "\n",
+    "Lobby",
+    "AC",
+    "#2",
+    "Küche",
+    "Łódź",
+    "Кухня",
+    "Rooftop",
+    "unit",
+    "RTU-7",
+    "·",
+    "(555)",
+    "010-2030",
+    "<b>x</b>",
+    "&",
+    '"y"',
+    "Überlänge",
+    "W" * 40,
+    "Ääkkönen",
+    "Oy",
+    "—",
+    ",",
+    "Invoice",
+    "1,234.50",
+    "東京",
+    "a",
+    "I",
+    "",
+    " ",
+    "\t",
+    "\n",
 )
 FONTS = st.sampled_from((FONT_REGULAR, FONT_BOLD))
 
 words = st.sampled_from(WORDS) | st.text(max_size=12)
-texts = st.builds(lambda parts, separator: separator.join(parts), st.lists(words, max_size=30),
-                  st.sampled_from((" ", " · ", ", ", "  ", " | ")))
+texts = st.builds(
+    lambda parts, separator: separator.join(parts),
+    st.lists(words, max_size=30),
+    st.sampled_from((" ", " · ", ", ", "  ", " | ")),
+)
 styles = st.builds(
     lambda font, smallest, ratio, max_lines, factor, whole: TextStyle(
-        font, smallest * ratio, smallest, max_lines, extra_line_factor=factor, keep_parts_whole=whole),
-    FONTS, st.floats(3.0, 9.0), st.floats(1.0, 3.0), st.integers(1, 4),
-    st.sampled_from((0.0, 0.5, 0.8, 1.0)), st.booleans(),
+        font, smallest * ratio, smallest, max_lines, extra_line_factor=factor, keep_parts_whole=whole
+    ),
+    FONTS,
+    st.floats(3.0, 9.0),
+    st.floats(1.0, 3.0),
+    st.integers(1, 4),
+    st.sampled_from((0.0, 0.5, 0.8, 1.0)),
+    st.booleans(),
 )
 boxes = st.builds(Box, st.floats(-50, 300), st.floats(-50, 500), st.floats(0, 250), st.floats(0, 120))
 aligns = st.sampled_from(("left", "center", "right"))
@@ -103,9 +138,9 @@ def test_ellipsize_returns_the_longest_start_that_fits(text, font, size, width) 
     if cut in ("", ELLIPSIS):
         assert text_width(text[:1] + ELLIPSIS, font, size) > width
         return
-    kept = cut[:-len(ELLIPSIS)]
+    kept = cut[: -len(ELLIPSIS)]
     assert cut.endswith(ELLIPSIS) and text.startswith(kept)
-    longer = text[:len(kept) + 1].rstrip() + ELLIPSIS
+    longer = text[: len(kept) + 1].rstrip() + ELLIPSIS
     if len(longer) > len(cut):  # one more character would not fit
         assert text_width(longer, font, size) > width
 

@@ -46,8 +46,11 @@ def test_every_problem_is_reported_at_once():
 
 def test_lists_are_normalised_and_deduplicated():
     fields = validate_customer(
-        CustomerInput(first_name="Ann", emails="Ann@Example.COM, ann@example.com; b@x.org",
-                      phones="5551234, 869-555-1234, +44 20 7946 0958"),
+        CustomerInput(
+            first_name="Ann",
+            emails="Ann@Example.COM, ann@example.com; b@x.org",
+            phones="5551234, 869-555-1234, +44 20 7946 0958",
+        ),
         KN,
     )
     assert fields.emails == ["Ann@example.com", "b@x.org"]

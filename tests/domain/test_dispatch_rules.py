@@ -25,8 +25,11 @@ def test_sla_state_is_green_then_amber_in_the_last_quarter_then_red():
 def test_the_queue_puts_the_earliest_due_first_and_those_without_due_last_then_the_oldest():
     old, new = T0 - timedelta(days=2), T0
     items = [
-        (5, None, new), (4, None, old), (3, T0 + timedelta(hours=9), old),
-        (2, T0 + timedelta(hours=3), new), (1, T0 + timedelta(hours=3), old),
+        (5, None, new),
+        (4, None, old),
+        (3, T0 + timedelta(hours=9), old),
+        (2, T0 + timedelta(hours=3), new),
+        (1, T0 + timedelta(hours=3), old),
     ]
     ordered = sorted(items, key=lambda i: urgency_key(i[1], i[2], i[0]))
     assert [i[0] for i in ordered] == [1, 2, 3, 4, 5]

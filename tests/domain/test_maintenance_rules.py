@@ -47,12 +47,15 @@ def test_never_maintained_counts_from_the_install_and_a_maintenance_moves_the_da
     assert maintenance_dates(frequency, done, installed).next == add_months(done, months) > first
 
 
-@pytest.mark.parametrize(("horizon", "months", "threshold"), [
-    (date(2026, 2, 28), 1, date(2026, 1, 31)),  # 29, 30 and 31 January are all due on 28 February
-    (date(2026, 3, 31), 1, date(2026, 2, 28)),
-    (date(2028, 2, 29), 12, date(2027, 2, 28)),
-    (date(2026, 5, 15), 3, date(2026, 2, 15)),
-])
+@pytest.mark.parametrize(
+    ("horizon", "months", "threshold"),
+    [
+        (date(2026, 2, 28), 1, date(2026, 1, 31)),  # 29, 30 and 31 January are all due on 28 February
+        (date(2026, 3, 31), 1, date(2026, 2, 28)),
+        (date(2028, 2, 29), 12, date(2027, 2, 28)),
+        (date(2026, 5, 15), 3, date(2026, 2, 15)),
+    ],
+)
 def test_month_ends_are_clamped_like_the_cadence(horizon, months, threshold):
     assert latest_start_due_by(horizon, months) == threshold
 
@@ -85,11 +88,16 @@ def test_a_booking_fits_when_it_starts_and_ends_inside_that_days_period():
     assert not within_working_hours(STANDARD_WEEK, monday + timedelta(days=5, hours=2), timedelta(hours=1))  # Sat
 
 
-@given(start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1)),
-       hours=st.integers(min_value=1, max_value=20))
+@given(
+    start=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 1, 1)),
+    hours=st.integers(min_value=1, max_value=20),
+)
 def test_a_fitting_booking_lies_inside_one_period(start, hours):
     duration = timedelta(minutes=30 * hours)
     fits = within_working_hours(STANDARD_WEEK, start, duration)
-    inside = start.weekday() < 5 and start.time() >= time(8) and (start + duration) <= start.replace(
-        hour=17, minute=0, second=0, microsecond=0)
+    inside = (
+        start.weekday() < 5
+        and start.time() >= time(8)
+        and (start + duration) <= start.replace(hour=17, minute=0, second=0, microsecond=0)
+    )
     assert fits == inside

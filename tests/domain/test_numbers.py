@@ -15,8 +15,9 @@ def test_the_forms_people_type_name_the_same_work_order(text):
     assert parse_work_order_number(text) == 12
 
 
-@pytest.mark.parametrize("text", ["", "  ", "WO-", "0", "WO-000000", "12a", "WO-12-3", "-12", "1.5", "R-000012",
-                                  "1234567890"])
+@pytest.mark.parametrize(
+    "text", ["", "  ", "WO-", "0", "WO-000000", "12a", "WO-12-3", "-12", "1.5", "R-000012", "1234567890"]
+)
 def test_anything_else_is_refused_with_an_example(text):
     with pytest.raises(ValidationError, match="use e.g. WO-000012 or 12"):
         parse_work_order_number(text)

@@ -42,9 +42,14 @@ def test_settings_are_typed_and_checked():
     assert coerce(SETTINGS_BY_NAME["phone_default_region"], "kn") == "KN"
     assert coerce(SETTINGS_BY_NAME["default_tax_rate"], "17") == Decimal("17")
     assert coerce(SETTINGS_BY_NAME["public_base_url"], "https://svc.example.com/") == "https://svc.example.com"
-    for name, bad in [("phone_default_region", "ZZ"), ("phone_default_area_code", "8a9"),
-                      ("public_base_url", "svc.example.com"), ("default_tax_rate", "101"),
-                      ("default_work_order_duration_hours", "0.3"), ("public_page_show_customer_name", "maybe")]:
+    for name, bad in [
+        ("phone_default_region", "ZZ"),
+        ("phone_default_area_code", "8a9"),
+        ("public_base_url", "svc.example.com"),
+        ("default_tax_rate", "101"),
+        ("default_work_order_duration_hours", "0.3"),
+        ("public_page_show_customer_name", "maybe"),
+    ]:
         with pytest.raises(ValidationError):
             coerce(SETTINGS_BY_NAME[name], bad)
 

@@ -34,8 +34,10 @@ TODAY = date(2026, 11, 30)
 
 digits = st.sampled_from("0123456789")
 nanp_numbers = st.tuples(
-    st.sampled_from("23456789"), st.text(digits, min_size=2, max_size=2),
-    st.sampled_from("23456789"), st.text(digits, min_size=2, max_size=2),
+    st.sampled_from("23456789"),
+    st.text(digits, min_size=2, max_size=2),
+    st.sampled_from("23456789"),
+    st.text(digits, min_size=2, max_size=2),
     st.text(digits, min_size=4, max_size=4),
 ).map(lambda p: "+1" + "".join(p))
 separators = st.sampled_from([" ", "-", ".", "", "  ", "/"])
@@ -130,13 +132,18 @@ def test_names_longer_than_the_limit_are_refused(length):
 
 # ------------------------------------------------------------------ request validation
 
-windows = st.sampled_from([w.value for w in ScheduleTime] + [w.name for w in ScheduleTime]
-                          + ["all day", "MORNING", "", "Evening", "noon"])
-request_text = st.text(max_size=60) | st.sampled_from(["", "   ", "x" * REQUEST_MAX, "x" * (REQUEST_MAX + 1),
-                                                         "Leak\r\nsince Monday", "bell\x07"])
+windows = st.sampled_from(
+    [w.value for w in ScheduleTime] + [w.name for w in ScheduleTime] + ["all day", "MORNING", "", "Evening", "noon"]
+)
+request_text = st.text(max_size=60) | st.sampled_from(
+    ["", "   ", "x" * REQUEST_MAX, "x" * (REQUEST_MAX + 1), "Leak\r\nsince Monday", "bell\x07"]
+)
 contact_text = st.text(max_size=40) | st.sampled_from(["", "  ", "y" * CONTACT_MAX, "y" * (CONTACT_MAX + 1)])
-schedule = st.none() | st.dates(TODAY - timedelta(days=10), TODAY + timedelta(days=SCHEDULE_HORIZON_DAYS + 10)) | \
-    st.sampled_from(["", "2026-13-01", "tomorrow", (TODAY + timedelta(days=3)).isoformat()])
+schedule = (
+    st.none()
+    | st.dates(TODAY - timedelta(days=10), TODAY + timedelta(days=SCHEDULE_HORIZON_DAYS + 10))
+    | st.sampled_from(["", "2026-13-01", "tomorrow", (TODAY + timedelta(days=3)).isoformat()])
+)
 
 
 def _control(text: str) -> bool:
@@ -180,8 +187,10 @@ def test_request_validation_reports_exactly_the_broken_fields(text, when, window
     assert "\r" not in fields.request and 0 < len(fields.request) <= REQUEST_MAX
     assert TODAY <= fields.schedule_at <= TODAY + timedelta(days=SCHEDULE_HORIZON_DAYS)
     assert fields.contact_info == _clean(contact)
-    assert fields.schedule_time.value.casefold() == window.strip().casefold() or \
-        fields.schedule_time.name.casefold() == window.strip().casefold()
+    assert (
+        fields.schedule_time.value.casefold() == window.strip().casefold()
+        or fields.schedule_time.name.casefold() == window.strip().casefold()
+    )
 
 
 # ------------------------------------------------------------------ the request status table

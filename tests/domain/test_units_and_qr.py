@@ -52,10 +52,15 @@ def test_friendly_label_prefers_location_then_serial_then_model():
 
 def test_unit_validation_reports_every_field():
     with pytest.raises(ValidationError) as err:
-        validate_unit(UnitInput(installed_at="31/12/2024", warranty_months="-3", maintenance_frequency="hourly"),
-                      date(2026, 1, 1))
-    assert set(err.value.field_errors) == {"device_model_id", "installed_at", "warranty_months",
-                                           "maintenance_frequency"}
+        validate_unit(
+            UnitInput(installed_at="31/12/2024", warranty_months="-3", maintenance_frequency="hourly"), date(2026, 1, 1)
+        )
+    assert set(err.value.field_errors) == {
+        "device_model_id",
+        "installed_at",
+        "warranty_months",
+        "maintenance_frequency",
+    }
 
 
 def test_guids_are_random_uuid4():
@@ -82,8 +87,7 @@ def test_maintenance_dates_follow_the_cadence_from_the_last_maintenance_or_the_i
 
     done = date(2026, 1, 31)
     installed = date(2024, 5, 10)
-    assert maintenance_dates("quarterly", done, installed) == (
-        maintenance_dates("quarterly", done, None))
+    assert maintenance_dates("quarterly", done, installed) == (maintenance_dates("quarterly", done, None))
     dates = maintenance_dates("quarterly", done, installed)
     assert (dates.last, dates.next) == (done, date(2026, 4, 30))
     assert maintenance_dates("monthly", done, None).next == date(2026, 2, 28)  # day clamped
@@ -97,22 +101,45 @@ def test_maintenance_dates_follow_the_cadence_from_the_last_maintenance_or_the_i
     assert not maintenance_dates("none", None, None).overdue(date(2030, 1, 1))
 
 
-@pytest.mark.parametrize("url", [
-    "", None, "   ", "http://localhost:8765", "https://LOCALHOST/", "http://127.0.0.1:8765", "http://[::1]:8765",
-    "http://192.168.1.20", "http://10.0.0.5:8080", "http://172.16.4.1", "http://169.254.10.10",
-    "http://[fe80::1]", "http://0.0.0.0:8765", "http://office-pc.local", "http://server.lan:8765",
-    "http://intake", "https://", "192.168.0.9:8765",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        None,
+        "   ",
+        "http://localhost:8765",
+        "https://LOCALHOST/",
+        "http://127.0.0.1:8765",
+        "http://[::1]:8765",
+        "http://192.168.1.20",
+        "http://10.0.0.5:8080",
+        "http://172.16.4.1",
+        "http://169.254.10.10",
+        "http://[fe80::1]",
+        "http://0.0.0.0:8765",
+        "http://office-pc.local",
+        "http://server.lan:8765",
+        "http://intake",
+        "https://",
+        "192.168.0.9:8765",
+    ],
+)
 def test_internal_public_urls_are_recognised(url):
     from tuffops_desktop.domain.qr import internal_url_reason
 
     assert internal_url_reason(url)
 
 
-@pytest.mark.parametrize("url", [
-    "https://service.caribecooling.example", "https://8.8.8.8", "http://203.0.114.7:8765",
-    "https://intake.example.com/", "https://[2001:4860::8888]",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://service.caribecooling.example",
+        "https://8.8.8.8",
+        "http://203.0.114.7:8765",
+        "https://intake.example.com/",
+        "https://[2001:4860::8888]",
+    ],
+)
 def test_public_urls_pass(url):
     from tuffops_desktop.domain.qr import internal_url_reason
 

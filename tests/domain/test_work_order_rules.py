@@ -38,10 +38,19 @@ ACTORS = [TECH, OTHER_TECH, SUPERVISOR, DISPATCHER, VIEWER]
 
 # SPEC.md "Work orders": the whole graph, written out by hand.
 SPEC_GRAPH = {
-    (S.UNASSIGNED, S.PENDING), (S.PENDING, S.PENDING), (S.PENDING, S.ONGOING), (S.ONGOING, S.PAUSED),
-    (S.PAUSED, S.ONGOING), (S.ONGOING, S.WAITING_APPROVAL), (S.WAITING_APPROVAL, S.ONGOING),
-    (S.WAITING_APPROVAL, S.COMPLETED), (S.COMPLETED, S.BILLED),
-    (S.UNASSIGNED, S.CANCELLED), (S.PENDING, S.CANCELLED), (S.ONGOING, S.CANCELLED), (S.PAUSED, S.CANCELLED),
+    (S.UNASSIGNED, S.PENDING),
+    (S.PENDING, S.PENDING),
+    (S.PENDING, S.ONGOING),
+    (S.ONGOING, S.PAUSED),
+    (S.PAUSED, S.ONGOING),
+    (S.ONGOING, S.WAITING_APPROVAL),
+    (S.WAITING_APPROVAL, S.ONGOING),
+    (S.WAITING_APPROVAL, S.COMPLETED),
+    (S.COMPLETED, S.BILLED),
+    (S.UNASSIGNED, S.CANCELLED),
+    (S.PENDING, S.CANCELLED),
+    (S.ONGOING, S.CANCELLED),
+    (S.PAUSED, S.CANCELLED),
     (S.WAITING_APPROVAL, S.CANCELLED),
 }
 
@@ -54,8 +63,12 @@ def test_technicians_move_only_their_own_work_orders_and_never_approve():
     assert decide(Action.START, S.PENDING, TECH, "tom") is S.ONGOING
     with pytest.raises(InvalidTransition, match="assigned technician or a supervisor"):
         decide(Action.START, S.PENDING, OTHER_TECH, "tom")
-    for action, status in ((Action.APPROVE, S.WAITING_APPROVAL), (Action.SEND_BACK, S.WAITING_APPROVAL),
-                           (Action.CANCEL, S.ONGOING), (Action.BILL, S.COMPLETED)):
+    for action, status in (
+        (Action.APPROVE, S.WAITING_APPROVAL),
+        (Action.SEND_BACK, S.WAITING_APPROVAL),
+        (Action.CANCEL, S.ONGOING),
+        (Action.BILL, S.COMPLETED),
+    ):
         with pytest.raises(InvalidTransition, match="Only a supervisor"):
             decide(action, status, TECH, "tom")
     with pytest.raises(InvalidTransition, match="dispatcher or supervisor"):
@@ -81,8 +94,7 @@ def test_nothing_leaves_cancelled_or_billed():
 def test_the_editor_offers_exactly_the_allowed_moves():
     assert available_actions(S.ONGOING, TECH, "tom") == [Action.PAUSE, Action.SUBMIT]
     assert available_actions(S.ONGOING, OTHER_TECH, "tom") == []
-    assert available_actions(S.WAITING_APPROVAL, SUPERVISOR, "tom") == [Action.SEND_BACK, Action.APPROVE,
-                                                                         Action.CANCEL]
+    assert available_actions(S.WAITING_APPROVAL, SUPERVISOR, "tom") == [Action.SEND_BACK, Action.APPROVE, Action.CANCEL]
     assert available_actions(S.UNASSIGNED, DISPATCHER, None) == [Action.ASSIGN]
 
 
@@ -92,8 +104,10 @@ def test_a_stock_unit_cannot_be_assigned():
     check_assignable(True)
 
 
-@pytest.mark.parametrize(("raw", "hours"), [(None, Decimal("2")), ("", Decimal("2")), ("1.5", Decimal("1.5")),
-                                            ("0,5", Decimal("0.5")), (3, Decimal("3.0"))])
+@pytest.mark.parametrize(
+    ("raw", "hours"),
+    [(None, Decimal("2")), ("", Decimal("2")), ("1.5", Decimal("1.5")), ("0,5", Decimal("0.5")), (3, Decimal("3.0"))],
+)
 def test_durations_in_half_hours(raw, hours):
     assert validate_duration(raw) == hours
 
@@ -106,9 +120,15 @@ def test_bad_durations_are_refused(raw):
 
 
 # ----------------------------------------------------------------- random walks
-steps = st.lists(st.tuples(st.sampled_from(list(Action)), st.sampled_from(ACTORS),
-                           st.sampled_from([*PauseReason, ""]), st.integers(min_value=0, max_value=600)),
-                 max_size=40)
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(list(Action)),
+        st.sampled_from(ACTORS),
+        st.sampled_from([*PauseReason, ""]),
+        st.integers(min_value=0, max_value=600),
+    ),
+    max_size=40,
+)
 
 
 @settings(max_examples=300)

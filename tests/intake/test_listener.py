@@ -172,8 +172,13 @@ def test_hostile_text_is_stored_verbatim_and_rendered_escaped(client, unit, serv
 
 
 def test_rate_limits_trip_with_a_friendly_page(db, unit, tmp_path, services):
-    server = IntakeServer(db, port=0, data_dir=tmp_path / "rl", threads=2,
-                          limits=Limits(pages_per_minute=100, posts_per_ip=3, posts_per_unit=100))
+    server = IntakeServer(
+        db,
+        port=0,
+        data_dir=tmp_path / "rl",
+        threads=2,
+        limits=Limits(pages_per_minute=100, posts_per_ip=3, posts_per_unit=100),
+    )
     server.start()
     try:
         client = Client(server.port)
@@ -184,8 +189,13 @@ def test_rate_limits_trip_with_a_friendly_page(db, unit, tmp_path, services):
     finally:
         server.stop()
     assert len(_requests(services)) == 3
-    server = IntakeServer(db, port=0, data_dir=tmp_path / "rl2", threads=2,
-                          limits=Limits(pages_per_minute=100, posts_per_ip=100, posts_per_unit=2))
+    server = IntakeServer(
+        db,
+        port=0,
+        data_dir=tmp_path / "rl2",
+        threads=2,
+        limits=Limits(pages_per_minute=100, posts_per_ip=100, posts_per_unit=2),
+    )
     server.start()
     try:
         client = Client(server.port)
@@ -197,8 +207,7 @@ def test_rate_limits_trip_with_a_friendly_page(db, unit, tmp_path, services):
 
 
 def test_page_views_are_limited_too(db, unit, tmp_path):
-    server = IntakeServer(db, port=0, data_dir=tmp_path / "pv", threads=2,
-                          limits=Limits(pages_per_minute=5))
+    server = IntakeServer(db, port=0, data_dir=tmp_path / "pv", threads=2, limits=Limits(pages_per_minute=5))
     server.start()
     try:
         client = Client(server.port)

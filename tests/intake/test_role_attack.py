@@ -42,24 +42,50 @@ def psql(url: str, sql: str, *, user: str = ROLE, database: str | None = None) -
     """Run one statement as ``user`` in a fresh psql session, like an attacker would."""
     parsed = make_url(url)
     return subprocess.run(
-        [str(Path(pg_bindir()) / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", parsed.host,
-         "-p", str(parsed.port), "-U", user, "-d", database or parsed.database, "-At", "-c", sql],
-        capture_output=True, text=True, timeout=30,
+        [
+            str(Path(pg_bindir()) / "psql"),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            parsed.host,
+            "-p",
+            str(parsed.port),
+            "-U",
+            user,
+            "-d",
+            database or parsed.database,
+            "-At",
+            "-c",
+            sql,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
 
 
 def _counts(services) -> tuple[int, int]:
     with services.ctx.read() as s:
-        return (s.scalar(select(func.count()).select_from(CustomerRequest)),
-                s.scalar(select(func.count()).select_from(AuditEntry)))
+        return (
+            s.scalar(select(func.count()).select_from(CustomerRequest)),
+            s.scalar(select(func.count()).select_from(AuditEntry)),
+        )
 
 
-def _call(guid: str, key: str = KEY, ticket: str = "R-AAAAA-BBBBB", request: str = "'Leaking'",
-          when: str | None = None, window: str = "'Morning'", contact: str = "'555-0100'",
-          at: str = "now()") -> str:
+def _call(
+    guid: str,
+    key: str = KEY,
+    ticket: str = "R-AAAAA-BBBBB",
+    request: str = "'Leaking'",
+    when: str | None = None,
+    window: str = "'Morning'",
+    contact: str = "'555-0100'",
+    at: str = "now()",
+) -> str:
     when = when or f"'{(date.today() + timedelta(days=2)).isoformat()}'"
-    return (f"SELECT intake_submit_request('{guid}', '{key}', '{ticket}', {request}, {when}, {window}, "
-            f"{contact}, {at})")
+    return f"SELECT intake_submit_request('{guid}', '{key}', '{ticket}', {request}, {when}, {window}, {contact}, {at})"
 
 
 FORBIDDEN = [
@@ -108,8 +134,10 @@ def test_the_role_can_write_nothing_the_listener_would_not(pg_url):
     for statement in FORBIDDEN:
         result = psql(pg_url, statement)
         assert result.returncode != 0, f"the listener role could run: {statement}\n{result.stdout}"
-        assert "permission denied" in result.stderr or "must be" in result.stderr or "must be owner" in \
-            result.stderr, (statement, result.stderr)
+        assert "permission denied" in result.stderr or "must be" in result.stderr or "must be owner" in result.stderr, (
+            statement,
+            result.stderr,
+        )
     assert _counts(services) == before
     # what it may do: read the two views
     assert unit.qr_code_guid in psql(pg_url, "SELECT guid FROM intake_unit_pages").stdout
@@ -121,8 +149,12 @@ def test_the_role_can_write_nothing_the_listener_would_not(pg_url):
         (stored,) = s.scalars(select(CustomerRequest)).all()
         audit = s.scalars(select(AuditEntry).where(AuditEntry.entity == "customer_request")).one()
     assert (stored.source, stored.status, stored.created_by, stored.unit_id) == ("qr", "open", "public form", unit.id)
-    assert (audit.username, audit.user_id, audit.action, audit.entity_id) == ("public form", None, "create",
-                                                                              str(stored.id))
+    assert (audit.username, audit.user_id, audit.action, audit.entity_id) == (
+        "public form",
+        None,
+        "create",
+        str(stored.id),
+    )
     services.ctx.db.engine.dispose()
 
 
@@ -159,11 +191,16 @@ def test_a_received_time_cannot_be_backdated_or_set_in_the_future(pg_url):
     with services.ctx.db.engine.begin() as conn:
         grant_intake_role(conn, ROLE, None)
     assert psql(pg_url, _call(unit.qr_code_guid, at="now() + interval '3 years'")).returncode == 0
-    assert psql(pg_url, _call(unit.qr_code_guid, key="f" * 32, ticket="R-CCCCC-DDDDD",
-                              at="now() - interval '3 years'")).returncode == 0
+    assert (
+        psql(
+            pg_url, _call(unit.qr_code_guid, key="f" * 32, ticket="R-CCCCC-DDDDD", at="now() - interval '3 years'")
+        ).returncode
+        == 0
+    )
     with services.ctx.read() as s:
-        newest, oldest = s.execute(select(func.max(CustomerRequest.created_at),
-                                          func.min(CustomerRequest.created_at))).one()
+        newest, oldest = s.execute(
+            select(func.max(CustomerRequest.created_at), func.min(CustomerRequest.created_at))
+        ).one()
         now = s.scalar(text("SELECT now()"))
     assert newest <= now and (now - oldest).days <= 31
     services.ctx.db.engine.dispose()
@@ -190,8 +227,9 @@ def test_the_python_writer_and_the_database_function_store_the_same_facts(tmp_pa
         db = open_database(url)
         services = system_services(db)
         unit = make_unit(services, customer_id=make_customer(services).id)
-        fields = validate_request(RequestInput("Dripping\nwater", date.today() + timedelta(days=1), "Morning",
-                                               "me@example.com"), date.today())
+        fields = validate_request(
+            RequestInput("Dripping\nwater", date.today() + timedelta(days=1), "Morning", "me@example.com"), date.today()
+        )
         received = services.ctx.now()
         ticket = IntakeGateway(db).submit(unit.qr_code_guid, fields, KEY, received)
         assert IntakeGateway(db).submit(unit.qr_code_guid, fields, KEY, received) == ticket  # same key: same
@@ -199,12 +237,33 @@ def test_the_python_writer_and_the_database_function_store_the_same_facts(tmp_pa
             (req,) = s.scalars(select(CustomerRequest)).all()
             (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.entity == "customer_request")).all()
             stored[dialect] = (
-                {c: getattr(req, c) for c in ("ticket", "submission_key", "request", "schedule_at", "schedule_time",
-                                              "contact_info", "source", "status", "created_by", "closed_by",
-                                              "version", "close_reason", "work_order_id")},
+                {
+                    c: getattr(req, c)
+                    for c in (
+                        "ticket",
+                        "submission_key",
+                        "request",
+                        "schedule_at",
+                        "schedule_time",
+                        "contact_info",
+                        "source",
+                        "status",
+                        "created_by",
+                        "closed_by",
+                        "version",
+                        "close_reason",
+                        "work_order_id",
+                    )
+                },
                 req.created_at == received,
-                (entry.username, entry.user_id, entry.action, entry.entity_id == str(req.id), entry.changes,
-                 entry.at == received),
+                (
+                    entry.username,
+                    entry.user_id,
+                    entry.action,
+                    entry.entity_id == str(req.id),
+                    entry.changes,
+                    entry.at == received,
+                ),
             )
         db.engine.dispose()
     assert stored["sqlite"] == stored["postgresql"]
@@ -217,8 +276,9 @@ def test_a_public_request_is_announced_on_the_change_feed(pg_url):
     with services.ctx.db.engine.begin() as conn:
         grant_intake_role(conn, ROLE, None)
     parsed = make_url(pg_url)
-    with psycopg.connect(host=parsed.host, port=parsed.port, user=parsed.username, dbname=parsed.database,
-                         autocommit=True) as listener:
+    with psycopg.connect(
+        host=parsed.host, port=parsed.port, user=parsed.username, dbname=parsed.database, autocommit=True
+    ) as listener:
         listener.execute(f"LISTEN {CHANNEL}")
         assert psql(pg_url, _call(unit.qr_code_guid)).returncode == 0
         heard = [Change.from_payload(n.channel, n.payload) for n in listener.notifies(timeout=5, stop_after=1)]
@@ -232,7 +292,7 @@ OLD_GRANTS = [
     'CREATE ROLE "old_listener" LOGIN NOINHERIT',
     'GRANT USAGE ON SCHEMA public TO "old_listener"',
     'GRANT SELECT ON intake_unit_pages, intake_company TO "old_listener"',
-    'GRANT INSERT (ticket, submission_key, unit_id, request, schedule_at, schedule_time, contact_info, source, '
+    "GRANT INSERT (ticket, submission_key, unit_id, request, schedule_at, schedule_time, contact_info, source, "
     'status, created_at, updated_at, created_by, closed_by, version) ON customer_requests TO "old_listener"',
     'GRANT SELECT (id, ticket, submission_key) ON customer_requests TO "old_listener"',
     'GRANT INSERT (at, user_id, username, entity, entity_id, action, changes) ON audit_log TO "old_listener"',

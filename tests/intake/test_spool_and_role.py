@@ -60,8 +60,15 @@ def test_redelivery_after_a_crash_between_insert_and_delete_is_harmless(services
     spooled = data / "spool"
     from tuffops_desktop.intake.spool import SpooledSubmission
 
-    item = SpooledSubmission("ab" * 16, unit.qr_code_guid, "Leak", valid_fields("")["schedule_at"], "All Day",
-                             "me@example.com", "2026-11-24T12:00:00+00:00")
+    item = SpooledSubmission(
+        "ab" * 16,
+        unit.qr_code_guid,
+        "Leak",
+        valid_fields("")["schedule_at"],
+        "All Day",
+        "me@example.com",
+        "2026-11-24T12:00:00+00:00",
+    )
     server.app._spool.put(item)
     assert server.app.deliver_spool() == 1
     server.app._spool.put(item)  # as if the file survived a crash after the insert committed
@@ -75,9 +82,17 @@ def test_spooled_request_for_a_unit_that_vanished_is_kept_for_review(services, u
     server = IntakeServer(services.ctx.db, port=0, data_dir=data, threads=2)
     from tuffops_desktop.intake.spool import SpooledSubmission
 
-    server.app._spool.put(SpooledSubmission("cd" * 16, "3f0c9b4e-0000-4000-8000-000000000000", "Leak",
-                                            valid_fields("")["schedule_at"], "All Day", "me",
-                                            "2026-11-24T12:00:00+00:00"))
+    server.app._spool.put(
+        SpooledSubmission(
+            "cd" * 16,
+            "3f0c9b4e-0000-4000-8000-000000000000",
+            "Leak",
+            valid_fields("")["schedule_at"],
+            "All Day",
+            "me",
+            "2026-11-24T12:00:00+00:00",
+        )
+    )
     assert server.app.deliver_spool() == 0
     assert len(list((data / "spool" / "rejected").glob("*.json"))) == 1
 
@@ -85,9 +100,23 @@ def test_spooled_request_for_a_unit_that_vanished_is_kept_for_review(services, u
 def _serve(url: str, port: int, data: Path) -> subprocess.Popen:
     env = {**os.environ, "TUFFOPS_DATA_DIR": str(data)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tuffops_desktop", "--database-url", url, "intake", "serve", "--port", str(port),
-         "--data-dir", str(data / "intake")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "tuffops_desktop",
+            "--database-url",
+            url,
+            "intake",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data / "intake"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     line = proc.stdout.readline()
     assert "listening" in line, line + proc.stdout.read()
@@ -140,8 +169,12 @@ def test_the_listener_role_reads_unit_pages_adds_requests_and_nothing_else(pg_ur
     with restricted.connect() as conn, pytest.raises(ProgrammingError, match="permission denied"):
         conn.execute(text("UPDATE customer_requests SET status = 'closed'"))
     restricted.dispose()
-    server = IntakeServer(open_database(role_url.render_as_string(hide_password=False), migrate=False),
-                          port=0, data_dir=tmp_path / "intake", threads=2)
+    server = IntakeServer(
+        open_database(role_url.render_as_string(hide_password=False), migrate=False),
+        port=0,
+        data_dir=tmp_path / "intake",
+        threads=2,
+    )
     server.start()
     try:
         client = Client(server.port)
@@ -160,8 +193,23 @@ def test_the_listener_role_reads_unit_pages_adds_requests_and_nothing_else(pg_ur
 
 def test_grant_role_from_the_cli(pg_url, tmp_path):
     env = {**os.environ, "TUFFOPS_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "tuffops_desktop", "--database-url", pg_url, "intake",
-                             "grant-role", "web_intake", "--password-stdin"], input="pw-123456\n",
-                            capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tuffops_desktop",
+            "--database-url",
+            pg_url,
+            "intake",
+            "grant-role",
+            "web_intake",
+            "--password-stdin",
+        ],
+        input="pw-123456\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert re.search(r"Role web_intake may now", result.stdout)

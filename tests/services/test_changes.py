@@ -81,8 +81,9 @@ def test_every_write_is_heard_with_entity_id_and_action(services, feed):
     feed.wait_for(Change("unit", unit.id, "create"), limit(services))
     services.customers.set_active(customer.id, False, customer.version)
     feed.wait_for(Change("customer", customer.id, "deactivate"), limit(services))
-    request = services.requests.submit_office(unit.id, RequestInput(
-        "Leak", (date.today() + timedelta(days=1)).isoformat(), "All Day", "me"))
+    request = services.requests.submit_office(
+        unit.id, RequestInput("Leak", (date.today() + timedelta(days=1)).isoformat(), "All Day", "me")
+    )
     feed.wait_for(Change("customer_request", request.id, "create"), limit(services))
     services.requests.set_status(request.id, "ongoing", request.version)
     heard_at = feed.wait_for(Change("customer_request", request.id, "status"), limit(services))
@@ -104,8 +105,7 @@ def test_a_request_through_the_intake_function_is_heard_with_its_id(request, tmp
     with Heard(url) as feed:
         services = system_services(feed.db)
         unit = make_unit(services, customer_id=make_customer(services).id)
-        fields = validate_request(RequestInput("Leak", date.today() + timedelta(days=1), "Morning", "me"),
-                                  date.today())
+        fields = validate_request(RequestInput("Leak", date.today() + timedelta(days=1), "Morning", "me"), date.today())
         IntakeGateway(feed.db).submit(unit.qr_code_guid, fields, "ab" * 16, services.ctx.now())
         request_id = services.requests.list_ids(ListQuery())[0]
         feed.wait_for(Change("customer_request", request_id, "create"), 1.0)
@@ -124,6 +124,8 @@ def test_arrival_latency(services, feed):
         latencies.append(max(0.0, heard - committed))
         time.sleep(0.05)
     median = statistics.median(latencies)
-    print(f"{services.ctx.db.dialect}: change heard {median * 1000:.0f} ms after commit (median of 10), "
-          f"max {max(latencies) * 1000:.0f} ms")
+    print(
+        f"{services.ctx.db.dialect}: change heard {median * 1000:.0f} ms after commit (median of 10), "
+        f"max {max(latencies) * 1000:.0f} ms"
+    )
     assert median < limit(services) / 2

@@ -31,8 +31,7 @@ def test_rows_and_audit_are_stamped_with_the_context_clock(services: Services):
     unit = make_unit(timed, customer_id=customer.id)
     assert customer.created_at == START and customer.updated_at == START
     clock.now = START + timedelta(hours=3)
-    edited = timed.customers.update(customer.id, CustomerInput(first_name="Anne", last_name="Liburd"),
-                                    customer.version)
+    edited = timed.customers.update(customer.id, CustomerInput(first_name="Anne", last_name="Liburd"), customer.version)
     assert edited.created_at == START and edited.updated_at == START + timedelta(hours=3)
     with services.ctx.read() as session:
         stored = session.get(Unit, unit.id)

@@ -9,8 +9,12 @@ from tuffops_desktop.domain.errors import ConcurrencyConflict
 
 
 def _input(detail, **changes):
-    values = dict(customer_type=detail.customer_type, first_name=detail.first_name, last_name=detail.last_name,
-                  company_name=detail.company_name)
+    values = dict(
+        customer_type=detail.customer_type,
+        first_name=detail.first_name,
+        last_name=detail.last_name,
+        company_name=detail.company_name,
+    )
     values.update(changes)
     return CustomerInput(**values)
 
@@ -31,8 +35,10 @@ def test_two_workstations_saving_the_same_opened_record_one_wins_one_is_told(db_
         except ConcurrencyConflict as exc:
             outcomes[name] = exc
 
-    threads = [threading.Thread(target=save, args=("ws1", ws1, opened_on_1, "Cayon")),
-               threading.Thread(target=save, args=("ws2", ws2, opened_on_2, "Dieppe"))]
+    threads = [
+        threading.Thread(target=save, args=("ws1", ws1, opened_on_1, "Cayon")),
+        threading.Thread(target=save, args=("ws2", ws2, opened_on_2, "Dieppe")),
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -40,8 +40,15 @@ def test_line_numbers_count_quoted_newlines(services):
     assert err.value.row_errors[0][0] == 4
 
 
-@pytest.mark.parametrize("text", ["", "first_name\nAnn\n", "type,first_name,shoe_size\nresidential,Ann,9\n",
-                                  "type,first_name\nresidential,Ann,extra\n"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "first_name\nAnn\n",
+        "type,first_name,shoe_size\nresidential,Ann,9\n",
+        "type,first_name\nresidential,Ann,extra\n",
+    ],
+)
 def test_bad_files_are_refused_with_a_reason(services, text):
     with pytest.raises(ImportRejected) as err:
         services.csv.import_customers(io.StringIO(text))
@@ -71,8 +78,9 @@ def test_customer_import_is_off_while_an_external_system_owns_customers(services
 
 def test_export_then_import_round_trips(services, db):
     services.settings.update({"phone_default_region": "KN", "phone_default_area_code": "869"})
-    c = make_customer(services, phones="5551234", emails="ann@example.com", company_name="Sugar Bay, Ltd",
-                      notes='Gate "A"\nback door')
+    c = make_customer(
+        services, phones="5551234", emails="ann@example.com", company_name="Sugar Bay, Ltd", notes='Gate "A"\nback door'
+    )
     make_unit(services, customer_id=c.id, installed_at="2024-02-29", warranty_months=24)
     customers_csv, units_csv = io.StringIO(), io.StringIO()
     assert services.csv.export_customers(customers_csv) == 1

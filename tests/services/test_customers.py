@@ -18,11 +18,22 @@ def _audit(services, entity="customer"):
 
 
 def _edit(detail, **changes):
-    values = dict(customer_type=detail.customer_type, first_name=detail.first_name, last_name=detail.last_name,
-                  company_name=detail.company_name, emails=list(detail.emails), phones=list(detail.phones),
-                  address=detail.address, city=detail.city, postcode=detail.postcode, country=detail.country,
-                  discount_rate=detail.discount_rate, default_sla_hours=detail.default_sla_hours,
-                  remote_id=detail.remote_id or "", notes=detail.notes)
+    values = dict(
+        customer_type=detail.customer_type,
+        first_name=detail.first_name,
+        last_name=detail.last_name,
+        company_name=detail.company_name,
+        emails=list(detail.emails),
+        phones=list(detail.phones),
+        address=detail.address,
+        city=detail.city,
+        postcode=detail.postcode,
+        country=detail.country,
+        discount_rate=detail.discount_rate,
+        default_sla_hours=detail.default_sla_hours,
+        remote_id=detail.remote_id or "",
+        notes=detail.notes,
+    )
     values.update(changes)
     return CustomerInput(**values)
 
@@ -132,8 +143,10 @@ def test_readonly_setting_cannot_be_edited_from_the_settings_page(services):
 
 
 def test_upsert_by_remote_id_never_duplicates(services):
-    records = [CustomerInput(first_name="Ann", remote_id="QB-1"),
-               CustomerInput(company_name="Pelican Mall", remote_id="QB-2")]
+    records = [
+        CustomerInput(first_name="Ann", remote_id="QB-1"),
+        CustomerInput(company_name="Pelican Mall", remote_id="QB-2"),
+    ]
     assert services.customers.upsert_external(records) == (2, 0)
     assert services.customers.upsert_external(
         [CustomerInput(first_name="Ann", last_name="Liburd", remote_id="QB-1")]

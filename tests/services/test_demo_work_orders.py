@@ -22,8 +22,15 @@ def histories(services) -> dict[int, list[HistoryEntry]]:
     found: dict[int, list[HistoryEntry]] = defaultdict(list)
     with services.ctx.read() as s:
         for h in s.scalars(select(WorkOrderHistory).order_by(WorkOrderHistory.work_order_id, WorkOrderHistory.id)):
-            found[h.work_order_id].append(HistoryEntry(h.at, h.by, WorkOrderStatus(h.from_status) if h.from_status
-                                                       else None, WorkOrderStatus(h.to_status), h.reason))
+            found[h.work_order_id].append(
+                HistoryEntry(
+                    h.at,
+                    h.by,
+                    WorkOrderStatus(h.from_status) if h.from_status else None,
+                    WorkOrderStatus(h.to_status),
+                    h.reason,
+                )
+            )
     return found
 
 
@@ -85,8 +92,7 @@ def test_bulk_work_orders_for_benchmarks(services):
     for o in all_orders:
         done = [h.at for h in found[o.id] if h.to_status is WorkOrderStatus.COMPLETED]
         if o.work_type == "maintenance" and done:
-            approved[o.unit_id] = max(approved.get(o.unit_id, done[0].astimezone().date()),
-                                      done[0].astimezone().date())
+            approved[o.unit_id] = max(approved.get(o.unit_id, done[0].astimezone().date()), done[0].astimezone().date())
     assert approved
     with services.ctx.read() as s:
         stamped = dict(s.execute(select(Unit.id, Unit.maintained_at).where(Unit.id.in_(list(approved)))).all())

@@ -27,17 +27,34 @@ from tuffops_desktop.services.registry import build_services
 
 @pytest.fixture
 def shop(services):
-    services.settings.update({"company_name": "Cool Breeze HVAC", "company_phone": "+1 869 465 1111",
-                              "public_base_url": "https://service.example.com"})
-    customer = make_customer(services, phones="869 555 1234", emails="ann@example.com",
-                             address="44 Cayon Street", city="Basseterre")
-    unit = make_unit(services, customer_id=customer.id, location="Server room AC", address="44 Cayon Street",
-                     city="Basseterre", postcode="KN0101")
+    services.settings.update(
+        {
+            "company_name": "Cool Breeze HVAC",
+            "company_phone": "+1 869 465 1111",
+            "public_base_url": "https://service.example.com",
+        }
+    )
+    customer = make_customer(
+        services, phones="869 555 1234", emails="ann@example.com", address="44 Cayon Street", city="Basseterre"
+    )
+    unit = make_unit(
+        services,
+        customer_id=customer.id,
+        location="Server room AC",
+        address="44 Cayon Street",
+        city="Basseterre",
+        postcode="KN0101",
+    )
     tess = services.users.add("tess", "longenough", "technician", full_name="Tess Morton")
     bob = services.users.add("bob", "longenough", "technician")
-    return {"customer": customer, "unit": unit, "tess": tess, "bob": bob,
-            "as_tess": as_role(services, Role.TECHNICIAN, "tess", tess.id),
-            "as_bob": as_role(services, Role.TECHNICIAN, "bob", bob.id)}
+    return {
+        "customer": customer,
+        "unit": unit,
+        "tess": tess,
+        "bob": bob,
+        "as_tess": as_role(services, Role.TECHNICIAN, "tess", tess.id),
+        "as_bob": as_role(services, Role.TECHNICIAN, "bob", bob.id),
+    }
 
 
 def _sheet(services, work_order_id: int, tmp_path: Path, name: str = "sheet.pdf") -> tuple[Path, int]:
@@ -49,26 +66,51 @@ def _sheet(services, work_order_id: int, tmp_path: Path, name: str = "sheet.pdf"
 
 
 def test_the_sheet_prints_the_work_order_as_stored(services, shop, tmp_path):
-    req = services.requests.submit_office(shop["unit"].id, RequestInput(
-        f"Water drips onto the floor. {HOSTILE}", date.today() + timedelta(days=2), "Afternoon",
-        "Ann, call after 5 pm"))
+    req = services.requests.submit_office(
+        shop["unit"].id,
+        RequestInput(
+            f"Water drips onto the floor. {HOSTILE}",
+            date.today() + timedelta(days=2),
+            "Afternoon",
+            "Ann, call after 5 pm",
+        ),
+    )
     order_id = services.requests.convert(req.id, "repair").id
     order = services.work_orders.add_note(order_id, "Gate code 4411 & the dog is friendly")
     start = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=1)
-    order = services.work_orders.act(order_id, "assign", order.version, technician_id=shop["tess"].id,
-                                     scheduled_start=start)
+    order = services.work_orders.act(
+        order_id, "assign", order.version, technician_id=shop["tess"].id, scheduled_start=start
+    )
 
     pdf, pages = _sheet(services, order_id, tmp_path)
     assert pages == 1
     text = flat(pdf_text(pdf))
     unit = services.units.get(shop["unit"].id)
-    expected = [order.number, "Cool Breeze HVAC", "+1 869 465 1111", "Pending", "Repair", "Tess Morton (tess)",
-                _when(start), "Afternoon", "2 hours", "Server room AC", unit.serial_number, "MSZ-GL09NA",
-                "44 Cayon Street, Basseterre KN0101", short_code(unit.qr_code_guid), "Ann Liburd",
-                format_phone("+18695551234"), "ann@example.com", f"From request {req.ticket}".upper(),
-                "Ann, call after 5 pm", f"Water drips onto the floor. {HOSTILE}",
-                "Gate code 4411 & the dog is friendly",
-                "Printed", "by system"]
+    expected = [
+        order.number,
+        "Cool Breeze HVAC",
+        "+1 869 465 1111",
+        "Pending",
+        "Repair",
+        "Tess Morton (tess)",
+        _when(start),
+        "Afternoon",
+        "2 hours",
+        "Server room AC",
+        unit.serial_number,
+        "MSZ-GL09NA",
+        "44 Cayon Street, Basseterre KN0101",
+        short_code(unit.qr_code_guid),
+        "Ann Liburd",
+        format_phone("+18695551234"),
+        "ann@example.com",
+        f"From request {req.ticket}".upper(),
+        "Ann, call after 5 pm",
+        f"Water drips onto the floor. {HOSTILE}",
+        "Gate code 4411 & the dog is friendly",
+        "Printed",
+        "by system",
+    ]
     assert [value for value in expected if value not in text] == [], text
     [png] = rasterise(pdf, 300)
     assert decode(png) == {public_url("https://service.example.com", unit.qr_code_guid): 1}
@@ -101,8 +143,7 @@ def test_technicians_print_only_their_own_work_orders(services, shop, tmp_path):
 
 
 def test_everything_is_read_in_one_transaction(services, shop, tmp_path):
-    req = services.requests.submit_office(shop["unit"].id, RequestInput(
-        "Noisy fan", date.today(), "Morning", "Ann"))
+    req = services.requests.submit_office(shop["unit"].id, RequestInput("Noisy fan", date.today(), "Morning", "Ann"))
     order_id = services.requests.convert(req.id).id
     services.work_orders.add_note(order_id, "Bring a ladder")
     begun: list[object] = []

@@ -66,8 +66,7 @@ def test_units_by_customer_stock_sticker_flag_and_install_dates(services):
     model = make_model(services)
     owned = make_unit(services, customer_id=ann.id, model=model, installed_at=date(2025, 5, 1))
     stock = make_unit(services, model=model, serial_number="S-1")
-    printed = make_unit(services, customer_id=ann.id, model=model, serial_number="P-1",
-                        installed_at=date(2024, 1, 1))
+    printed = make_unit(services, customer_id=ann.id, model=model, serial_number="P-1", installed_at=date(2024, 1, 1))
     services.stickers.mark_printed([printed.id], "avery-5160")
     ids = lambda **f: sorted(services.units.list_ids(ListQuery(filters=f)))  # noqa: E731
 
@@ -91,11 +90,14 @@ def test_customers_by_type_set_and_creation_day(services):
     assert ids(created=Between(today + timedelta(days=1), None)) == []
 
 
-@pytest.mark.parametrize(("filters", "message"), [
-    ({"colour": any_of("red")}, "cannot be filtered by “colour”"),
-    ({"type": Ref(1)}, "takes AnyOf"),
-    ({"type": any_of("martian")}, "Unknown value: martian"),
-])
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"colour": any_of("red")}, "cannot be filtered by “colour”"),
+        ({"type": Ref(1)}, "takes AnyOf"),
+        ({"type": any_of("martian")}, "Unknown value: martian"),
+    ],
+)
 def test_unknown_filters_and_values_are_refused(services, filters, message):
     with pytest.raises(ValidationError) as refused:
         services.customers.list_ids(ListQuery(filters=filters))

@@ -30,9 +30,18 @@ def fleet(services):
     model = make_model(services)
 
     def unit(name, customer, frequency, *, installed=None, city="Basseterre", **extra):
-        return make_unit(services, customer_id=customer.id, model=model, serial_number=name, location=name,
-                         maintenance_frequency=frequency, installed_at=installed, city=city,
-                         address="12 Bay Road", **extra).id
+        return make_unit(
+            services,
+            customer_id=customer.id,
+            model=model,
+            serial_number=name,
+            location=name,
+            maintenance_frequency=frequency,
+            installed_at=installed,
+            city=city,
+            address="12 Bay Road",
+            **extra,
+        ).id
 
     ids = {
         # installed three months and ten days ago, never maintained, quarterly: about ten days overdue
@@ -94,8 +103,10 @@ def test_bulk_creation_makes_one_open_work_order_per_unit_and_period(services, f
     wanted = [ids["overdue"], ids["soon"], ids["no_cadence"], 999_999]
     result = office.maintenance.create_work_orders(wanted)
     assert [c[0] for c in result.created] == [ids["overdue"], ids["soon"]]
-    assert dict(result.skipped) == {ids["no_cadence"]: "No maintenance is scheduled for this unit.",
-                                    999_999: "This unit does not exist."}
+    assert dict(result.skipped) == {
+        ids["no_cadence"]: "No maintenance is scheduled for this unit.",
+        999_999: "This unit does not exist.",
+    }
     first = office.work_orders.get(result.created[0][1])
     assert (first.work_type, first.status, first.created_by) == ("maintenance", "unassigned", "olga")
     assert "due " + result.created[0][3].isoformat() in first.customer_requests
@@ -112,8 +123,9 @@ def test_bulk_creation_makes_one_open_work_order_per_unit_and_period(services, f
         f"{result.created[1][2]} is already open for the maintenance due {result.created[1][3].isoformat()}.",
     ]
     with services.ctx.read() as s:
-        audits = s.scalars(select(AuditEntry.changes).where(AuditEntry.entity == "work_order",
-                                                             AuditEntry.action == "create")).all()
+        audits = s.scalars(
+            select(AuditEntry.changes).where(AuditEntry.entity == "work_order", AuditEntry.action == "create")
+        ).all()
     assert sorted(a["maintenance_due_on"][1] for a in audits) == sorted(c[3].isoformat() for c in result.created)
 
     # Cancelled work no longer counts as open: the period can be planned again.
@@ -170,8 +182,17 @@ def test_two_workstations_creating_at_once_make_no_duplicates(db_url):
     customer = make_customer(services)
     model = make_model(services)
     installed = date.today() - timedelta(days=400)
-    unit_ids = [make_unit(services, customer_id=customer.id, model=model, serial_number=f"SN-{n}",
-                          installed_at=installed, maintenance_frequency="annual").id for n in range(12)]
+    unit_ids = [
+        make_unit(
+            services,
+            customer_id=customer.id,
+            model=model,
+            serial_number=f"SN-{n}",
+            installed_at=installed,
+            maintenance_frequency="annual",
+        ).id
+        for n in range(12)
+    ]
     barrier = threading.Barrier(2)
     outcome: dict[int, object] = {}
 

@@ -69,8 +69,20 @@ def guarded() -> dict[str, Access]:
 
 
 def test_the_walk_sees_every_service_of_the_registry():
-    assert set(service_classes()) == {"settings", "users", "customers", "units", "catalog", "csv", "requests",
-                                      "stickers", "work_orders", "maintenance", "unit_history", "working_hours"}
+    assert set(service_classes()) == {
+        "settings",
+        "users",
+        "customers",
+        "units",
+        "catalog",
+        "csv",
+        "requests",
+        "stickers",
+        "work_orders",
+        "maintenance",
+        "unit_history",
+        "working_hours",
+    }
     assert len(declarations()) > 50
 
 
@@ -115,7 +127,11 @@ def test_the_walk_catches_an_undeclared_method_and_the_guard_refuses():
             pass
 
     assert {name: access_of(m) is None for name, m in public_methods(Sample)} == {
-        "edit": False, "look": False, "hello": False, "forgot": True}
+        "edit": False,
+        "look": False,
+        "hello": False,
+        "forgot": True,
+    }
 
     @dataclass
     class Ctx:
@@ -153,17 +169,39 @@ def _seed(services: Services) -> Seed:
     ann = make_customer(services)
     bob = make_customer(services, first_name="Bob", last_name="Browne")
     model = make_model(services)
-    units = [make_unit(services, customer_id=ann.id, model=model, serial_number=f"SN-{n}",
-                       installed_at=date(2025, 1, 10), maintenance_frequency="quarterly") for n in range(4)]
+    units = [
+        make_unit(
+            services,
+            customer_id=ann.id,
+            model=model,
+            serial_number=f"SN-{n}",
+            installed_at=date(2025, 1, 10),
+            maintenance_frequency="quarterly",
+        )
+        for n in range(4)
+    ]
     request = services.requests.submit_office(
-        units[0].id, RequestInput(request="Dripping water", schedule_at=date.today(), schedule_time="morning",
-                                 contact_info="Ann"))
+        units[0].id,
+        RequestInput(request="Dripping water", schedule_at=date.today(), schedule_time="morning", contact_info="Ann"),
+    )
     blank = services.units.create_blank_labels(1)[0]
     services.users.add("ann", "longenough", "office")
     technician = services.users.add("tess", "longenough", "technician")
     order = services.work_orders.create(units[1].id, "maintenance", "Yearly service")
-    return Seed(services, ann.id, bob.id, model.id, units[0].id, units[1].id, units[2].id, units[3].id,
-                request.id, blank, order.id, technician.id)
+    return Seed(
+        services,
+        ann.id,
+        bob.id,
+        model.id,
+        units[0].id,
+        units[1].id,
+        units[2].id,
+        units[3].id,
+        request.id,
+        blank,
+        order.id,
+        technician.id,
+    )
 
 
 def _in_write(s: Services, work: Callable[[Session], object]) -> object:
@@ -173,8 +211,9 @@ def _in_write(s: Services, work: Callable[[Session], object]) -> object:
 
 def _unit_input(seed: Seed, unit_id: int, **changes: object) -> UnitInput:
     u = seed.system.units.get(unit_id)
-    values: dict[str, Any] = dict(device_model_id=u.device_model_id, customer_id=u.customer_id,
-                                  serial_number=u.serial_number, location=u.location)
+    values: dict[str, Any] = dict(
+        device_model_id=u.device_model_id, customer_id=u.customer_id, serial_number=u.serial_number, location=u.location
+    )
     values.update(changes)
     return UnitInput(**values)
 
@@ -194,8 +233,9 @@ Call = Callable[[Services, Seed], object]
 CALLS: dict[str, Call] = {
     "settings.list": lambda s, d: s.settings.list(),
     "settings.update": lambda s, d: s.settings.update({"company_name": "Frigate Cooling"}),
-    "settings.update_in": lambda s, d: _in_write(s, lambda session: s.settings.update_in(
-        session, {"company_phone": "+1 869 465 1111"})),
+    "settings.update_in": lambda s, d: _in_write(
+        s, lambda session: s.settings.update_in(session, {"company_phone": "+1 869 465 1111"})
+    ),
     "settings.set_readonly_value": lambda s, d: s.settings.set_readonly_value("customer_integration_enabled", False),
     "users.list": lambda s, d: s.users.list(),
     "users.count": lambda s, d: s.users.count(),
@@ -205,8 +245,9 @@ CALLS: dict[str, Call] = {
     "users.get": lambda s, d: s.users.get(_ann(d).id),
     "users.list_ids": lambda s, d: s.users.list_ids(ListQuery()),
     "users.rows": lambda s, d: s.users.rows([_ann(d).id]),
-    "users.update": lambda s, d: s.users.update(_ann(d).id, full_name="Ann", email="", role="office",
-                                                extra_permissions=[], expected_version=_ann(d).version),
+    "users.update": lambda s, d: s.users.update(
+        _ann(d).id, full_name="Ann", email="", role="office", extra_permissions=[], expected_version=_ann(d).version
+    ),
     "users.set_active": lambda s, d: s.users.set_active(_ann(d).id, not _ann(d).active, _ann(d).version),
     "users.reset_password": lambda s, d: s.users.reset_password(_ann(d).id, "anotherlongone"),
     "customers.get": lambda s, d: s.customers.get(d.customer_id),
@@ -215,20 +256,25 @@ CALLS: dict[str, Call] = {
     "customers.rows": lambda s, d: s.customers.rows([d.customer_id]),
     "customers.count": lambda s, d: s.customers.count(),
     "customers.create": lambda s, d: s.customers.create(NEW_CUSTOMER),
-    "customers.create_in": lambda s, d: _in_write(s, lambda session: s.customers.create_in(
-        session, validate_customer(NEW_CUSTOMER, PhoneDefaults("US", "")))),
+    "customers.create_in": lambda s, d: _in_write(
+        s, lambda session: s.customers.create_in(session, validate_customer(NEW_CUSTOMER, PhoneDefaults("US", "")))
+    ),
     "customers.update": lambda s, d: s.customers.update(
-        d.customer_id, CustomerInput(first_name="Anne", last_name="Liburd"), _ver(d, "customers", d.customer_id)),
+        d.customer_id, CustomerInput(first_name="Anne", last_name="Liburd"), _ver(d, "customers", d.customer_id)
+    ),
     "customers.set_active": lambda s, d: s.customers.set_active(
-        d.other_customer_id, False, _ver(d, "customers", d.other_customer_id)),
+        d.other_customer_id, False, _ver(d, "customers", d.other_customer_id)
+    ),
     "customers.upsert_external": lambda s, d: s.customers.upsert_external(
-        [CustomerInput(customer_type="commercial", company_name="Sugar Bay Resort", remote_id="QB-1")]),
+        [CustomerInput(customer_type="commercial", company_name="Sugar Bay Resort", remote_id="QB-1")]
+    ),
     "catalog.manufacturers": lambda s, d: s.catalog.manufacturers(),
     "catalog.device_types": lambda s, d: s.catalog.device_types(),
     "catalog.device_models": lambda s, d: s.catalog.device_models(),
     "catalog.add_device_model": lambda s, d: s.catalog.add_device_model("Daikin", "Split AC", "FTXS12"),
-    "catalog.ensure_model": lambda s, d: _in_write(s, lambda session: s.catalog.ensure_model(
-        session, "LG", "Ceiling cassette", "LCN240HV")),
+    "catalog.ensure_model": lambda s, d: _in_write(
+        s, lambda session: s.catalog.ensure_model(session, "LG", "Ceiling cassette", "LCN240HV")
+    ),
     "units.get": lambda s, d: s.units.get(d.unit_id),
     "units.get_by_guid": lambda s, d: s.units.get_by_guid(d.system.units.get(d.unit_id).qr_code_guid),
     "units.list_ids": lambda s, d: s.units.list_ids(ListQuery()),
@@ -237,49 +283,62 @@ CALLS: dict[str, Call] = {
     "units.linked_unit_ids": lambda s, d: s.units.linked_unit_ids(d.unit_id),
     "units.count": lambda s, d: s.units.count(),
     "units.create": lambda s, d: s.units.create(UnitInput(device_model_id=d.model_id, serial_number="NEW-1")),
-    "units.create_in": lambda s, d: _in_write(s, lambda session: s.units.create_in(
-        session, validate_unit(UnitInput(device_model_id=d.model_id, serial_number="NEW-2"), date.today()))),
+    "units.create_in": lambda s, d: _in_write(
+        s,
+        lambda session: s.units.create_in(
+            session, validate_unit(UnitInput(device_model_id=d.model_id, serial_number="NEW-2"), date.today())
+        ),
+    ),
     "units.update": lambda s, d: s.units.update(
-        d.unit_id, _unit_input(d, d.unit_id, location="Roof"), _ver(d, "units", d.unit_id)),
+        d.unit_id, _unit_input(d, d.unit_id, location="Roof"), _ver(d, "units", d.unit_id)
+    ),
     "units.transfer": lambda s, d: s.units.transfer(d.unit3_id, None, _ver(d, "units", d.unit3_id)),
     "units.link": lambda s, d: s.units.link(d.unit_id, d.unit2_id),
     "units.unlink": lambda s, d: s.units.unlink(d.unit_id),
     "units.set_active": lambda s, d: s.units.set_active(d.unit4_id, False, _ver(d, "units", d.unit4_id)),
     "units.create_blank_labels": lambda s, d: s.units.create_blank_labels(2),
     "units.bind_blank_label": lambda s, d: s.units.bind_blank_label(
-        d.unit_id, d.blank_guid, _ver(d, "units", d.unit_id)),
+        d.unit_id, d.blank_guid, _ver(d, "units", d.unit_id)
+    ),
     "csv.export_customers": lambda s, d: s.csv.export_customers(io.StringIO()),
     "csv.export_units": lambda s, d: s.csv.export_units(io.StringIO()),
     "csv.import_customers": lambda s, d: s.csv.import_customers(
-        io.StringIO("type,first_name,last_name\nresidential,Eve,Warner\n")),
+        io.StringIO("type,first_name,last_name\nresidential,Eve,Warner\n")
+    ),
     "csv.import_units": lambda s, d: s.csv.import_units(
-        io.StringIO("manufacturer,device_type,model,serial_number\nGree,Split AC,GWH18QD,CSV-1\n")),
+        io.StringIO("manufacturer,device_type,model,serial_number\nGree,Split AC,GWH18QD,CSV-1\n")
+    ),
     "stickers.layouts": lambda s, d: s.stickers.layouts(),
     "stickers.layout": lambda s, d: s.stickers.layout("avery-5160"),
     "stickers.offset": lambda s, d: s.stickers.offset("avery-5160"),
     "stickers.render_calibration": lambda s, d: s.stickers.render_calibration("avery-5160", io.BytesIO()),
     "stickers.save_custom_layout": lambda s, d: s.stickers.save_custom_layout(
-        dict(d.system.stickers.layout("avery-5160").to_dict(), key="office-custom", name="Ours")),
+        dict(d.system.stickers.layout("avery-5160").to_dict(), key="office-custom", name="Ours")
+    ),
     "stickers.set_offset": lambda s, d: s.stickers.set_offset("avery-5160", 1.0, -0.5),
     "stickers.unit_ids_for_customer": lambda s, d: s.stickers.unit_ids_for_customer(d.customer_id),
     "stickers.unit_ids_without_sticker": lambda s, d: s.stickers.unit_ids_without_sticker(),
     "stickers.unit_ids_for_guids": lambda s, d: s.stickers.unit_ids_for_guids(
-        [d.system.units.get(d.unit2_id).qr_code_guid]),
+        [d.system.units.get(d.unit2_id).qr_code_guid]
+    ),
     "stickers.contents_for_units": lambda s, d: s.stickers.contents_for_units([d.unit2_id]),
     "stickers.blank_label_contents": lambda s, d: s.stickers.blank_label_contents(1),
     "stickers.mark_printed": lambda s, d: s.stickers.mark_printed([d.unit_id], "avery-5160"),
     "stickers.render": lambda s, d: s.stickers.render(
-        d.system.stickers.contents_for_units([d.unit2_id]), "avery-5160", io.BytesIO(), unit_ids=[d.unit2_id]),
+        d.system.stickers.contents_for_units([d.unit2_id]), "avery-5160", io.BytesIO(), unit_ids=[d.unit2_id]
+    ),
     "requests.list_ids": lambda s, d: s.requests.list_ids(ListQuery()),
     "requests.rows": lambda s, d: s.requests.rows([d.request_id]),
     "requests.open_count": lambda s, d: s.requests.open_count(),
     "requests.get": lambda s, d: s.requests.get(d.request_id),
     "requests.submit_office": lambda s, d: s.requests.submit_office(
-        d.unit2_id, RequestInput(request="Noisy fan", schedule_at=date.today(), schedule_time="afternoon",
-                                 contact_info="Ann")),
+        d.unit2_id,
+        RequestInput(request="Noisy fan", schedule_at=date.today(), schedule_time="afternoon", contact_info="Ann"),
+    ),
     "requests.add_note": lambda s, d: s.requests.add_note(d.request_id, "Called back"),
     "requests.set_status": lambda s, d: s.requests.set_status(
-        d.request_id, "ongoing", _ver(d, "requests", d.request_id)),
+        d.request_id, "ongoing", _ver(d, "requests", d.request_id)
+    ),
     "requests.convert": lambda s, d: s.requests.convert(d.request_id),
     "work_orders.list_ids": lambda s, d: s.work_orders.list_ids(ListQuery()),
     "work_orders.rows": lambda s, d: s.work_orders.rows([d.work_order_id]),
@@ -289,7 +348,8 @@ CALLS: dict[str, Call] = {
     "work_orders.create": lambda s, d: s.work_orders.create(d.unit_id, "repair", "Noisy"),
     "work_orders.add_note": lambda s, d: s.work_orders.add_note(d.work_order_id, "Gate code 1234"),
     "work_orders.act": lambda s, d: s.work_orders.act(
-        d.work_order_id, "assign", _ver(d, "work_orders", d.work_order_id), technician_id=d.technician_id),
+        d.work_order_id, "assign", _ver(d, "work_orders", d.work_order_id), technician_id=d.technician_id
+    ),
     "maintenance.due_ids": lambda s, d: s.maintenance.due_ids(ListQuery()),
     "maintenance.due_rows": lambda s, d: s.maintenance.due_rows([d.unit2_id]),
     "maintenance.create_work_orders": lambda s, d: s.maintenance.create_work_orders([d.unit2_id]),

@@ -17,8 +17,12 @@ TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 
 
 def _request(**fields):
-    values = dict(request="AC dripping water in the lobby", schedule_at=TOMORROW, schedule_time="Morning",
-                  contact_info="869-555-1234")
+    values = dict(
+        request="AC dripping water in the lobby",
+        schedule_at=TOMORROW,
+        schedule_time="Morning",
+        contact_info="869-555-1234",
+    )
     values.update(fields)
     return RequestInput(**values)
 
@@ -41,10 +45,17 @@ def test_office_request_lands_open_with_a_ticket_and_verified_badge(services, un
     assert services.requests.rows(open_ids)[0].ticket == req.ticket
 
 
-@pytest.mark.parametrize(("contact", "verified"), [
-    ("ann@example.COM", True), ("(869) 555 1234", True), ("5551234", True),
-    ("555 9999", False), ("a tenant, flat 2", False), ("bob@example.com", False),
-])
+@pytest.mark.parametrize(
+    ("contact", "verified"),
+    [
+        ("ann@example.COM", True),
+        ("(869) 555 1234", True),
+        ("5551234", True),
+        ("555 9999", False),
+        ("a tenant, flat 2", False),
+        ("bob@example.com", False),
+    ],
+)
 def test_verified_badge_matches_phones_and_emails_of_the_units_customer(services, unit, contact, verified):
     assert services.requests.submit_office(unit.id, _request(contact_info=contact)).verified is verified
 
@@ -57,9 +68,14 @@ def test_stock_unit_requests_are_unverified(services):
 def test_every_field_is_required_and_nothing_is_stored(services, unit):
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     for bad in (
-        _request(request="   "), _request(request="x" * 2001), _request(schedule_at=yesterday),
-        _request(schedule_at="tomorrow"), _request(schedule_time="Evening"), _request(contact_info=""),
-        _request(contact_info="x" * 201), _request(request="null\x00byte"),
+        _request(request="   "),
+        _request(request="x" * 2001),
+        _request(schedule_at=yesterday),
+        _request(schedule_at="tomorrow"),
+        _request(schedule_time="Evening"),
+        _request(contact_info=""),
+        _request(contact_info="x" * 201),
+        _request(request="null\x00byte"),
     ):
         with pytest.raises(ValidationError):
             services.requests.submit_office(unit.id, bad)
@@ -97,8 +113,9 @@ def test_the_convert_audit_row_names_the_status_it_left(services, unit):
     services.requests.set_status(req.id, "ongoing", req.version)
     services.requests.convert(req.id)
     with services.ctx.read() as s:
-        changes = s.scalars(select(AuditEntry.changes).where(AuditEntry.entity == "customer_request",
-                                                             AuditEntry.action == "convert")).one()
+        changes = s.scalars(
+            select(AuditEntry.changes).where(AuditEntry.entity == "customer_request", AuditEntry.action == "convert")
+        ).one()
     assert changes["status"] == ["ongoing", "closed"]
 
 

@@ -10,8 +10,10 @@ from tuffops_desktop.services.users import AuthenticationFailed
 
 def test_settings_update_is_typed_audited_and_version_checked(services):
     before = {s.name: s for s in services.settings.list()}
-    services.settings.update({"company_name": "  Caribe   Cooling ", "default_tax_rate": "17"},
-                             {"company_name": before["company_name"].version})
+    services.settings.update(
+        {"company_name": "  Caribe   Cooling ", "default_tax_rate": "17"},
+        {"company_name": before["company_name"].version},
+    )
     assert services.settings.get("company_name") == "Caribe Cooling"
     assert str(services.settings.get("default_tax_rate")) == "17"
     with pytest.raises(ConcurrencyConflict):

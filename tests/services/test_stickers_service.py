@@ -12,11 +12,24 @@ from tuffops_desktop.services.listing import Flag, ListQuery
 
 @pytest.fixture
 def setup(services):
-    services.settings.update({"public_base_url": "https://svc.example.com", "company_name": "Caribe Cooling",
-                              "company_phone": "+1 869 465 2200"})
+    services.settings.update(
+        {
+            "public_base_url": "https://svc.example.com",
+            "company_name": "Caribe Cooling",
+            "company_phone": "+1 869 465 2200",
+        }
+    )
     ann = make_customer(services)
-    units = [make_unit(services, customer_id=ann.id, serial_number=f"SN{i}", location=f"Room {i}",
-                       address="12 Bay Road" if i < 2 else "3 Fort St") for i in range(3)]
+    units = [
+        make_unit(
+            services,
+            customer_id=ann.id,
+            serial_number=f"SN{i}",
+            location=f"Room {i}",
+            address="12 Bay Road" if i < 2 else "3 Fort St",
+        )
+        for i in range(3)
+    ]
     stock = make_unit(services, serial_number="STK-9", location="")
     return ann, units, stock
 
@@ -43,8 +56,9 @@ def test_printing_marks_units_and_every_code_decodes(services, setup, tmp_path):
     ids = services.stickers.unit_ids_without_sticker()
     assert set(ids) == {u.id for u in units} | {stock.id}
     pdf = tmp_path / "sheet.pdf"
-    result = services.stickers.render(services.stickers.contents_for_units(ids), "avery-5160", pdf,
-                                      start_position=29, unit_ids=ids)
+    result = services.stickers.render(
+        services.stickers.contents_for_units(ids), "avery-5160", pdf, start_position=29, unit_ids=ids
+    )
     assert result.pages == 2  # positions 29 and 30 on the first sheet, the rest on the second
     urls = [f"https://svc.example.com/u/{services.units.get(i).qr_code_guid}" for i in ids]
     assert sorted(decode_pdf(pdf)) == sorted(urls)
@@ -91,8 +105,10 @@ def test_marking_printed_is_the_sticker_services_job(services, setup):
     assert row.changes == {"count": [None, 2], "layout": [None, "avery-5160"]}
     services.stickers.mark_printed([], "avery-5160")  # nothing printed: nothing recorded
     with services.ctx.read() as session:
-        assert session.scalar(select(func.count()).select_from(AuditEntry)
-                              .where(AuditEntry.action == "print_stickers")) == 1
+        assert (
+            session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "print_stickers"))
+            == 1
+        )
     viewer = as_role(services, Role.READ_ONLY)
     with pytest.raises(PermissionDenied):
         viewer.stickers.mark_printed([units[1].id], "avery-5160")

@@ -33,8 +33,9 @@ def test_every_request_and_work_order_of_the_unit_newest_first(services):
     order = at(services, 10).requests.convert(first.id, "repair")
     maintenance = at(services, 20).work_orders.create(unit.id, "maintenance", "Yearly service")
     at(services, 30).work_orders.create(other.id, "repair", "Someone else's unit")
-    second = at(services, 40).requests.submit_office(unit.id, RequestInput("Noisy fan", date(2026, 11, 20),
-                                                                           "Afternoon", "Ann"))
+    second = at(services, 40).requests.submit_office(
+        unit.id, RequestInput("Noisy fan", date(2026, 11, 20), "Afternoon", "Ann")
+    )
     history = services.unit_history.entries(unit.id)
     assert [(e.kind, e.number, e.status, e.text) for e in history] == [
         ("request", second.ticket, "open", "Noisy fan"),

@@ -14,10 +14,19 @@ from tuffops_desktop.services.registry import build_services
 
 
 def _edit(u, **changes):
-    values = dict(device_model_id=u.device_model_id, customer_id=u.customer_id, serial_number=u.serial_number,
-                  location=u.location, address=u.address, city=u.city, postcode=u.postcode,
-                  installed_at=u.installed_at, warranty_months=u.warranty_months,
-                  maintenance_frequency=u.maintenance_frequency, notes=u.notes)
+    values = dict(
+        device_model_id=u.device_model_id,
+        customer_id=u.customer_id,
+        serial_number=u.serial_number,
+        location=u.location,
+        address=u.address,
+        city=u.city,
+        postcode=u.postcode,
+        installed_at=u.installed_at,
+        warranty_months=u.warranty_months,
+        maintenance_frequency=u.maintenance_frequency,
+        notes=u.notes,
+    )
     values.update(changes)
     return UnitInput(**values)
 
@@ -30,8 +39,11 @@ def test_new_unit_gets_a_random_guid_and_public_url(services):
 
 
 def test_warranty_expiry_is_computed_not_stored(services):
-    fixed = build_services(ServiceContext(db=services.ctx.db, actor=services.ctx.actor,
-                                          clock=lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)))
+    fixed = build_services(
+        ServiceContext(
+            db=services.ctx.db, actor=services.ctx.actor, clock=lambda: datetime(2026, 11, 24, 12, tzinfo=UTC)
+        )
+    )
     u = make_unit(fixed, installed_at=date(2024, 1, 31), warranty_months=36)
     assert u.warranty_expires_at == date(2027, 1, 31)
     assert u.warranty_state == "active"
@@ -175,23 +187,30 @@ def test_default_sort_tells_units_apart_customer_then_label_stock_last(services)
     z_a = make_unit(services, zoe.id, model=m, location="A hall")
     assert services.units.list_ids(ListQuery(sort="customer")) == [a_a.id, a_c.id, z_a.id, z_b.id, stock.id]
     assert services.units.list_ids(ListQuery(sort="customer", descending=True)) == [
-        z_b.id, z_a.id, a_c.id, a_a.id, stock.id]
+        z_b.id,
+        z_a.id,
+        a_c.id,
+        a_a.id,
+        stock.id,
+    ]
 
 
 def test_last_and_next_maintenance_in_rows_detail_and_sort(services):
     from tuffops_desktop.db.models import Unit
 
     m = make_model(services)
-    quarterly = make_unit(services, model=m, location="Q", maintenance_frequency="quarterly",
-                          installed_at=date(2025, 1, 15))
-    yearly = make_unit(services, model=m, location="Y", maintenance_frequency="annual",
-                       installed_at=date(2025, 6, 1))
+    quarterly = make_unit(
+        services, model=m, location="Q", maintenance_frequency="quarterly", installed_at=date(2025, 1, 15)
+    )
+    yearly = make_unit(services, model=m, location="Y", maintenance_frequency="annual", installed_at=date(2025, 6, 1))
     never = make_unit(services, model=m, location="N")
     with services.ctx.write() as session:
         session.get(Unit, quarterly.id).maintained_at = date(2026, 3, 1)
     rows = {r.id: r for r in services.units.rows([quarterly.id, yearly.id, never.id])}
     assert (rows[quarterly.id].maintained_at, rows[quarterly.id].next_maintenance_at) == (
-        date(2026, 3, 1), date(2026, 6, 1))
+        date(2026, 3, 1),
+        date(2026, 6, 1),
+    )
     assert (rows[yearly.id].maintained_at, rows[yearly.id].next_maintenance_at) == (None, date(2026, 6, 1))
     assert rows[never.id].next_maintenance_at is None
     assert services.units.get(quarterly.id).next_maintenance_at == date(2026, 6, 1)

@@ -24,9 +24,14 @@ from tuffops_desktop.services.users import AuthenticationFailed
 
 def _audit(services, user_id):
     with services.ctx.read() as s:
-        return [e.action for e in s.scalars(select(AuditEntry).where(AuditEntry.entity == "user",
-                                                                       AuditEntry.entity_id == str(user_id))
-                                                 .order_by(AuditEntry.id))]
+        return [
+            e.action
+            for e in s.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.entity == "user", AuditEntry.entity_id == str(user_id))
+                .order_by(AuditEntry.id)
+            )
+        ]
 
 
 def test_list_search_filter_sort_and_rows(services):
@@ -34,8 +39,9 @@ def test_list_search_filter_sort_and_rows(services):
         services.users.add(name, "longenough", role, full_name=name.title(), email=f"{name}@example.com")
     ids = services.users.list_ids(ListQuery(sort="username"))
     assert [r.username for r in services.users.rows(ids)] == ["amy", "tom", "zed"]
-    assert [r.username for r in services.users.rows(services.users.list_ids(
-        ListQuery(sort="username", descending=True)))] == ["zed", "tom", "amy"]
+    assert [
+        r.username for r in services.users.rows(services.users.list_ids(ListQuery(sort="username", descending=True)))
+    ] == ["zed", "tom", "amy"]
     found = services.users.list_ids(ListQuery(text="ZED@example", sort="username"))
     assert [r.username for r in services.users.rows(found)] == ["zed"]
     admins = services.users.list_ids(ListQuery(sort="username", filters={"role": any_of("admin")}))
@@ -46,18 +52,30 @@ def test_list_search_filter_sort_and_rows(services):
 
 def test_change_role_and_extra_permissions_is_audited_and_version_checked(services):
     bob = services.users.add("bob", "longenough", "technician")
-    changed = services.users.update(bob.id, full_name="Bob Builder", email="bob@example.com", role="office",
-                                    extra_permissions=["settings.edit"], expected_version=bob.version)
-    assert (changed.role, changed.extra_permissions, changed.full_name) == ("office", ("settings.edit",),
-                                                                              "Bob Builder")
+    changed = services.users.update(
+        bob.id,
+        full_name="Bob Builder",
+        email="bob@example.com",
+        role="office",
+        extra_permissions=["settings.edit"],
+        expected_version=bob.version,
+    )
+    assert (changed.role, changed.extra_permissions, changed.full_name) == ("office", ("settings.edit",), "Bob Builder")
     actor = services.users.authenticate("bob", "longenough")
     assert actor.can("settings.edit") and actor.can("customers.create")
     with pytest.raises(ConcurrencyConflict):
-        services.users.update(bob.id, full_name="x", email="", role="office", extra_permissions=[],
-                              expected_version=bob.version)
+        services.users.update(
+            bob.id, full_name="x", email="", role="office", extra_permissions=[], expected_version=bob.version
+        )
     with pytest.raises(ValidationError) as err:
-        services.users.update(bob.id, full_name="x", email="", role="wizard", extra_permissions=["nope.view"],
-                              expected_version=changed.version)
+        services.users.update(
+            bob.id,
+            full_name="x",
+            email="",
+            role="wizard",
+            extra_permissions=["nope.view"],
+            expected_version=changed.version,
+        )
     assert set(err.value.field_errors) == {"role", "permissions"}
     assert _audit(services, bob.id) == ["create", "update"]
 
@@ -85,20 +103,23 @@ def test_the_last_active_admin_cannot_be_demoted_or_deactivated(services):
     as_root = as_role(services, Role.ADMIN, username="root", user_id=root.id)
     other = as_root.users.set_active(other.id, False, other.version)  # one admin left active
     with pytest.raises(LastAdministrator, match="last active administrator"):
-        as_root.users.update(root.id, full_name="", email="", role="office", extra_permissions=[],
-                             expected_version=root.version)
+        as_root.users.update(
+            root.id, full_name="", email="", role="office", extra_permissions=[], expected_version=root.version
+        )
     with pytest.raises(ValidationError, match="your own user"):
         as_root.users.set_active(root.id, False, root.version)
     as_someone = as_role(services, Role.ADMIN, username="helper", user_id=None)
     with pytest.raises(LastAdministrator):
         as_someone.users.set_active(root.id, False, root.version)
     # A deactivated admin does not count; editing the last admin's name is fine.
-    renamed = as_root.users.update(root.id, full_name="Root", email="", role="admin", extra_permissions=[],
-                                   expected_version=root.version)
+    renamed = as_root.users.update(
+        root.id, full_name="Root", email="", role="admin", extra_permissions=[], expected_version=root.version
+    )
     assert renamed.full_name == "Root"
     other = as_root.users.set_active(other.id, True, other.version)
-    demoted = as_root.users.update(root.id, full_name="Root", email="", role="office", extra_permissions=[],
-                                   expected_version=renamed.version)
+    demoted = as_root.users.update(
+        root.id, full_name="Root", email="", role="office", extra_permissions=[], expected_version=renamed.version
+    )
     assert demoted.role == "office"
     assert _audit(services, root.id) == ["create", "update", "update"]
 
@@ -108,8 +129,9 @@ def test_user_admin_needs_users_permissions(services):
     office = as_role(services, Role.OFFICE)
     assert office.users.get(target.id).username == "target"  # office may view users
     with pytest.raises(PermissionDenied):
-        office.users.update(target.id, full_name="", email="", role="admin", extra_permissions=[],
-                            expected_version=target.version)
+        office.users.update(
+            target.id, full_name="", email="", role="admin", extra_permissions=[], expected_version=target.version
+        )
     with pytest.raises(PermissionDenied):
         office.users.set_active(target.id, False, target.version)
     with pytest.raises(PermissionDenied):
@@ -132,8 +154,14 @@ def test_two_concurrent_demotions_never_leave_zero_admins(db_url, action):
         barrier.wait()
         try:
             if action == "demote":
-                outcomes[name] = services.users.update(target.id, full_name="", email="", role="office",
-                                                       extra_permissions=[], expected_version=target.version)
+                outcomes[name] = services.users.update(
+                    target.id,
+                    full_name="",
+                    email="",
+                    role="office",
+                    extra_permissions=[],
+                    expected_version=target.version,
+                )
             else:
                 outcomes[name] = services.users.set_active(target.id, False, target.version)
         except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks

@@ -29,7 +29,11 @@ def shop(services):
     bob = services.users.add("bob", "longenough", "technician")
     services.users.add("olga", "longenough", "office")
     return {
-        "customer": customer, "unit": unit, "stock": stock, "tom": tom, "bob": bob,
+        "customer": customer,
+        "unit": unit,
+        "stock": stock,
+        "tom": tom,
+        "bob": bob,
         "office": as_role(services, Role.OFFICE, "olga"),
         "as_tom": as_role(services, Role.TECHNICIAN, "tom", tom.id),
         "as_bob": as_role(services, Role.TECHNICIAN, "bob", bob.id),
@@ -37,8 +41,9 @@ def shop(services):
 
 
 def test_a_new_work_order_is_unassigned_due_by_the_service_level(services, shop):
-    order = shop["office"].work_orders.create(shop["unit"].id, "repair", "Dripping", time_window="morning",
-                                              estimated_hours="1.5")
+    order = shop["office"].work_orders.create(
+        shop["unit"].id, "repair", "Dripping", time_window="morning", estimated_hours="1.5"
+    )
     assert order.number == f"WO-{order.id:06d}" and order.status == "unassigned"
     assert abs(order.due_at - (datetime.now(UTC) + timedelta(hours=24))) < timedelta(minutes=5)
     assert (order.time_window, str(order.estimated_hours), order.created_by) == ("Morning", "1.5", "olga")
@@ -50,9 +55,12 @@ def test_a_new_work_order_is_unassigned_due_by_the_service_level(services, shop)
 
 def test_bad_input_is_refused_and_nothing_stored(shop):
     office = shop["office"].work_orders
-    for kwargs, field in (({"work_type": "magic"}, "work_type"), ({"estimated_hours": "1.2"}, "estimated_hours"),
-                          ({"time_window": "midnight"}, "time_window"),
-                          ({"customer_requests": "x" * 2001}, "customer_requests")):
+    for kwargs, field in (
+        ({"work_type": "magic"}, "work_type"),
+        ({"estimated_hours": "1.2"}, "estimated_hours"),
+        ({"time_window": "midnight"}, "time_window"),
+        ({"customer_requests": "x" * 2001}, "customer_requests"),
+    ):
         with pytest.raises(ValidationError) as info:
             office.create(shop["unit"].id, **kwargs)
         assert field in info.value.field_errors
@@ -60,8 +68,10 @@ def test_bad_input_is_refused_and_nothing_stored(shop):
 
 
 def test_a_converted_request_keeps_its_text_and_window_and_has_history(services, shop):
-    req = services.requests.submit_office(shop["unit"].id, RequestInput(
-        "Loud rattle " * 150, (date.today() + timedelta(days=1)).isoformat(), "Afternoon", "Ann"))
+    req = services.requests.submit_office(
+        shop["unit"].id,
+        RequestInput("Loud rattle " * 150, (date.today() + timedelta(days=1)).isoformat(), "Afternoon", "Ann"),
+    )
     info = services.requests.convert(req.id, "repair")
     order = services.work_orders.get(info.id)
     assert order.customer_requests == ("Loud rattle " * 150).strip()  # nothing cut off (1,800 characters)
@@ -88,8 +98,16 @@ def test_the_whole_lifecycle_by_the_people_allowed(services, shop):
     assert order.status == "completed" and order.actions == ("bill",)
     assert services.units.get(shop["unit"].id).maintained_at == date.today()  # maintenance moves maintained_at
     order = office.act(order.id, "bill", order.version)
-    history = [HistoryEntry(h.at, h.by, WorkOrderStatus(h.from_status) if h.from_status else None,
-                            WorkOrderStatus(h.to_status), h.reason) for h in order.history]
+    history = [
+        HistoryEntry(
+            h.at,
+            h.by,
+            WorkOrderStatus(h.from_status) if h.from_status else None,
+            WorkOrderStatus(h.to_status),
+            h.reason,
+        )
+        for h in order.history
+    ]
     assert replay(history) is WorkOrderStatus.BILLED
     assert [h.by for h in order.history] == ["olga", "olga", "tom", "tom", "tom", "tom", "olga", "olga"]
     assert order.history[3].reason == "awaiting_parts"
@@ -153,8 +171,10 @@ def test_two_dispatchers_assigning_at_once_one_wins_the_other_is_told(db_url):
     tom = services.users.add("tom", "longenough", "technician")
     bob = services.users.add("bob", "longenough", "technician")
     order = services.work_orders.create(unit.id)
-    dispatchers = {"sue": (as_role(services, Role.OFFICE, "sue"), tom.id),
-                   "dan": (as_role(services, Role.OFFICE, "dan"), bob.id)}
+    dispatchers = {
+        "sue": (as_role(services, Role.OFFICE, "sue"), tom.id),
+        "dan": (as_role(services, Role.OFFICE, "dan"), bob.id),
+    }
     barrier = threading.Barrier(2)
     outcome: dict[str, object] = {}
 
@@ -185,8 +205,9 @@ def test_filters_search_and_sort_in_sql(services, shop):
     office = shop["office"].work_orders
     a = office.create(shop["unit"].id, "repair", "Compressor noise")
     b = office.create(shop["unit"].id, "maintenance", "Filter change")
-    b = office.act(b.id, "assign", b.version, technician_id=shop["bob"].id,
-                   scheduled_start=datetime.now(UTC) + timedelta(days=2))
+    b = office.act(
+        b.id, "assign", b.version, technician_id=shop["bob"].id, scheduled_start=datetime.now(UTC) + timedelta(days=2)
+    )
     c = office.create(shop["stock"].id, "installation", "New unit")
     assert office.list_ids(ListQuery(filters={"status": any_of("pending")})) == [b.id]
     assert office.list_ids(ListQuery(filters={"type": any_of("repair", "installation")}, sort="number")) == [a.id, c.id]
@@ -235,6 +256,7 @@ def test_notes_and_the_change_feed(services, shop):
         office.add_note(order.id, "x" * 1001)
     if services.ctx.db.dialect == "sqlite":  # on PostgreSQL the same facts travel by NOTIFY
         with services.ctx.read() as s:
-            entries = s.execute(select(ChangeLogEntry.entity, ChangeLogEntry.action)
-                                .where(ChangeLogEntry.entity == "work_order")).all()
+            entries = s.execute(
+                select(ChangeLogEntry.entity, ChangeLogEntry.action).where(ChangeLogEntry.entity == "work_order")
+            ).all()
         assert [tuple(e) for e in entries] == [("work_order", "create"), ("work_order", "add_note")]

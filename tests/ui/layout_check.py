@@ -43,7 +43,8 @@ def _inside_viewport(widget: QWidget) -> bool:
     table's editors) are not checked; widgets placed in a QScrollArea's content are."""
     parent = widget.parentWidget()
     return isinstance(parent, (QComboBox, QAbstractSpinBox)) or (
-        isinstance(parent, QAbstractScrollArea) and widget is not parent.viewport())
+        isinstance(parent, QAbstractScrollArea) and widget is not parent.viewport()
+    )
 
 
 def clipped_headers(header: QHeaderView) -> list[str]:
@@ -53,8 +54,11 @@ def clipped_headers(header: QHeaderView) -> list[str]:
     stretched = header.stretchLastSection()
     last = max((n for n in range(header.count()) if not header.isSectionHidden(n)), default=-1)
     for n in range(header.count()):
-        if header.isSectionHidden(n) or header.sectionResizeMode(n) == QHeaderView.ResizeMode.Stretch or (
-                stretched and n == last):
+        if (
+            header.isSectionHidden(n)
+            or header.sectionResizeMode(n) == QHeaderView.ResizeMode.Stretch
+            or (stretched and n == last)
+        ):
             continue
         need = header.sectionSizeFromContents(n).width()
         if header.sectionSize(n) + TOLERANCE < need:
@@ -72,11 +76,18 @@ def clipped_widgets(root: QWidget) -> list[str]:
         if isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal:
             problems += clipped_headers(widget)
             continue
-        if isinstance(widget, QScrollArea) and widget.widget() is not None and (
+        if (
+            isinstance(widget, QScrollArea)
+            and widget.widget() is not None
+            and (
                 widget.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
-                and widget.widget().width() > widget.viewport().width() + TOLERANCE):
-            problems.append(f"{_describe(widget)}: content {widget.widget().width()} px wide in a "
-                            f"{widget.viewport().width()} px view that cannot scroll sideways")
+                and widget.widget().width() > widget.viewport().width() + TOLERANCE
+            )
+        ):
+            problems.append(
+                f"{_describe(widget)}: content {widget.widget().width()} px wide in a "
+                f"{widget.viewport().width()} px view that cannot scroll sideways"
+            )
         if _inside_viewport(widget):
             continue
         size = widget.size()
@@ -86,8 +97,7 @@ def clipped_widgets(root: QWidget) -> list[str]:
             if widget.wordWrap():
                 need = widget.heightForWidth(size.width())
                 if size.height() + TOLERANCE < need:
-                    problems.append(f"{_describe(widget)}: height {size.height()} < {need} for width "
-                                    f"{size.width()}")
+                    problems.append(f"{_describe(widget)}: height {size.height()} < {need} for width {size.width()}")
                 continue
             need_w, need_h = widget.sizeHint().width(), widget.sizeHint().height()
         elif isinstance(widget, QLineEdit):

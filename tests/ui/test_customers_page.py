@@ -225,8 +225,10 @@ def test_user_text_is_shown_as_plain_text(qtbot, office, kit):
 
 def test_import_errors_are_listed_with_line_numbers_and_nothing_is_imported(qtbot, office, kit, tmp_path):
     bad = tmp_path / "customers.csv"
-    bad.write_text("type,first_name,company_name,phones\nresidential,Ann,,4652200\nresidential,,,\n"
-                   "martian,Bob,,\n", encoding="utf-8")
+    bad.write_text(
+        "type,first_name,company_name,phones\nresidential,Ann,,4652200\nresidential,,,\nmartian,Bob,,\n",
+        encoding="utf-8",
+    )
     page = make_page(qtbot, office, kit)
     before = office.customers.count()
     kit.prompts.open_path = bad
@@ -280,9 +282,18 @@ def test_deactivate_hides_the_customer_unless_asked(qtbot, demo, kit):
 
 def _input(detail) -> CustomerInput:  # noqa: ANN001
     return CustomerInput(
-        customer_type=detail.customer_type, first_name=detail.first_name, last_name=detail.last_name,
-        company_name=detail.company_name, emails=list(detail.emails), phones=list(detail.phones),
-        address=detail.address, city=detail.city, postcode=detail.postcode, country=detail.country,
-        discount_rate=detail.discount_rate, default_sla_hours=detail.default_sla_hours,
-        remote_id=detail.remote_id or "", notes=detail.notes,
+        customer_type=detail.customer_type,
+        first_name=detail.first_name,
+        last_name=detail.last_name,
+        company_name=detail.company_name,
+        emails=list(detail.emails),
+        phones=list(detail.phones),
+        address=detail.address,
+        city=detail.city,
+        postcode=detail.postcode,
+        country=detail.country,
+        discount_rate=detail.discount_rate,
+        default_sla_hours=detail.default_sla_hours,
+        remote_id=detail.remote_id or "",
+        notes=detail.notes,
     )

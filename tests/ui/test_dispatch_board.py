@@ -55,8 +55,13 @@ def test_the_day_shows_its_bookings_in_their_technicians_rows(qtbot, demo, kit):
     office = demo.services_as("office")
     board = make_board(qtbot, office, kit)
     day = office.ctx.today()
-    expected = [r for r in office.work_orders.rows(office.work_orders.list_ids(
-        ListQuery(filters={"scheduled": Between(day, day)}))) if r.status != "cancelled"]
+    expected = [
+        r
+        for r in office.work_orders.rows(
+            office.work_orders.list_ids(ListQuery(filters={"scheduled": Between(day, day)}))
+        )
+        if r.status != "cancelled"
+    ]
     assert expected, "the demo fills the current week"
     assert {r.id for r in board.plan.bookings} == {r.id for r in expected}
     for row in expected:
@@ -81,15 +86,16 @@ def test_the_queue_lists_unassigned_work_by_due_time_then_age(qtbot, demo, kit, 
     office = demo.services_as("office")
     fresh()
     board = make_board(qtbot, office, kit)
-    unassigned = office.work_orders.rows(office.work_orders.list_ids(
-        ListQuery(filters={"status": any_of("unassigned")})))
+    unassigned = office.work_orders.rows(
+        office.work_orders.list_ids(ListQuery(filters={"status": any_of("unassigned")}))
+    )
     expected = [r.id for r in sorted(unassigned, key=lambda r: urgency_key(r.due_at, r.created_at, r.id))]
     assert [r.id for r in board.plan.queue] == expected
     shown = [int(board.queue.item(n).data(Qt.ItemDataRole.UserRole + 1)) for n in range(board.queue.count())]
     assert shown == expected
     dues = [r.due_at for r in board.plan.queue]
     with_due = [d for d in dues if d is not None]
-    assert with_due == sorted(with_due) and dues[:len(with_due)] == with_due  # none-due last
+    assert with_due == sorted(with_due) and dues[: len(with_due)] == with_due  # none-due last
 
 
 def test_dropping_a_queue_item_assigns_it_and_dragging_a_block_moves_it(qtbot, demo, kit, fresh):
@@ -179,8 +185,9 @@ def test_a_change_made_by_another_user_appears_after_the_change_feed(qtbot, demo
     tech = board.plan.technicians[0]
     start = local(board.day, 6).astimezone(UTC)
     detail = demo.services_as("admin").work_orders.get(work_order_id)
-    demo.services_as("admin").work_orders.act(work_order_id, "assign", detail.version, technician_id=tech.id,
-                                              scheduled_start=start)
+    demo.services_as("admin").work_orders.act(
+        work_order_id, "assign", detail.version, technician_id=tech.id, scheduled_start=start
+    )
     from tuffops_desktop.services.changes import Change
 
     before = board.plan
@@ -218,7 +225,8 @@ def test_the_board_opens_in_its_own_window_and_remembers_where(qtbot, demo, kit,
 
 
 def test_a_queue_item_dropped_by_qt_drag_and_drop_is_assigned_and_enter_on_a_block_opens_the_dialog(
-        qtbot, demo, kit, fresh):
+    qtbot, demo, kit, fresh
+):
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QDragMoveEvent, QDropEvent
 
@@ -234,8 +242,9 @@ def test_a_queue_item_dropped_by_qt_drag_and_drop_is_assigned_and_enter_on_a_blo
     mime = board.queue.mimeData([board.queue.item(ids.index(work_order_id))])  # what the queue drags
     tech = board.plan.technicians[2]
     point = QPointF(board.grid.point_for(tech.id, 11 * 60))
-    move = QDragMoveEvent(point.toPoint(), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
-                          Qt.KeyboardModifier.NoModifier)
+    move = QDragMoveEvent(
+        point.toPoint(), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     board.grid.dragMoveEvent(move)
     assert move.isAccepted() and board.grid._ghost is not None
     drop = QDropEvent(point, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)

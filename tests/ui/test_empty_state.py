@@ -25,16 +25,19 @@ def test_a_search_without_result_says_so_and_clears(qtbot, demo, kit, page_class
 
     page.search.setText("zq-nothing-like-this")  # listed again after the typing pause
     expected = f"No {things} match “zq-nothing-like-this”"
-    qtbot.waitUntil(lambda: page.empty_state.isVisible() and page.empty_state.message.text() == expected,
-                    timeout=2000)
+    qtbot.waitUntil(lambda: page.empty_state.isVisible() and page.empty_state.message.text() == expected, timeout=2000)
     assert page.model.rowCount() == 0
     assert page.empty_state.clear_button.isVisible()
     assert page.empty_state.geometry() == page.table.viewport().rect()
 
     page.empty_state.clear_button.click()
-    qtbot.waitUntil(lambda: page.model.ids() == before and not (
-        page.empty_state.isVisible() and page.empty_state.message.text() == expected),
-                    timeout=2000)
+    qtbot.waitUntil(
+        lambda: (
+            page.model.ids() == before
+            and not (page.empty_state.isVisible() and page.empty_state.message.text() == expected)
+        ),
+        timeout=2000,
+    )
     assert page.search.text() == ""
     assert page.empty_state.isVisible() == (not before)
 
@@ -55,11 +58,17 @@ def test_row_actions_move_under_the_search_box_when_narrow(qtbot, demo, kit):
     qtbot.addWidget(page)
     page.resize(1700, 800)
     page.show()
-    qtbot.waitUntil(lambda: page.actions_bar.y() == page.search.y() or page.actions_bar.geometry().center().y()
-                    == page.search.geometry().center().y(), timeout=1000)
+    qtbot.waitUntil(
+        lambda: (
+            page.actions_bar.y() == page.search.y()
+            or page.actions_bar.geometry().center().y() == page.search.geometry().center().y()
+        ),
+        timeout=1000,
+    )
     page.resize(820, 640)  # the units page at a 1024 px wide window, beside the sidebar
     qtbot.waitUntil(lambda: page.actions_bar.y() > page.search.y() + page.search.height() // 2, timeout=1000)
     assert page.search.width() >= page.search.minimumWidth() >= 200
     page.resize(1700, 800)
-    qtbot.waitUntil(lambda: page.actions_bar.geometry().center().y() == page.search.geometry().center().y(),
-                    timeout=1000)
+    qtbot.waitUntil(
+        lambda: page.actions_bar.geometry().center().y() == page.search.geometry().center().y(), timeout=1000
+    )

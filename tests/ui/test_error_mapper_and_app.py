@@ -57,13 +57,16 @@ def test_conflict_reload_hands_back_the_current_record(mapped):
     assert prompts.kinds() == ["conflict", "conflict"]
 
 
-@pytest.mark.parametrize(("exc", "title"), [
-    (PermissionDenied("customers.edit"), "Not allowed"),
-    (NotFound("Customer #9 does not exist."), "Not found"),
-    (DomainError("Closed is final."), "Cannot do that"),
-    (DatabaseTooNew("newer app"), "Problem"),
-    (KnownError("port busy"), "Problem"),
-])
+@pytest.mark.parametrize(
+    ("exc", "title"),
+    [
+        (PermissionDenied("customers.edit"), "Not allowed"),
+        (NotFound("Customer #9 does not exist."), "Not found"),
+        (DomainError("Closed is final."), "Cannot do that"),
+        (DatabaseTooNew("newer app"), "Problem"),
+        (KnownError("port busy"), "Problem"),
+    ],
+)
 def test_rule_and_environment_errors_get_a_message_box(mapped, exc, title):
     mapper, prompts, lost = mapped
     mapper.handle(exc, None)

@@ -49,7 +49,8 @@ def test_stored_utc_moments_show_in_the_local_time_zone():
     local = moment.astimezone()
     hour12 = local.hour % 12 or 12
     assert US.date_time(moment) == f"{local.month}/{local.day}/{local.year} {hour12}:{local:%M} " + (
-        "PM" if local.hour >= 12 else "AM")
+        "PM" if local.hour >= 12 else "AM"
+    )
     assert GB.date_time(moment) == f"{local:%d/%m/%Y %H:%M}"
     other_zone = datetime(2026, 11, 30, 3, 5, tzinfo=timezone(timedelta(hours=4)))  # the same moment
     assert GB.date_time(other_zone) == GB.date_time(moment)
@@ -98,13 +99,15 @@ def _cell(page, record_id: int, header: str) -> str:  # noqa: ANN001
     return text
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("en_US", lambda d: f"{d.month}/{d.day}/{d.year}"),
-    ("en_GB", lambda d: f"{d:%d/%m/%Y}"),
-    ("de_DE", lambda d: f"{d:%d.%m.%Y}"),
-])
-def test_the_same_unit_shows_the_locale_date_in_list_and_panel(qtbot, demo, kit, themed, app_locale, name,
-                                                                 expected):
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("en_US", lambda d: f"{d.month}/{d.day}/{d.year}"),
+        ("en_GB", lambda d: f"{d:%d/%m/%Y}"),
+        ("de_DE", lambda d: f"{d:%d.%m.%Y}"),
+    ],
+)
+def test_the_same_unit_shows_the_locale_date_in_list_and_panel(qtbot, demo, kit, themed, app_locale, name, expected):
     app_locale(name)
     office = demo.services_as("office")
     page = UnitsPage(office, kit.ops, kit.prompts)
@@ -129,7 +132,8 @@ def test_the_same_request_shows_the_locale_time_in_the_inbox(qtbot, demo, kit, t
     office = demo.services_as("office")
     unit_id = office.units.list_ids(ListQuery(sort="label"))[0]
     request_id = office.requests.submit_office(
-        unit_id, RequestInput("The fan rattles", date.today() + timedelta(days=1), "Morning", "a tenant")).id
+        unit_id, RequestInput("The fan rattles", date.today() + timedelta(days=1), "Morning", "a tenant")
+    ).id
     page = InboxPage(office, kit.ops, kit.prompts)
     qtbot.addWidget(page)
     page.show()
@@ -140,7 +144,8 @@ def test_the_same_request_shows_the_locale_time_in_the_inbox(qtbot, demo, kit, t
         preferred = f"{detail.schedule_at:%d/%m/%Y}"
     else:
         received = f"{local.month}/{local.day}/{local.year} {local.hour % 12 or 12}:{local:%M} " + (
-            "PM" if local.hour >= 12 else "AM")
+            "PM" if local.hour >= 12 else "AM"
+        )
         preferred = f"{detail.schedule_at.month}/{detail.schedule_at.day}/{detail.schedule_at.year}"
     assert _cell(page, request_id, "Received") == received
     assert _cell(page, request_id, "Preferred").startswith(preferred + " · ")

@@ -34,8 +34,10 @@ from tuffops_desktop.ui.prompts import ConflictChoice
 TOMORROW = date.today() + timedelta(days=1)
 NEWEST_OPEN = ListQuery(filters={"status": any_of("open")}, sort="received", descending=True)
 NEWEST_NOT_CLOSED = ListQuery(filters={"status": any_of("open", "ongoing")}, sort="received", descending=True)
-HOSTILE = ('<b>bold</b><img src=x onerror=alert(1)>\n<script>alert("x")</script> &amp; &lt;\n'
-           '<a href="javascript:alert(1)">click</a> <table><tr><td>cell</td></tr></table>')
+HOSTILE = (
+    '<b>bold</b><img src=x onerror=alert(1)>\n<script>alert("x")</script> &amp; &lt;\n'
+    '<a href="javascript:alert(1)">click</a> <table><tr><td>cell</td></tr></table>'
+)
 HOSTILE_CONTACT = "<i>ann</i>@example.com <b>869</b>"
 HOSTILE_NOTE = "<u>called</u> <img src=x onerror=alert(2)> &nbsp;"
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
@@ -59,8 +61,14 @@ def owned_unit(office):  # noqa: ANN001, ANN201
     raise AssertionError("the demo has no unit with a customer phone")
 
 
-def submit(services, unit_id: int, text: str = "AC dripping in the lobby", contact: str = "a tenant",  # noqa: ANN001
-           when: date = TOMORROW, window: str = "Morning"):  # noqa: ANN201
+def submit(
+    services,
+    unit_id: int,
+    text: str = "AC dripping in the lobby",
+    contact: str = "a tenant",  # noqa: ANN001
+    when: date = TOMORROW,
+    window: str = "Morning",
+):  # noqa: ANN201
     return services.requests.submit_office(unit_id, RequestInput(text, when, window, contact))
 
 
@@ -123,11 +131,16 @@ def test_open_requests_newest_first_with_their_columns(qtbot, office, kit, owned
     assert page.count_label.text() == f"{len(ids)} requests"
 
     headers = [page.model.headerData(n, Qt.Orientation.Horizontal) for n in range(page.model.columnCount())]
-    assert headers == ["Ticket", "Received", "Unit", "Customer", "Preferred", "Status", "Source", "Verified",
-                       "Request"]
+    assert headers == ["Ticket", "Received", "Unit", "Customer", "Preferred", "Status", "Source", "Verified", "Request"]
     assert cells(page, older.id) == [
-        older.ticket, older.created_at.astimezone().strftime("%Y-%m-%d %H:%M"), older.unit_label,
-        older.customer_name, f"{TOMORROW.isoformat()} · Morning", "Open", "Office", "Verified",
+        older.ticket,
+        older.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        older.unit_label,
+        older.customer_name,
+        f"{TOMORROW.isoformat()} · Morning",
+        "Open",
+        "Office",
+        "Verified",
         "Older: the fan rattles",
     ]
     assert cells(page, newer.id)[4] == f"{TOMORROW.isoformat()} · All day"
@@ -314,7 +327,12 @@ def test_convert_creates_a_work_order_and_closes_the_request(qtbot, office, kit,
     with office.ctx.read() as session:
         order = session.get(WorkOrder, stored.work_order_id)
         assert (order.work_type, order.status, order.unit_id, order.request_id, order.customer_requests) == (
-            "installation", "unassigned", unit.id, req.id, "Install a second indoor unit")
+            "installation",
+            "unassigned",
+            unit.id,
+            req.id,
+            "Install a second indoor unit",
+        )
     assert kit.prompts.kinds() == ["confirm"] and "(Installation)" in kit.prompts.calls[0][2]
     assert editor.flash.isVisible() and editor.flash.text() == f"Work order {number} created."
     assert editor.status.currentText() == f"Converted → {number}" and not editor.status.isEnabled()
@@ -332,8 +350,13 @@ def test_converted_elsewhere_first_shows_who_and_reloads(qtbot, office, kit, own
 
     qtbot.mouseClick(page.editor.convert_button, Qt.MouseButton.LeftButton)
     assert kit.prompts.kinds()[0] == "confirm"
-    assert kit.prompts.calls[1:] == [("warning", "Cannot do that",
-                                  f"Request {req.ticket} was already converted to work order {theirs.number} by dana.")]
+    assert kit.prompts.calls[1:] == [
+        (
+            "warning",
+            "Cannot do that",
+            f"Request {req.ticket} was already converted to work order {theirs.number} by dana.",
+        )
+    ]
     editor = page.editor
     assert editor.detail.status == "closed" and editor.status.currentText() == f"Converted → {theirs.number}"
     assert not editor.convert_button.isEnabled() and "by dana" in editor.closed_info.text()
@@ -404,7 +427,12 @@ def test_add_request_dialog_inline_errors_then_saves(qtbot, office, kit, owned_u
     assert dialog.save()
     saved = office.requests.get(dialog.saved.id)
     assert (saved.unit_id, saved.source, saved.status, saved.schedule_at, saved.schedule_time) == (
-        unit.id, "office", "open", TOMORROW, "Afternoon")
+        unit.id,
+        "office",
+        "open",
+        TOMORROW,
+        "Afternoon",
+    )
     assert saved.request == "Outdoor unit  makes a grinding noise" and saved.verified
     assert kit.prompts.calls == []
 
@@ -427,12 +455,18 @@ def post_public_form(port: int, guid: str, **fields: str) -> str:
         page = conn.getresponse().read().decode("utf-8")
     finally:
         conn.close()
-    form = {"token": TOKEN.search(page).group(1), "website": "", "schedule_at": TOMORROW.isoformat(),
-            "schedule_time": "Morning", **fields}
+    form = {
+        "token": TOKEN.search(page).group(1),
+        "website": "",
+        "schedule_at": TOMORROW.isoformat(),
+        "schedule_time": "Morning",
+        **fields,
+    }
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        conn.request("POST", f"/u/{guid}", urlencode(form).encode("utf-8"),
-                     {"Content-Type": "application/x-www-form-urlencoded"})
+        conn.request(
+            "POST", f"/u/{guid}", urlencode(form).encode("utf-8"), {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         response = conn.getresponse()
         response.read()
         assert response.status == 303, response.status
@@ -458,13 +492,16 @@ def test_a_request_from_the_listener_appears_within_two_seconds(qtbot, office, k
     count = office.requests.open_count()
     assert window.live.wait_ready(5)
 
-    server = IntakeServer(office.ctx.db, port=0, data_dir=tmp_path / "intake",
-                          limits=Limits(pages_per_minute=1000, posts_per_ip=1000, posts_per_unit=1000))
+    server = IntakeServer(
+        office.ctx.db,
+        port=0,
+        data_dir=tmp_path / "intake",
+        limits=Limits(pages_per_minute=1000, posts_per_ip=1000, posts_per_unit=1000),
+    )
     server.start()
     try:
         guid = office.units.get(unit.id).qr_code_guid
-        ticket = post_public_form(server.port, guid, request="<b>Water</b> on the floor",
-                                  contact_info="flat 2 tenant")
+        ticket = post_public_form(server.port, guid, request="<b>Water</b> on the floor", contact_info="flat 2 tenant")
         qtbot.waitUntil(lambda: ticket in listed_tickets(page), timeout=2000)
     finally:
         server.stop()

@@ -93,8 +93,9 @@ def test_tab_order_starts_at_search_and_tab_leaves_the_table(qtbot, office, kit)
 
 def submit(services, text: str = "Noisy fan in the server room"):  # noqa: ANN001, ANN201
     unit_id = services.units.list_ids(ListQuery(sort="label"))[0]
-    return services.requests.submit_office(unit_id, RequestInput(text, date.today() + timedelta(days=2),
-                                                                 "Morning", "the caretaker"))
+    return services.requests.submit_office(
+        unit_id, RequestInput(text, date.today() + timedelta(days=2), "Morning", "the caretaker")
+    )
 
 
 def test_enter_opens_the_selected_row(qtbot, office, kit):
@@ -154,8 +155,11 @@ def test_shortcuts_list_has_every_registered_shortcut(qtbot, office, kit):
     assert registered and registered <= listed
     assert {key_text(s.keys) for s in SHORTCUTS if s.where == LIST} <= listed
     for n, key in enumerate(window.section_keys()[:9], start=1):
-        assert (key_text([f"Ctrl+{n}"]), f"Go to {window.navigation.item(n - 1).text()}", "Anywhere") \
-            in dialog.rows(), key
+        assert (
+            key_text([f"Ctrl+{n}"]),
+            f"Go to {window.navigation.item(n - 1).text()}",
+            "Anywhere",
+        ) in dialog.rows(), key
     assert ("Ctrl+K", "Open by scan…", "Anywhere") in dialog.rows()
     dialog.close()
 

@@ -32,8 +32,9 @@ def window(qtbot, db_url) -> Iterator[MainWindow]:  # noqa: ANN001
     runner = TaskRunner()
     monitor = ConnectionMonitor(lambda: None, runner=runner)
     prompts = FakePrompts()
-    win = MainWindow(office, Ops(ErrorMapper(prompts, monitor.report_lost), runner, monitor), prompts, monitor,
-                     database_label="test")
+    win = MainWindow(
+        office, Ops(ErrorMapper(prompts, monitor.report_lost), runner, monitor), prompts, monitor, database_label="test"
+    )
     qtbot.addWidget(win)
     win.resize(1200, 700)
     win.show()

@@ -31,8 +31,15 @@ def big_job(services) -> StickerJob:  # noqa: ANN001
     ids = services.stickers.unit_ids_without_sticker()[:20]
     assert len(ids) == 20
     base = services.stickers.contents_for_units(ids[:1])[0].url.rsplit("/", 1)[0]
-    contents = tuple(StickerContent(url=f"{base}/{n:08d}-0000-4000-8000-{n:012d}", title=f"Rooftop unit #{n}",
-                                    code=f"S/N R-{n:05d}", footer="TuffOps test") for n in range(STICKERS))
+    contents = tuple(
+        StickerContent(
+            url=f"{base}/{n:08d}-0000-4000-8000-{n:012d}",
+            title=f"Rooftop unit #{n}",
+            code=f"S/N R-{n:05d}",
+            footer="TuffOps test",
+        )
+        for n in range(STICKERS)
+    )
     return StickerJob("2,000 stickers", contents, tuple(ids[n % len(ids)] for n in range(STICKERS)))
 
 
@@ -110,14 +117,21 @@ def test_closing_the_dialog_while_printing_cancels(qtbot, demo, kit, tmp_path):
         printer.setOutputFileName(str(tmp_path / "printed.pdf"))
         return printer
 
-    dialog = PrintStickersDialog(kit.ops, admin, kit.prompts, job, printer_factory=pdf_printer,
-                                 ask_print_setup=lambda printer, pages, parent: True)
+    dialog = PrintStickersDialog(
+        kit.ops,
+        admin,
+        kit.prompts,
+        job,
+        printer_factory=pdf_printer,
+        ask_print_setup=lambda printer, pages, parent: True,
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     meter = GapMeter()
     dialog.print_job()
-    qtbot.waitUntil(lambda: dialog.output_job.watch.title == "Printing" and dialog.output_job.progress.done >= 2,
-                    timeout=120_000)
+    qtbot.waitUntil(
+        lambda: dialog.output_job.watch.title == "Printing" and dialog.output_job.progress.done >= 2, timeout=120_000
+    )
     painting = dialog.output_job
     dialog.reject()
     qtbot.waitUntil(lambda: painting.finished, timeout=10_000)
@@ -131,8 +145,11 @@ def test_closing_the_dialog_while_printing_cancels(qtbot, demo, kit, tmp_path):
 @pytest.fixture
 def big_csv(tmp_path: Path) -> Path:
     path = tmp_path / "customers.csv"
-    path.write_text("type,first_name,last_name,phones,city\n" + "".join(
-        f"residential,Ann{n},Import{n},46{n:05d},Springfield\n" for n in range(CUSTOMERS)), encoding="utf-8")
+    path.write_text(
+        "type,first_name,last_name,phones,city\n"
+        + "".join(f"residential,Ann{n},Import{n},46{n:05d},Springfield\n" for n in range(CUSTOMERS)),
+        encoding="utf-8",
+    )
     return path
 
 

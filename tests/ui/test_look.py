@@ -136,8 +136,13 @@ def test_a_disabled_control_looks_disabled(qtbot, themed, kind):
 
 def test_the_palette_greys_disabled_text_and_fields(themed):
     palette = themed.palette()
-    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText,
-                 QPalette.ColorRole.Base, QPalette.ColorRole.Button):
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.Base,
+        QPalette.ColorRole.Button,
+    ):
         assert palette.color(QPalette.ColorGroup.Disabled, role) != palette.color(QPalette.ColorGroup.Active, role)
 
 
@@ -156,7 +161,7 @@ def test_an_unknown_date_looks_disabled(qtbot, themed):
 
 # ----------------------------------------------------------------- colour language
 def _hue(hex_colour: str) -> tuple[float, float, float]:
-    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
     hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
     return hue * 360, saturation, lightness
 
@@ -168,8 +173,13 @@ def _is_amber(hex_colour: str) -> bool:
 
 def test_amber_is_declared_once_and_used_only_for_attention():
     ui = Path(theme.__file__).parent
-    strays = [f"{path.relative_to(ui)}: {colour}" for path in ui.rglob("*.py") if path.name != "theme.py"
-              for colour in re.findall(r"#[0-9a-fA-F]{6}\b", path.read_text(encoding="utf-8")) if _is_amber(colour)]
+    strays = [
+        f"{path.relative_to(ui)}: {colour}"
+        for path in ui.rglob("*.py")
+        if path.name != "theme.py"
+        for colour in re.findall(r"#[0-9a-fA-F]{6}\b", path.read_text(encoding="utf-8"))
+        if _is_amber(colour)
+    ]
     assert not strays, "amber outside the theme (use theme.ATTENTION): " + ", ".join(strays)
 
     assert _is_amber(theme.ATTENTION)
@@ -177,7 +187,8 @@ def test_amber_is_declared_once_and_used_only_for_attention():
     states = {
         **{f"warranty {k}": v for k, v in theme.WARRANTY_COLOURS.items()},
         **{f"request {k}": v for k, v in inbox_columns.STATUS_COLOURS.items()},
-        "verified contact": inbox_columns.VERIFIED_COLOUR, "unverified contact": inbox_columns.UNVERIFIED_COLOUR,
+        "verified contact": inbox_columns.VERIFIED_COLOUR,
+        "unverified contact": inbox_columns.UNVERIFIED_COLOUR,
         **{f"work order {k.replace('_', ' ')}": v for k, v in work_order_columns.STATUS_COLOURS.items()},
         **{f"role {k}": v for k, v in user_columns.ROLE_COLOURS.items()},
         **{f"customer type {t.value}": t.colour for t in CustomerType},
@@ -201,6 +212,7 @@ def test_the_customer_type_squares_are_explained(qtbot, demo, kit):
         low, high = hues[named.group(1)]
         assert low <= _hue(customer_type.colour)[0] <= high, f"{customer_type.label} is not {named.group(1)}"
     row = next(r for r in (page.model.row_data(n) for n in range(page.model.rowCount())) if r.customer_name)
-    cell_tip = page.model.data(page.model.index(page.model.row_of_id(row.id), CUSTOMER_COLUMN),
-                               Qt.ItemDataRole.ToolTipRole)
+    cell_tip = page.model.data(
+        page.model.index(page.model.row_of_id(row.id), CUSTOMER_COLUMN), Qt.ItemDataRole.ToolTipRole
+    )
     assert cell_tip.endswith(CustomerType(row.customer_type).label)

@@ -30,8 +30,18 @@ def test_technician_sees_no_customers_or_units(qtbot, demo, kit):
 
 def test_office_sees_its_sections_and_starts_on_customers(qtbot, demo, kit):
     window = make_window(qtbot, demo.services_as("office"), kit)
-    assert window.section_keys() == ["inbox", "work_orders", "dispatch", "customers", "units", "inventory",
-                                      "quotes", "invoices", "reports", "settings"]
+    assert window.section_keys() == [
+        "inbox",
+        "work_orders",
+        "dispatch",
+        "customers",
+        "units",
+        "inventory",
+        "quotes",
+        "invoices",
+        "reports",
+        "settings",
+    ]
     assert isinstance(window.current_page(), CustomersPage)
     assert window.user_label.text() == "Signed in as Olivia Office"
     assert window.role_label.text() == "Role: Office / dispatcher"

@@ -61,8 +61,9 @@ def test_every_model_the_pages_and_dialogs_build_passes_the_model_tester(qtbot, 
     admin = demo.services_as("admin")
     unit_ids = admin.units.list_ids(ListQuery())[:3]
     for n, unit_id in enumerate(unit_ids):
-        admin.requests.submit_office(unit_id, RequestInput(f"Fan noise {n}", date.today() + timedelta(days=1),
-                                                           "Morning", "tenant"))
+        admin.requests.submit_office(
+            unit_id, RequestInput(f"Fan noise {n}", date.today() + timedelta(days=1), "Morning", "tenant")
+        )
     checked: list[str] = []
     testers: list[ModelTester] = []  # one per model: each keeps watching its own model's signals
     try:
@@ -71,10 +72,16 @@ def test_every_model_the_pages_and_dialogs_build_passes_the_model_tester(qtbot, 
         for tester in testers:
             tester._cleanup()
     # customers, units and inbox lists, the customer panel's units, the picker, the unit search
-    assert sorted(checked) == sorted([
-        "CustomersPage:CustomerService", "CustomersPage:UnitService", "UnitsPage:UnitService",
-        "InboxPage:RequestService", "CustomerSearchDialog:CustomerService", "AddRequestDialog:UnitService",
-    ])
+    assert sorted(checked) == sorted(
+        [
+            "CustomersPage:CustomerService",
+            "CustomersPage:UnitService",
+            "UnitsPage:UnitService",
+            "InboxPage:RequestService",
+            "CustomerSearchDialog:CustomerService",
+            "AddRequestDialog:UnitService",
+        ]
+    )
 
 
 def _check_all(qtbot, request, admin, kit, checked, testers):  # noqa: ANN001, ANN202

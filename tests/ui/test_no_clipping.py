@@ -27,8 +27,9 @@ def _settle(qtbot) -> None:  # noqa: ANN001
 
 
 def _admin_window(qtbot, demo, kit, width: int, height: int) -> MainWindow:  # noqa: ANN001
-    window = MainWindow(demo.services_as("admin"), kit.ops, kit.prompts, kit.monitor,
-                        database_label="SQLite · test.sqlite3")
+    window = MainWindow(
+        demo.services_as("admin"), kit.ops, kit.prompts, kit.monitor, database_label="SQLite · test.sqlite3"
+    )
     qtbot.addWidget(window)
     window.resize(width, height)
     window.show()
@@ -65,8 +66,13 @@ class _NoKeyring:
 
 
 def test_the_sign_in_dialog_keeps_its_fields_when_the_error_line_appears(qtbot, demo, themed, tmp_path):
-    dialog = LoginDialog(demo.authenticate, _NoKeyring(), LocalConfig(tmp_path / "prefs.json"),
-                         scope="test", database_label="PostgreSQL · office-server.example/tuffops")
+    dialog = LoginDialog(
+        demo.authenticate,
+        _NoKeyring(),
+        LocalConfig(tmp_path / "prefs.json"),
+        scope="test",
+        database_label="PostgreSQL · office-server.example/tuffops",
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     _settle(qtbot)

@@ -42,8 +42,7 @@ def _previews_settle(qtbot):  # noqa: ANN001, ANN202
 
 def _dialog(qtbot, services, kit, unit_ids) -> PrintStickersDialog:  # noqa: ANN001
     contents = services.stickers.contents_for_units(unit_ids)
-    dialog = PrintStickersDialog(kit.ops, services, kit.prompts,
-                                 StickerJob("units", tuple(contents), tuple(unit_ids)))
+    dialog = PrintStickersDialog(kit.ops, services, kit.prompts, StickerJob("units", tuple(contents), tuple(unit_ids)))
     qtbot.addWidget(dialog)
     dialog.show()
     OPENED.append(dialog)
@@ -80,8 +79,9 @@ def test_localhost_warns_on_the_unit_and_asks_before_saving_stickers(qtbot, demo
 @pytest.mark.parametrize("url", ["http://192.168.1.20:8765", "http://office-pc.local"])
 def test_private_addresses_warn_too(qtbot, demo, kit, public_url, url):
     public_url(url)
-    dialog = _dialog(qtbot, demo.services_as("office"), kit, demo.services_as("office").units.list_ids(
-        ListQuery(sort="label"))[:1])
+    dialog = _dialog(
+        qtbot, demo.services_as("office"), kit, demo.services_as("office").units.list_ids(ListQuery(sort="label"))[:1]
+    )
     assert dialog.url_warning.isVisible()
 
 

@@ -82,14 +82,19 @@ def test_typed_editors_follow_the_setting_specs(qtbot, demo, kit):
     assert isinstance(page.editors["company_name"], QLineEdit)
     assert page.changed_values() == {}
 
-    before = {n: admin.settings.get(n) for n in ("sticker_error_correction", "default_tax_rate",
-                                                  "default_work_order_duration_hours")}
+    before = {
+        n: admin.settings.get(n)
+        for n in ("sticker_error_correction", "default_tax_rate", "default_work_order_duration_hours")
+    }
     try:
         ecc.setCurrentIndex(ecc.findData("H"))
         tax.setValue(12.5)
         duration.setValue(3.5)
-        assert page.changed_values() == {"sticker_error_correction": "H", "default_tax_rate": Decimal("12.50"),
-                                         "default_work_order_duration_hours": Decimal("3.5")}
+        assert page.changed_values() == {
+            "sticker_error_correction": "H",
+            "default_tax_rate": Decimal("12.50"),
+            "default_work_order_duration_hours": Decimal("3.5"),
+        }
         assert page.save()
         assert admin.settings.get("sticker_error_correction") == "H"
         assert admin.settings.get("default_tax_rate") == Decimal("12.5")

@@ -101,8 +101,9 @@ def test_print_selected_units_opens_the_dialog_with_those_units(qtbot, office, k
     rows = (0, 2, 5)
     selection = page.table.selectionModel()
     for row in rows:
-        selection.select(page.model.index(row, 0),
-                         QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+        selection.select(
+            page.model.index(row, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        )
     expected = [page.model.row_id(row) for row in rows]
     assert page.selected_ids() == expected
     page.stickers.update_menu()
@@ -122,8 +123,11 @@ def test_print_selected_units_opens_the_dialog_with_those_units(qtbot, office, k
 
 
 def test_customer_site_and_blank_label_sources(qtbot, office, kit):
-    customer_id = next(c for c in office.customers.list_ids(ListQuery(sort="name"))
-                       if len(office.units.list_ids(ListQuery(filters={"customer": Ref(c)}))) >= 2)
+    customer_id = next(
+        c
+        for c in office.customers.list_ids(ListQuery(sort="name"))
+        if len(office.units.list_ids(ListQuery(filters={"customer": Ref(c)}))) >= 2
+    )
     name = office.customers.get(customer_id).display_name
     dialog = CustomerStickersDialog(kit.ops, office, customer=(customer_id, name, ""))
     qtbot.addWidget(dialog)
@@ -199,8 +203,9 @@ def test_page_by_page_geometry_is_the_full_pdfs_geometry(office):
     ids = office.units.list_ids(ListQuery(sort="label"))[:40]
     contents = office.stickers.contents_for_units(ids)
     layout = LAYOUTS["avery-l7160"]
-    full = render_sticker_sheet(contents, layout, __import__("io").BytesIO(), start_position=5,
-                                offset_x_mm=0.8, offset_y_mm=-0.4)
+    full = render_sticker_sheet(
+        contents, layout, __import__("io").BytesIO(), start_position=5, offset_x_mm=0.8, offset_y_mm=-0.4
+    )
     sheet = StickerSheet(contents, layout, start_position=5, offset_x_mm=0.8, offset_y_mm=-0.4)
     assert sheet.page_count == full.pages == 3
     assert [s for n in range(3) for s in sheet.page(n).stickers] == list(full.stickers)
@@ -225,8 +230,14 @@ def test_printing_through_an_injected_pdf_printer_matches_the_reportlab_pdf(qtbo
     ids = office.stickers.unit_ids_without_sticker()[:12]
     asked = []
     printed = tmp_path / "qt-print.pdf"
-    dialog = make_dialog(qtbot, office, kit, ids, printer_factory=lambda: pdf_printer(printed),
-                         ask_print_setup=lambda printer, pages, parent: asked.append(pages) or True)
+    dialog = make_dialog(
+        qtbot,
+        office,
+        kit,
+        ids,
+        printer_factory=lambda: pdf_printer(printed),
+        ask_print_setup=lambda printer, pages, parent: asked.append(pages) or True,
+    )
     dialog.set_layout("avery-5160")
     dialog.set_start_position(25)  # 6 on the first sheet, 6 on the second
     assert finished(qtbot, dialog.print_job())
@@ -236,8 +247,7 @@ def test_printing_through_an_injected_pdf_printer_matches_the_reportlab_pdf(qtbo
     assert not set(ids) & set(office.stickers.unit_ids_without_sticker())
 
     reference = tmp_path / "reportlab.pdf"
-    render_sticker_sheet(office.stickers.contents_for_units(ids), LAYOUTS["avery-5160"], reference,
-                         start_position=25)
+    render_sticker_sheet(office.stickers.contents_for_units(ids), LAYOUTS["avery-5160"], reference, start_position=25)
     ours, theirs = rasterise(printed, 100), rasterise(reference, 100)
     assert len(ours) == len(theirs) == 2
     for mine, reference_page in zip(ours, theirs, strict=True):
@@ -247,9 +257,7 @@ def test_printing_through_an_injected_pdf_printer_matches_the_reportlab_pdf(qtbo
         assert mine.point(lambda v: 255 if v < 128 else 0).getbbox() is not None
 
 
-
-def test_printing_a_page_range_marks_only_the_units_on_those_pages_through_the_service(qtbot, office, kit,
-                                                                                      tmp_path):
+def test_printing_a_page_range_marks_only_the_units_on_those_pages_through_the_service(qtbot, office, kit, tmp_path):
     ids = office.stickers.unit_ids_without_sticker()[:12]
 
     def second_page_only(printer: QPrinter, pages: int, parent) -> bool:  # noqa: ANN001
@@ -257,8 +265,14 @@ def test_printing_a_page_range_marks_only_the_units_on_those_pages_through_the_s
         printer.setFromTo(2, 2)
         return True
 
-    dialog = make_dialog(qtbot, office, kit, ids, printer_factory=lambda: pdf_printer(tmp_path / "p2.pdf"),
-                         ask_print_setup=second_page_only)
+    dialog = make_dialog(
+        qtbot,
+        office,
+        kit,
+        ids,
+        printer_factory=lambda: pdf_printer(tmp_path / "p2.pdf"),
+        ask_print_setup=second_page_only,
+    )
     dialog.set_layout("avery-5160")
     dialog.set_start_position(25)  # units 1-6 on the first sheet, 7-12 on the second
     assert finished(qtbot, dialog.print_job())
@@ -266,8 +280,9 @@ def test_printing_a_page_range_marks_only_the_units_on_those_pages_through_the_s
     assert set(office.stickers.unit_ids_without_sticker()) >= set(ids[:6])
     assert not set(ids[6:]) & set(office.stickers.unit_ids_without_sticker())
     with office.ctx.read() as session:
-        row = session.scalars(select(AuditEntry).where(AuditEntry.action == "print_stickers")
-                              .order_by(AuditEntry.id.desc())).first()
+        row = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "print_stickers").order_by(AuditEntry.id.desc())
+        ).first()
     assert row is not None and row.username == "office"
     assert row.changes == {"count": [None, 6], "layout": [None, "avery-5160"]}
 
@@ -276,9 +291,14 @@ def test_printing_the_calibration_page_matches_the_reportlab_pdf(qtbot, admin, k
     """The painter and the PDF writer draw the same calibration plan: same pixels."""
     require_tools()
     printed = tmp_path / "qt-calibration.pdf"
-    dialog = make_dialog(qtbot, admin, kit, admin.units.list_ids(ListQuery(sort="label"))[:1],
-                         printer_factory=lambda: pdf_printer(printed),
-                         ask_print_setup=lambda printer, pages, parent: True)
+    dialog = make_dialog(
+        qtbot,
+        admin,
+        kit,
+        admin.units.list_ids(ListQuery(sort="label"))[:1],
+        printer_factory=lambda: pdf_printer(printed),
+        ask_print_setup=lambda printer, pages, parent: True,
+    )
     dialog.set_layout("avery-5160")
     dialog.set_calibration_mode(True)
     assert finished(qtbot, dialog.print_job())
@@ -299,8 +319,14 @@ def test_printing_the_calibration_page_matches_the_reportlab_pdf(qtbot, admin, k
 def test_calibration_page_preview_print_and_save(qtbot, admin, kit, tmp_path):
     ids = admin.units.list_ids(ListQuery(sort="label"))[:2]
     printed = tmp_path / "calibration-print.pdf"
-    dialog = make_dialog(qtbot, admin, kit, ids, printer_factory=lambda: pdf_printer(printed),
-                         ask_print_setup=lambda printer, pages, parent: True)
+    dialog = make_dialog(
+        qtbot,
+        admin,
+        kit,
+        ids,
+        printer_factory=lambda: pdf_printer(printed),
+        ask_print_setup=lambda printer, pages, parent: True,
+    )
     dialog.set_layout("avery-22805")
     dialog.set_calibration_mode(True)
     assert dialog.calibration_note.isVisible() and "100 %" in dialog.calibration_note.text()
@@ -378,8 +404,16 @@ def test_custom_layout_dialog_refuses_overlap_inline_and_saves_a_valid_one(qtbot
     section.refresh(select_key=saved.key)
     assert section.selected_key() == saved.key and section.edit_button.isEnabled()
 
-    tiny = dict(saved.to_dict(), key="custom-tiny", name="Tiny dots", label_width_mm=8, label_height_mm=8,
-                pitch_x_mm=10, pitch_y_mm=10, corner_radius_mm=0)
+    tiny = dict(
+        saved.to_dict(),
+        key="custom-tiny",
+        name="Tiny dots",
+        label_width_mm=8,
+        label_height_mm=8,
+        pitch_x_mm=10,
+        pitch_y_mm=10,
+        corner_radius_mm=0,
+    )
     admin.stickers.save_custom_layout(tiny)
     printing = make_dialog(qtbot, admin, kit, admin.units.list_ids(ListQuery(sort="label"))[:1])
     index = printing.layout_combo.findData(saved.key)

@@ -15,8 +15,10 @@ def test_answers_arrive_on_the_gui_thread_and_errors_go_to_on_error(qtbot, kit):
     runner = kit.ops.runner
     gui = threading.get_ident()
     seen: dict[str, object] = {}
-    runner.submit(lambda: threading.get_ident(), on_done=lambda worker: seen.update(
-        worker=worker, delivered_on=threading.get_ident()))
+    runner.submit(
+        lambda: threading.get_ident(),
+        on_done=lambda worker: seen.update(worker=worker, delivered_on=threading.get_ident()),
+    )
     runner.submit(lambda: 1 / 0, on_error=lambda exc: seen.update(error=exc))
     qtbot.waitUntil(lambda: "worker" in seen and "error" in seen, timeout=2000)
     assert seen["worker"] != gui and seen["delivered_on"] == gui
@@ -91,8 +93,10 @@ def test_row_level_updates_keep_other_rows(qtbot, kit):
     qtbot.waitUntil(lambda: model.data(model.index(1, 0)) == "row 9", timeout=2000)
     model.remove_ids([2, 5])
     assert model.ids() == [1, 9, 3, 4, 6]
-    qtbot.waitUntil(lambda: [model.data(model.index(r, 0)) for r in range(5)]
-                    == ["row 1", "row 9", "row 3", "row 4", "row 6"], timeout=2000)
+    qtbot.waitUntil(
+        lambda: [model.data(model.index(r, 0)) for r in range(5)] == ["row 1", "row 9", "row 3", "row 4", "row 6"],
+        timeout=2000,
+    )
 
 
 def test_a_failed_block_is_reported_and_shown_as_placeholders(qtbot, kit):

@@ -50,8 +50,9 @@ def test_search_by_qr_guid_and_by_customer(qtbot, office, kit):
     target = office.units.get(page.model.ids()[5])
     page.search.setText(target.qr_code_guid)
     qtbot.waitUntil(lambda: page.model.ids() == [target.id], timeout=2000)
-    qtbot.waitUntil(lambda: page.model.data(page.model.index(0, QR_COLUMN)) == short_code(target.qr_code_guid),
-                    timeout=2000)  # rows arrive in the background
+    qtbot.waitUntil(
+        lambda: page.model.data(page.model.index(0, QR_COLUMN)) == short_code(target.qr_code_guid), timeout=2000
+    )  # rows arrive in the background
     first_name = target.customer_name.split()[0]
     page.search.setText(first_name.lower())
     expected = office.units.list_ids(ListQuery(sort="customer", text=first_name.lower()))
@@ -78,8 +79,14 @@ def test_actions_follow_permissions(qtbot, demo, kit):
     assert office_page.new_button.isVisible() and office_page.transfer_button.isVisible()
     assert not office_page.retire_button.isVisible()
     auditor_page = make_page(qtbot, demo.services_as("auditor"), kit)
-    for button in (auditor_page.new_button, auditor_page.transfer_button, auditor_page.link_button,
-                   auditor_page.unlink_button, auditor_page.bind_button, auditor_page.retire_button):
+    for button in (
+        auditor_page.new_button,
+        auditor_page.transfer_button,
+        auditor_page.link_button,
+        auditor_page.unlink_button,
+        auditor_page.bind_button,
+        auditor_page.retire_button,
+    ):
         assert not button.isVisible()
     assert auditor_page.edit_button.text() == "Open…"
 
@@ -155,8 +162,7 @@ def test_link_and_unlink_from_the_page(qtbot, office, kit):
 
     page = make_page(qtbot, office, kit)
     page.table.select_id(first.id)
-    qtbot.waitUntil(lambda: page.model.data(page.model.index(page.model.row_of_id(first.id), 10)) == "2",
-                    timeout=2000)
+    qtbot.waitUntil(lambda: page.model.data(page.model.index(page.model.row_of_id(first.id), 10)) == "2", timeout=2000)
     assert page.unlink_button.isEnabled()
     page.unlink_button.click()
     assert kit.prompts.kinds()[-1] == "confirm"
@@ -219,7 +225,8 @@ def test_default_sort_readable_columns_one_warranty_word_and_maintenance_dates(q
     assert ("overdue" in next_text) == scheduled.maintenance_overdue
     column = headers.index("Next maintenance")
     assert page.model.data(page.model.index(page.model.row_of_id(scheduled.id), column)) == date_text(
-        scheduled.next_maintenance_at)
+        scheduled.next_maintenance_at
+    )
 
 
 def test_transfer_dialog_says_what_stock_means(qtbot, office, kit):

@@ -92,14 +92,19 @@ class Server:
     def start(self) -> None:
         port = make_url(self.cluster.url).port
         base = self.cluster._base  # noqa: SLF001
-        options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c max_connections=200 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c max_connections=200 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
         self._pg_ctl("-l", f"{base}/server.log", "-w", "-o", options, "start")
 
     def _pg_ctl(self, *args: str) -> None:
         c = self.cluster
-        subprocess.run(c._wrap + [f"{c._bindir}/pg_ctl", "-D", self.data, *args],  # noqa: SLF001
-                       check=True, capture_output=True)
+        subprocess.run(
+            c._wrap + [f"{c._bindir}/pg_ctl", "-D", self.data, *args],  # noqa: SLF001
+            check=True,
+            capture_output=True,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +146,7 @@ def app(qtbot, server) -> Iterator[App]:  # noqa: ANN001
 
 def _edit_dialog(qtbot, app: App) -> CustomerDialog:  # noqa: ANN001
     customer_id = app.services.customers.list_ids(ListQuery())[0]
-    dialog = CustomerDialog(app.ops, app.services.customers, app.services.customers.get(customer_id),
-                            parent=app.window)
+    dialog = CustomerDialog(app.ops, app.services.customers, app.services.customers.get(customer_id), parent=app.window)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.city.setText("Sandy Point Town")
@@ -179,8 +183,10 @@ def _user_works_while_down(qtbot, app: App, go_down, *, save_first: bool) -> tup
 def _comes_back(qtbot, app: App) -> None:  # noqa: ANN001
     qtbot.waitUntil(lambda: not app.window.banner.isVisible(), timeout=15_000)
     customers = app.window.show_section("customers")
-    qtbot.waitUntil(lambda: customers.model.ids() == app.services.customers.list_ids(
-        ListQuery(text="bay", sort="name")), timeout=5000)
+    qtbot.waitUntil(
+        lambda: customers.model.ids() == app.services.customers.list_ids(ListQuery(text="bay", sort="name")),
+        timeout=5000,
+    )
     assert "Search failed" not in customers.count_label.text()
     units = app.window.show_section("units")
     qtbot.waitUntil(lambda: units.model.rowCount() > 0, timeout=5000)  # opened during the outage

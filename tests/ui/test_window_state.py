@@ -94,8 +94,9 @@ def test_header_menu_shows_and_hides_columns_but_never_the_last(qtbot, demo, kit
     header = table.horizontalHeader()
     menu = table.column_menu()
     actions = menu.actions()
-    assert [a.text() for a in actions] == [str(table.model().headerData(n, header.orientation()))
-                                           for n in range(header.count())]
+    assert [a.text() for a in actions] == [
+        str(table.model().headerData(n, header.orientation())) for n in range(header.count())
+    ]
     actions[1].setChecked(False)
     assert header.isSectionHidden(1)
     for logical in range(header.count()):
@@ -140,12 +141,21 @@ else:
 
 def _run(tmp_path: Path, screens: list[dict[str, int]], *args: str) -> list[str]:
     config = tmp_path / f"screens-{len(screens)}.json"
-    config.write_text(json.dumps({"screens": [
-        {"name": f"screen{n}", "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1, **s} for n, s in enumerate(screens)
-    ]}), encoding="utf-8")
+    config.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {"name": f"screen{n}", "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1, **s}
+                    for n, s in enumerate(screens)
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, *args], env=env, capture_output=True, text=True,
-                          timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
     return done.stdout.split()
 
 
@@ -162,8 +172,9 @@ def test_window_comes_back_where_it_was(tmp_path):
 def test_window_saved_on_a_monitor_that_is_gone_lands_on_a_remaining_screen(tmp_path):
     ini = str(tmp_path / "state.ini")
     assert _run(tmp_path, [LEFT, RIGHT], "save", ini, "2100") == ["screen1"]  # saved on the second monitor
-    _restored, inside, width, height, x, y = _run(tmp_path, [{"x": 0, "y": 0, "width": 1280, "height": 720}],
-                                                  "restore", ini)
+    _restored, inside, width, height, x, y = _run(
+        tmp_path, [{"x": 0, "y": 0, "width": 1280, "height": 720}], "restore", ini
+    )
     assert inside == "True"
     assert 1024 <= int(width) <= 1280 and 640 <= int(height) <= 720  # shrunk to fit, not below the minimum
     assert int(x) >= 0 and int(y) >= 0

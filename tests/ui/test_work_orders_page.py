@@ -47,8 +47,9 @@ def office_order(demo):
     """A fresh unassigned work order on a customer's unit, made by the office."""
     office = demo.services_as("office")
     system = demo.services_as("admin")
-    unit = make_unit(system, customer_id=make_customer(system, company_name="Harbour Hotel").id,
-                     serial_number="WO-UI-1")
+    unit = make_unit(
+        system, customer_id=make_customer(system, company_name="Harbour Hotel").id, serial_number="WO-UI-1"
+    )
     return office.work_orders.create(unit.id, "repair", "Ice on the outdoor coil")
 
 
@@ -115,8 +116,7 @@ def test_cancel_asks_first_and_a_move_made_elsewhere_is_reported(qtbot, demo, ki
     kit.prompts.confirm_answer = True
     page.editor.action_buttons["cancel"].click()
     assert any("just changed by admin" in str(text) for _kind, _title, text in kit.prompts.calls)
-    qtbot.waitUntil(lambda: page.editor.detail is not None and page.editor.detail.status == "cancelled",
-                    timeout=5000)
+    qtbot.waitUntil(lambda: page.editor.detail is not None and page.editor.detail.status == "cancelled", timeout=5000)
 
 
 def test_notes_are_plain_text(qtbot, demo, kit, office_order):
@@ -146,8 +146,9 @@ def test_the_job_sheet_is_saved_from_the_panel(qtbot, demo, kit, office_order, t
     kit.prompts.save_path = tmp_path / "sheet.pdf"
     with qtbot.waitSignal(page.editor.job_sheet_saved, timeout=10000):
         page.editor.job_sheet_button.click()
-    text = subprocess.run(["pdftotext", str(kit.prompts.save_path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(kit.prompts.save_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert office_order.number in text and "Ice on the outdoor coil" in text
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]  # no temporary file left behind
 
@@ -168,6 +169,7 @@ def test_maintenance_due_creates_one_work_order_per_picked_unit(qtbot, demo, kit
     assert kit.prompts.kinds()[-2:] == ["confirm", "info"]
     assert dialog.created_count == 1
     qtbot.waitUntil(lambda: picked[0] not in dialog.model.ids(), timeout=5000)  # now it has a work order
-    (made,) = office.work_orders.list_ids(ListQuery(filters={
-        "unit": Ref(picked[0]), "type": any_of("maintenance"), "status": any_of("unassigned")}))
+    (made,) = office.work_orders.list_ids(
+        ListQuery(filters={"unit": Ref(picked[0]), "type": any_of("maintenance"), "status": any_of("unassigned")})
+    )
     assert office.work_orders.get(made).work_type == "maintenance"

@@ -63,9 +63,7 @@ class KeyringSecretStore:
     def _unavailable(exc: Exception) -> SecretStoreUnavailable:
         if not isinstance(exc, keyring.errors.KeyringError):
             log.warning("keyring backend failed: %s: %s", exc.__class__.__name__, exc)
-        return SecretStoreUnavailable(
-            "No secure password store on this computer; you will be asked each time."
-        )
+        return SecretStoreUnavailable("No secure password store on this computer; you will be asked each time.")
 
 
 class MemorySecretStore:

@@ -31,8 +31,9 @@ from tuffops_desktop.errors import DatabaseUrlInvalid
 
 SQLITE_BUSY_TIMEOUT_S = 15
 # An example in the form of this platform's own paths, for messages.
-SQLITE_URL_EXAMPLE = ("sqlite:///C:/Users/you/tuffops.sqlite3" if sys.platform == "win32"
-                      else "sqlite:////home/you/tuffops.sqlite3")
+SQLITE_URL_EXAMPLE = (
+    "sqlite:///C:/Users/you/tuffops.sqlite3" if sys.platform == "win32" else "sqlite:////home/you/tuffops.sqlite3"
+)
 CONNECT_TIMEOUT_S = 2  # psycopg's minimum; a LAN or VPN server answers in milliseconds
 PING_TIMEOUT_S = 1.0
 POOL_TIMEOUT_S = 5
@@ -58,7 +59,7 @@ def normalize_url(url: str) -> str:
     url = url.strip()
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -69,8 +70,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise DatabaseUrlInvalid(
-            f"“{url}” is not a database address. Use {SQLITE_URL_EXAMPLE} "
-            "or postgresql://user:password@host/dbname."
+            f"“{url}” is not a database address. Use {SQLITE_URL_EXAMPLE} or postgresql://user:password@host/dbname."
         ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":

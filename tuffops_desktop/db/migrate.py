@@ -117,4 +117,3 @@ def ensure_setting_defaults(conn: Connection) -> None:
         for row in missing:
             row["updated_at"] = now
         conn.execute(table_of(Setting).insert(), missing)
-

@@ -58,20 +58,24 @@ class _Drawing:
     def line(self, x1: float, y1: float, x2: float, y2: float, width: float) -> None:
         self.segments.append(Segment(x1, y1, x2, y2, width))
 
-    def text(self, text: str, font: str, size: float, x: float, baseline: float,
-             align: HorizontalAlign = "left") -> None:
+    def text(
+        self, text: str, font: str, size: float, x: float, baseline: float, align: HorizontalAlign = "left"
+    ) -> None:
         self.texts.append(place_line(text, font, size, x, baseline, align))
 
 
-def plan_calibration_page(layout: LabelLayout, *, offset_x_mm: float = 0.0,
-                          offset_y_mm: float = 0.0) -> CalibrationPlan:
+def plan_calibration_page(
+    layout: LabelLayout, *, offset_x_mm: float = 0.0, offset_y_mm: float = 0.0
+) -> CalibrationPlan:
     """The calibration page of ``layout`` as printed with the given offsets."""
     layout.validate()
     check_offsets(offset_x_mm, offset_y_mm)
     regular, bold = register_fonts()
     page_width, page_height = layout.page_size_pt
-    boxes = tuple(offset_label_box(layout, position, offset_x_mm, offset_y_mm)
-                  for position in range(1, layout.labels_per_page + 1))
+    boxes = tuple(
+        offset_label_box(layout, position, offset_x_mm, offset_y_mm)
+        for position in range(1, layout.labels_per_page + 1)
+    )
     drawing = _Drawing()
     radius = layout.corner_radius_mm * MM_TO_PT
     for position, box in enumerate(boxes, start=1):
@@ -87,8 +91,9 @@ def plan_calibration_page(layout: LabelLayout, *, offset_x_mm: float = 0.0,
     if len(boxes) > 1:
         _edge_scales(drawing, boxes[-1], page, regular, first=False)
     _instructions(drawing, layout, offset_x_mm, offset_y_mm, regular, bold)
-    return CalibrationPlan(layout, offset_x_mm, offset_y_mm, boxes, tuple(drawing.outlines),
-                           tuple(drawing.segments), tuple(drawing.texts))
+    return CalibrationPlan(
+        layout, offset_x_mm, offset_y_mm, boxes, tuple(drawing.outlines), tuple(drawing.segments), tuple(drawing.texts)
+    )
 
 
 def _crosshair(drawing: _Drawing, box: Box) -> None:
@@ -154,28 +159,38 @@ def _scale(drawing: _Drawing, x0: float, y0: float, font: str, *, horizontal: bo
                 drawing.text(label, font, size, x0 + 1.75 * MM_TO_PT + 0.5, y - size * 0.35)
 
 
-def _instructions(drawing: _Drawing, layout: LabelLayout, offset_x_mm: float, offset_y_mm: float,
-                  regular: str, bold: str) -> None:
+def _instructions(
+    drawing: _Drawing, layout: LabelLayout, offset_x_mm: float, offset_y_mm: float, regular: str, bold: str
+) -> None:
     """Title in the top margin; the 100 mm bar and how-to in the bottom margin."""
     page_width, page_height = layout.page_size_pt
     usable = page_width - 16 * MM_TO_PT
     if layout.margin_top_mm * MM_TO_PT >= 9 * MM_TO_PT:
-        title = (f"Label calibration — {layout.name} — printed with offset x {offset_x_mm:+.1f} mm, "
-                 f"y {offset_y_mm:+.1f} mm")
-        drawing.text(ellipsize(title, bold, 7, usable), bold, 7, page_width / 2, page_height - 7 * MM_TO_PT,
-                     "center")
-    bottom_space = page_height - (layout.margin_top_mm + (layout.rows - 1) * layout.pitch_y_mm
-                                  + layout.label_height_mm) * MM_TO_PT
+        title = (
+            f"Label calibration — {layout.name} — printed with offset x {offset_x_mm:+.1f} mm, y {offset_y_mm:+.1f} mm"
+        )
+        drawing.text(ellipsize(title, bold, 7, usable), bold, 7, page_width / 2, page_height - 7 * MM_TO_PT, "center")
+    bottom_space = (
+        page_height - (layout.margin_top_mm + (layout.rows - 1) * layout.pitch_y_mm + layout.label_height_mm) * MM_TO_PT
+    )
     if bottom_space >= 10 * MM_TO_PT and page_width >= 120 * MM_TO_PT:
         bar_y = bottom_space - 3 * MM_TO_PT
         _reference_bar(drawing, page_width, bar_y)
-        for number, line in enumerate((
-            "Print at 100 % (Actual size, not Fit to page): the bar above must measure exactly 100 mm.",
-            "Hold against a label sheet in front of a light. Where a real label edge crosses a scale, "
-            "add that reading to the offset (+ = right / down).",
-        )):
-            drawing.text(ellipsize(line, regular, 5.5, usable), regular, 5.5, page_width / 2,
-                         bar_y - (2.6 + 2.3 * number) * MM_TO_PT, "center")
+        for number, line in enumerate(
+            (
+                "Print at 100 % (Actual size, not Fit to page): the bar above must measure exactly 100 mm.",
+                "Hold against a label sheet in front of a light. Where a real label edge crosses a scale, "
+                "add that reading to the offset (+ = right / down).",
+            )
+        ):
+            drawing.text(
+                ellipsize(line, regular, 5.5, usable),
+                regular,
+                5.5,
+                page_width / 2,
+                bar_y - (2.6 + 2.3 * number) * MM_TO_PT,
+                "center",
+            )
 
 
 def _reference_bar(drawing: _Drawing, page_width: float, y: float) -> None:

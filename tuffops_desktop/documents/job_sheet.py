@@ -40,8 +40,17 @@ from tuffops_desktop.documents.qr_vector import (
 )
 from tuffops_desktop.documents.text_fit import PlacedText, line_metrics, place_line, text_width, wrap_paragraphs
 
-__all__ = ["PAGE_SIZES", "JobSheet", "JobSheetPlan", "SheetPage", "PlacedQr", "plan_job_sheet",
-           "write_job_sheet_pdf", "render_job_sheet", "SheetText"]
+__all__ = [
+    "PAGE_SIZES",
+    "JobSheet",
+    "JobSheetPlan",
+    "SheetPage",
+    "PlacedQr",
+    "plan_job_sheet",
+    "write_job_sheet_pdf",
+    "render_job_sheet",
+    "SheetText",
+]
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
 MARGIN = 40.0  # points (14 mm): inside every office printer's printable area
@@ -167,8 +176,9 @@ def _paragraph(text: str, font: str, size: float, x: float, width: float, *, gra
     return [_line_row(line, font, size, x, gray=gray) for line in wrap_paragraphs(text, font, size, width)]
 
 
-def _field_rows(fields: Iterable[tuple[str, str]], fonts: _Fonts, size: float, x: float, width: float,
-                label_width: float) -> list[_Row]:
+def _field_rows(
+    fields: Iterable[tuple[str, str]], fonts: _Fonts, size: float, x: float, width: float, label_width: float
+) -> list[_Row]:
     """``label  value`` lines; the value wraps under itself, one row per line."""
     rows: list[_Row] = []
     for label, value in fields:
@@ -198,8 +208,9 @@ def _stack(rows: Sequence[_Row]) -> _Row:
     """Rows one under the other as one unbreakable row."""
     merged = _Row(0.0)
     for row in rows:
-        merged.texts.extend(_Text(t.text, t.font, t.size, t.x, t.down + merged.height, t.align, t.gray)
-                            for t in row.texts)
+        merged.texts.extend(
+            _Text(t.text, t.font, t.size, t.x, t.down + merged.height, t.align, t.gray) for t in row.texts
+        )
         merged.rules.extend((x1, d1 + merged.height, x2, d2 + merged.height, w) for x1, d1, x2, d2, w in row.rules)
         if row.qr is not None:
             matrix, qx, qdown, module = row.qr
@@ -251,10 +262,14 @@ def _facts(sheet: JobSheet, fonts: _Fonts, box: Box) -> list[_Row]:
     facts = [(label, value) for label, value in sheet.facts if value.strip()]
     for start in range(0, len(facts), columns):
         cells = []
-        for index, (label, value) in enumerate(facts[start:start + columns]):
+        for index, (label, value) in enumerate(facts[start : start + columns]):
             x = box.x + index * cell
-            cells.append([_line_row(label.upper(), fonts.bold, 7, x, gray=GREY),
-                          *_paragraph(value, fonts.bold, 10.5, x, cell - 10)])
+            cells.append(
+                [
+                    _line_row(label.upper(), fonts.bold, 7, x, gray=GREY),
+                    *_paragraph(value, fonts.bold, 10.5, x, cell - 10),
+                ]
+            )
         row = _Row(0.0)
         for lines in cells:
             row = _side_by_side([row], lines)
@@ -305,8 +320,9 @@ def _unit_rows(sheet: JobSheet, fonts: _Fonts, x: float, width: float, size: flo
         qr_row.qr = (matrix, qr_x, heading_height + 2, module)
         caption = _line_row(sheet.qr_caption, fonts.regular, 7, qr_x + side / 2, gray=GREY, align="center")
         caption_top = heading_height + 2 + side
-        qr_row.texts.extend(_Text(t.text, t.font, t.size, t.x, t.down + caption_top, t.align, t.gray)
-                            for t in caption.texts)
+        qr_row.texts.extend(
+            _Text(t.text, t.font, t.size, t.x, t.down + caption_top, t.align, t.gray) for t in caption.texts
+        )
         qr_row.height = caption_top + caption.height
         text_width_left = width - side - 8
     rows = [_heading("Unit", fonts, x, width)]
@@ -318,8 +334,11 @@ def _unit_rows(sheet: JobSheet, fonts: _Fonts, x: float, width: float, size: flo
 def _request(sheet: JobSheet, fonts: _Fonts, box: Box, size: float) -> list[_Row]:
     if not sheet.request_heading:
         return []
-    return [_heading(sheet.request_heading, fonts, box.x, box.width),
-            *_field_rows(sheet.request_fields, fonts, size, box.x, box.width, 64), _gap(10)]
+    return [
+        _heading(sheet.request_heading, fonts, box.x, box.width),
+        *_field_rows(sheet.request_fields, fonts, size, box.x, box.width, 64),
+        _gap(10),
+    ]
 
 
 def _requests_text(sheet: JobSheet, fonts: _Fonts, box: Box, size: float) -> list[_Row]:
@@ -347,8 +366,7 @@ def _signatures(fonts: _Fonts, box: Box) -> _Row:
     for index, who in enumerate(("Technician", "Customer")):
         x = box.x + index * (width + gap)
         row.texts.append(_Text(who.upper(), fonts.bold, 7.5, x, 10, gray=GREY))
-        for down, parts in ((38.0, ((0.0, 1.0, "Name"),)),
-                            (72.0, ((0.0, 0.62, "Signature"), (0.68, 1.0, "Date")))):
+        for down, parts in ((38.0, ((0.0, 1.0, "Name"),)), (72.0, ((0.0, 0.62, "Signature"), (0.68, 1.0, "Date")))):
             for start, end, caption in parts:
                 x1, x2 = x + start * width, x + end * width
                 row.rules.append((x1, down, x2, down, 0.6))
@@ -363,9 +381,14 @@ def _body_height(box: Box) -> float:
 # ------------------------------------------------------------------ pages
 def _paginate(sheet: JobSheet, fonts: _Fonts, box: Box, size: float) -> list[list[tuple[_Row, float]]]:
     """Rows placed on pages as ``(row, top y)``; the notes area and signatures close the last page."""
-    rows = [*_header(sheet, fonts, box), *_facts(sheet, fonts, box), *_customer_and_unit(sheet, fonts, box, size),
-            *_request(sheet, fonts, box, size), *_requests_text(sheet, fonts, box, size),
-            *_notes(sheet, fonts, box, size)]
+    rows = [
+        *_header(sheet, fonts, box),
+        *_facts(sheet, fonts, box),
+        *_customer_and_unit(sheet, fonts, box, size),
+        *_request(sheet, fonts, box, size),
+        *_requests_text(sheet, fonts, box, size),
+        *_notes(sheet, fonts, box, size),
+    ]
     bottom = box.y + FOOTER_HEIGHT
     pages: list[list[tuple[_Row, float]]] = [[]]
     top = box.top
@@ -424,15 +447,19 @@ def plan_job_sheet(sheet: JobSheet, page_size: tuple[float, float] = LETTER) -> 
             for t in row.texts:
                 line = place_line(t.text, t.font, t.size, t.x, top - t.down, t.align)  # type: ignore[arg-type]
                 texts.append(SheetText(line, t.gray))
-            segments.extend(Segment(x1, top - d1, x2, top - d2, w, RULE_GREY if w < 1 else 0.0)
-                            for x1, d1, x2, d2, w in row.rules)
+            segments.extend(
+                Segment(x1, top - d1, x2, top - d2, w, RULE_GREY if w < 1 else 0.0) for x1, d1, x2, d2, w in row.rules
+            )
             if row.qr is not None:
                 matrix, qx, qdown, module = row.qr
                 side = _qr_side(matrix, module)
                 codes.append(PlacedQr(matrix, qx, snap_to_grid(top - qdown - side, mode="floor"), module))
         footer_y = box.y + 2
-        texts.append(SheetText(place_line(f"{sheet.number} · Page {number} of {len(pages)}", regular, 7.5,
-                                          box.x, footer_y), GREY))
+        texts.append(
+            SheetText(
+                place_line(f"{sheet.number} · Page {number} of {len(pages)}", regular, 7.5, box.x, footer_y), GREY
+            )
+        )
         if sheet.footer and text_width(sheet.footer, regular, 7.5) < box.width * 0.6:
             texts.append(SheetText(place_line(sheet.footer, regular, 7.5, box.right, footer_y, "right"), GREY))
         planned.append(SheetPage(tuple(texts), tuple(segments), tuple(codes)))
@@ -460,8 +487,12 @@ def write_job_sheet_pdf(plan: JobSheetPlan, out: str | Path | BinaryIO, *, title
     canvas.save()
 
 
-def render_job_sheet(sheet: JobSheet, out: str | Path | BinaryIO, *, page_size: tuple[float, float] = LETTER,
-                     ) -> JobSheetPlan:
+def render_job_sheet(
+    sheet: JobSheet,
+    out: str | Path | BinaryIO,
+    *,
+    page_size: tuple[float, float] = LETTER,
+) -> JobSheetPlan:
     """Plan and write the job sheet; returns the plan (its pages, the body size chosen)."""
     plan = plan_job_sheet(sheet, page_size)
     write_job_sheet_pdf(plan, out)

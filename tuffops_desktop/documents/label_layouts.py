@@ -110,8 +110,7 @@ class LabelLayout:
             raise ValueError(f"label position must be a whole number, got {position!r}")
         if not 1 <= position <= self.labels_per_page:
             raise ValueError(
-                f"label position {position} is outside {self.name} "
-                f"(positions 1 to {self.labels_per_page})"
+                f"label position {position} is outside {self.name} (positions 1 to {self.labels_per_page})"
             )
         row, column = divmod(position - 1, self.columns)
         left_mm = self.margin_left_mm + column * self.pitch_x_mm
@@ -141,8 +140,7 @@ class LabelLayout:
             value = getattr(self, count_name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise LayoutError(f"{label}: {count_name} must be a whole number ≥ 1, got {value!r}")
-        positive = ("page_width_mm", "page_height_mm", "label_width_mm", "label_height_mm",
-                    "pitch_x_mm", "pitch_y_mm")
+        positive = ("page_width_mm", "page_height_mm", "label_width_mm", "label_height_mm", "pitch_x_mm", "pitch_y_mm")
         non_negative = ("margin_left_mm", "margin_top_mm", "corner_radius_mm", "padding_mm")
         for number_name in positive + non_negative:
             value = getattr(self, number_name)
@@ -177,14 +175,12 @@ class LabelLayout:
         right_edge = self.margin_left_mm + (self.columns - 1) * self.pitch_x_mm + self.label_width_mm
         if right_edge > self.page_width_mm + _TOLERANCE_MM:
             raise LayoutError(
-                f"{label}: the last column ends at {right_edge:.2f} mm, past the page width "
-                f"{self.page_width_mm} mm"
+                f"{label}: the last column ends at {right_edge:.2f} mm, past the page width {self.page_width_mm} mm"
             )
         bottom_edge = self.margin_top_mm + (self.rows - 1) * self.pitch_y_mm + self.label_height_mm
         if bottom_edge > self.page_height_mm + _TOLERANCE_MM:
             raise LayoutError(
-                f"{label}: the last row ends at {bottom_edge:.2f} mm, past the page height "
-                f"{self.page_height_mm} mm"
+                f"{label}: the last row ends at {bottom_edge:.2f} mm, past the page height {self.page_height_mm} mm"
             )
         return self
 

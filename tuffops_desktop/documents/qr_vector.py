@@ -136,8 +136,7 @@ def normalise_level(error_correction: str) -> str:
     level = error_correction.upper() if isinstance(error_correction, str) else None
     if level not in ERROR_CORRECTION_LEVELS:
         raise ValueError(
-            f"unknown QR error-correction level {error_correction!r}; use one of "
-            f"{', '.join(ERROR_CORRECTION_LEVELS)}"
+            f"unknown QR error-correction level {error_correction!r}; use one of {', '.join(ERROR_CORRECTION_LEVELS)}"
         )
     return level
 
@@ -153,9 +152,7 @@ def encode(data: str, error_correction: str = "M") -> QrMatrix:
         except (AttributeError, TypeError, KeyError, IndexError):  # qrcode internals changed
             return _encode_standard(data, level)
     except (DataOverflowError, ValueError):  # qrcode says "Invalid version (was 41 …)"
-        raise ValueError(
-            f"{len(data.encode('utf-8'))} bytes is too long for a QR code at level {level}"
-        ) from None
+        raise ValueError(f"{len(data.encode('utf-8'))} bytes is too long for a QR code at level {level}") from None
 
 
 def _encode_standard(data: str, level: str) -> QrMatrix:
@@ -173,9 +170,7 @@ def _encode_standard(data: str, level: str) -> QrMatrix:
 
 
 def _encode_fast(data: str, level: str) -> QrMatrix:
-    qr = qrcode.QRCode(
-        error_correction=ERROR_CORRECTION_LEVELS[level], box_size=1, border=0, mask_pattern=0
-    )
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECTION_LEVELS[level], box_size=1, border=0, mask_pattern=0)
     qr.add_data(data)
     qr.make(fit=True)
     size = qr.modules_count
@@ -246,9 +241,7 @@ def _mask_rows(version: int, pattern: int) -> tuple[int, ...]:
     size = version * 4 + 17
     flips = mask_func(pattern)
     data = _regions(version).data
-    return tuple(
-        _bits([flips(r, c) for c in range(size)]) & data[r] for r in range(size)
-    )
+    return tuple(_bits([flips(r, c) for c in range(size)]) & data[r] for r in range(size))
 
 
 def _penalty(rows: list[int], size: int) -> int:
@@ -343,8 +336,7 @@ def draw_qr(
     canvas.saveState()
     canvas.setFillGray(0)
     # Module units, origin at the symbol's top-left corner, rows counting downwards.
-    canvas.transform(module_pt, 0, 0, -module_pt,
-                     x + quiet_zone * module_pt, y + side - quiet_zone * module_pt)
+    canvas.transform(module_pt, 0, 0, -module_pt, x + quiet_zone * module_pt, y + side - quiet_zone * module_pt)
     if operators:
         canvas.addLiteral(operators + "\nf")  # f: fill the union (non-zero winding)
     canvas.restoreState()

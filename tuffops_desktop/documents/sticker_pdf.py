@@ -117,8 +117,14 @@ def render_sticker_sheet(
     appears when the whole file is written (a refusal found on a later page, an error or
     a cancel raised by ``progress`` leave no file).
     """
-    sheet = StickerSheet(stickers, layout, start_position=start_position, error_correction=error_correction,
-                         offset_x_mm=offset_x_mm, offset_y_mm=offset_y_mm)
+    sheet = StickerSheet(
+        stickers,
+        layout,
+        start_position=start_position,
+        error_correction=error_correction,
+        offset_x_mm=offset_x_mm,
+        offset_y_mm=offset_y_mm,
+    )
     steps = Steps(progress, sheet.page_count)
     steps.start()
     pages: list[StickerPagePlan] = []
@@ -133,8 +139,9 @@ def render_sticker_sheet(
     return StickerSheetPlan(layout, tuple(pages))
 
 
-def render_calibration_page(layout: LabelLayout, out: PdfTarget, *, offset_x_mm: float = 0,
-                            offset_y_mm: float = 0) -> tuple[Box, ...]:
+def render_calibration_page(
+    layout: LabelLayout, out: PdfTarget, *, offset_x_mm: float = 0, offset_y_mm: float = 0
+) -> tuple[Box, ...]:
     """Write the calibration page of ``layout``; returns the label boxes as drawn."""
     plan = plan_calibration_page(layout, offset_x_mm=offset_x_mm, offset_y_mm=offset_y_mm)
     write_calibration_pdf(plan, out)

@@ -170,13 +170,23 @@ class StickerSheet:
     raises ``ValueError`` from :meth:`page`.
     """
 
-    def __init__(self, contents: Sequence[StickerContent], layout: LabelLayout, *, start_position: int = 1,
-                 error_correction: str = "M", offset_x_mm: float = 0.0, offset_y_mm: float = 0.0) -> None:
+    def __init__(
+        self,
+        contents: Sequence[StickerContent],
+        layout: LabelLayout,
+        *,
+        start_position: int = 1,
+        error_correction: str = "M",
+        offset_x_mm: float = 0.0,
+        offset_y_mm: float = 0.0,
+    ) -> None:
         _check_contents(contents)
         layout.validate()
         per_page = layout.labels_per_page
-        if isinstance(start_position, bool) or not isinstance(start_position, int) or not (
-            1 <= start_position <= per_page
+        if (
+            isinstance(start_position, bool)
+            or not isinstance(start_position, int)
+            or not (1 <= start_position <= per_page)
         ):
             raise ValueError(
                 f"start position must be between 1 and {per_page} for {layout.name}, got {start_position!r}"
@@ -228,20 +238,44 @@ class StickerSheet:
             label = offset_label_box(self.layout, position, self.offset_x_mm, self.offset_y_mm)
             matrix = encode(content.url, self.error_correction)
             split = _split_label(label, self.layout, matrix.size, page_height)
-            block = fit_block(_text_items(content, split.text_area.height, self._fonts),
-                              split.text_area.width, split.text_area.height)
+            block = fit_block(
+                _text_items(content, split.text_area.height, self._fonts), split.text_area.width, split.text_area.height
+            )
             texts = block.place(split.text_area, align=split.align)
-            placed.append(PlacedSticker(part.start + offset, number, position, content.url, label,
-                                        split.qr_box, split.module_pt, texts, matrix))
+            placed.append(
+                PlacedSticker(
+                    part.start + offset,
+                    number,
+                    position,
+                    content.url,
+                    label,
+                    split.qr_box,
+                    split.module_pt,
+                    texts,
+                    matrix,
+                )
+            )
         return StickerPagePlan(self.layout, number, first, tuple(placed))
 
 
-def plan_sticker_sheet(contents: Sequence[StickerContent], layout: LabelLayout, *, start_position: int = 1,
-                       error_correction: str = "M", offset_x_mm: float = 0.0,
-                       offset_y_mm: float = 0.0) -> StickerSheetPlan:
+def plan_sticker_sheet(
+    contents: Sequence[StickerContent],
+    layout: LabelLayout,
+    *,
+    start_position: int = 1,
+    error_correction: str = "M",
+    offset_x_mm: float = 0.0,
+    offset_y_mm: float = 0.0,
+) -> StickerSheetPlan:
     """The whole plan of a print job (see :class:`StickerSheet` for the arguments)."""
-    return StickerSheet(contents, layout, start_position=start_position, error_correction=error_correction,
-                        offset_x_mm=offset_x_mm, offset_y_mm=offset_y_mm).plan()
+    return StickerSheet(
+        contents,
+        layout,
+        start_position=start_position,
+        error_correction=error_correction,
+        offset_x_mm=offset_x_mm,
+        offset_y_mm=offset_y_mm,
+    ).plan()
 
 
 # ------------------------------------------------------------------- one label
@@ -297,6 +331,10 @@ def _text_items(sticker: StickerContent, text_height: float, fonts: tuple[str, s
     return [
         (single_line(sticker.title), TextStyle(bold, title_largest, _TITLE_SIZES[1], 3)),
         (single_line(sticker.code), TextStyle(regular, title_largest * _CODE_RATIO, _CODE_MIN, 1)),
-        (single_line(sticker.footer), TextStyle(regular, title_largest * _FOOTER_RATIO, _FOOTER_MIN, 2,
-                                                extra_line_factor=0.0, keep_parts_whole=True)),
+        (
+            single_line(sticker.footer),
+            TextStyle(
+                regular, title_largest * _FOOTER_RATIO, _FOOTER_MIN, 2, extra_line_factor=0.0, keep_parts_whole=True
+            ),
+        ),
     ]

@@ -146,8 +146,9 @@ def single_line(text: str) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
-def place_line(text: str, font: str, size: float, x: float, baseline: float,
-               align: HorizontalAlign = "left") -> PlacedText:
+def place_line(
+    text: str, font: str, size: float, x: float, baseline: float, align: HorizontalAlign = "left"
+) -> PlacedText:
     """A line drawn at ``baseline``; ``x`` is its left edge, centre or right edge by ``align``."""
     width = text_width(text, font, size)
     left = x - width / 2 if align == "center" else x - width if align == "right" else x
@@ -265,7 +266,7 @@ def _split_at_separator(text: str, font: str, size: float, width: float) -> list
         cut = text.rfind(separator)
         while cut > 0:
             keep = "," if separator == ", " else ""
-            first, second = text[:cut] + keep, text[cut + len(separator):]
+            first, second = text[:cut] + keep, text[cut + len(separator) :]
             if second and text_width(first, font, size) <= width and text_width(second, font, size) <= width:
                 return [first, second]
             cut = text.rfind(separator, 0, cut)
@@ -302,13 +303,15 @@ def fit_text(text: str, style: TextStyle, width: float, *, ceiling: float | None
     return style.smallest, [line for line in lines if line]
 
 
-def _largest_wrap(text: str, style: TextStyle, start: float, width: float,
-                  line_count: int) -> tuple[float, list[str]] | None:
+def _largest_wrap(
+    text: str, style: TextStyle, start: float, width: float, line_count: int
+) -> tuple[float, list[str]] | None:
     """Largest size from ``start`` down to the smallest at which ``line_count`` lines fit.
 
     With ``keep_parts_whole`` a two-line break at a separator wins even if it needs a
     smaller size than a plain word wrap would.
     """
+
     def at_separator(size: float) -> list[str] | None:
         return _split_at_separator(text, style.font, size, width) if line_count == 2 else None
 
@@ -322,8 +325,9 @@ def _largest_wrap(text: str, style: TextStyle, start: float, width: float,
     return _descend(style, start, at_words)
 
 
-def _descend(style: TextStyle, start: float,
-             attempt: Callable[[float], list[str] | None]) -> tuple[float, list[str]] | None:
+def _descend(
+    style: TextStyle, start: float, attempt: Callable[[float], list[str] | None]
+) -> tuple[float, list[str]] | None:
     """Try ``attempt(size)`` from ``start`` down to the style's smallest size."""
     size = max(start, style.smallest)
     while True:
@@ -347,8 +351,9 @@ class TextBlock:
     def height(self) -> float:
         return _block_height(self.lines, self.line_gap)
 
-    def place(self, box: Box, *, align: HorizontalAlign = "left",
-              valign: VerticalAlign = "middle") -> tuple[PlacedText, ...]:
+    def place(
+        self, box: Box, *, align: HorizontalAlign = "left", valign: VerticalAlign = "middle"
+    ) -> tuple[PlacedText, ...]:
         """Position the lines in ``box``, which the block was fitted to."""
         free = box.height - self.height
         top = box.top - (free / 2 if valign == "middle" else free if valign == "bottom" else 0.0)
@@ -360,10 +365,16 @@ class TextBlock:
                 top -= self.line_gap * min(line.size, previous_size)
             baseline = top - ascent
             width = line.width
-            x = box.x + (box.width - width) / 2 if align == "center" else (
-                box.right - width if align == "right" else box.x)
-            placed.append(PlacedText(line.text, line.font, line.size,
-                                     Box(x, baseline - descent, width, ascent + descent), baseline))
+            x = (
+                box.x + (box.width - width) / 2
+                if align == "center"
+                else (box.right - width if align == "right" else box.x)
+            )
+            placed.append(
+                PlacedText(
+                    line.text, line.font, line.size, Box(x, baseline - descent, width, ascent + descent), baseline
+                )
+            )
             top = baseline - descent
             previous_size = line.size
         return tuple(placed)
@@ -379,8 +390,9 @@ def _block_height(lines: Sequence[FittedLine], line_gap: float) -> float:
     return total
 
 
-def fit_block(items: Sequence[tuple[str, TextStyle]], width: float, height: float, *,
-              line_gap: float = LINE_GAP) -> TextBlock:
+def fit_block(
+    items: Sequence[tuple[str, TextStyle]], width: float, height: float, *, line_gap: float = LINE_GAP
+) -> TextBlock:
     """Choose sizes and line breaks so every line fits ``width`` and the block ``height``.
 
     Items are stacked in order; blank ones are left out.  Each takes the largest size
@@ -403,8 +415,10 @@ def fit_block(items: Sequence[tuple[str, TextStyle]], width: float, height: floa
         scale *= _SHRINK_STEP
     for keep in range(len(present), 0, -1):
         for max_lines in range(max(style.max_lines for _, style in present), 0, -1):
-            squeezed = [(text, TextStyle(style.font, style.smallest, style.smallest, min(style.max_lines, max_lines)))
-                        for text, style in present[:keep]]
+            squeezed = [
+                (text, TextStyle(style.font, style.smallest, style.smallest, min(style.max_lines, max_lines)))
+                for text, style in present[:keep]
+            ]
             block = _block_at(squeezed, 1.0, width)
             if block and _block_height(block, line_gap) <= height:
                 return TextBlock(tuple(block), line_gap)
@@ -425,8 +439,15 @@ def _block_at(items: Sequence[tuple[str, TextStyle]], scale: float, width: float
     return block
 
 
-def fit_in_box(text: str, style: TextStyle, box: Box, *, align: HorizontalAlign = "left",
-               valign: VerticalAlign = "top", line_gap: float = LINE_GAP) -> tuple[PlacedText, ...]:
+def fit_in_box(
+    text: str,
+    style: TextStyle,
+    box: Box,
+    *,
+    align: HorizontalAlign = "left",
+    valign: VerticalAlign = "top",
+    line_gap: float = LINE_GAP,
+) -> tuple[PlacedText, ...]:
     """``text`` set in ``style`` inside ``box``: shrunk, wrapped or cut so it never leaves it.
 
     Newlines and control characters count as spaces (see :func:`single_line`).

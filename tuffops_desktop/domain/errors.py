@@ -35,9 +35,7 @@ class ValidationError(DomainError):
             field_errors = {"": field_errors}
         self.field_errors = dict(field_errors)
         if message is None:
-            message = " ".join(
-                f"{name}: {text}" if name else text for name, text in self.field_errors.items()
-            )
+            message = " ".join(f"{name}: {text}" if name else text for name, text in self.field_errors.items())
         super().__init__(message)
 
 
@@ -84,9 +82,7 @@ class ImportRejected(DomainError):
     def __init__(self, row_errors: list[tuple[int, str]]) -> None:
         self.row_errors = row_errors
         lines = "\n".join(f"line {line}: {text}" for line, text in row_errors)
-        super().__init__(
-            f"The file has {len(row_errors)} error(s); nothing was imported.\n{lines}"
-        )
+        super().__init__(f"The file has {len(row_errors)} error(s); nothing was imported.\n{lines}")
 
 
 class OperationCancelled(DomainError):
@@ -128,9 +124,7 @@ class LastAdministrator(DomainError):
     """The change would leave no active administrator (nobody could manage users then)."""
 
     def __init__(self, username: str) -> None:
-        super().__init__(
-            f"“{username}” is the last active administrator. Make another user an administrator first."
-        )
+        super().__init__(f"“{username}” is the last active administrator. Make another user an administrator first.")
         self.username = username
 
 

@@ -57,15 +57,16 @@ def normalize_phone(raw: str, defaults: PhoneDefaults) -> str:
     if region is not None:
         expected_code = phonenumbers.country_code_for_region(region)
         if number.country_code != expected_code:
-            raise ValidationError(
-                {"phone": f"“{text}”: international numbers must start with +."}
-            )
+            raise ValidationError({"phone": f"“{text}”: international numbers must start with +."})
     # IS_POSSIBLE_LOCAL_ONLY (a 7-digit number with no area code) is not enough: it
     # would be stored as a number nobody can dial from elsewhere.
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        hint = " Add the area code, or set a default area code in Settings." if (
-            reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY) else ""
+        hint = (
+            " Add the area code, or set a default area code in Settings."
+            if (reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY)
+            else ""
+        )
         raise ValidationError({"phone": f"“{text}” has the wrong number of digits.{hint}"})
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -76,9 +77,7 @@ def format_phone(e164: str) -> str:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.RFC3966).removeprefix(
-        "tel:"
-    )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.RFC3966).removeprefix("tel:")
 
 
 def split_list(text: str) -> list[str]:

@@ -15,9 +15,7 @@ from urllib.parse import urlsplit
 
 from tuffops_desktop.domain.errors import ValidationError
 
-_GUID_IN_TEXT = re.compile(
-    r"([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})"
-)
+_GUID_IN_TEXT = re.compile(r"([0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})")
 
 
 def new_guid() -> str:
@@ -34,9 +32,7 @@ def canonical_guid(text: str) -> str | None:
 
 
 _CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_PUBLIC_SEGMENT = re.compile(
-    r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}"
-)
+_PUBLIC_SEGMENT = re.compile(r"[0-9a-fA-F]{8}(-?)[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{4}\1[0-9a-fA-F]{12}")
 
 
 def parse_public_guid(segment: str) -> str | None:

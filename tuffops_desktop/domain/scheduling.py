@@ -75,8 +75,7 @@ class Slot:
 def overlapping(slots: Iterable[Slot], start: datetime, end: datetime, *, ignore: int | None = None) -> list[int]:
     """The work orders among ``slots`` whose time shares more than an instant with ``start``..``end``
     (touching ends do not overlap); ``ignore`` is the work order being moved."""
-    return [s.work_order_id for s in slots
-            if s.work_order_id != ignore and s.start < end and start < s.end]
+    return [s.work_order_id for s in slots if s.work_order_id != ignore and s.start < end and start < s.end]
 
 
 def snap(minutes: float, step: int = 30) -> int:

@@ -56,10 +56,14 @@ class WorkOrderStatus(StrEnum):
 
 
 _STATUS_LABELS = {
-    WorkOrderStatus.UNASSIGNED: N_("Unassigned"), WorkOrderStatus.PENDING: N_("Pending"),
-    WorkOrderStatus.ONGOING: N_("Ongoing"), WorkOrderStatus.PAUSED: N_("Paused"),
-    WorkOrderStatus.WAITING_APPROVAL: N_("Waiting for approval"), WorkOrderStatus.COMPLETED: N_("Completed"),
-    WorkOrderStatus.BILLED: N_("Billed"), WorkOrderStatus.CANCELLED: N_("Cancelled"),
+    WorkOrderStatus.UNASSIGNED: N_("Unassigned"),
+    WorkOrderStatus.PENDING: N_("Pending"),
+    WorkOrderStatus.ONGOING: N_("Ongoing"),
+    WorkOrderStatus.PAUSED: N_("Paused"),
+    WorkOrderStatus.WAITING_APPROVAL: N_("Waiting for approval"),
+    WorkOrderStatus.COMPLETED: N_("Completed"),
+    WorkOrderStatus.BILLED: N_("Billed"),
+    WorkOrderStatus.CANCELLED: N_("Cancelled"),
 }
 FINAL = frozenset({WorkOrderStatus.BILLED, WorkOrderStatus.CANCELLED})
 OPEN = frozenset(WorkOrderStatus) - FINAL - {WorkOrderStatus.COMPLETED}
@@ -112,9 +116,15 @@ class Action(StrEnum):
 
 
 _ACTION_LABELS = {
-    Action.ASSIGN: N_("Assign"), Action.REASSIGN: N_("Reassign"), Action.START: N_("Start work"),
-    Action.PAUSE: N_("Pause"), Action.RESUME: N_("Resume"), Action.SUBMIT: N_("Submit for approval"),
-    Action.SEND_BACK: N_("Send back"), Action.APPROVE: N_("Approve & complete"), Action.CANCEL: N_("Cancel"),
+    Action.ASSIGN: N_("Assign"),
+    Action.REASSIGN: N_("Reassign"),
+    Action.START: N_("Start work"),
+    Action.PAUSE: N_("Pause"),
+    Action.RESUME: N_("Resume"),
+    Action.SUBMIT: N_("Submit for approval"),
+    Action.SEND_BACK: N_("Send back"),
+    Action.APPROVE: N_("Approve & complete"),
+    Action.CANCEL: N_("Cancel"),
     Action.BILL: N_("Mark as billed"),
 }
 
@@ -146,8 +156,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.SUBMIT, frozenset({S.ONGOING}), S.WAITING_APPROVAL, Who.ASSIGNEE_OR_SUPERVISOR),
     Transition(Action.SEND_BACK, frozenset({S.WAITING_APPROVAL}), S.ONGOING, Who.SUPERVISOR),
     Transition(Action.APPROVE, frozenset({S.WAITING_APPROVAL}), S.COMPLETED, Who.SUPERVISOR),
-    Transition(Action.CANCEL, frozenset({S.UNASSIGNED, S.PENDING, S.ONGOING, S.PAUSED, S.WAITING_APPROVAL}),
-               S.CANCELLED, Who.SUPERVISOR),
+    Transition(
+        Action.CANCEL,
+        frozenset({S.UNASSIGNED, S.PENDING, S.ONGOING, S.PAUSED, S.WAITING_APPROVAL}),
+        S.CANCELLED,
+        Who.SUPERVISOR,
+    ),
     Transition(Action.BILL, frozenset({S.COMPLETED}), S.BILLED, Who.SUPERVISOR),
 )
 BY_ACTION: dict[Action, Transition] = {t.action: t for t in TRANSITIONS}
@@ -174,8 +188,9 @@ def may(transition: Transition, actor: WorkOrderActor, assignee: str | None) -> 
     return actor.supervises or (EDIT in actor.permissions and assignee is not None and assignee == actor.username)
 
 
-def decide(action: Action | str, status: WorkOrderStatus | str, actor: WorkOrderActor, assignee: str | None,
-           reason: str = "") -> WorkOrderStatus:
+def decide(
+    action: Action | str, status: WorkOrderStatus | str, actor: WorkOrderActor, assignee: str | None, reason: str = ""
+) -> WorkOrderStatus:
     """The status after ``action``, or ``InvalidTransition`` saying plainly why not."""
     try:
         transition = BY_ACTION[Action(action)]
@@ -186,8 +201,9 @@ def decide(action: Action | str, status: WorkOrderStatus | str, actor: WorkOrder
         raise InvalidTransition(_refusal(transition, current))
     if not may(transition, actor, assignee):
         if transition.who is Who.ASSIGNEE_OR_SUPERVISOR:
-            raise InvalidTransition(f"Only the assigned technician or a supervisor can {_verb(transition)} "
-                                    "this work order.")
+            raise InvalidTransition(
+                f"Only the assigned technician or a supervisor can {_verb(transition)} this work order."
+            )
         if transition.who is Who.DISPATCHER:
             raise InvalidTransition("Only a dispatcher or supervisor can assign technicians.")
         raise InvalidTransition(f"Only a supervisor can {_verb(transition)} a work order.")
@@ -206,9 +222,16 @@ def available_actions(status: WorkOrderStatus | str, actor: WorkOrderActor, assi
 
 
 _VERBS = {
-    Action.ASSIGN: "assign", Action.REASSIGN: "reassign", Action.START: "start", Action.PAUSE: "pause",
-    Action.RESUME: "resume", Action.SUBMIT: "submit", Action.SEND_BACK: "send back", Action.APPROVE: "approve",
-    Action.CANCEL: "cancel", Action.BILL: "bill",
+    Action.ASSIGN: "assign",
+    Action.REASSIGN: "reassign",
+    Action.START: "start",
+    Action.PAUSE: "pause",
+    Action.RESUME: "resume",
+    Action.SUBMIT: "submit",
+    Action.SEND_BACK: "send back",
+    Action.APPROVE: "approve",
+    Action.CANCEL: "cancel",
+    Action.BILL: "bill",
 }
 
 
@@ -310,8 +333,9 @@ def sla_due(created_at: datetime, default_sla_hours: int | None) -> datetime | N
 def check_assignable(unit_has_customer: bool) -> None:
     """A stock unit (no customer) cannot have work assigned: whose site would the technician visit?"""
     if not unit_has_customer:
-        raise InvalidTransition("This unit belongs to no customer yet. Give it a customer before assigning "
-                                "a technician.")
+        raise InvalidTransition(
+            "This unit belongs to no customer yet. Give it a customer before assigning a technician."
+        )
 
 
 class SlaState(StrEnum):
@@ -339,8 +363,9 @@ def sla_state(created_at: datetime, due_at: datetime | None, now: datetime) -> S
     return SlaState.ON_TIME
 
 
-def urgency_key(due_at: datetime | None, created_at: datetime,
-                work_order_id: int) -> tuple[bool, datetime, datetime, int]:
+def urgency_key(
+    due_at: datetime | None, created_at: datetime, work_order_id: int
+) -> tuple[bool, datetime, datetime, int]:
     """Sort key of the unassigned queue: the earliest due first, those without a due time last,
     then the oldest first."""
     return (due_at is None, due_at or created_at, created_at, work_order_id)

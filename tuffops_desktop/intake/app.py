@@ -48,9 +48,11 @@ _UNIT_PATH = re.compile(r"^/u/([^/]{1,64})(/sent)?/?$")
 _TOKEN_MARK = "TUFFOPS-FORM-TOKEN-MARK"
 _MAX_CACHED_FORMS = 20_000
 SECURITY_HEADERS = [
-    ("Content-Security-Policy",
-     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
-     "frame-ancestors 'none'"),
+    (
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
+        "frame-ancestors 'none'",
+    ),
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "no-referrer"),
     ("X-Content-Type-Options", "nosniff"),
@@ -68,16 +70,30 @@ Response = tuple[str, list[tuple[str, str]], bytes]
 class Limits:
     """Rate limits: per client address and per unit (a flood on one sticker)."""
 
-    def __init__(self, *, pages_per_minute: int = 60, posts_per_ip: int = 5, post_window_s: float = 600,
-                 posts_per_unit: int = 20, unit_window_s: float = 3600) -> None:
+    def __init__(
+        self,
+        *,
+        pages_per_minute: int = 60,
+        posts_per_ip: int = 5,
+        post_window_s: float = 600,
+        posts_per_unit: int = 20,
+        unit_window_s: float = 3600,
+    ) -> None:
         self.pages = RateLimiter(pages_per_minute, 60)
         self.posts_ip = RateLimiter(posts_per_ip, post_window_s)
         self.posts_unit = RateLimiter(posts_per_unit, unit_window_s)
 
 
 class IntakeApp:
-    def __init__(self, gateway: IntakeGateway, public: PublicData, spool: Spool, tokens: FormTokens, *,
-                 limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        gateway: IntakeGateway,
+        public: PublicData,
+        spool: Spool,
+        tokens: FormTokens,
+        *,
+        limits: Limits | None = None,
+    ) -> None:
         self._gateway = gateway
         self._public = public
         self._spool = spool
@@ -162,8 +178,13 @@ class IntakeApp:
         try:
             key = self._tokens.verify(form.get("token", ""), guid)
         except TokenError:
-            return self._form("400 Bad Request", page, values, {},
-                              notice="This form had expired. Please check your details and send it again.")
+            return self._form(
+                "400 Bad Request",
+                page,
+                values,
+                {},
+                notice="This form had expired. Please check your details and send it again.",
+            )
         if form.get("website"):  # honeypot: only bots fill it; answer as if accepted, store nothing
             return self._receipt_redirect(guid, ticket_for(key))
         now = self._clock()
@@ -184,11 +205,17 @@ class IntakeApp:
             except DatabaseUnavailable:
                 self._public.database_failed()
         if ticket is None:
-            self._spool.put(SpooledSubmission(
-                submission_key=key, guid=guid, request=fields.request, schedule_at=fields.schedule_at.isoformat(),
-                schedule_time=fields.schedule_time.value, contact_info=fields.contact_info,
-                received_at=now.isoformat(),
-            ))
+            self._spool.put(
+                SpooledSubmission(
+                    submission_key=key,
+                    guid=guid,
+                    request=fields.request,
+                    schedule_at=fields.schedule_at.isoformat(),
+                    schedule_time=fields.schedule_time.value,
+                    contact_info=fields.contact_info,
+                    received_at=now.isoformat(),
+                )
+            )
             ticket = ticket_for(key)
         return self._receipt_redirect(guid, ticket)
 
@@ -227,31 +254,56 @@ class IntakeApp:
                 return self.error_page(413)
         return form
 
-    def _form(self, status: str, page: PublicUnitPage, values: dict[str, str], errors: dict[str, str],
-              notice: str = "") -> Response:
-        html = self._render_form(page, self._public.company(), self._clock().astimezone().date(), values=values,
-                                 errors=errors, notice=notice, token=self._tokens.issue(page.guid))
+    def _form(
+        self, status: str, page: PublicUnitPage, values: dict[str, str], errors: dict[str, str], notice: str = ""
+    ) -> Response:
+        html = self._render_form(
+            page,
+            self._public.company(),
+            self._clock().astimezone().date(),
+            values=values,
+            errors=errors,
+            notice=notice,
+            token=self._tokens.issue(page.guid),
+        )
         return status, [_HTML], html
 
     def _render_form(self, page: PublicUnitPage, company: CompanyInfo, today: date, **context: Any) -> bytes:
-        return self._templates.get_template("form.html").render(
-            company=company, guid=page.guid, label=page.label, customer_name=page.customer_name,
-            windows=[w.value for w in ScheduleTime], today=today.isoformat(),
-            max_date=(today + timedelta(days=SCHEDULE_HORIZON_DAYS)).isoformat(), **{"notice": "", **context},
-        ).encode("utf-8")
+        return (
+            self._templates.get_template("form.html")
+            .render(
+                company=company,
+                guid=page.guid,
+                label=page.label,
+                customer_name=page.customer_name,
+                windows=[w.value for w in ScheduleTime],
+                today=today.isoformat(),
+                max_date=(today + timedelta(days=SCHEDULE_HORIZON_DAYS)).isoformat(),
+                **{"notice": "", **context},
+            )
+            .encode("utf-8")
+        )
 
     def _receipt_redirect(self, guid: str, ticket: str) -> Response:
         location = f"/u/{guid}/sent?receipt={quote(self._tokens.receipt(guid, ticket))}"
         return "303 See Other", [("Location", location), ("Content-Type", "text/plain; charset=utf-8")], b""
 
     def _not_found(self) -> Response:
-        return self._page("404 Not Found", "message.html", heading="Sticker not recognised",
-                          text="We could not find equipment for this code. Please call us instead.")
+        return self._page(
+            "404 Not Found",
+            "message.html",
+            heading="Sticker not recognised",
+            text="We could not find equipment for this code. Please call us instead.",
+        )
 
     def _too_many(self, retry_after: int) -> Response:
-        status, headers, body = self._page("429 Too Many Requests", "message.html", heading="Please wait a moment",
-                                           text="We received several requests in a short time. Please try again "
-                                                "in a few minutes, or call us if it is urgent.")
+        status, headers, body = self._page(
+            "429 Too Many Requests",
+            "message.html",
+            heading="Please wait a moment",
+            text="We received several requests in a short time. Please try again "
+            "in a few minutes, or call us if it is urgent.",
+        )
         return status, headers + [("Retry-After", str(retry_after))], body
 
     def _error(self, status: str, text: str) -> Response:
@@ -265,8 +317,12 @@ class IntakeApp:
         if code == 431:
             return self._error("431 Request Header Fields Too Large", "Please send the form from the page.")
         if code == 500:
-            return self._page("500 Internal Server Error", "message.html", heading="Something went wrong",
-                              text="Please try again in a minute, or call us.")
+            return self._page(
+                "500 Internal Server Error",
+                "message.html",
+                heading="Something went wrong",
+                text="Please try again in a minute, or call us.",
+            )
         if code == 501:
             return self._error("501 Not Implemented", "Please send the form from the page.")
         return self._error("400 Bad Request", "Please send the form from the page.")

@@ -38,8 +38,15 @@ _MAX_ENTRIES = 50_000
 
 
 class PublicData:
-    def __init__(self, gateway: IntakeGateway, snapshot_path: Path, *, ttl_s: float = 30.0, retry_s: float = 5.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        gateway: IntakeGateway,
+        snapshot_path: Path,
+        *,
+        ttl_s: float = 30.0,
+        retry_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._gateway = gateway
         self._path = snapshot_path
         self._ttl = ttl_s

@@ -154,29 +154,49 @@ def summarise_queue_warnings() -> None:
 class IntakeServer:
     """The listener with its spool-delivery loop; ``start()``/``stop()`` for threads."""
 
-    def __init__(self, db: SessionFactories, *, host: str = "127.0.0.1", port: int = 8765,
-                 data_dir: Path | None = None, limits: Limits | None = None, threads: int = 8,
-                 options: ListenerOptions | None = None) -> None:
+    def __init__(
+        self,
+        db: SessionFactories,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8765,
+        data_dir: Path | None = None,
+        limits: Limits | None = None,
+        threads: int = 8,
+        options: ListenerOptions | None = None,
+    ) -> None:
         opts = options or ListenerOptions(host=host, port=port, threads=threads)
         summarise_queue_warnings()
         folder = data_dir or (user_data_dir() / "intake")
         folder.mkdir(parents=True, exist_ok=True)
         gateway = IntakeGateway(db)
         self.public = PublicData(gateway, folder / "units-snapshot.json")
-        self.app = IntakeApp(gateway, self.public, Spool(folder / "spool"), FormTokens(load_secret(folder)),
-                             limits=limits)
+        self.app = IntakeApp(
+            gateway, self.public, Spool(folder / "spool"), FormTokens(load_secret(folder)), limits=limits
+        )
         proxy: dict[str, Any] = {}
         if opts.trusted_proxy:
-            proxy = {"trusted_proxy": opts.trusted_proxy, "trusted_proxy_count": opts.trusted_proxy_count,
-                     "trusted_proxy_headers": set(opts.trusted_proxy_headers)}
+            proxy = {
+                "trusted_proxy": opts.trusted_proxy,
+                "trusted_proxy_count": opts.trusted_proxy_count,
+                "trusted_proxy_headers": set(opts.trusted_proxy_headers),
+            }
         adj = Adjustments(
-            host=opts.host, port=opts.port, threads=opts.threads, ident="", expose_tracebacks=False,
-            max_request_body_size=WAITRESS_BODY_CAP, max_request_header_size=16 * 1024,
-            clear_untrusted_proxy_headers=True, **proxy,
-            channel_timeout=opts.idle_timeout_s, connection_limit=opts.connection_limit,
+            host=opts.host,
+            port=opts.port,
+            threads=opts.threads,
+            ident="",
+            expose_tracebacks=False,
+            max_request_body_size=WAITRESS_BODY_CAP,
+            max_request_header_size=16 * 1024,
+            clear_untrusted_proxy_headers=True,
+            **proxy,
+            channel_timeout=opts.idle_timeout_s,
+            connection_limit=opts.connection_limit,
             # waitress makes these whole seconds: 1 s is the finest that does not spin
             # (0.2 became 0, a loop polling with a zero timeout: one core at 100 %).
-            asyncore_loop_timeout=1, cleanup_interval=1,
+            asyncore_loop_timeout=1,
+            cleanup_interval=1,
         )
         dispatcher = ThreadedTaskDispatcher()
         dispatcher.set_thread_count(adj.threads)
@@ -188,9 +208,11 @@ class IntakeServer:
             server.request_deadline_s = opts.request_deadline_s
             self._servers.append(server)
         self._runner: _Server | MultiSocketServer = (
-            self._servers[0] if len(self._servers) == 1
-            else MultiSocketServer(socket_map, adj, [(s.effective_host, s.effective_port) for s in self._servers],
-                                   dispatcher)
+            self._servers[0]
+            if len(self._servers) == 1
+            else MultiSocketServer(
+                socket_map, adj, [(s.effective_host, s.effective_port) for s in self._servers], dispatcher
+            )
         )
         self._dispatcher = dispatcher
         self._socket_map = socket_map

@@ -58,13 +58,16 @@ def record(
     A plain INSERT rather than a unit-of-work object: audit rows are never read back in
     the transaction that writes them, and this is on every write's path.
     """
-    session.connection().execute(_INSERT, {
-        "at": at or ctx.now(),
-        "user_id": ctx.actor.user_id,
-        "username": ctx.actor.username,
-        "entity": entity,
-        "entity_id": str(entity_id),
-        "action": action,
-        "changes": {k: json_safe(v) for k, v in (changes or {}).items()},
-    })
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": at or ctx.now(),
+            "user_id": ctx.actor.user_id,
+            "username": ctx.actor.username,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "action": action,
+            "changes": {k: json_safe(v) for k, v in (changes or {}).items()},
+        },
+    )
     change_feed.publish(session, entity, entity_id, action)

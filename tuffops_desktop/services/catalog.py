@@ -64,20 +64,41 @@ class CatalogService:
             return sorted((model_info(m) for m in models), key=lambda i: i.label.casefold())
 
     @requires(P.SETTINGS_EDIT)
-    def add_device_model(self, manufacturer: str, device_type: str, name: str, *,
-                         default_cost: Decimal | None = None, default_warranty_months: int | None = None,
-                         default_maintenance_frequency: str = "none") -> DeviceModelInfo:
+    def add_device_model(
+        self,
+        manufacturer: str,
+        device_type: str,
+        name: str,
+        *,
+        default_cost: Decimal | None = None,
+        default_warranty_months: int | None = None,
+        default_maintenance_frequency: str = "none",
+    ) -> DeviceModelInfo:
         """Add a model, creating its manufacturer and type when they are new."""
         with self._ctx.write() as session:
-            model = self.ensure_model(session, manufacturer, device_type, name, default_cost=default_cost,
-                                      default_warranty_months=default_warranty_months,
-                                      default_maintenance_frequency=default_maintenance_frequency)
+            model = self.ensure_model(
+                session,
+                manufacturer,
+                device_type,
+                name,
+                default_cost=default_cost,
+                default_warranty_months=default_warranty_months,
+                default_maintenance_frequency=default_maintenance_frequency,
+            )
             return model_info(model)
 
     @requires_any(P.UNITS_CREATE, P.SETTINGS_EDIT)
-    def ensure_model(self, session: Session, manufacturer: str, device_type: str, name: str, *,
-                     default_cost: Decimal | None = None, default_warranty_months: int | None = None,
-                     default_maintenance_frequency: str = "none") -> DeviceModel:
+    def ensure_model(
+        self,
+        session: Session,
+        manufacturer: str,
+        device_type: str,
+        name: str,
+        *,
+        default_cost: Decimal | None = None,
+        default_warranty_months: int | None = None,
+        default_maintenance_frequency: str = "none",
+    ) -> DeviceModel:
         """Get-or-create inside an open transaction (imports, demo data)."""
         maker = self._ensure(session, Manufacturer, _clean_name(manufacturer, "manufacturer"))
         kind = self._ensure(session, DeviceType, _clean_name(device_type, "device_type"))
@@ -101,8 +122,14 @@ class CatalogService:
         )
         session.add(model)
         session.flush()
-        audit.record(session, self._ctx, "device_model", model.id, "create",
-                     {"manufacturer": [None, maker.name], "device_type": [None, kind.name], "name": [None, model_name]})
+        audit.record(
+            session,
+            self._ctx,
+            "device_model",
+            model.id,
+            "create",
+            {"manufacturer": [None, maker.name], "device_type": [None, kind.name], "name": [None, model_name]},
+        )
         return model
 
     def _ensure(self, session: Session, table: type[_Named], name: str) -> _Named:

@@ -77,8 +77,9 @@ def publish(session: Session, entity: str, entity_id: object, action: str) -> No
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": change.payload()})
     else:
-        session.execute(_INSERT, {"at": datetime.now(UTC), "entity": entity,
-                                  "entity_id": str(entity_id), "action": action})
+        session.execute(
+            _INSERT, {"at": datetime.now(UTC), "entity": entity, "entity_id": str(entity_id), "action": action}
+        )
 
 
 class ChangeFeed:
@@ -112,8 +113,11 @@ class ChangeFeed:
                         last = int(conn.execute(select(func.coalesce(func.max(ChangeLogEntry.id), 0))).scalar_one())
                         self.ready.set()
                     rows = conn.execute(
-                        select(ChangeLogEntry.id, ChangeLogEntry.entity, ChangeLogEntry.entity_id,
-                               ChangeLogEntry.action).where(ChangeLogEntry.id > last).order_by(ChangeLogEntry.id)
+                        select(
+                            ChangeLogEntry.id, ChangeLogEntry.entity, ChangeLogEntry.entity_id, ChangeLogEntry.action
+                        )
+                        .where(ChangeLogEntry.id > last)
+                        .order_by(ChangeLogEntry.id)
                     ).all()
                 if rows:
                     last = rows[-1][0]
@@ -138,17 +142,27 @@ class ChangeFeed:
         first = True
         while not stop.is_set():
             try:
-                with psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                                     application_name="tuffops-feed", keepalives=1, keepalives_idle=10,
-                                     keepalives_interval=3, keepalives_count=3) as conn:
+                with psycopg.connect(
+                    conninfo,
+                    autocommit=True,
+                    connect_timeout=CONNECT_TIMEOUT_S,
+                    application_name="tuffops-feed",
+                    keepalives=1,
+                    keepalives_idle=10,
+                    keepalives_interval=3,
+                    keepalives_count=3,
+                ) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     if not first:  # catch up on anything missed while disconnected
                         on_changes([Change("*", None, "reconnect")])
                     first = False
                     self.ready.set()
                     while not stop.is_set():
-                        batch = [c for n in conn.notifies(timeout=0.5, stop_after=1)
-                                 if (c := Change.from_payload(n.channel, n.payload)) is not None]
+                        batch = [
+                            c
+                            for n in conn.notifies(timeout=0.5, stop_after=1)
+                            if (c := Change.from_payload(n.channel, n.payload)) is not None
+                        ]
                         if batch:
                             on_changes(batch)
             except psycopg.Error:

@@ -77,8 +77,6 @@ class ServiceContext:
             yield session
 
 
-
-
 @contextlib.contextmanager
 def database_errors() -> Iterator[None]:
     """Translate driver errors into the few the rest of the app understands."""

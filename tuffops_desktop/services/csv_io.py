@@ -36,12 +36,38 @@ from tuffops_desktop.services.settings import phone_defaults, read_setting
 from tuffops_desktop.services.units import UnitService
 
 CUSTOMER_COLUMNS = (
-    "id", "type", "first_name", "last_name", "company_name", "emails", "phones", "address", "city",
-    "postcode", "country", "discount_rate", "default_sla_hours", "remote_id", "notes",
+    "id",
+    "type",
+    "first_name",
+    "last_name",
+    "company_name",
+    "emails",
+    "phones",
+    "address",
+    "city",
+    "postcode",
+    "country",
+    "discount_rate",
+    "default_sla_hours",
+    "remote_id",
+    "notes",
 )
 UNIT_COLUMNS = (
-    "id", "qr_code_guid", "customer_id", "manufacturer", "device_type", "model", "serial_number",
-    "location", "address", "city", "postcode", "installed_at", "warranty_months", "maintenance_frequency", "notes",
+    "id",
+    "qr_code_guid",
+    "customer_id",
+    "manufacturer",
+    "device_type",
+    "model",
+    "serial_number",
+    "location",
+    "address",
+    "city",
+    "postcode",
+    "installed_at",
+    "warranty_months",
+    "maintenance_frequency",
+    "notes",
 )
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 MAX_IMPORT_ROWS = 100_000
@@ -49,8 +75,9 @@ PROGRESS_EVERY = 20  # rows between progress reports (the caller may pause the w
 
 
 class CsvService:
-    def __init__(self, ctx: ServiceContext, customers: CustomerService, units: UnitService,
-                 catalog: CatalogService) -> None:
+    def __init__(
+        self, ctx: ServiceContext, customers: CustomerService, units: UnitService, catalog: CatalogService
+    ) -> None:
         self._ctx = ctx
         self._customers = customers
         self._units = units
@@ -66,13 +93,25 @@ class CsvService:
             steps = Steps(progress, session.scalar(select(func.count(Customer.id))) or 0, every=PROGRESS_EVERY)
             steps.start()
             for c in session.scalars(select(Customer).order_by(Customer.id)).yield_per(PROGRESS_EVERY * 10):
-                writer.writerow([
-                    c.id, c.customer_type, c.first_name, c.last_name, c.company_name, c.emails, c.phones,
-                    c.address, c.city, c.postcode, c.country,
-                    "" if c.discount_rate is None else str(c.discount_rate),
-                    "" if c.default_sla_hours is None else c.default_sla_hours,
-                    c.remote_id or "", c.notes,
-                ])
+                writer.writerow(
+                    [
+                        c.id,
+                        c.customer_type,
+                        c.first_name,
+                        c.last_name,
+                        c.company_name,
+                        c.emails,
+                        c.phones,
+                        c.address,
+                        c.city,
+                        c.postcode,
+                        c.country,
+                        "" if c.discount_rate is None else str(c.discount_rate),
+                        "" if c.default_sla_hours is None else c.default_sla_hours,
+                        c.remote_id or "",
+                        c.notes,
+                    ]
+                )
                 count += 1
                 steps.advance()
         return count
@@ -93,11 +132,25 @@ class CsvService:
             steps = Steps(progress, session.scalar(select(func.count(Unit.id))) or 0, every=PROGRESS_EVERY)
             steps.start()
             for u, maker, kind, model in session.execute(stmt).yield_per(PROGRESS_EVERY * 10):
-                writer.writerow([
-                    u.id, u.qr_code_guid, u.customer_id or "", maker, kind, model, u.serial_number, u.location,
-                    u.address, u.city, u.postcode, u.installed_at.isoformat() if u.installed_at else "",
-                    u.warranty_months or "", u.maintenance_frequency, u.notes,
-                ])
+                writer.writerow(
+                    [
+                        u.id,
+                        u.qr_code_guid,
+                        u.customer_id or "",
+                        maker,
+                        kind,
+                        model,
+                        u.serial_number,
+                        u.location,
+                        u.address,
+                        u.city,
+                        u.postcode,
+                        u.installed_at.isoformat() if u.installed_at else "",
+                        u.warranty_months or "",
+                        u.maintenance_frequency,
+                        u.notes,
+                    ]
+                )
                 count += 1
                 steps.advance()
         return count
@@ -170,8 +223,9 @@ class CsvService:
             staged: list[tuple[dict[str, str], UnitFields, str | None]] = []
             seen_guids: dict[str, int] = {}
             rows = _Rows(source, progress)
-            for line, row in rows.read(required=("manufacturer", "device_type", "model"), known=UNIT_COLUMNS,
-                                       errors=errors):
+            for line, row in rows.read(
+                required=("manufacturer", "device_type", "model"), known=UNIT_COLUMNS, errors=errors
+            ):
                 problems: list[str] = []
                 customer_id = None
                 raw_customer = (row.get("customer_id") or "").strip()
@@ -248,8 +302,9 @@ class _Rows:
         self._steps = Steps(progress, 2 * max(self.text.count("\n"), 1), every=PROGRESS_EVERY)
         self._steps.start()
 
-    def read(self, *, required: tuple[str, ...], known: tuple[str, ...],
-             errors: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    def read(
+        self, *, required: tuple[str, ...], known: tuple[str, ...], errors: list[tuple[int, str]]
+    ) -> Iterator[tuple[int, dict[str, str]]]:
         for line, row in _rows(self.text, required=required, known=known, errors=errors):
             self._steps.advance()
             yield line, row
@@ -264,8 +319,9 @@ class _Rows:
         self._steps.advance()
 
 
-def _rows(text: str, *, required: tuple[str, ...], known: tuple[str, ...],
-          errors: list[tuple[int, str]]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(
+    text: str, *, required: tuple[str, ...], known: tuple[str, ...], errors: list[tuple[int, str]]
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows with their line numbers; header problems are reported as line 1."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -303,6 +359,3 @@ def _rows(text: str, *, required: tuple[str, ...], known: tuple[str, ...],
 
 def _describe(exc: ValidationError) -> str:
     return " ".join(f"{name}: {text}" if name else text for name, text in exc.field_errors.items())
-
-
-

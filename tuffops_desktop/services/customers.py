@@ -105,8 +105,14 @@ def _apply(c: Customer, fields: CustomerFields) -> None:
     c.remote_id = fields.remote_id
     c.notes = fields.notes
     c.search_text = search_text(
-        fields.display_name, fields.emails, fields.phones, fields.city, fields.address,
-        fields.postcode, fields.remote_id, f"#{c.id}" if c.id else None,
+        fields.display_name,
+        fields.emails,
+        fields.phones,
+        fields.city,
+        fields.address,
+        fields.postcode,
+        fields.remote_id,
+        f"#{c.id}" if c.id else None,
     )
 
 
@@ -234,8 +240,7 @@ class CustomerService:
         session.flush()
         _apply(customer, fields)  # now that the id is known, it is searchable as "#id"
         session.flush()
-        audit.record(session, self._ctx, "customer", customer.id, action,
-                     audit.diff({}, _fields_dict(fields)))
+        audit.record(session, self._ctx, "customer", customer.id, action, audit.diff({}, _fields_dict(fields)))
         return customer
 
     @requires(P.CUSTOMERS_EDIT)
@@ -253,13 +258,12 @@ class CustomerService:
             before = _stored_values(customer)
             if read_setting(session, "customer_integration_enabled"):
                 owned_changes = [
-                    name for name in EXTERNALLY_OWNED_FIELDS
+                    name
+                    for name in EXTERNALLY_OWNED_FIELDS
                     if audit.json_safe(before[name]) != audit.json_safe(_fields_dict(fields)[name])
                 ]
                 if owned_changes:
-                    raise ValidationError(
-                        {name: "Managed by the external system." for name in owned_changes}
-                    )
+                    raise ValidationError({name: "Managed by the external system." for name in owned_changes})
             if fields.remote_id and fields.remote_id != customer.remote_id:
                 self._check_remote_id_free(session, fields.remote_id, customer.id)
             changes = audit.diff(before, _fields_dict(fields))
@@ -281,8 +285,14 @@ class CustomerService:
             if customer.active != active:
                 customer.active = active
                 session.flush()
-                audit.record(session, self._ctx, "customer", customer.id,
-                             "reactivate" if active else "deactivate", {"active": [not active, active]})
+                audit.record(
+                    session,
+                    self._ctx,
+                    "customer",
+                    customer.id,
+                    "reactivate" if active else "deactivate",
+                    {"active": [not active, active]},
+                )
             return detail(customer)
 
     @requires(P.CUSTOMERS_EDIT)

@@ -31,21 +31,93 @@ from tuffops_desktop.services.demo_work_orders import add_demo_work_orders, add_
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.users import UserService
 
-FIRST = ["Aaliyah", "Marcus", "Keisha", "Dwayne", "Natalie", "Andre", "Shanice", "Jerome", "Tamika", "Rohan",
-         "Claudette", "Winston", "Zoë", "Łukasz", "Renée", "José", "Ingrid", "Tariq", "Mei", "Olumide"]
-LAST = ["Williams", "Browne", "Liburd", "Hendrickson", "Phipps", "Manners", "Richards", "Warner", "Byron",
-        "Douglas", "Morton", "Powell", "Müller", "Nowak", "O'Connor", "Fernández", "Amory", "Hanley"]
-COMPANIES = ["Ocean Terrace Inn", "Sugar Bay Resort", "Basseterre Dental", "Frigate Bay Condos",
-             "Island Freight Ltd", "Pelican Mall", "Caribe Bakery", "Nevis Medical Centre",
-             "Sunrise Supermarket", "Harbour View Offices", "St. Kitts Marriott", "Cable & Wire Co"]
-AGENCIES = ["Ministry of Health", "Public Works Department", "Basseterre High School",
-            "Customs & Excise", "Police Headquarters", "Nevis Island Administration"]
+FIRST = [
+    "Aaliyah",
+    "Marcus",
+    "Keisha",
+    "Dwayne",
+    "Natalie",
+    "Andre",
+    "Shanice",
+    "Jerome",
+    "Tamika",
+    "Rohan",
+    "Claudette",
+    "Winston",
+    "Zoë",
+    "Łukasz",
+    "Renée",
+    "José",
+    "Ingrid",
+    "Tariq",
+    "Mei",
+    "Olumide",
+]
+LAST = [
+    "Williams",
+    "Browne",
+    "Liburd",
+    "Hendrickson",
+    "Phipps",
+    "Manners",
+    "Richards",
+    "Warner",
+    "Byron",
+    "Douglas",
+    "Morton",
+    "Powell",
+    "Müller",
+    "Nowak",
+    "O'Connor",
+    "Fernández",
+    "Amory",
+    "Hanley",
+]
+COMPANIES = [
+    "Ocean Terrace Inn",
+    "Sugar Bay Resort",
+    "Basseterre Dental",
+    "Frigate Bay Condos",
+    "Island Freight Ltd",
+    "Pelican Mall",
+    "Caribe Bakery",
+    "Nevis Medical Centre",
+    "Sunrise Supermarket",
+    "Harbour View Offices",
+    "St. Kitts Marriott",
+    "Cable & Wire Co",
+]
+AGENCIES = [
+    "Ministry of Health",
+    "Public Works Department",
+    "Basseterre High School",
+    "Customs & Excise",
+    "Police Headquarters",
+    "Nevis Island Administration",
+]
 CITIES = ["Basseterre", "Frigate Bay", "Sandy Point", "Cayon", "Old Road", "Charlestown", "Dieppe Bay"]
-STREETS = ["Bay Road", "Fort Street", "Cayon Street", "Victoria Road", "Wellington Road", "Main Street",
-           "Church Street", "Pond Road"]
-LOCATIONS = ["Lobby AC #{n}", "Server room split", "Kitchen walk-in cooler", "Roof condenser #{n}",
-             "Bedroom {n} mini-split", "Office {n} cassette", "Pharmacy fridge", "Hall AHU #{n}",
-             "Living room split", "Chiller plant #{n}"]
+STREETS = [
+    "Bay Road",
+    "Fort Street",
+    "Cayon Street",
+    "Victoria Road",
+    "Wellington Road",
+    "Main Street",
+    "Church Street",
+    "Pond Road",
+]
+LOCATIONS = [
+    "Lobby AC #{n}",
+    "Server room split",
+    "Kitchen walk-in cooler",
+    "Roof condenser #{n}",
+    "Bedroom {n} mini-split",
+    "Office {n} cassette",
+    "Pharmacy fridge",
+    "Hall AHU #{n}",
+    "Living room split",
+    "Chiller plant #{n}",
+]
 MODELS = [
     ("Mitsubishi Electric", "Split AC", "MSZ-GL09NA", "1450.00", 60),
     ("Mitsubishi Electric", "Split AC", "MSZ-GL12NA", "1690.00", 60),
@@ -69,8 +141,15 @@ class DemoResult:
     work_orders: int = 0
 
 
-def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 10, seed: int = 2026,
-              technicians: int = 6, work_orders: int = 0) -> DemoResult:
+def seed_demo(
+    ctx: ServiceContext,
+    *,
+    customers: int = 60,
+    blank_labels: int = 10,
+    seed: int = 2026,
+    technicians: int = 6,
+    work_orders: int = 0,
+) -> DemoResult:
     """Fill an empty database with demo data; refuses a database that already has customers.
 
     Adds ``technicians`` technicians with working hours and a dispatch board full of work
@@ -87,14 +166,17 @@ def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 1
             raise DomainError("This database already has customers; demo data goes into an empty database only.")
         existing_users = set(session.scalars(select(User.username)))
     with ctx.write() as session:
-        SettingsService(ctx).update_in(session, {
-            "company_name": "Caribe Cooling Services",
-            "company_phone": "+1 869 465 2200",
-            "company_email": "office@caribecooling.example",
-            "company_address": "12 Bay Road, Basseterre, St Kitts",
-            "phone_default_region": "KN",
-            "phone_default_area_code": "869",
-        })
+        SettingsService(ctx).update_in(
+            session,
+            {
+                "company_name": "Caribe Cooling Services",
+                "company_phone": "+1 869 465 2200",
+                "company_email": "office@caribecooling.example",
+                "company_address": "12 Bay Road, Basseterre, St Kitts",
+                "phone_default_region": "KN",
+                "phone_default_area_code": "869",
+            },
+        )
         passwords: dict[str, str] = {}
         users = UserService(ctx)
         for username, role, name in (
@@ -115,8 +197,15 @@ def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 1
         catalog = CatalogService(ctx)
         model_ids = []
         for maker, kind, name, cost, months in MODELS:
-            model = catalog.ensure_model(session, maker, kind, name, default_cost=Decimal(cost),
-                                         default_warranty_months=months, default_maintenance_frequency="quarterly")
+            model = catalog.ensure_model(
+                session,
+                maker,
+                kind,
+                name,
+                default_cost=Decimal(cost),
+                default_warranty_months=months,
+                default_maintenance_frequency="quarterly",
+            )
             model_ids.append((model.id, f"{maker} {name} {kind}", months))
         now = ctx.now()
         customer_rows = []
@@ -135,48 +224,92 @@ def seed_demo(ctx: ServiceContext, *, customers: int = 60, blank_labels: int = 1
                 location = rng.choice(LOCATIONS).format(n=n + 1)
                 serial = f"{rng.choice('ABCDEFGHJK')}{rng.randint(10, 99)}-{rng.randint(100000, 999999)}"
                 guid = new_guid()
-                unit_rows.append({
-                    "qr_code_guid": guid, "device_model_id": model_id, "customer_id": cid,
-                    "serial_number": serial, "location": location, "address": crow["address"],
-                    "city": crow["city"], "postcode": "", "installed_at": installed, "warranty_months": months,
-                    "maintenance_frequency": rng.choice(["quarterly", "semiannual", "annual", "none"]),
-                    "notes": "", "active": True,
-                    "search_text": search_text(location, serial, model_text, crow["address"], crow["city"], guid),
-                    "created_at": now, "updated_at": now, "version": 1,
-                })
+                unit_rows.append(
+                    {
+                        "qr_code_guid": guid,
+                        "device_model_id": model_id,
+                        "customer_id": cid,
+                        "serial_number": serial,
+                        "location": location,
+                        "address": crow["address"],
+                        "city": crow["city"],
+                        "postcode": "",
+                        "installed_at": installed,
+                        "warranty_months": months,
+                        "maintenance_frequency": rng.choice(["quarterly", "semiannual", "annual", "none"]),
+                        "notes": "",
+                        "active": True,
+                        "search_text": search_text(location, serial, model_text, crow["address"], crow["city"], guid),
+                        "created_at": now,
+                        "updated_at": now,
+                        "version": 1,
+                    }
+                )
         # A few stock units (no customer yet).
         for n in range(max(2, customers // 50)):
             model_id, model_text, months = rng.choice(model_ids)
             guid = new_guid()
-            unit_rows.append({
-                "qr_code_guid": guid, "device_model_id": model_id, "customer_id": None,
-                "serial_number": f"STK-{n + 1:05d}", "location": "", "address": "", "city": "Basseterre",
-                "postcode": "", "installed_at": None, "warranty_months": months, "maintenance_frequency": "none",
-                "notes": "Warehouse stock", "active": True,
-                "search_text": search_text(f"STK-{n + 1:05d}", model_text, "basseterre", guid),
-                "created_at": now, "updated_at": now, "version": 1,
-            })
+            unit_rows.append(
+                {
+                    "qr_code_guid": guid,
+                    "device_model_id": model_id,
+                    "customer_id": None,
+                    "serial_number": f"STK-{n + 1:05d}",
+                    "location": "",
+                    "address": "",
+                    "city": "Basseterre",
+                    "postcode": "",
+                    "installed_at": None,
+                    "warranty_months": months,
+                    "maintenance_frequency": "none",
+                    "notes": "Warehouse stock",
+                    "active": True,
+                    "search_text": search_text(f"STK-{n + 1:05d}", model_text, "basseterre", guid),
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            )
         for start in range(0, len(unit_rows), 5000):
-            chunk = unit_rows[start:start + 5000]
+            chunk = unit_rows[start : start + 5000]
             insert_units = table_of(Unit).insert().returning(table_of(Unit).c.id, sort_by_parameter_order=True)
             ids = [r[0] for r in session.execute(insert_units, chunk)]
-            session.execute(table_of(UnitOwnership).insert(), [
-                {"unit_id": uid, "customer_id": row["customer_id"], "started_at": now, "ended_at": None,
-                 "note": "demo data", "changed_by": ctx.actor.username}
-                for uid, row in zip(ids, chunk, strict=True)
-            ])
+            session.execute(
+                table_of(UnitOwnership).insert(),
+                [
+                    {
+                        "unit_id": uid,
+                        "customer_id": row["customer_id"],
+                        "started_at": now,
+                        "ended_at": None,
+                        "note": "demo data",
+                        "changed_by": ctx.actor.username,
+                    }
+                    for uid, row in zip(ids, chunk, strict=True)
+                ],
+            )
         unit_total = len(unit_rows)
-        session.execute(table_of(BlankQrLabel).insert(), [
-            {"guid": new_guid(), "created_at": now, "created_by": ctx.actor.username, "bound_unit_id": None,
-             "bound_at": None}
-            for _ in range(blank_labels)
-        ])
+        session.execute(
+            table_of(BlankQrLabel).insert(),
+            [
+                {
+                    "guid": new_guid(),
+                    "created_at": now,
+                    "created_by": ctx.actor.username,
+                    "bound_unit_id": None,
+                    "bound_at": None,
+                }
+                for _ in range(blank_labels)
+            ],
+        )
         week = seed_week(session, ctx, rng)
-        audit.record(session, ctx, "database", "demo", "seed_demo",
-                     {"customers": [None, customers], "units": [None, unit_total]})
+        audit.record(
+            session, ctx, "database", "demo", "seed_demo", {"customers": [None, customers], "units": [None, unit_total]}
+        )
     extra = add_demo_work_orders(ctx, work_orders, seed=seed) if work_orders else 0
-    return DemoResult(customers=customers, units=unit_total, blank_labels=blank_labels, passwords=passwords,
-                      work_orders=week + extra)
+    return DemoResult(
+        customers=customers, units=unit_total, blank_labels=blank_labels, passwords=passwords, work_orders=week + extra
+    )
 
 
 def _units_for(rng: random.Random, customer_type: str) -> int:
@@ -201,21 +334,39 @@ def _customer_row(rng: random.Random, i: int, defaults: PhoneDefaults, now: date
     phone = f"{rng.randint(460, 769)}{rng.randint(1000, 9999)}"
     fields = validate_customer(
         CustomerInput(
-            customer_type=kind.value, first_name=first, last_name=last, company_name=company,
-            emails=email, phones=phone, address=f"{rng.randint(1, 99)} {rng.choice(STREETS)}",
-            city=rng.choice(CITIES), country="St Kitts and Nevis",
+            customer_type=kind.value,
+            first_name=first,
+            last_name=last,
+            company_name=company,
+            emails=email,
+            phones=phone,
+            address=f"{rng.randint(1, 99)} {rng.choice(STREETS)}",
+            city=rng.choice(CITIES),
+            country="St Kitts and Nevis",
             discount_rate="5" if kind is CustomerType.GOVERNMENT else None,
             default_sla_hours="24" if kind is not CustomerType.RESIDENTIAL else None,
         ),
         defaults,
     )
     return {
-        "customer_type": fields.customer_type.value, "first_name": fields.first_name,
-        "last_name": fields.last_name, "company_name": fields.company_name,
-        "display_name": fields.display_name, "emails": ", ".join(fields.emails),
-        "phones": ", ".join(fields.phones), "address": fields.address, "city": fields.city,
-        "postcode": fields.postcode, "country": fields.country, "discount_rate": fields.discount_rate,
-        "default_sla_hours": fields.default_sla_hours, "remote_id": None, "notes": "", "active": True,
+        "customer_type": fields.customer_type.value,
+        "first_name": fields.first_name,
+        "last_name": fields.last_name,
+        "company_name": fields.company_name,
+        "display_name": fields.display_name,
+        "emails": ", ".join(fields.emails),
+        "phones": ", ".join(fields.phones),
+        "address": fields.address,
+        "city": fields.city,
+        "postcode": fields.postcode,
+        "country": fields.country,
+        "discount_rate": fields.discount_rate,
+        "default_sla_hours": fields.default_sla_hours,
+        "remote_id": None,
+        "notes": "",
+        "active": True,
         "search_text": search_text(fields.display_name, fields.emails, fields.phones, fields.city, fields.address),
-        "created_at": now, "updated_at": now, "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
     }

@@ -39,8 +39,14 @@ MAX_WORK_ORDERS = 1_000_000
 _CHUNK = 10_000
 DISPATCHER = "office"
 
-TECHNICIANS = [("tech", "Terrence Tech"), ("maria", "Maria Fernández"), ("kwame", "Kwame Liburd"),
-               ("sasha", "Sasha Phipps"), ("devon", "Devon Browne"), ("lena", "Lena Nowak")]
+TECHNICIANS = [
+    ("tech", "Terrence Tech"),
+    ("maria", "Maria Fernández"),
+    ("kwame", "Kwame Liburd"),
+    ("sasha", "Sasha Phipps"),
+    ("devon", "Devon Browne"),
+    ("lena", "Lena Nowak"),
+]
 
 
 def _week(days: Sequence[int], starts: time, ends: time) -> tuple[WorkingHours, ...]:
@@ -55,12 +61,25 @@ ROSTERS = (
     _week(range(4), time(8), time(18, 30)),
 )
 
-JOBS = ["Not cooling, warm air from the vents", "Water dripping from the indoor unit", "Noisy outdoor fan",
-        "Quarterly filter clean and coil check", "Thermostat shows error E5", "Ice on the evaporator coil",
-        "Install new split unit in bedroom 2", "Replace capacitor", "Refrigerant top-up and leak test",
-        "Yearly service of the chiller", "Remote control not responding", "Bad smell when starting"]
-TYPES = [WorkOrderType.REPAIR] * 5 + [WorkOrderType.MAINTENANCE] * 3 + [
-    WorkOrderType.SERVICE, WorkOrderType.SERVICE, WorkOrderType.INSTALLATION, WorkOrderType.OTHER]
+JOBS = [
+    "Not cooling, warm air from the vents",
+    "Water dripping from the indoor unit",
+    "Noisy outdoor fan",
+    "Quarterly filter clean and coil check",
+    "Thermostat shows error E5",
+    "Ice on the evaporator coil",
+    "Install new split unit in bedroom 2",
+    "Replace capacitor",
+    "Refrigerant top-up and leak test",
+    "Yearly service of the chiller",
+    "Remote control not responding",
+    "Bad smell when starting",
+]
+TYPES = (
+    [WorkOrderType.REPAIR] * 5
+    + [WorkOrderType.MAINTENANCE] * 3
+    + [WorkOrderType.SERVICE, WorkOrderType.SERVICE, WorkOrderType.INSTALLATION, WorkOrderType.OTHER]
+)
 DURATIONS = [Decimal("1"), Decimal("1.5"), Decimal("2"), Decimal("2"), Decimal("3"), Decimal("4")]
 WINDOWS: list[str | None] = [None, None, *[w.value for w in ScheduleTime]]
 
@@ -154,8 +173,12 @@ def add_demo_work_orders(ctx: ServiceContext, count: int, *, seed: int = 2026) -
         technicians = _technicians(session)
         units = _units(session)
         if not technicians or not units:
-            raise ValidationError({"work_orders": "Work orders need units with customers and technicians: "
-                                                  "run tuffops demo on an empty database first."})
+            raise ValidationError(
+                {
+                    "work_orders": "Work orders need units with customers and technicians: "
+                    "run tuffops demo on an empty database first."
+                }
+            )
         now = ctx.now().astimezone()
         written = 0
         for start in range(0, count, _CHUNK):
@@ -165,8 +188,12 @@ def add_demo_work_orders(ctx: ServiceContext, count: int, *, seed: int = 2026) -
     return written
 
 
-def _spread(rng: random.Random, units: Sequence[tuple[int, int | None, int | None]],
-            technicians: Sequence[Technician], now: datetime) -> Booking:
+def _spread(
+    rng: random.Random,
+    units: Sequence[tuple[int, int | None, int | None]],
+    technicians: Sequence[Technician],
+    now: datetime,
+) -> Booking:
     created = now - timedelta(minutes=rng.randint(10, 2 * 365 * 24 * 60))
     roll = rng.random()
     if roll < 0.04 and now - created < timedelta(days=30):
@@ -176,10 +203,17 @@ def _spread(rng: random.Random, units: Sequence[tuple[int, int | None, int | Non
     if start + timedelta(hours=4) > now:
         target = rng.choice([S.PENDING] * 6 + [S.ONGOING, S.PAUSED, S.CANCELLED])
     else:
-        target = rng.choices([S.BILLED, S.COMPLETED, S.CANCELLED, S.WAITING_APPROVAL, S.UNASSIGNED],
-                             weights=[60, 25, 8, 4, 3])[0]
-    return Booking(rng.choice(units), target, created, rng.choice(DURATIONS), None if target is S.UNASSIGNED else tech,
-                   None if target is S.UNASSIGNED else start)
+        target = rng.choices(
+            [S.BILLED, S.COMPLETED, S.CANCELLED, S.WAITING_APPROVAL, S.UNASSIGNED], weights=[60, 25, 8, 4, 3]
+        )[0]
+    return Booking(
+        rng.choice(units),
+        target,
+        created,
+        rng.choice(DURATIONS),
+        None if target is S.UNASSIGNED else tech,
+        None if target is S.UNASSIGNED else start,
+    )
 
 
 def _slot(rng: random.Random, tech: Technician, around: datetime) -> datetime:
@@ -197,8 +231,9 @@ def _slot(rng: random.Random, tech: Technician, around: datetime) -> datetime:
 
 
 def _technicians(session: Session) -> list[Technician]:
-    users = session.execute(select(User.id, User.username).where(User.role == Role.TECHNICIAN.value, User.active)
-                            .order_by(User.id)).all()
+    users = session.execute(
+        select(User.id, User.username).where(User.role == Role.TECHNICIAN.value, User.active).order_by(User.id)
+    ).all()
     hours: dict[int, list[WorkingHours]] = {}
     for h in session.scalars(select(TechnicianHours)):
         hours.setdefault(h.user_id, []).append(WorkingHours(h.weekday, h.starts, h.ends))
@@ -206,8 +241,12 @@ def _technicians(session: Session) -> list[Technician]:
 
 
 def _units(session: Session) -> list[tuple[int, int | None, int | None]]:
-    stmt = (select(Unit.id, Unit.customer_id, Customer.default_sla_hours)
-            .join(Customer, Customer.id == Unit.customer_id).where(Unit.active.is_(True)).order_by(Unit.id))
+    stmt = (
+        select(Unit.id, Unit.customer_id, Customer.default_sla_hours)
+        .join(Customer, Customer.id == Unit.customer_id)
+        .where(Unit.active.is_(True))
+        .order_by(Unit.id)
+    )
     return [(uid, cid, sla) for uid, cid, sla in session.execute(stmt)]
 
 
@@ -243,8 +282,15 @@ def _history(b: Booking, now: datetime) -> list[tuple[datetime, str, S | None, S
     return steps
 
 
-def _write(session: Session, ctx: ServiceContext, rng: random.Random, bookings: Sequence[Booking], now: datetime,
-           *, audit_row: bool = True) -> int:
+def _write(
+    session: Session,
+    ctx: ServiceContext,
+    rng: random.Random,
+    bookings: Sequence[Booking],
+    now: datetime,
+    *,
+    audit_row: bool = True,
+) -> int:
     rows: list[dict[str, Any]] = []
     histories = []
     for b in bookings:
@@ -252,25 +298,45 @@ def _write(session: Session, ctx: ServiceContext, rng: random.Random, bookings: 
         unit_id, customer_id, sla = b.unit
         status = steps[-1][3]
         booked = status is not S.UNASSIGNED and not (status is S.CANCELLED and b.technician is None)
-        rows.append({
-            "unit_id": unit_id, "customer_id": customer_id, "request_id": None, "work_type": rng.choice(TYPES).value,
-            "status": status.value, "customer_requests": rng.choice(JOBS),
-            "due_at": b.created + timedelta(hours=sla) if sla else None,
-            "technician_id": b.technician.id if b.technician and booked else None,
-            "scheduled_start": b.start if booked else None,
-            "time_window": rng.choice(WINDOWS), "estimated_hours": b.hours, "created_at": b.created,
-            "created_by": DISPATCHER, "updated_at": steps[-1][0], "version": len(steps),
-            "maintenance_due_on": None,
-        })
+        rows.append(
+            {
+                "unit_id": unit_id,
+                "customer_id": customer_id,
+                "request_id": None,
+                "work_type": rng.choice(TYPES).value,
+                "status": status.value,
+                "customer_requests": rng.choice(JOBS),
+                "due_at": b.created + timedelta(hours=sla) if sla else None,
+                "technician_id": b.technician.id if b.technician and booked else None,
+                "scheduled_start": b.start if booked else None,
+                "time_window": rng.choice(WINDOWS),
+                "estimated_hours": b.hours,
+                "created_at": b.created,
+                "created_by": DISPATCHER,
+                "updated_at": steps[-1][0],
+                "version": len(steps),
+                "maintenance_due_on": None,
+            }
+        )
         histories.append(steps)
     insert = table_of(WorkOrder).insert().returning(table_of(WorkOrder).c.id, sort_by_parameter_order=True)
     ids = [r[0] for r in session.execute(insert, rows)]
     reasons = [r.value for r in PauseReason]
-    session.execute(table_of(WorkOrderHistory).insert(), [
-        {"work_order_id": wo_id, "at": at, "by": by, "from_status": old.value if old else None,
-         "to_status": new.value, "reason": rng.choice(reasons) if new is S.PAUSED else ""}
-        for wo_id, steps in zip(ids, histories, strict=True) for at, by, old, new in steps
-    ])
+    session.execute(
+        table_of(WorkOrderHistory).insert(),
+        [
+            {
+                "work_order_id": wo_id,
+                "at": at,
+                "by": by,
+                "from_status": old.value if old else None,
+                "to_status": new.value,
+                "reason": rng.choice(reasons) if new is S.PAUSED else "",
+            }
+            for wo_id, steps in zip(ids, histories, strict=True)
+            for at, by, old, new in steps
+        ],
+    )
     _stamp_units(session, rows, histories)
     if audit_row:
         audit.record(session, ctx, "database", "demo", "seed_work_orders", {"work_orders": [None, len(rows)]})
@@ -289,9 +355,11 @@ def _stamp_units(session: Session, rows: Sequence[dict[str, Any]], histories: Se
     units = table_of(Unit)
     for field in sorted({f for f, _u in latest}):
         column = units.c[field]
-        stmt = (update(units).where(units.c.id == bindparam("uid"),
-                                    (column.is_(None)) | (column < bindparam("day")))
-                .values({field: bindparam("day")}))
+        stmt = (
+            update(units)
+            .where(units.c.id == bindparam("uid"), (column.is_(None)) | (column < bindparam("day")))
+            .values({field: bindparam("day")})
+        )
         params = [{"uid": uid, "day": day} for (f, uid), day in latest.items() if f == field]
         if params:
             session.connection().execute(stmt, params)

@@ -61,8 +61,11 @@ class IntakeGateway:
 
     def __init__(self, db: SessionFactories, clock: Callable[[], datetime] | None = None) -> None:
         self._db = db
-        self._ctx = (ServiceContext(db=db, actor=PUBLIC_FORM_ACTOR) if clock is None
-                     else ServiceContext(db=db, actor=PUBLIC_FORM_ACTOR, clock=clock))
+        self._ctx = (
+            ServiceContext(db=db, actor=PUBLIC_FORM_ACTOR)
+            if clock is None
+            else ServiceContext(db=db, actor=PUBLIC_FORM_ACTOR, clock=clock)
+        )
         # SQLite allows one writer: the listener's threads hand their requests to one
         # writer thread that commits them together (see group_commit.py and benchmarks).
         self._sqlite_writer: GroupCommitWriter[str] | None = (
@@ -88,8 +91,9 @@ class IntakeGateway:
     def company(self) -> CompanyInfo:
         with self._connect() as conn:
             values = dict(conn.execute(select(_company.c.name, _company.c.value)).all())
-        name, phone = (from_json(SETTINGS_BY_NAME[key], values.get(key)) or "" for key in ("company_name",
-                                                                                          "company_phone"))
+        name, phone = (
+            from_json(SETTINGS_BY_NAME[key], values.get(key)) or "" for key in ("company_name", "company_phone")
+        )
         return CompanyInfo(name=str(name) or "Service request", phone=str(phone))
 
     def submit(self, guid: str, fields: RequestFields, submission_key: str, received_at: datetime) -> str:
@@ -117,8 +121,16 @@ class IntakeGateway:
             unit_id = session.connection().execute(_ACTIVE_UNIT_ID, {"guid": guid}).scalar()
             if unit_id is None:
                 raise UnknownUnit("No active unit has this code.")
-            insert_request(session, self._ctx, unit_id=unit_id, fields=fields, submission_key=key, ticket=ticket,
-                           source=RequestSource.QR, received_at=received_at)
+            insert_request(
+                session,
+                self._ctx,
+                unit_id=unit_id,
+                fields=fields,
+                submission_key=key,
+                ticket=ticket,
+                source=RequestSource.QR,
+                received_at=received_at,
+            )
             return ticket
 
         with database_errors():
@@ -132,9 +144,16 @@ class IntakeGateway:
             return found.scalar_one_or_none()
 
     def _call_function(self, guid: str, fields: RequestFields, key: str, ticket: str, received_at: datetime) -> str:
-        params = {"guid": guid, "key": key, "ticket": ticket, "request": fields.request,
-                  "schedule_at": fields.schedule_at, "schedule_time": fields.schedule_time.value,
-                  "contact": fields.contact_info, "at": received_at}
+        params = {
+            "guid": guid,
+            "key": key,
+            "ticket": ticket,
+            "request": fields.request,
+            "schedule_at": fields.schedule_at,
+            "schedule_time": fields.schedule_time.value,
+            "contact": fields.contact_info,
+            "at": received_at,
+        }
         try:
             with self._connect() as conn:
                 return str(conn.execute(_SUBMIT, params).scalar_one())
@@ -184,16 +203,17 @@ def grant_intake_role(conn: Connection, role: str, password: str | None) -> Inta
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
     if not exists:
         conn.execute(text(f'CREATE ROLE "{role}" LOGIN NOINHERIT'))
-    conn.execute(text(f'ALTER ROLE "{role}" LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION '
-                      f'NOBYPASSRLS'))
+    conn.execute(
+        text(f'ALTER ROLE "{role}" LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS')
+    )
     if password:
-        conn.execute(text(f"ALTER ROLE \"{role}\" PASSWORD {_literal(conn, password)}"))
+        conn.execute(text(f'ALTER ROLE "{role}" PASSWORD {_literal(conn, password)}'))
     database = conn.execute(text("SELECT current_database()")).scalar_one()
     for statement in (
         f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"',
         f'REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM "{role}"',
         f'REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM "{role}"',
-        'REVOKE CREATE ON SCHEMA public FROM PUBLIC',
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         f'REVOKE TEMPORARY ON DATABASE "{database}" FROM PUBLIC',
         f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"',
         f'GRANT USAGE ON SCHEMA public TO "{role}"',
@@ -203,9 +223,17 @@ def grant_intake_role(conn: Connection, role: str, password: str | None) -> Inta
         f"ALTER ROLE \"{role}\" SET idle_in_transaction_session_timeout = '10s'",
     ):
         conn.execute(text(statement))
-    others = conn.execute(text(
-        "SELECT datname FROM pg_database WHERE datallowconn AND datname <> current_database() "
-        "AND has_database_privilege(:r, datname, 'CONNECT') ORDER BY datname"), {"r": role}).scalars().all()
+    others = (
+        conn.execute(
+            text(
+                "SELECT datname FROM pg_database WHERE datallowconn AND datname <> current_database() "
+                "AND has_database_privilege(:r, datname, 'CONNECT') ORDER BY datname"
+            ),
+            {"r": role},
+        )
+        .scalars()
+        .all()
+    )
     return IntakeRoleReport(role, database, tuple(others))
 
 

@@ -29,15 +29,23 @@ def gather_job_sheet(session: Session, ctx: ServiceContext, order: WorkOrder) ->
     """The job sheet of ``order`` (already checked visible to the user)."""
     unit = session.get_one(Unit, order.unit_id)
     model = session.get_one(DeviceModel, unit.device_model_id)
-    customer = session.get(Customer, order.customer_id or unit.customer_id) if (
-        order.customer_id or unit.customer_id) else None
+    customer = (
+        session.get(Customer, order.customer_id or unit.customer_id)
+        if (order.customer_id or unit.customer_id)
+        else None
+    )
     request = session.get(CustomerRequest, order.request_id) if order.request_id else None
     technician = session.get(User, order.technician_id) if order.technician_id else None
-    notes = session.scalars(select(WorkOrderNote).where(WorkOrderNote.work_order_id == order.id)
-                            .order_by(WorkOrderNote.created_at, WorkOrderNote.id)).all()
+    notes = session.scalars(
+        select(WorkOrderNote)
+        .where(WorkOrderNote.work_order_id == order.id)
+        .order_by(WorkOrderNote.created_at, WorkOrderNote.id)
+    ).all()
     company = read_setting(session, "company_name")
-    details = (_joined(" · ", read_setting(session, "company_phone"), read_setting(session, "company_email")),
-               read_setting(session, "company_address"))
+    details = (
+        _joined(" · ", read_setting(session, "company_phone"), read_setting(session, "company_email")),
+        read_setting(session, "company_address"),
+    )
     title = friendly_label(unit.location, unit.serial_number, model.name)
     return JobSheet(
         number=work_order_number(order.id),
@@ -48,8 +56,11 @@ def gather_job_sheet(session: Session, ctx: ServiceContext, order: WorkOrder) ->
             ("Type", order.work_type.capitalize()),
             ("Technician", _person(technician) if technician else "Not assigned"),
             ("Due", _when(order.due_at) if order.due_at else "No due date"),
-            ("Booked", _joined(" · ", _when(order.scheduled_start) if order.scheduled_start else "",
-                               order.time_window or "") or "Not booked"),
+            (
+                "Booked",
+                _joined(" · ", _when(order.scheduled_start) if order.scheduled_start else "", order.time_window or "")
+                or "Not booked",
+            ),
             ("Estimated time", _hours(order.estimated_hours)),
         ),
         unit_title=title,
@@ -63,17 +74,23 @@ def gather_job_sheet(session: Session, ctx: ServiceContext, order: WorkOrder) ->
         qr_caption=short_code(unit.qr_code_guid),
         customer_name=customer.display_name if customer else "",
         customer_fields=(
-            ("Address", _joined(", ", customer.address, _joined(" ", customer.city, customer.postcode),
-                                customer.country)),
+            (
+                "Address",
+                _joined(", ", customer.address, _joined(" ", customer.city, customer.postcode), customer.country),
+            ),
             ("Phone", " · ".join(format_phone(p) for p in split_list(customer.phones))),
             ("E-mail", " · ".join(split_list(customer.emails))),
-        ) if customer else (),
+        )
+        if customer
+        else (),
         request_heading=f"From request {request.ticket}" if request else "",
         request_fields=(
             ("Contact", request.contact_info),
             ("Preferred", _joined(" · ", _day(request.schedule_at), request.schedule_time)),
             ("Received", _when(request.created_at)),
-        ) if request else (),
+        )
+        if request
+        else (),
         customer_requests=order.customer_requests,
         notes=tuple((f"{note.author} · {_when(note.created_at)}", note.body) for note in notes),
         footer=f"Printed {_when(ctx.now())} by {ctx.actor.username}",

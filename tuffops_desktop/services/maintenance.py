@@ -52,10 +52,13 @@ def _start() -> Any:
 def _due_by(horizon: date) -> ColumnElement[bool]:
     """Units whose next maintenance is due on or before ``horizon`` (exact, per cadence)."""
     start = _start()
-    return or_(false(), *[
-        and_(Unit.maintenance_frequency == frequency, start <= latest_start_due_by(horizon, months))
-        for frequency, months in cadence_months().items()
-    ])
+    return or_(
+        false(),
+        *[
+            and_(Unit.maintenance_frequency == frequency, start <= latest_start_due_by(horizon, months))
+            for frequency, months in cadence_months().items()
+        ],
+    )
 
 
 def _site() -> Any:
@@ -77,8 +80,9 @@ class MaintenanceService:
         """
         today = self._ctx.today()
         horizon = today + timedelta(days=validate_within_days(within_days))
-        stmt = (select(Unit.id, Unit.maintenance_frequency, Unit.maintained_at, Unit.installed_at)
-                .where(Unit.active.is_(True), _due_by(horizon)))
+        stmt = select(Unit.id, Unit.maintenance_frequency, Unit.maintained_at, Unit.installed_at).where(
+            Unit.active.is_(True), _due_by(horizon)
+        )
         customer = query.filter("customer")
         if isinstance(customer, Ref):
             stmt = stmt.where(Unit.customer_id.is_(None) if customer.id is None else Unit.customer_id == customer.id)
@@ -104,15 +108,19 @@ class MaintenanceService:
         if not unit_ids:
             return []
         today = self._ctx.today()
-        stmt = (select(Unit, DeviceModel.name, Customer.display_name)
-                .join(DeviceModel, DeviceModel.id == Unit.device_model_id)
-                .outerjoin(Customer, Customer.id == Unit.customer_id)
-                .where(Unit.id.in_(unit_ids)))
+        stmt = (
+            select(Unit, DeviceModel.name, Customer.display_name)
+            .join(DeviceModel, DeviceModel.id == Unit.device_model_id)
+            .outerjoin(Customer, Customer.id == Unit.customer_id)
+            .where(Unit.id.in_(unit_ids))
+        )
         found: dict[int, MaintenanceDueRow] = {}
         with self._ctx.read() as session:
             units = session.execute(stmt).all()
-            due = {u.id: maintenance_dates(u.maintenance_frequency, u.maintained_at, u.installed_at).next
-                   for u, _m, _c in units}
+            due = {
+                u.id: maintenance_dates(u.maintenance_frequency, u.maintained_at, u.installed_at).next
+                for u, _m, _c in units
+            }
             open_orders = self._open_orders(session, due)
             for unit, model, customer_name in units:
                 day = due[unit.id]
@@ -120,10 +128,17 @@ class MaintenanceService:
                     continue
                 order_id = open_orders.get(unit.id)
                 found[unit.id] = MaintenanceDueRow(
-                    unit_id=unit.id, unit_label=friendly_label(unit.location, unit.serial_number, model),
-                    customer_id=unit.customer_id, customer_name=customer_name or "", address=unit.address,
-                    city=unit.city, postcode=unit.postcode, frequency=unit.maintenance_frequency,
-                    maintained_at=unit.maintained_at, due_on=day, overdue=day < today,
+                    unit_id=unit.id,
+                    unit_label=friendly_label(unit.location, unit.serial_number, model),
+                    customer_id=unit.customer_id,
+                    customer_name=customer_name or "",
+                    address=unit.address,
+                    city=unit.city,
+                    postcode=unit.postcode,
+                    frequency=unit.maintenance_frequency,
+                    maintained_at=unit.maintained_at,
+                    due_on=day,
+                    overdue=day < today,
                     open_work_order_id=order_id,
                     open_work_order_number=work_order_number(order_id) if order_id else "",
                 )
@@ -142,10 +157,16 @@ class MaintenanceService:
         try:
             with self._ctx.write() as session:
                 # Lock the units (in id order: two bulk runs never deadlock) before looking for open work.
-                units = {u.id: u for u in session.scalars(
-                    select(Unit).where(Unit.id.in_(wanted)).order_by(Unit.id).with_for_update())}
-                due = {uid: maintenance_dates(u.maintenance_frequency, u.maintained_at, u.installed_at).next
-                       for uid, u in units.items()}
+                units = {
+                    u.id: u
+                    for u in session.scalars(
+                        select(Unit).where(Unit.id.in_(wanted)).order_by(Unit.id).with_for_update()
+                    )
+                }
+                due = {
+                    uid: maintenance_dates(u.maintenance_frequency, u.maintained_at, u.installed_at).next
+                    for uid, u in units.items()
+                }
                 open_orders = self._open_orders(session, due)
                 for unit_id in wanted:
                     unit, day = units.get(unit_id), due.get(unit_id)
@@ -156,13 +177,23 @@ class MaintenanceService:
                     elif day is None:
                         skipped.append((unit_id, "No maintenance is scheduled for this unit."))
                     elif unit_id in open_orders:
-                        skipped.append((unit_id, f"{work_order_number(open_orders[unit_id])} is already open "
-                                                 f"for the maintenance due {day.isoformat()}."))
+                        skipped.append(
+                            (
+                                unit_id,
+                                f"{work_order_number(open_orders[unit_id])} is already open "
+                                f"for the maintenance due {day.isoformat()}.",
+                            )
+                        )
                     else:
                         order = insert_work_order(
-                            session, self._ctx, unit=unit, work_type=WorkOrderType.MAINTENANCE,
+                            session,
+                            self._ctx,
+                            unit=unit,
+                            work_type=WorkOrderType.MAINTENANCE,
                             customer_requests=work_order_text(unit.maintenance_frequency, day),
-                            estimated_hours=estimated_hours, maintenance_due_on=day)
+                            estimated_hours=estimated_hours,
+                            maintenance_due_on=day,
+                        )
                         created.append((unit_id, order.id, work_order_number(order.id), day))
         except IntegrityError as exc:  # the partial unique index: someone bypassed the lock
             raise ConcurrencyConflict("maintenance work order", None) from exc
@@ -174,10 +205,10 @@ class MaintenanceService:
         ids = [uid for uid, day in due.items() if day is not None]
         found: dict[int, int] = {}
         for start in range(0, len(ids), 5000):
-            chunk = ids[start:start + 5000]
-            stmt = (select(WorkOrder.unit_id, WorkOrder.maintenance_due_on, WorkOrder.id)
-                    .where(WorkOrder.unit_id.in_(chunk), WorkOrder.maintenance_due_on.is_not(None),
-                           WorkOrder.status.in_(_OPEN)))
+            chunk = ids[start : start + 5000]
+            stmt = select(WorkOrder.unit_id, WorkOrder.maintenance_due_on, WorkOrder.id).where(
+                WorkOrder.unit_id.in_(chunk), WorkOrder.maintenance_due_on.is_not(None), WorkOrder.status.in_(_OPEN)
+            )
             for unit_id, due_on, order_id in session.execute(stmt):
                 if due[unit_id] == due_on:
                     found[unit_id] = order_id

@@ -48,12 +48,36 @@ def insert_request(
     A repeated ``submission_key`` or ``ticket`` raises ``IntegrityError``.
     """
     at = received_at or ctx.now()
-    request_id: int = session.connection().execute(_INSERT, {
-        "ticket": ticket, "submission_key": submission_key, "unit_id": unit_id, "request": fields.request,
-        "schedule_at": fields.schedule_at, "schedule_time": fields.schedule_time.value,
-        "contact_info": fields.contact_info, "source": source.value, "status": RequestStatus.OPEN.value,
-        "created_at": at, "updated_at": at, "created_by": ctx.actor.username, "closed_by": "", "version": 1,
-    }).scalar_one()
-    audit.record(session, ctx, "customer_request", request_id, "create",
-                 {"ticket": [None, ticket], "unit_id": [None, unit_id], "source": [None, source.value]}, at=at)
+    request_id: int = (
+        session.connection()
+        .execute(
+            _INSERT,
+            {
+                "ticket": ticket,
+                "submission_key": submission_key,
+                "unit_id": unit_id,
+                "request": fields.request,
+                "schedule_at": fields.schedule_at,
+                "schedule_time": fields.schedule_time.value,
+                "contact_info": fields.contact_info,
+                "source": source.value,
+                "status": RequestStatus.OPEN.value,
+                "created_at": at,
+                "updated_at": at,
+                "created_by": ctx.actor.username,
+                "closed_by": "",
+                "version": 1,
+            },
+        )
+        .scalar_one()
+    )
+    audit.record(
+        session,
+        ctx,
+        "customer_request",
+        request_id,
+        "create",
+        {"ticket": [None, ticket], "unit_id": [None, unit_id], "source": [None, source.value]},
+        at=at,
+    )
     return request_id

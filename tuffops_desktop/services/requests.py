@@ -106,8 +106,10 @@ class RequestService:
             stmt = stmt.where(matches_all(_haystack(), query.text))
         key = _SORTS.get(query.sort, CustomerRequest.created_at)
         descending = query.descending if query.sort in _SORTS else True
-        stmt = stmt.order_by(key.desc() if descending else key.asc(),
-                             CustomerRequest.id.desc() if descending else CustomerRequest.id.asc())
+        stmt = stmt.order_by(
+            key.desc() if descending else key.asc(),
+            CustomerRequest.id.desc() if descending else CustomerRequest.id.asc(),
+        )
         with self._ctx.read() as session:
             return list(session.scalars(stmt))
 
@@ -165,8 +167,15 @@ class RequestService:
             if unit is None or not unit.active:
                 raise ValidationError({"unit_id": "Choose an active unit."})
             key = secrets.token_hex(16)
-            request_id = insert_request(session, self._ctx, unit_id=unit.id, fields=fields, submission_key=key,
-                                        ticket=ticket_for(key), source=RequestSource.OFFICE)
+            request_id = insert_request(
+                session,
+                self._ctx,
+                unit_id=unit.id,
+                fields=fields,
+                submission_key=key,
+                ticket=ticket_for(key),
+                source=RequestSource.OFFICE,
+            )
             return self._detail(session, self._load(session, request_id))
 
     @requires(P.CUSTOMER_REQUESTS_EDIT)
@@ -175,8 +184,9 @@ class RequestService:
         text_ = validate_note(body)
         with self._ctx.write() as session:
             req = self._load(session, request_id)
-            session.add(RequestNote(request_id=req.id, author=self._ctx.actor.username,
-                                    created_at=self._ctx.now(), body=text_))
+            session.add(
+                RequestNote(request_id=req.id, author=self._ctx.actor.username, created_at=self._ctx.now(), body=text_)
+            )
             session.flush()
             audit.record(session, self._ctx, "customer_request", req.id, "add_note", {"note": [None, text_]})
             return self._detail(session, req)
@@ -204,11 +214,15 @@ class RequestService:
                     req.close_reason = CloseReason.RESOLVED.value
                     req.closed_at = self._ctx.now()
                     req.closed_by = self._ctx.actor.username
-                audit.record(session, self._ctx, "customer_request", req.id, "status",
-                             {"status": [current.value, target.value]})
+                audit.record(
+                    session, self._ctx, "customer_request", req.id, "status", {"status": [current.value, target.value]}
+                )
             if body:
-                session.add(RequestNote(request_id=req.id, author=self._ctx.actor.username,
-                                        created_at=self._ctx.now(), body=body))
+                session.add(
+                    RequestNote(
+                        request_id=req.id, author=self._ctx.actor.username, created_at=self._ctx.now(), body=body
+                    )
+                )
             session.flush()
             return self._detail(session, req)
 
@@ -228,9 +242,15 @@ class RequestService:
             previous_status = req.status
             unit = session.get_one(Unit, req.unit_id)
             now = self._ctx.now()
-            order = insert_work_order(session, self._ctx, unit=unit, work_type=WorkOrderType(work_type),
-                                      customer_requests=req.request, request_id=req.id,
-                                      time_window=req.schedule_time)
+            order = insert_work_order(
+                session,
+                self._ctx,
+                unit=unit,
+                work_type=WorkOrderType(work_type),
+                customer_requests=req.request,
+                request_id=req.id,
+                time_window=req.schedule_time,
+            )
             req.work_order_id = order.id
             req.status = RequestStatus.CLOSED.value
             req.close_reason = CloseReason.CONVERTED.value
@@ -238,11 +258,25 @@ class RequestService:
             req.closed_by = self._ctx.actor.username
             req.updated_at = now
             session.flush()
-            audit.record(session, self._ctx, "customer_request", req.id, "convert",
-                         {"status": [previous_status, RequestStatus.CLOSED.value], "work_order_id": [None, order.id]})
-            return WorkOrderInfo(order.id, work_order_number(order.id), order.unit_id, order.customer_id,
-                                 order.status, order.customer_requests, order.request_id, order.due_at,
-                                 order.created_by)
+            audit.record(
+                session,
+                self._ctx,
+                "customer_request",
+                req.id,
+                "convert",
+                {"status": [previous_status, RequestStatus.CLOSED.value], "work_order_id": [None, order.id]},
+            )
+            return WorkOrderInfo(
+                order.id,
+                work_order_number(order.id),
+                order.unit_id,
+                order.customer_id,
+                order.status,
+                order.customer_requests,
+                order.request_id,
+                order.due_at,
+                order.created_by,
+            )
 
     # ----------------------------------------------------------------- helpers
     def _load(self, session: Session, request_id: int, *, for_update: bool = False) -> CustomerRequest:
@@ -263,13 +297,25 @@ class RequestService:
             select(RequestNote).where(RequestNote.request_id == req.id).order_by(RequestNote.created_at, RequestNote.id)
         ).all()
         return RequestDetail(
-            id=req.id, ticket=req.ticket, request=req.request, schedule_at=req.schedule_at,
-            schedule_time=req.schedule_time, contact_info=req.contact_info, source=req.source,
-            status=req.status, close_reason=req.close_reason, work_order_id=req.work_order_id,
-            created_at=req.created_at, created_by=req.created_by, closed_at=req.closed_at,
-            closed_by=req.closed_by, verified=_verified(req, customer, phone_defaults(session)),
-            unit_id=unit.id, unit_label=friendly_label(unit.location, unit.serial_number, model.name),
-            unit_model=f"{maker.name} {model.name}", unit_serial=unit.serial_number,
+            id=req.id,
+            ticket=req.ticket,
+            request=req.request,
+            schedule_at=req.schedule_at,
+            schedule_time=req.schedule_time,
+            contact_info=req.contact_info,
+            source=req.source,
+            status=req.status,
+            close_reason=req.close_reason,
+            work_order_id=req.work_order_id,
+            created_at=req.created_at,
+            created_by=req.created_by,
+            closed_at=req.closed_at,
+            closed_by=req.closed_by,
+            verified=_verified(req, customer, phone_defaults(session)),
+            unit_id=unit.id,
+            unit_label=friendly_label(unit.location, unit.serial_number, model.name),
+            unit_model=f"{maker.name} {model.name}",
+            unit_serial=unit.serial_number,
             unit_address=", ".join(p for p in (unit.address, unit.city) if p),
             customer_id=customer.id if customer else None,
             customer_name=customer.display_name if customer else "",
@@ -284,6 +330,3 @@ def _verified(req: CustomerRequest, customer: Customer | None, defaults: PhoneDe
     if customer is None:
         return False
     return is_verified(req.contact_info, split_list(customer.phones), split_list(customer.emails), defaults)
-
-
-

@@ -111,8 +111,14 @@ class SettingsService:
         with self._ctx.write() as session:
             self._write(session, {name: typed}, None, readonly_too=True)
 
-    def _write(self, session: Session, typed: Mapping[str, Any], expected_versions: Mapping[str, int] | None,
-               *, readonly_too: bool = False) -> None:
+    def _write(
+        self,
+        session: Session,
+        typed: Mapping[str, Any],
+        expected_versions: Mapping[str, int] | None,
+        *,
+        readonly_too: bool = False,
+    ) -> None:
         for name, value in typed.items():
             spec = SETTINGS_BY_NAME[name]
             row = session.get(Setting, name, with_for_update=True)

@@ -113,10 +113,13 @@ class StickerService:
     @requires(P.UNITS_VIEW)
     def unit_ids_without_sticker(self) -> list[int]:
         with self._ctx.read() as session:
-            return list(session.scalars(
-                select(Unit.id).where(Unit.sticker_printed_at.is_(None), Unit.active.is_(True))
-                .order_by(Unit.customer_id, Unit.address, Unit.location, Unit.id)
-            ))
+            return list(
+                session.scalars(
+                    select(Unit.id)
+                    .where(Unit.sticker_printed_at.is_(None), Unit.active.is_(True))
+                    .order_by(Unit.customer_id, Unit.address, Unit.location, Unit.id)
+                )
+            )
 
     @requires(P.UNITS_VIEW)
     def unit_ids_for_guids(self, texts: Sequence[str]) -> list[int]:
@@ -138,9 +141,14 @@ class StickerService:
             raise ValidationError({"units": f"At most {MAX_STICKERS} stickers at a time."})
         with self._ctx.read() as session:
             base, footer = self._base_and_footer(session)
-            rows = {u.id: (u, name) for u, name in session.execute(
-                select(Unit, DeviceModel.name).join(DeviceModel, DeviceModel.id == Unit.device_model_id)
-                .where(Unit.id.in_(unit_ids)))}
+            rows = {
+                u.id: (u, name)
+                for u, name in session.execute(
+                    select(Unit, DeviceModel.name)
+                    .join(DeviceModel, DeviceModel.id == Unit.device_model_id)
+                    .where(Unit.id.in_(unit_ids))
+                )
+            }
         contents = []
         for unit_id in unit_ids:
             if unit_id not in rows:
@@ -148,13 +156,16 @@ class StickerService:
             unit, model = rows[unit_id]
             title = friendly_label(unit.location, unit.serial_number, model)
             serial_is_title = title == unit.serial_number
-            contents.append(StickerContent(
-                url=public_url(base, unit.qr_code_guid),
-                title=title,
-                code=f"S/N {unit.serial_number}" if unit.serial_number and not serial_is_title
-                else short_code(unit.qr_code_guid),
-                footer=footer,
-            ))
+            contents.append(
+                StickerContent(
+                    url=public_url(base, unit.qr_code_guid),
+                    title=title,
+                    code=f"S/N {unit.serial_number}"
+                    if unit.serial_number and not serial_is_title
+                    else short_code(unit.qr_code_guid),
+                    footer=footer,
+                )
+            )
         return contents
 
     @requires(P.UNITS_CREATE)
@@ -163,8 +174,10 @@ class StickerService:
         guids = (units_service or self._units).create_blank_labels(count)
         with self._ctx.read() as session:
             base, footer = self._base_and_footer(session)
-        return [StickerContent(url=public_url(base, g), title="Scan for service", code=short_code(g), footer=footer)
-                for g in guids]
+        return [
+            StickerContent(url=public_url(base, g), title="Scan for service", code=short_code(g), footer=footer)
+            for g in guids
+        ]
 
     def _base_and_footer(self, session: Session) -> tuple[str, str]:
         base = read_setting(session, "public_base_url")
@@ -173,9 +186,16 @@ class StickerService:
 
     # ----------------------------------------------------------------- output
     @requires(P.UNITS_EDIT)
-    def render(self, contents: Sequence[StickerContent], layout_key: str, out: str | Path | BinaryIO, *,
-               start_position: int = 1, unit_ids: Sequence[int] = (),
-               progress: Progress | None = None) -> StickerSheetPlan:
+    def render(
+        self,
+        contents: Sequence[StickerContent],
+        layout_key: str,
+        out: str | Path | BinaryIO,
+        *,
+        start_position: int = 1,
+        unit_ids: Sequence[int] = (),
+        progress: Progress | None = None,
+    ) -> StickerSheetPlan:
         """Write the PDF; the units printed are marked so "without a sticker" stays true.
 
         ``progress(pages written, pages)`` follows the writing and may raise
@@ -186,9 +206,16 @@ class StickerService:
             ecc = read_setting(session, "sticker_error_correction")
         x, y = self.offset(layout_key)
         try:
-            result = render_sticker_sheet(contents, layout, out, start_position=start_position,
-                                          error_correction=ecc, offset_x_mm=x, offset_y_mm=y,
-                                          progress=progress)
+            result = render_sticker_sheet(
+                contents,
+                layout,
+                out,
+                start_position=start_position,
+                error_correction=ecc,
+                offset_x_mm=x,
+                offset_y_mm=y,
+                progress=progress,
+            )
         except ValueError as exc:
             raise ValidationError({"stickers": str(exc)}) from None
         self._mark_printed(unit_ids, layout_key)
@@ -203,10 +230,15 @@ class StickerService:
         if not unit_ids:
             return
         with self._ctx.write() as session:
-            session.execute(update(Unit).where(Unit.id.in_(list(unit_ids)))
-                            .values(sticker_printed_at=self._ctx.now()))
-            audit.record(session, self._ctx, "unit", "*", "print_stickers",
-                         {"count": [None, len(unit_ids)], "layout": [None, layout_key or None]})
+            session.execute(update(Unit).where(Unit.id.in_(list(unit_ids))).values(sticker_printed_at=self._ctx.now()))
+            audit.record(
+                session,
+                self._ctx,
+                "unit",
+                "*",
+                "print_stickers",
+                {"count": [None, len(unit_ids)], "layout": [None, layout_key or None]},
+            )
 
     @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def render_calibration(self, layout_key: str, out: str | Path | BinaryIO) -> None:

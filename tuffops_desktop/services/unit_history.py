@@ -33,18 +33,26 @@ class UnitHistoryService:
         """Requests and work orders of ``unit_id`` by the time they were made, newest first."""
         entries: list[UnitHistoryEntry] = []
         actor = self._ctx.actor
-        order_ids = (WorkOrderService(self._ctx).list_ids(ListQuery(filters=(("unit", Ref(unit_id)),)))
-                     if actor.can(P.WORK_ORDERS_VIEW) else [])
+        order_ids = (
+            WorkOrderService(self._ctx).list_ids(ListQuery(filters=(("unit", Ref(unit_id)),)))
+            if actor.can(P.WORK_ORDERS_VIEW)
+            else []
+        )
         with self._ctx.read() as session:
             if actor.can(P.CUSTOMER_REQUESTS_VIEW):
                 for req in session.scalars(select(CustomerRequest).where(CustomerRequest.unit_id == unit_id)):
-                    entries.append(UnitHistoryEntry("request", req.id, req.ticket, req.status, req.created_at,
-                                                    _line(req.request)))
+                    entries.append(
+                        UnitHistoryEntry("request", req.id, req.ticket, req.status, req.created_at, _line(req.request))
+                    )
             for start in range(0, len(order_ids), 5000):
-                stmt = (select(WorkOrder.id, WorkOrder.status, WorkOrder.created_at, WorkOrder.customer_requests)
-                        .where(WorkOrder.id.in_(order_ids[start:start + 5000])))
+                stmt = select(WorkOrder.id, WorkOrder.status, WorkOrder.created_at, WorkOrder.customer_requests).where(
+                    WorkOrder.id.in_(order_ids[start : start + 5000])
+                )
                 for order_id, status, created_at, text in session.execute(stmt):
-                    entries.append(UnitHistoryEntry("work_order", order_id, work_order_number(order_id), status,
-                                                    created_at, _line(text)))
+                    entries.append(
+                        UnitHistoryEntry(
+                            "work_order", order_id, work_order_number(order_id), status, created_at, _line(text)
+                        )
+                    )
         entries.sort(key=lambda e: (e.at, e.kind == "work_order", e.id), reverse=True)
         return entries

@@ -65,8 +65,17 @@ _FILTERS = {
 }
 
 _UNIT_FIELDS = (
-    "device_model_id", "customer_id", "serial_number", "location", "address", "city", "postcode",
-    "installed_at", "warranty_months", "maintenance_frequency", "notes",
+    "device_model_id",
+    "customer_id",
+    "serial_number",
+    "location",
+    "address",
+    "city",
+    "postcode",
+    "installed_at",
+    "warranty_months",
+    "maintenance_frequency",
+    "notes",
 )
 
 
@@ -82,8 +91,16 @@ def _fields_values(f: UnitFields) -> dict[str, Any]:
 
 def _unit_search_text(u: Unit, model: DeviceModel) -> str:
     return search_text(
-        u.location, u.serial_number, model.name, model.manufacturer.name, model.device_type.name,
-        u.address, u.city, u.postcode, u.qr_code_guid, f"#{u.id}" if u.id else None,
+        u.location,
+        u.serial_number,
+        model.name,
+        model.manufacturer.name,
+        model.device_type.name,
+        u.address,
+        u.city,
+        u.postcode,
+        u.qr_code_guid,
+        f"#{u.id}" if u.id else None,
     )
 
 
@@ -150,8 +167,9 @@ class UnitService:
     def _ids_by_computed_date(self, stmt: Select[Any], sort: str, descending: bool) -> list[int]:
         """Warranty expiry and the next maintenance are computed, not stored, so these two
         sorts happen in Python (units without the date last)."""
-        rows_stmt = stmt.with_only_columns(Unit.id, Unit.installed_at, Unit.warranty_months,
-                                           Unit.maintenance_frequency, Unit.maintained_at)
+        rows_stmt = stmt.with_only_columns(
+            Unit.id, Unit.installed_at, Unit.warranty_months, Unit.maintenance_frequency, Unit.maintained_at
+        )
         with self._ctx.read() as session:
             rows = session.execute(rows_stmt).all()
 
@@ -177,8 +195,15 @@ class UnitService:
             .subquery()
         )
         stmt = (
-            select(Unit, DeviceModel.name, Manufacturer.name, DeviceType.name,
-                   Customer.display_name, Customer.customer_type, group_size.c.n)
+            select(
+                Unit,
+                DeviceModel.name,
+                Manufacturer.name,
+                DeviceType.name,
+                Customer.display_name,
+                Customer.customer_type,
+                group_size.c.n,
+            )
             .join(DeviceModel, DeviceModel.id == Unit.device_model_id)
             .join(Manufacturer, Manufacturer.id == DeviceModel.manufacturer_id)
             .join(DeviceType, DeviceType.id == DeviceModel.device_type_id)
@@ -234,9 +259,13 @@ class UnitService:
             unit = self._load(session, unit_id)
             if unit.link_group_id is None:
                 return []
-            return list(session.scalars(
-                select(Unit.id).where(Unit.link_group_id == unit.link_group_id, Unit.id != unit.id).order_by(Unit.id)
-            ))
+            return list(
+                session.scalars(
+                    select(Unit.id)
+                    .where(Unit.link_group_id == unit.link_group_id, Unit.id != unit.id)
+                    .order_by(Unit.id)
+                )
+            )
 
     @requires(P.UNITS_VIEW)
     def count(self) -> int:
@@ -264,10 +293,23 @@ class UnitService:
         session.flush()
         unit.search_text = _unit_search_text(unit, model)
         session.flush()
-        session.add(UnitOwnership(unit_id=unit.id, customer_id=unit.customer_id, started_at=self._ctx.now(),
-                                  note="created", changed_by=self._ctx.actor.username))
-        audit.record(session, self._ctx, "unit", unit.id, "create",
-                     audit.diff({}, {**_fields_values(fields), "qr_code_guid": unit.qr_code_guid}))
+        session.add(
+            UnitOwnership(
+                unit_id=unit.id,
+                customer_id=unit.customer_id,
+                started_at=self._ctx.now(),
+                note="created",
+                changed_by=self._ctx.actor.username,
+            )
+        )
+        audit.record(
+            session,
+            self._ctx,
+            "unit",
+            unit.id,
+            "create",
+            audit.diff({}, {**_fields_values(fields), "qr_code_guid": unit.qr_code_guid}),
+        )
         return unit
 
     @requires(P.UNITS_EDIT)
@@ -315,14 +357,27 @@ class UnitService:
                 .where(UnitOwnership.unit_id == unit.id, UnitOwnership.ended_at.is_(None))
                 .values(ended_at=now)
             )
-            session.add(UnitOwnership(unit_id=unit.id, customer_id=customer_id, started_at=now,
-                                      note=note.strip(), changed_by=self._ctx.actor.username))
+            session.add(
+                UnitOwnership(
+                    unit_id=unit.id,
+                    customer_id=customer_id,
+                    started_at=now,
+                    note=note.strip(),
+                    changed_by=self._ctx.actor.username,
+                )
+            )
             before = unit.customer_id
             self._leave_group(session, unit)
             unit.customer_id = customer_id
             session.flush()
-            audit.record(session, self._ctx, "unit", unit.id, "transfer",
-                         {"customer_id": [before, customer_id], "note": [None, note.strip()]})
+            audit.record(
+                session,
+                self._ctx,
+                "unit",
+                unit.id,
+                "transfer",
+                {"customer_id": [before, customer_id], "note": [None, note.strip()]},
+            )
             return self._detail(session, unit)
 
     @requires(P.UNITS_EDIT)
@@ -348,8 +403,11 @@ class UnitService:
                 other.link_group_id = unit.link_group_id
             else:  # merge the other's group into this one
                 old = other.link_group_id
-                session.execute(update(Unit).where(Unit.link_group_id == old)
-                                .values(link_group_id=unit.link_group_id, updated_at=self._ctx.now()))
+                session.execute(
+                    update(Unit)
+                    .where(Unit.link_group_id == old)
+                    .values(link_group_id=unit.link_group_id, updated_at=self._ctx.now())
+                )
                 session.expire_all()
                 session.flush()
                 session.execute(delete(UnitLinkGroup).where(UnitLinkGroup.id == old))
@@ -382,8 +440,14 @@ class UnitService:
                     self._leave_group(session, unit)
                 unit.active = active
                 session.flush()
-                audit.record(session, self._ctx, "unit", unit_id, "reactivate" if active else "retire",
-                             {"active": [not active, active]})
+                audit.record(
+                    session,
+                    self._ctx,
+                    "unit",
+                    unit_id,
+                    "reactivate" if active else "retire",
+                    {"active": [not active, active]},
+                )
             return self._detail(session, unit)
 
     @requires(P.UNITS_CREATE)
@@ -497,8 +561,7 @@ class UnitService:
             notes=unit.notes,
             active=unit.active,
             version=unit.version,
-            next_maintenance_at=maintenance_dates(unit.maintenance_frequency, unit.maintained_at,
-                                                  unit.installed_at).next,
+            next_maintenance_at=maintenance_dates(
+                unit.maintenance_frequency, unit.maintained_at, unit.installed_at
+            ).next,
         )
-
-

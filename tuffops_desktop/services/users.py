@@ -57,8 +57,13 @@ _FILTERS = {"role": enum_field(User.role, {r.value for r in Role})}
 
 
 def _haystack() -> ColumnElement[str]:
-    return func.lower(User.username).concat(" ").concat(func.lower(User.full_name)).concat(" ").concat(
-        func.lower(User.email))
+    return (
+        func.lower(User.username)
+        .concat(" ")
+        .concat(func.lower(User.full_name))
+        .concat(" ")
+        .concat(func.lower(User.email))
+    )
 
 
 def validate_password(password: str) -> None:
@@ -69,9 +74,7 @@ def validate_password(password: str) -> None:
 def validate_username(username: str) -> str:
     name = (username or "").strip().lower()
     if not _USERNAME.match(name):
-        raise ValidationError(
-            {"username": "2–64 characters: lower-case letters, digits, dot, dash or underscore."}
-        )
+        raise ValidationError({"username": "2–64 characters: lower-case letters, digits, dot, dash or underscore."})
     return name
 
 
@@ -107,8 +110,16 @@ class UserService:
             return actor_for(user)
 
     @requires(P.USERS_CREATE)
-    def add(self, username: str, password: str, role: str, *, full_name: str = "", email: str = "",
-            extra_permissions: tuple[str, ...] = ()) -> UserInfo:
+    def add(
+        self,
+        username: str,
+        password: str,
+        role: str,
+        *,
+        full_name: str = "",
+        email: str = "",
+        extra_permissions: tuple[str, ...] = (),
+    ) -> UserInfo:
         errors: dict[str, str] = {}
         name = role_value = ""
         extras: frozenset[str] = frozenset()
@@ -140,8 +151,16 @@ class UserService:
         validate_password(password)
         return self._add_in(session, name, password, parse_role(role).value, full_name, "", frozenset())
 
-    def _add_in(self, session: Session, name: str, password: str, role_value: str, full_name: str,
-                email: str, extras: frozenset[str]) -> UserInfo:
+    def _add_in(
+        self,
+        session: Session,
+        name: str,
+        password: str,
+        role_value: str,
+        full_name: str,
+        email: str,
+        extras: frozenset[str],
+    ) -> UserInfo:
         exists = session.scalar(select(func.count()).select_from(User).where(User.username == name))
         if exists:
             raise ValidationError({"username": f"The user name “{name}” is taken."})
@@ -155,13 +174,22 @@ class UserService:
         )
         session.add(user)
         session.flush()
-        audit.record(session, self._ctx, "user", user.id, "create",
-                     {"username": [None, name], "role": [None, role_value]})
+        audit.record(
+            session, self._ctx, "user", user.id, "create", {"username": [None, name], "role": [None, role_value]}
+        )
         return _info(user)
 
     @requires(P.USERS_EDIT)
-    def update(self, user_id: int, *, full_name: str, email: str, role: str, extra_permissions: Sequence[str],
-               expected_version: int) -> UserInfo:
+    def update(
+        self,
+        user_id: int,
+        *,
+        full_name: str,
+        email: str,
+        role: str,
+        extra_permissions: Sequence[str],
+        expected_version: int,
+    ) -> UserInfo:
         """Change a user's name, e-mail, role and extra permissions (never the last admin's role)."""
         errors: dict[str, str] = {}
         role_value = ""
@@ -183,8 +211,12 @@ class UserService:
                 raise ConcurrencyConflict("user", user_id, _info(user))
             if user.active and removes_last_admin(admins, user.id, admin_after=role_value == Role.ADMIN.value):
                 raise LastAdministrator(user.username)
-            before = {"full_name": user.full_name, "email": user.email, "role": user.role,
-                      "extra_permissions": sorted(user.extra_permissions or ())}
+            before = {
+                "full_name": user.full_name,
+                "email": user.email,
+                "role": user.role,
+                "extra_permissions": sorted(user.extra_permissions or ()),
+            }
             name, mail = full_name.strip(), email.strip()
             after = {"full_name": name, "email": mail, "role": role_value, "extra_permissions": sorted(extras)}
             changes = audit.diff(before, after)
@@ -214,8 +246,14 @@ class UserService:
                     raise LastAdministrator(user.username)
             user.active = active
             session.flush()
-            audit.record(session, self._ctx, "user", user.id, "reactivate" if active else "deactivate",
-                         {"active": [not active, active]})
+            audit.record(
+                session,
+                self._ctx,
+                "user",
+                user.id,
+                "reactivate" if active else "deactivate",
+                {"active": [not active, active]},
+            )
             return _info(user)
 
     @requires(P.USERS_EDIT)
@@ -286,8 +324,9 @@ def _lock_active_admins(session: Session) -> list[int]:
     """The active administrators' ids, their rows locked until the transaction ends (in id
     order, so two such transactions queue rather than deadlock; a waiting one sees the
     first one's committed change)."""
-    stmt = (select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True))
-            .order_by(User.id).with_for_update())
+    stmt = (
+        select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True)).order_by(User.id).with_for_update()
+    )
     return list(session.scalars(stmt))
 
 

@@ -105,9 +105,18 @@ def _parse_window(value: str | None) -> str | None:
     raise ValidationError({"time_window": "Choose All Day, Morning or Afternoon."})
 
 
-def insert_work_order(session: Session, ctx: ServiceContext, *, unit: Unit, work_type: WorkOrderType,
-                      customer_requests: str, request_id: int | None = None, time_window: str | None = None,
-                      estimated_hours: object = None, maintenance_due_on: date | None = None) -> WorkOrder:
+def insert_work_order(
+    session: Session,
+    ctx: ServiceContext,
+    *,
+    unit: Unit,
+    work_type: WorkOrderType,
+    customer_requests: str,
+    request_id: int | None = None,
+    time_window: str | None = None,
+    estimated_hours: object = None,
+    maintenance_due_on: date | None = None,
+) -> WorkOrder:
     """A new ``unassigned`` work order on ``unit``, its creation history row and its audit row.
 
     Due by the customer's service level (``default_sla_hours``) from now, if they have one;
@@ -119,21 +128,47 @@ def insert_work_order(session: Session, ctx: ServiceContext, *, unit: Unit, work
     if maintenance_due_on is not None:
         due_at = datetime.combine(maintenance_due_on + timedelta(days=1), time.min).astimezone()
     order = WorkOrder(
-        unit_id=unit.id, customer_id=unit.customer_id, request_id=request_id, work_type=work_type.value,
-        status=WorkOrderStatus.UNASSIGNED.value, customer_requests=validate_requests_text(customer_requests),
-        due_at=due_at, time_window=_parse_window(time_window),
-        estimated_hours=validate_duration(estimated_hours), created_at=now, updated_at=now,
-        created_by=ctx.actor.username, maintenance_due_on=maintenance_due_on,
+        unit_id=unit.id,
+        customer_id=unit.customer_id,
+        request_id=request_id,
+        work_type=work_type.value,
+        status=WorkOrderStatus.UNASSIGNED.value,
+        customer_requests=validate_requests_text(customer_requests),
+        due_at=due_at,
+        time_window=_parse_window(time_window),
+        estimated_hours=validate_duration(estimated_hours),
+        created_at=now,
+        updated_at=now,
+        created_by=ctx.actor.username,
+        maintenance_due_on=maintenance_due_on,
     )
     session.add(order)
     session.flush()
-    session.add(WorkOrderHistory(work_order_id=order.id, at=now, by=ctx.actor.username, from_status=None,
-                                 to_status=WorkOrderStatus.UNASSIGNED.value, reason=""))
+    session.add(
+        WorkOrderHistory(
+            work_order_id=order.id,
+            at=now,
+            by=ctx.actor.username,
+            from_status=None,
+            to_status=WorkOrderStatus.UNASSIGNED.value,
+            reason="",
+        )
+    )
     session.flush()
-    audit.record(session, ctx, "work_order", order.id, "create",
-                 {"request_id": [None, request_id], "unit_id": [None, unit.id],
-                  "status": [None, WorkOrderStatus.UNASSIGNED.value], "work_type": [None, work_type.value],
-                  **({"maintenance_due_on": [None, maintenance_due_on]} if maintenance_due_on else {})})
+    audit.record(
+        session,
+        ctx,
+        "work_order",
+        order.id,
+        "create",
+        {
+            "request_id": [None, request_id],
+            "unit_id": [None, unit.id],
+            "status": [None, WorkOrderStatus.UNASSIGNED.value],
+            "work_type": [None, work_type.value],
+            **({"maintenance_due_on": [None, maintenance_due_on]} if maintenance_due_on else {}),
+        },
+    )
     return order
 
 
@@ -174,8 +209,10 @@ class WorkOrderService:
         key = _SORTS.get(query.sort, WorkOrder.id)
         descending = query.descending if query.sort in _SORTS else True
         # Work without a due or booked time sorts last either way, on both databases.
-        stmt = stmt.order_by((key.desc() if descending else key.asc()).nulls_last(),
-                             WorkOrder.id.desc() if descending else WorkOrder.id.asc())
+        stmt = stmt.order_by(
+            (key.desc() if descending else key.asc()).nulls_last(),
+            WorkOrder.id.desc() if descending else WorkOrder.id.asc(),
+        )
         with self._ctx.read() as session:
             return list(session.scalars(stmt))
 
@@ -195,12 +232,20 @@ class WorkOrderService:
         with self._ctx.read() as session:
             found = {
                 order.id: WorkOrderRow(
-                    id=order.id, number=work_order_number(order.id), status=order.status,
-                    work_type=order.work_type, unit_id=unit.id,
+                    id=order.id,
+                    number=work_order_number(order.id),
+                    status=order.status,
+                    work_type=order.work_type,
+                    unit_id=unit.id,
                     unit_label=friendly_label(unit.location, unit.serial_number, model),
-                    customer_id=order.customer_id, customer_name=customer_name or "", technician=technician or "",
-                    due_at=order.due_at, scheduled_start=order.scheduled_start, created_at=order.created_at,
-                    overdue=_is_overdue(order, now), technician_id=order.technician_id,
+                    customer_id=order.customer_id,
+                    customer_name=customer_name or "",
+                    technician=technician or "",
+                    due_at=order.due_at,
+                    scheduled_start=order.scheduled_start,
+                    created_at=order.created_at,
+                    overdue=_is_overdue(order, now),
+                    technician_id=order.technician_id,
                     estimated_hours=order.estimated_hours,
                 )
                 for order, unit, model, customer_name, technician in session.execute(stmt)
@@ -232,22 +277,42 @@ class WorkOrderService:
 
     # ----------------------------------------------------------------- writing
     @requires(P.WORK_ORDERS_CREATE)
-    def create(self, unit_id: int, work_type: str = "repair", customer_requests: str = "",
-               time_window: str | None = None, estimated_hours: object = None) -> WorkOrderDetail:
+    def create(
+        self,
+        unit_id: int,
+        work_type: str = "repair",
+        customer_requests: str = "",
+        time_window: str | None = None,
+        estimated_hours: object = None,
+    ) -> WorkOrderDetail:
         """A new unassigned work order on an active unit."""
         kind = _parse_type(work_type)
         with self._ctx.write() as session:
             unit = session.get(Unit, unit_id)
             if unit is None or not unit.active:
                 raise ValidationError({"unit_id": "Choose an active unit."})
-            order = insert_work_order(session, self._ctx, unit=unit, work_type=kind,
-                                      customer_requests=customer_requests, time_window=time_window,
-                                      estimated_hours=estimated_hours)
+            order = insert_work_order(
+                session,
+                self._ctx,
+                unit=unit,
+                work_type=kind,
+                customer_requests=customer_requests,
+                time_window=time_window,
+                estimated_hours=estimated_hours,
+            )
             return self._detail(session, order)
 
     @requires_any(P.WORK_ORDERS_EDIT, P.WORK_ORDERS_SUPERVISE, P.WORK_ORDERS_ASSIGN)
-    def act(self, work_order_id: int, action: str, expected_version: int, *, technician_id: int | None = None,
-            scheduled_start: datetime | None = None, reason: str = "") -> WorkOrderDetail:
+    def act(
+        self,
+        work_order_id: int,
+        action: str,
+        expected_version: int,
+        *,
+        technician_id: int | None = None,
+        scheduled_start: datetime | None = None,
+        reason: str = "",
+    ) -> WorkOrderDetail:
         """Take one lifecycle step (``domain.work_orders.Action``) on the version the user saw.
 
         ``assign``/``reassign`` need ``technician_id`` (and may book ``scheduled_start``);
@@ -275,8 +340,16 @@ class WorkOrderService:
                 self._stamp_unit(session, order)
             order.status = target.value
             order.updated_at = self._ctx.now()
-            session.add(WorkOrderHistory(work_order_id=order.id, at=self._ctx.now(), by=self._ctx.actor.username,
-                                         from_status=current.value, to_status=target.value, reason=reason or ""))
+            session.add(
+                WorkOrderHistory(
+                    work_order_id=order.id,
+                    at=self._ctx.now(),
+                    by=self._ctx.actor.username,
+                    from_status=current.value,
+                    to_status=target.value,
+                    reason=reason or "",
+                )
+            )
             session.flush()
             audit.record(session, self._ctx, "work_order", order.id, step.value, changes)
             return self._detail(session, order)
@@ -287,8 +360,11 @@ class WorkOrderService:
         text = validate_note(body)
         with self._ctx.write() as session:
             order = self._load(session, work_order_id)
-            session.add(WorkOrderNote(work_order_id=order.id, author=self._ctx.actor.username,
-                                      created_at=self._ctx.now(), body=text))
+            session.add(
+                WorkOrderNote(
+                    work_order_id=order.id, author=self._ctx.actor.username, created_at=self._ctx.now(), body=text
+                )
+            )
             session.flush()
             audit.record(session, self._ctx, "work_order", order.id, "add_note", {"note": [None, text]})
             return self._detail(session, order)
@@ -309,8 +385,9 @@ class WorkOrderService:
 
     def _filters(self) -> dict[str, Any]:
         now = self._ctx.now()
-        overdue: ColumnElement[bool] = and_(WorkOrder.due_at.is_not(None), WorkOrder.due_at < now,
-                                            WorkOrder.status.in_(sorted(s.value for s in OPEN)))
+        overdue: ColumnElement[bool] = and_(
+            WorkOrder.due_at.is_not(None), WorkOrder.due_at < now, WorkOrder.status.in_(sorted(s.value for s in OPEN))
+        )
         return {
             "status": enum_field(WorkOrder.status, {s.value for s in WorkOrderStatus}),
             "type": enum_field(WorkOrder.work_type, {t.value for t in WorkOrderType}),
@@ -357,10 +434,18 @@ class WorkOrderService:
         return user
 
     def _changed(self, session: Session, order: WorkOrder) -> WorkOrderChanged:
-        last = session.scalars(select(WorkOrderHistory).where(WorkOrderHistory.work_order_id == order.id)
-                               .order_by(WorkOrderHistory.id.desc()).limit(1)).first()
-        return WorkOrderChanged(work_order_number(order.id), last.by if last else "someone",
-                                WorkOrderStatus(order.status), self._username(session, order.technician_id) or "")
+        last = session.scalars(
+            select(WorkOrderHistory)
+            .where(WorkOrderHistory.work_order_id == order.id)
+            .order_by(WorkOrderHistory.id.desc())
+            .limit(1)
+        ).first()
+        return WorkOrderChanged(
+            work_order_number(order.id),
+            last.by if last else "someone",
+            WorkOrderStatus(order.status),
+            self._username(session, order.technician_id) or "",
+        )
 
     def _stamp_unit(self, session: Session, order: WorkOrder) -> None:
         """Approving moves the unit's installed / serviced / maintained date to today."""
@@ -379,20 +464,44 @@ class WorkOrderService:
         model = session.get_one(DeviceModel, unit.device_model_id)
         customer = session.get(Customer, order.customer_id) if order.customer_id else None
         technician = self._username(session, order.technician_id)
-        history = session.scalars(select(WorkOrderHistory).where(WorkOrderHistory.work_order_id == order.id)
-                                  .order_by(WorkOrderHistory.id)).all()
-        notes = session.scalars(select(WorkOrderNote).where(WorkOrderNote.work_order_id == order.id)
-                                .order_by(WorkOrderNote.created_at, WorkOrderNote.id)).all()
-        entries = [HistoryEntry(h.at, h.by, WorkOrderStatus(h.from_status) if h.from_status else None,
-                                WorkOrderStatus(h.to_status), h.reason) for h in history]
+        history = session.scalars(
+            select(WorkOrderHistory).where(WorkOrderHistory.work_order_id == order.id).order_by(WorkOrderHistory.id)
+        ).all()
+        notes = session.scalars(
+            select(WorkOrderNote)
+            .where(WorkOrderNote.work_order_id == order.id)
+            .order_by(WorkOrderNote.created_at, WorkOrderNote.id)
+        ).all()
+        entries = [
+            HistoryEntry(
+                h.at,
+                h.by,
+                WorkOrderStatus(h.from_status) if h.from_status else None,
+                WorkOrderStatus(h.to_status),
+                h.reason,
+            )
+            for h in history
+        ]
         return WorkOrderDetail(
-            id=order.id, number=work_order_number(order.id), status=order.status, work_type=order.work_type,
-            unit_id=unit.id, unit_label=friendly_label(unit.location, unit.serial_number, model.name),
-            customer_id=order.customer_id, customer_name=customer.display_name if customer else "",
-            request_id=order.request_id, technician_id=order.technician_id, technician=technician or "",
-            customer_requests=order.customer_requests, due_at=order.due_at, scheduled_start=order.scheduled_start,
-            time_window=order.time_window, estimated_hours=order.estimated_hours, created_at=order.created_at,
-            created_by=order.created_by, time_on_site=time_on_site(entries, self._ctx.now()),
+            id=order.id,
+            number=work_order_number(order.id),
+            status=order.status,
+            work_type=order.work_type,
+            unit_id=unit.id,
+            unit_label=friendly_label(unit.location, unit.serial_number, model.name),
+            customer_id=order.customer_id,
+            customer_name=customer.display_name if customer else "",
+            request_id=order.request_id,
+            technician_id=order.technician_id,
+            technician=technician or "",
+            customer_requests=order.customer_requests,
+            due_at=order.due_at,
+            scheduled_start=order.scheduled_start,
+            time_window=order.time_window,
+            estimated_hours=order.estimated_hours,
+            created_at=order.created_at,
+            created_by=order.created_by,
+            time_on_site=time_on_site(entries, self._ctx.now()),
             history=tuple(WorkOrderHistoryInfo(h.at, h.by, h.from_status, h.to_status, h.reason) for h in history),
             notes=tuple(WorkOrderNoteInfo(n.author, n.created_at, n.body) for n in notes),
             actions=tuple(a.value for a in available_actions(order.status, self._actor(), technician)),
@@ -407,4 +516,3 @@ def _can_be_assigned(user: User) -> bool:
 
 def _is_overdue(order: WorkOrder, now: datetime) -> bool:
     return order.due_at is not None and order.due_at < now and WorkOrderStatus(order.status) in OPEN
-

@@ -24,14 +24,17 @@ def _text(periods: Iterable[WorkingHours]) -> list[str]:
 
 def replace_hours(session: Session, ctx: ServiceContext, user_id: int, periods: Iterable[WorkingHours]) -> None:
     """Store ``periods`` as the technician's week (already validated), with an audit row of the change."""
-    before = session.scalars(select(TechnicianHours).where(TechnicianHours.user_id == user_id)
-                             .order_by(TechnicianHours.weekday)).all()
+    before = session.scalars(
+        select(TechnicianHours).where(TechnicianHours.user_id == user_id).order_by(TechnicianHours.weekday)
+    ).all()
     old = [WorkingHours(h.weekday, h.starts, h.ends) for h in before]
     new = list(periods)
     session.execute(delete(TechnicianHours).where(TechnicianHours.user_id == user_id))
     if new:
-        session.execute(table_of(TechnicianHours).insert(), [
-            {"user_id": user_id, "weekday": p.weekday, "starts": p.starts, "ends": p.ends} for p in new])
+        session.execute(
+            table_of(TechnicianHours).insert(),
+            [{"user_id": user_id, "weekday": p.weekday, "starts": p.starts, "ends": p.ends} for p in new],
+        )
     audit.record(session, ctx, "user", user_id, "working_hours", {"working_hours": [_text(old), _text(new)]})
 
 
@@ -44,8 +47,11 @@ class WorkingHoursService:
         """Each technician's week; the standard week for one whose hours were never set."""
         found: dict[int, list[WorkingHours]] = {}
         with self._ctx.read() as session:
-            for h in session.scalars(select(TechnicianHours).where(TechnicianHours.user_id.in_(user_ids))
-                                     .order_by(TechnicianHours.user_id, TechnicianHours.weekday)):
+            for h in session.scalars(
+                select(TechnicianHours)
+                .where(TechnicianHours.user_id.in_(user_ids))
+                .order_by(TechnicianHours.user_id, TechnicianHours.weekday)
+            ):
                 found.setdefault(h.user_id, []).append(WorkingHours(h.weekday, h.starts, h.ends))
         return {uid: tuple(found.get(uid, STANDARD_WEEK)) for uid in user_ids}
 

@@ -40,8 +40,15 @@ class ConnectionMonitor(QObject):
     lost = Signal(str)
     restored = Signal()
 
-    def __init__(self, probe: Probe, *, retry_ms: int = DEFAULT_RETRY_MS, heartbeat_ms: int = 0,
-                 runner: TaskRunner | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        probe: Probe,
+        *,
+        retry_ms: int = DEFAULT_RETRY_MS,
+        heartbeat_ms: int = 0,
+        runner: TaskRunner | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self._probe = probe
         self._is_lost = False
@@ -94,9 +101,12 @@ class ConnectionMonitor(QObject):
             return
         # A thread of its own: the probe must run even when hung calls hold the pool.
         self._probe_task = self._runner.submit(
-            self._probe, long_running=True, name="database probe",
+            self._probe,
+            long_running=True,
+            name="database probe",
             on_done=lambda _value: self._on_probe_finished(True, ""),
-            on_error=lambda exc: self._on_probe_finished(False, _first_line(exc)))
+            on_error=lambda exc: self._on_probe_finished(False, _first_line(exc)),
+        )
 
     def shutdown(self) -> None:
         """Stop retrying (call before the app quits); a running probe's answer is dropped."""

@@ -41,8 +41,9 @@ def _rows_done(done: int, total: int) -> str:
     return _("{done} of {total}").format(done=count_text(done), total=count_text(total))
 
 
-def export_csv(ops: Ops, prompts: Prompts, parent: QWidget, *, title: str, suggested: str, export: ExportFn,
-               finished_text: str) -> ProgressJob | None:
+def export_csv(
+    ops: Ops, prompts: Prompts, parent: QWidget, *, title: str, suggested: str, export: ExportFn, finished_text: str
+) -> ProgressJob | None:
     """Ask where, then write ``export(out, progress)`` there in the background.
 
     ``finished_text`` is formatted with ``count`` and ``file``. Returns the running job,
@@ -57,14 +58,27 @@ def export_csv(ops: Ops, prompts: Prompts, parent: QWidget, *, title: str, sugge
             return export(out, progress)
 
     return ops.run_with_progress(
-        title, work, parent=parent, describe=_rows_done,
-        on_done=lambda count: prompts.info(parent, _("Export finished"),
-                                           finished_text.format(count=count_text(count), file=str(path))),
-        on_cancelled=lambda: prompts.info(parent, _("Export cancelled"), _("No file was written.")))
+        title,
+        work,
+        parent=parent,
+        describe=_rows_done,
+        on_done=lambda count: prompts.info(
+            parent, _("Export finished"), finished_text.format(count=count_text(count), file=str(path))
+        ),
+        on_cancelled=lambda: prompts.info(parent, _("Export cancelled"), _("No file was written.")),
+    )
 
 
-def import_csv(ops: Ops, prompts: Prompts, parent: QWidget, *, title: str, load: ImportFn, finished_text: str,
-               on_imported: Callable[[int], None]) -> ProgressJob | None:
+def import_csv(
+    ops: Ops,
+    prompts: Prompts,
+    parent: QWidget,
+    *,
+    title: str,
+    load: ImportFn,
+    finished_text: str,
+    on_imported: Callable[[int], None],
+) -> ProgressJob | None:
     """Ask which file, then ``load(source, progress)`` it in the background (all or nothing).
 
     ``finished_text`` is formatted with ``count`` and ``file``; ``on_imported(count)`` runs
@@ -82,16 +96,23 @@ def import_csv(ops: Ops, prompts: Prompts, parent: QWidget, *, title: str, load:
         on_imported(count)
 
     return ops.run_with_progress(
-        title, work, parent=parent, describe=_rows_done, on_done=imported,
-        on_cancelled=lambda: prompts.info(parent, _("Import cancelled"), _("Nothing was imported.")))
+        title,
+        work,
+        parent=parent,
+        describe=_rows_done,
+        on_done=imported,
+        on_cancelled=lambda: prompts.info(parent, _("Import cancelled"), _("Nothing was imported.")),
+    )
 
 
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise FileNotReadable(_("{file} is not UTF-8 text; save it as “CSV UTF-8” and try again.").format(
-            file=path.name)) from None
+        raise FileNotReadable(
+            _("{file} is not UTF-8 text; save it as “CSV UTF-8” and try again.").format(file=path.name)
+        ) from None
     except OSError as exc:
-        raise FileNotReadable(_("Cannot read {file}: {reason}.").format(file=str(path),
-                                                                        reason=exc.strerror or exc)) from None
+        raise FileNotReadable(
+            _("Cannot read {file}: {reason}.").format(file=str(path), reason=exc.strerror or exc)
+        ) from None

@@ -66,8 +66,14 @@ class ErrorMapper:
     def prompts(self) -> Prompts:
         return self._prompts
 
-    def handle(self, exc: BaseException, parent: QWidget | None, *,
-               form: FieldErrorSink | None = None, on_reload: ReloadHandler | None = None) -> None:
+    def handle(
+        self,
+        exc: BaseException,
+        parent: QWidget | None,
+        *,
+        form: FieldErrorSink | None = None,
+        on_reload: ReloadHandler | None = None,
+    ) -> None:
         """Show ``exc`` the way its kind deserves (see the module table)."""
         if isinstance(exc, ValidationError):
             if form is not None:
@@ -89,8 +95,13 @@ class ErrorMapper:
         elif isinstance(exc, DatabaseUnavailable):
             log.warning("database unavailable: %s", exc.message)
             if form is not None:
-                form.show_field_errors({"": _("Not saved: {reason} Try again when the connection is back.").format(
-                    reason=exc.message.rstrip(".") + ".")})
+                form.show_field_errors(
+                    {
+                        "": _("Not saved: {reason} Try again when the connection is back.").format(
+                            reason=exc.message.rstrip(".") + "."
+                        )
+                    }
+                )
             self._on_connection_lost(exc.message)
         elif isinstance(exc, KnownError):
             self._prompts.warning(parent, _("Problem"), exc.message)

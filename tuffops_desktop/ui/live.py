@@ -23,7 +23,7 @@ COALESCE_MS = 30
 
 class LiveFeed(QObject):
     """Signals:
-        changed(object): a list of ``Change``s committed by anyone; on the GUI thread.
+    changed(object): a list of ``Change``s committed by anyone; on the GUI thread.
     """
 
     changed = Signal(object)

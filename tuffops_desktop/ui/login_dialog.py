@@ -55,8 +55,16 @@ class LoginDialog(QDialog):
         actor: the signed-in user, after Accept.
     """
 
-    def __init__(self, authenticate: Authenticate, secrets: SecretStore, local: LocalConfig, *,
-                 scope: str, database_label: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        authenticate: Authenticate,
+        secrets: SecretStore,
+        local: LocalConfig,
+        *,
+        scope: str,
+        database_label: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._authenticate = authenticate
         self._secrets = secrets
@@ -76,8 +84,8 @@ class LoginDialog(QDialog):
         self.error = plain_label(role="error", wrap=True)
         self.error.hide()
         self.store_note = plain_label(
-            _("No secure password store on this computer; you will be asked each time."),
-            role="warning", wrap=True)
+            _("No secure password store on this computer; you will be asked each time."), role="warning", wrap=True
+        )
         self.store_note.hide()
 
         card = QFrame()

@@ -81,8 +81,9 @@ def role_title(role: str) -> str:
 class NavigationDelegate(QStyledItemDelegate):
     """Sidebar entries as the style sheet draws them, plus a count pill on the right."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         super().paint(painter, option, index)
         badge = index.data(BadgeRole)
         if not badge:
@@ -109,8 +110,17 @@ class MainWindow(QMainWindow):
     """The signed-in session's window (``state``: where to remember its layout; None =
     remember nothing)."""
 
-    def __init__(self, services: Services, ops: Ops, prompts: Prompts, monitor: ConnectionMonitor, *,
-                 database_label: str, state: WindowState | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        ops: Ops,
+        prompts: Prompts,
+        monitor: ConnectionMonitor,
+        *,
+        database_label: str,
+        state: WindowState | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._state = state
         self.scan_dialog: OpenByScanDialog | None = None
@@ -164,8 +174,12 @@ class MainWindow(QMainWindow):
         content_layout.addWidget(self.banner)
         content_layout.addWidget(self.stack, 1)
         if not self._sections:
-            self.stack.addWidget(PlaceholderPage(_("Nothing to show"), _(
-                "Your user has no permission to see any part of the app. Ask an administrator.")))
+            self.stack.addWidget(
+                PlaceholderPage(
+                    _("Nothing to show"),
+                    _("Your user has no permission to see any part of the app. Ask an administrator."),
+                )
+            )
 
         central = QWidget()
         central_layout = QHBoxLayout(central)
@@ -257,8 +271,9 @@ class MainWindow(QMainWindow):
         if self.scan_dialog is not None:
             self.scan_dialog.deleteLater()  # the previous box; a new one starts empty
         dialog = OpenByScanDialog(self._ops, ScanSearch(self._services, kinds), self)
-        dialog.accepted.connect(lambda: self.open_record(dialog.chosen.kind, dialog.chosen.id)
-                                if dialog.chosen is not None else None)
+        dialog.accepted.connect(
+            lambda: self.open_record(dialog.chosen.kind, dialog.chosen.id) if dialog.chosen is not None else None
+        )
         self.scan_dialog = dialog
         dialog.open()
         return dialog
@@ -279,10 +294,12 @@ class MainWindow(QMainWindow):
             return
         count = int(result.value or 0)
         item.setData(BadgeRole, count_text(count) if count else "")
-        item.setToolTip(_("{count} open requests").format(count=count_text(count)) if count != 1
-                        else _("1 open request"))
-        item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                     f"{item.text()}, {count_text(count)} open" if count else item.text())
+        item.setToolTip(
+            _("{count} open requests").format(count=count_text(count)) if count != 1 else _("1 open request")
+        )
+        item.setData(
+            Qt.ItemDataRole.AccessibleTextRole, f"{item.text()}, {count_text(count)} open" if count else item.text()
+        )
 
     def badge_text(self, key: str) -> str:
         """A sidebar entry as read aloud: its title and its badge (``Inbox  3``)."""
@@ -322,8 +339,9 @@ class MainWindow(QMainWindow):
         go.addAction(shortcuts.add("refresh", self.refresh_current))
         go.addSeparator()
         for row, section in enumerate(self._sections[:PAGE_KEYS]):
-            go.addAction(shortcuts.add("go_to_page", lambda row=row: self.go_to_page(row), key=row,
-                                       page=_(section.title)))
+            go.addAction(
+                shortcuts.add("go_to_page", lambda row=row: self.go_to_page(row), key=row, page=_(section.title))
+            )
         go.addAction(shortcuts.add("next_page", lambda: self.step_page(1)))
         go.addAction(shortcuts.add("previous_page", lambda: self.step_page(-1)))
         go.addAction(shortcuts.add("switch_focus", self.switch_focus))

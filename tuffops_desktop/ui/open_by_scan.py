@@ -85,23 +85,33 @@ class ScanSearch:
     def _customers(self, text: str) -> list[Match]:
         service = self._services.customers
         ids = service.list_ids(ListQuery(text=text, sort="name"))[:PER_KIND]
-        return [Match(CUSTOMER, r.id, r.display_name,
-                      " · ".join(p for p in (_("Customer"), r.city, r.phones) if p)) for r in service.rows(ids)]
+        return [
+            Match(CUSTOMER, r.id, r.display_name, " · ".join(p for p in (_("Customer"), r.city, r.phones) if p))
+            for r in service.rows(ids)
+        ]
 
     def _units(self, text: str, *, include_inactive: bool = False, qr_code: str | None = None) -> list[Match]:
         """Units matching ``text`` (with ``qr_code``: only the one whose sticker that is)."""
         service = self._services.units
         ids = service.list_ids(ListQuery(text=text, sort="label", include_inactive=include_inactive))[:PER_KIND]
-        return [Match(UNIT, r.id, r.label or r.serial_number,
-                      " · ".join(p for p in (_("Unit"), r.model, r.customer_name or _("Stock"), r.city) if p))
-                for r in service.rows(ids) if qr_code is None or r.qr_code_guid == qr_code]
+        return [
+            Match(
+                UNIT,
+                r.id,
+                r.label or r.serial_number,
+                " · ".join(p for p in (_("Unit"), r.model, r.customer_name or _("Stock"), r.city) if p),
+            )
+            for r in service.rows(ids)
+            if qr_code is None or r.qr_code_guid == qr_code
+        ]
 
     def _requests(self, text: str) -> list[Match]:
         service = self._services.requests
         ids = service.list_ids(ListQuery(text=text, sort="received", descending=True))[:PER_KIND]
-        return [Match(REQUEST, r.id, r.ticket,
-                      " · ".join(p for p in (_("Request"), r.unit_label, r.customer_name) if p))
-                for r in service.rows(ids)]
+        return [
+            Match(REQUEST, r.id, r.ticket, " · ".join(p for p in (_("Request"), r.unit_label, r.customer_name) if p))
+            for r in service.rows(ids)
+        ]
 
 
 def _guid(text: str) -> str | None:
@@ -132,8 +142,9 @@ class OpenByScanDialog(QDialog):
         self.results.setUniformItemSizes(True)
         self.results.setAlternatingRowColors(True)  # two lines per match: keep matches apart
         self.results.setSpacing(2)
-        self.hint = plain_label(_("Enter opens the record; with several matches, pick one with the arrow keys."),
-                                role="hint", wrap=True)
+        self.hint = plain_label(
+            _("Enter opens the record; with several matches, pick one with the arrow keys."), role="hint", wrap=True
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(prompt)
         layout.addWidget(self.box)
@@ -150,8 +161,13 @@ class OpenByScanDialog(QDialog):
 
     # ----------------------------------------------------------------- Qt overrides
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (watched is self.box and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
-                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count()):
+        if (
+            watched is self.box
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+            and self.results.count()
+        ):
             self.results.setFocus()
             if self.results.currentRow() < 0:
                 self.results.setCurrentRow(0)
@@ -166,8 +182,13 @@ class OpenByScanDialog(QDialog):
         if not text:
             self._show([], "")
             return
-        self._ops.run(self._search.find, text, parent=self, report=False,
-                      on_done=lambda found: self._show(found, text) if generation == self._generation else None)
+        self._ops.run(
+            self._search.find,
+            text,
+            parent=self,
+            report=False,
+            on_done=lambda found: self._show(found, text) if generation == self._generation else None,
+        )
 
     def _on_enter(self) -> None:
         """Enter (a scanner ends with it): open the only match, or list them."""

@@ -62,8 +62,9 @@ class Ops:
             lost, and a slow call asks it to probe.
     """
 
-    def __init__(self, mapper: ErrorMapper, runner: TaskRunner | None = None,
-                 monitor: ConnectionMonitor | None = None) -> None:
+    def __init__(
+        self, mapper: ErrorMapper, runner: TaskRunner | None = None, monitor: ConnectionMonitor | None = None
+    ) -> None:
         self._mapper = mapper
         self._runner = runner or TaskRunner()
         self._monitor = monitor
@@ -76,9 +77,15 @@ class Ops:
     def runner(self) -> TaskRunner:
         return self._runner
 
-    def call(self, fn: Callable[..., T], *args: Any, parent: QWidget | None,
-             form: FieldErrorSink | None = None, on_reload: ReloadHandler | None = None,
-             **kwargs: Any) -> OpResult[T]:
+    def call(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        parent: QWidget | None,
+        form: FieldErrorSink | None = None,
+        on_reload: ReloadHandler | None = None,
+        **kwargs: Any,
+    ) -> OpResult[T]:
         """Run ``fn(*args, **kwargs)`` off the GUI thread and wait for it without freezing;
         on failure show it and return ``ok=False``."""
         offline = self._offline_error()
@@ -88,19 +95,38 @@ class Ops:
         monitor = self._monitor
         if monitor is not None:
             monitor.suspect_after(task, SUSPECT_AFTER_MS)
-        finished = self._runner.wait(task, parent=parent, label=_("Waiting for the database…"),
-                                     stop_signal=monitor.lost if monitor is not None else None)
+        finished = self._runner.wait(
+            task,
+            parent=parent,
+            label=_("Waiting for the database…"),
+            stop_signal=monitor.lost if monitor is not None else None,
+        )
         if not finished:
-            return self._failed(DatabaseUnavailable(_("The database did not answer{detail}.").format(
-                detail=f": {monitor.message}" if monitor is not None and monitor.message else "")),
-                parent, form, on_reload)
+            return self._failed(
+                DatabaseUnavailable(
+                    _("The database did not answer{detail}.").format(
+                        detail=f": {monitor.message}" if monitor is not None and monitor.message else ""
+                    )
+                ),
+                parent,
+                form,
+                on_reload,
+            )
         if task.error is not None:
             return self._failed(task.error, parent, form, on_reload)
         return OpResult(True, task.value)
 
-    def run(self, fn: Callable[..., T], *args: Any, parent: QWidget | None,
-            on_done: Callable[[T], None] | None = None, on_failed: Callable[[BaseException], None] | None = None,
-            form: FieldErrorSink | None = None, report: bool = True, **kwargs: Any) -> Task:
+    def run(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        parent: QWidget | None,
+        on_done: Callable[[T], None] | None = None,
+        on_failed: Callable[[BaseException], None] | None = None,
+        form: FieldErrorSink | None = None,
+        report: bool = True,
+        **kwargs: Any,
+    ) -> Task:
         """Run ``fn`` in the background; ``on_done(value)`` on the GUI thread, or the error
         through the mapper (unless ``report=False``) and then ``on_failed(error)``."""
 
@@ -130,10 +156,17 @@ class Ops:
             self._monitor.suspect_after(task, SUSPECT_AFTER_MS)
         return task
 
-    def run_with_progress(self, title: str, work: Callable[[Progress], T], *, parent: QWidget | None,
-                          on_done: Callable[[T], None], on_cancelled: Callable[[], None] | None = None,
-                          on_failed: Callable[[BaseException], None] | None = None,
-                          describe: Describe | None = None) -> ProgressJob:
+    def run_with_progress(
+        self,
+        title: str,
+        work: Callable[[Progress], T],
+        *,
+        parent: QWidget | None,
+        on_done: Callable[[T], None],
+        on_cancelled: Callable[[], None] | None = None,
+        on_failed: Callable[[BaseException], None] | None = None,
+        describe: Describe | None = None,
+    ) -> ProgressJob:
         """Run ``work(progress)`` on the runner with a progress dialog after a second.
 
         ``work`` calls ``progress(done, total)`` as it goes; after Cancel that call raises
@@ -149,10 +182,17 @@ class Ops:
         job.task = self.run(work, job.progress, parent=parent, on_done=done, on_failed=job.fail, report=False)
         return job
 
-    def steps_with_progress(self, title: str, steps: Iterator[tuple[int, int]], *, parent: QWidget | None,
-                            on_done: Callable[[], None], on_cancelled: Callable[[], None] | None = None,
-                            on_failed: Callable[[BaseException], None] | None = None,
-                            describe: Describe | None = None) -> ProgressJob:
+    def steps_with_progress(
+        self,
+        title: str,
+        steps: Iterator[tuple[int, int]],
+        *,
+        parent: QWidget | None,
+        on_done: Callable[[], None],
+        on_cancelled: Callable[[], None] | None = None,
+        on_failed: Callable[[BaseException], None] | None = None,
+        describe: Describe | None = None,
+    ) -> ProgressJob:
         """Run ``steps`` on the GUI thread, for work that must stay there (painting on a
         real printer): each ``next()`` does one short piece and yields ``(done, total)``;
         a zero timer drives it, a few steps per tick, so the window keeps painting. Cancel
@@ -191,8 +231,9 @@ class Ops:
             return DatabaseUnavailable(monitor.message or _("The database cannot be reached."))
         return None
 
-    def _failed(self, exc: BaseException, parent: QWidget | None, form: FieldErrorSink | None,
-                on_reload: ReloadHandler | None) -> OpResult[Any]:
+    def _failed(
+        self, exc: BaseException, parent: QWidget | None, form: FieldErrorSink | None, on_reload: ReloadHandler | None
+    ) -> OpResult[Any]:
         self._mapper.handle(exc, parent, form=form, on_reload=on_reload)
         return OpResult(False, None, exc)
 
@@ -207,9 +248,15 @@ class ProgressJob:
         outcome: "" while running, then "done", "cancelled" or "failed".
     """
 
-    def __init__(self, title: str, parent: QWidget | None, describe: Describe | None,
-                 on_cancelled: Callable[[], None] | None, on_failed: Callable[[BaseException], None] | None,
-                 ops: Ops) -> None:
+    def __init__(
+        self,
+        title: str,
+        parent: QWidget | None,
+        describe: Describe | None,
+        on_cancelled: Callable[[], None] | None,
+        on_failed: Callable[[BaseException], None] | None,
+        ops: Ops,
+    ) -> None:
         self.progress = Progress()
         self.watch = ProgressWatch(title, self.progress, parent, describe=describe)
         self.task: Task | None = None

@@ -69,8 +69,10 @@ class Prompts:
         box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(reload_button)
         box.setInformativeText(
-            _("Reload shows their version; your unsaved changes in this window are replaced. "
-              "Cancel keeps your changes on screen without saving them.")
+            _(
+                "Reload shows their version; your unsaved changes in this window are replaced. "
+                "Cancel keeps your changes on screen without saving them."
+            )
         )
         box.exec()
         return ConflictChoice.RELOAD if box.clickedButton() is reload_button else ConflictChoice.CANCEL

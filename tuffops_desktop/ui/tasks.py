@@ -45,8 +45,9 @@ BUSY_DIALOG_AFTER_MS = 1000
 class Task:
     """One submitted function: its state, its answer, and whether anyone still wants it."""
 
-    def __init__(self, name: str, on_done: Callable[[Any], None] | None,
-                 on_error: Callable[[BaseException], None] | None) -> None:
+    def __init__(
+        self, name: str, on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None
+    ) -> None:
         self.name = name
         self.value: Any = None
         self.error: BaseException | None = None
@@ -126,9 +127,16 @@ class TaskRunner(QObject):
         self._pending: set[Task] = set()
         self._long_running = 0
 
-    def submit(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
-               on_error: Callable[[BaseException], None] | None = None, long_running: bool = False,
-               name: str = "", **kwargs: Any) -> Task:
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        long_running: bool = False,
+        name: str = "",
+        **kwargs: Any,
+    ) -> Task:
         """Run ``fn(*args, **kwargs)`` on the pool; the callbacks run on the GUI thread."""
         task = Task(name or getattr(fn, "__qualname__", "task"), on_done, on_error)
         self._pending.add(task)
@@ -142,8 +150,15 @@ class TaskRunner(QObject):
     def pending(self) -> int:
         return len(self._pending)
 
-    def wait(self, task: Task, *, parent: QWidget | None = None, label: str = "",
-             until: Callable[[], bool] | None = None, stop_signal: Any = None) -> bool:
+    def wait(
+        self,
+        task: Task,
+        *,
+        parent: QWidget | None = None,
+        label: str = "",
+        until: Callable[[], bool] | None = None,
+        stop_signal: Any = None,
+    ) -> bool:
         """Keep the GUI alive (paint, timers; user input waits) until ``task`` is done.
 
         Returns False when it stopped waiting first: ``stop_signal`` fired or ``until()``
@@ -287,8 +302,15 @@ class ProgressWatch(QObject):
         shown_values: every (done, total) the dialog showed (tests read it).
     """
 
-    def __init__(self, title: str, progress: Progress, parent: QWidget | None, *,
-                 describe: Describe | None = None, show_after_ms: int = BUSY_DIALOG_AFTER_MS) -> None:
+    def __init__(
+        self,
+        title: str,
+        progress: Progress,
+        parent: QWidget | None,
+        *,
+        describe: Describe | None = None,
+        show_after_ms: int = BUSY_DIALOG_AFTER_MS,
+    ) -> None:
         super().__init__(parent)
         self.title = title
         self.progress = progress

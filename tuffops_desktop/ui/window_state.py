@@ -84,8 +84,11 @@ class ViewState:
         """Each column's width, position and hidden state, keyed by ``column_ids`` (so a
         column added or removed later leaves the others' remembered state intact)."""
         columns = {
-            column_id: {"visual": header.visualIndex(logical), "width": header.sectionSize(logical),
-                        "hidden": header.isSectionHidden(logical)}
+            column_id: {
+                "visual": header.visualIndex(logical),
+                "width": header.sectionSize(logical),
+                "hidden": header.isSectionHidden(logical),
+            }
             for logical, column_id in enumerate(column_ids)
             if logical < header.count()
         }
@@ -95,14 +98,20 @@ class ViewState:
         saved = self.value(name)
         if not isinstance(saved, dict):
             return False
-        known = {logical: saved[column_id] for logical, column_id in enumerate(column_ids)
-                 if isinstance(saved.get(column_id), dict) and logical < header.count()}
+        known = {
+            logical: saved[column_id]
+            for logical, column_id in enumerate(column_ids)
+            if isinstance(saved.get(column_id), dict) and logical < header.count()
+        }
         if not known:
             return False
         for logical, entry in known.items():
             width = entry.get("width")
-            if (isinstance(width, int) and width > 0
-                    and header.sectionResizeMode(logical) != QHeaderView.ResizeMode.Stretch):
+            if (
+                isinstance(width, int)
+                and width > 0
+                and header.sectionResizeMode(logical) != QHeaderView.ResizeMode.Stretch
+            ):
                 header.resizeSection(logical, width)
             header.setSectionHidden(logical, bool(entry.get("hidden")))
         if header.hiddenSectionCount() >= header.count():
@@ -197,8 +206,10 @@ def fit_on_screen(window: QWidget) -> None:
     frame = window.frameGeometry()
     if any(screen.availableGeometry().contains(frame) for screen in screens):
         return
-    target = max(screens, key=lambda s: (_overlap(s.availableGeometry(), frame),
-                                         -_distance(s.availableGeometry(), frame.center())))
+    target = max(
+        screens,
+        key=lambda s: (_overlap(s.availableGeometry(), frame), -_distance(s.availableGeometry(), frame.center())),
+    )
     area = target.availableGeometry()
     margins = (frame.width() - window.width(), frame.height() - window.height())
     width = max(window.minimumWidth(), min(window.width(), area.width() - margins[0]))

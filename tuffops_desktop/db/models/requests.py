@@ -56,8 +56,9 @@ class RequestNote(Base):
 
 
 # Open = not completed, billed or cancelled (domain.work_orders.OPEN); migration 0006 writes the same text.
-OPEN_MAINTENANCE_WHERE = ("maintenance_due_on IS NOT NULL AND status IN "
-                          "('unassigned', 'pending', 'ongoing', 'paused', 'waiting_approval')")
+OPEN_MAINTENANCE_WHERE = (
+    "maintenance_due_on IS NOT NULL AND status IN ('unassigned', 'pending', 'ongoing', 'paused', 'waiting_approval')"
+)
 
 
 class WorkOrder(Base):
@@ -92,8 +93,14 @@ class WorkOrder(Base):
         Index("ix_work_orders_due_at", "due_at"),
         Index("ix_work_orders_scheduled_start", "scheduled_start"),
         Index("ix_work_orders_created_at", "created_at"),
-        Index("uq_work_orders_open_maintenance", "unit_id", "maintenance_due_on", unique=True,
-              sqlite_where=text(OPEN_MAINTENANCE_WHERE), postgresql_where=text(OPEN_MAINTENANCE_WHERE)),
+        Index(
+            "uq_work_orders_open_maintenance",
+            "unit_id",
+            "maintenance_due_on",
+            unique=True,
+            sqlite_where=text(OPEN_MAINTENANCE_WHERE),
+            postgresql_where=text(OPEN_MAINTENANCE_WHERE),
+        ),
     )
     __mapper_args__ = {"version_id_col": version}
 

@@ -14,4 +14,3 @@ class UnitHistoryEntry:
     status: str
     at: datetime  # when it was made
     text: str  # the start of what was asked, on one line
-

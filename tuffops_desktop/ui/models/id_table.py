@@ -76,10 +76,18 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
     fetch_failed = Signal(object)
     _fetch_error = Signal(object)  # queued to ``fetch_failed``: never report while painting
 
-    def __init__(self, columns: Sequence[Column[R]], fetch_rows: Callable[[Sequence[int]], Sequence[R]], *,
-                 block_size: int = DEFAULT_BLOCK_SIZE, max_blocks: int = DEFAULT_MAX_BLOCKS,
-                 muted: Callable[[R], bool] | None = None, id_of: Callable[[R], int] = attrgetter("id"),
-                 ops: Ops | None = None, parent: Any = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        fetch_rows: Callable[[Sequence[int]], Sequence[R]],
+        *,
+        block_size: int = DEFAULT_BLOCK_SIZE,
+        max_blocks: int = DEFAULT_MAX_BLOCKS,
+        muted: Callable[[R], bool] | None = None,
+        id_of: Callable[[R], int] = attrgetter("id"),
+        ops: Ops | None = None,
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._loading: dict[int, Task] = {}
@@ -288,8 +296,12 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
             return column.sort_value(row) if column.sort_value else column.value(row)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
             return None
         column = self._columns[section]
@@ -317,7 +329,7 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
 
     # ----------------------------------------------------------------- helpers
     def _load_block(self, block: int) -> dict[int, R] | None:
-        chunk = self._ids[block * self._block_size:(block + 1) * self._block_size]
+        chunk = self._ids[block * self._block_size : (block + 1) * self._block_size]
         try:
             fetched = self._fetch_rows(chunk)
         except Exception as exc:  # noqa: BLE001 - reported outside painting, rows become placeholders
@@ -336,14 +348,18 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
             return
         if block in self._loading:  # its answer may predate the change: ask again
             self._loading.pop(block).cancel()
-        chunk = self._ids[block * self._block_size:(block + 1) * self._block_size]
+        chunk = self._ids[block * self._block_size : (block + 1) * self._block_size]
         if not chunk:
             return
         generation = self._generation
         self._loading[block] = self._ops.run(
-            self._fetch_rows, chunk, parent=None, report=False,
+            self._fetch_rows,
+            chunk,
+            parent=None,
+            report=False,
             on_done=lambda fetched: self._block_arrived(generation, block, fetched),
-            on_failed=lambda exc: self._block_failed(generation, block, exc))
+            on_failed=lambda exc: self._block_failed(generation, block, exc),
+        )
 
     def _block_arrived(self, generation: int, block: int, fetched: Sequence[R]) -> None:
         if generation != self._generation:
@@ -391,7 +407,7 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         if not carried:
             return
         for block in range(first_stale, (len(self._ids) - 1) // self._block_size + 1):
-            ids = self._ids[block * self._block_size:(block + 1) * self._block_size]
+            ids = self._ids[block * self._block_size : (block + 1) * self._block_size]
             present = {i: carried[i] for i in ids if i in carried}
             if present:
                 self._blocks[block] = present
@@ -428,11 +444,13 @@ def _longest_increasing(ids: list[int], position: dict[int, int]) -> list[int]:
     return result[::-1]
 
 
-_ROW_ROLES = frozenset({
-    Qt.ItemDataRole.DisplayRole,
-    Qt.ItemDataRole.ToolTipRole,
-    Qt.ItemDataRole.DecorationRole,
-    Qt.ItemDataRole.ForegroundRole,
-    TagColourRole,
-    SortKeyRole,
-})
+_ROW_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ForegroundRole,
+        TagColourRole,
+        SortKeyRole,
+    }
+)

@@ -89,8 +89,9 @@ class DetailHolder(QScrollArea):
         hint = super().minimumSizeHint()
         widget = self.widget()
         if self._keep_width and widget is not None:
-            hint.setWidth(max(hint.width(), widget.minimumSizeHint().width()
-                              + self.verticalScrollBar().sizeHint().width()))
+            hint.setWidth(
+                max(hint.width(), widget.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width())
+            )
         return hint
 
 
@@ -116,12 +117,23 @@ class ListPage(QWidget):
     open_record_requested = Signal(str, int)
     entities: tuple[str, ...] = ()
 
-    def __init__(self, services: Services, ops: Ops, prompts: Prompts, *, title: str, search_hint: str,
-                 count_text: tuple[str, str], columns: Sequence[Column[Any]],
-                 fetch_rows: Callable[[Sequence[int]], Sequence[Any]],
-                 list_ids: Callable[[ListQuery], list[int]], query: ListQuery,
-                 muted: Callable[[Any], bool] | None = None, stretch_column: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        ops: Ops,
+        prompts: Prompts,
+        *,
+        title: str,
+        search_hint: str,
+        count_text: tuple[str, str],
+        columns: Sequence[Column[Any]],
+        fetch_rows: Callable[[Sequence[int]], Sequence[Any]],
+        list_ids: Callable[[ListQuery], list[int]],
+        query: ListQuery,
+        muted: Callable[[Any], bool] | None = None,
+        stretch_column: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self._list_ids = list_ids
@@ -153,10 +165,18 @@ class ListPage(QWidget):
         self.table.delete_requested.connect(lambda _id: self.deactivate_selected())
 
     # ----------------------------------------------------------------- building
-    def build(self, *, detail: QWidget, header: Sequence[QWidget] = (), filters: Sequence[QWidget] = (),
-              actions: Sequence[QWidget] = (), notes: Sequence[QWidget] = (),
-              orientation: Qt.Orientation = Qt.Orientation.Horizontal, sizes: tuple[int, int] = (880, 330),
-              stretch: tuple[int, int] = (3, 1)) -> QSplitter:
+    def build(
+        self,
+        *,
+        detail: QWidget,
+        header: Sequence[QWidget] = (),
+        filters: Sequence[QWidget] = (),
+        actions: Sequence[QWidget] = (),
+        notes: Sequence[QWidget] = (),
+        orientation: Qt.Orientation = Qt.Orientation.Horizontal,
+        sizes: tuple[int, int] = (880, 330),
+        stretch: tuple[int, int] = (3, 1),
+    ) -> QSplitter:
         """Lay the page out: header row, notes, toolbar, then table and ``detail`` split."""
         top = QHBoxLayout()
         top.addWidget(self.title_label)
@@ -203,8 +223,11 @@ class ListPage(QWidget):
         self._fit_toolbar()
 
         self.splitter = splitter
-        self._remembered = [(widget.objectName() or f"filter{n}", widget) for n, widget in enumerate(filters)
-                            if isinstance(widget, (QComboBox, QCheckBox))]
+        self._remembered = [
+            (widget.objectName() or f"filter{n}", widget)
+            for n, widget in enumerate(filters)
+            if isinstance(widget, (QComboBox, QCheckBox))
+        ]
         chain = [self.search, *filters, self.table, *actions, *header]
         focusable = [w for w in chain if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
         for first, second in zip(focusable, focusable[1:], strict=False):
@@ -240,8 +263,13 @@ class ListPage(QWidget):
             return
         changed = {c.id for c in relevant if c.id is not None}
         query = self.controller.query
-        self._ops.run(self._list_ids, query, parent=self, report=False,
-                      on_done=lambda ids: self._apply_listing(query, ids, changed))
+        self._ops.run(
+            self._list_ids,
+            query,
+            parent=self,
+            report=False,
+            on_done=lambda ids: self._apply_listing(query, ids, changed),
+        )
 
     def show_record(self, record_id: int) -> bool:
         """Select ``record_id`` and show it in the detail panel. When the search, a filter
@@ -259,9 +287,14 @@ class ListPage(QWidget):
         query = self.controller.query
         state.set_value("search", self.search.current())
         state.set_value("sort", [query.sort, query.descending])
-        state.set_value("filters", {name: widget.currentData() if isinstance(widget, QComboBox)
-                                    else widget.isChecked() for name, widget in self._remembered
-                                    if isinstance(widget, (QComboBox, QCheckBox))})
+        state.set_value(
+            "filters",
+            {
+                name: widget.currentData() if isinstance(widget, QComboBox) else widget.isChecked()
+                for name, widget in self._remembered
+                if isinstance(widget, (QComboBox, QCheckBox))
+            },
+        )
         state.save_header("columns", self.table.horizontalHeader(), self._column_ids())
         if self.splitter is not None:
             state.save_splitter("splitter", self.splitter)
@@ -280,8 +313,12 @@ class ListPage(QWidget):
                     widget.setCurrentIndex(widget.findData(saved))
                 elif isinstance(widget, QCheckBox) and isinstance(saved, bool):
                     widget.setChecked(saved)
-            if (isinstance(sort, list) and len(sort) == 2 and isinstance(sort[0], str)
-                    and self.model.column_of_sort_key(sort[0]) >= 0):
+            if (
+                isinstance(sort, list)
+                and len(sort) == 2
+                and isinstance(sort[0], str)
+                and self.model.column_of_sort_key(sort[0]) >= 0
+            ):
                 self.controller.update(sort=sort[0], descending=bool(sort[1]))
             if isinstance(text, str) and text:
                 self.search.set_search(text)
@@ -365,8 +402,12 @@ class ListPage(QWidget):
         spacing = self._toolbar.spacing()
         margins = self.layout().contentsMargins() if self.layout() is not None else None
         available = self.width() - (margins.left() + margins.right() if margins else 0)
-        needed = (self.search.minimumWidth() + self.actions_bar.sizeHint().width()
-                  + sum(w.sizeHint().width() + spacing for w in self._filters if not w.isHidden()) + 3 * spacing)
+        needed = (
+            self.search.minimumWidth()
+            + self.actions_bar.sizeHint().width()
+            + sum(w.sizeHint().width() + spacing for w in self._filters if not w.isHidden())
+            + 3 * spacing
+        )
         below = needed > available
         if below == (self._second_row.indexOf(self.actions_bar) >= 0):
             return
@@ -395,8 +436,9 @@ class ListPage(QWidget):
         things = self._count_text[1].replace("{count}", "").strip()
         text = self.search.current()
         if text:
-            self.empty_state.show_message(_("No {things} match “{text}”").format(things=things, text=text),
-                                          can_clear=True)
+            self.empty_state.show_message(
+                _("No {things} match “{text}”").format(things=things, text=text), can_clear=True
+            )
         else:
             self.empty_state.show_message(_("No {things} to show.").format(things=things), can_clear=False)
 

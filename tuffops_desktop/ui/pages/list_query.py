@@ -34,8 +34,15 @@ class ListController(QObject):
     listed = Signal(int)
     failed = Signal(str)
 
-    def __init__(self, ops: Ops, page: QWidget, model: IdTableModel, table: DataTable,
-                 list_ids: Callable[[ListQuery], list[int]], query: ListQuery) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        page: QWidget,
+        model: IdTableModel,
+        table: DataTable,
+        list_ids: Callable[[ListQuery], list[int]],
+        query: ListQuery,
+    ) -> None:
         super().__init__(page)
         self._ops = ops
         self._page = page
@@ -94,7 +101,7 @@ class ListController(QObject):
     def _ids_and_first_rows(self, query: ListQuery) -> tuple[list[int], Sequence[Any]]:
         """On the runner: the ids, and the rows of the first block, in one trip."""
         ids = self._list_ids(query)
-        return ids, self._model.fetch_rows(ids[:self._model.block_size]) if ids else []
+        return ids, self._model.fetch_rows(ids[: self._model.block_size]) if ids else []
 
     def _on_sort_requested(self, key: str, descending: bool) -> None:
         if (key, descending) == (self._query.sort, self._query.descending):

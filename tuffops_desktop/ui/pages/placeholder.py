@@ -26,8 +26,9 @@ class PlaceholderPage(QWidget):
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(8)
         inner.addWidget(plain_label(title, role="title"))
-        self.status_line = plain_label(_("Not built yet: {purpose}").format(purpose=purpose) if purpose
-                                       else _("Not built yet."), wrap=True)
+        self.status_line = plain_label(
+            _("Not built yet: {purpose}").format(purpose=purpose) if purpose else _("Not built yet."), wrap=True
+        )
         inner.addWidget(self.status_line)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 12)

@@ -28,9 +28,14 @@ def problem_positions(layout: LabelLayout) -> set[int]:
     rects: list[QRectF] = []
     for position in range(1, min(layout.labels_per_page, MAX_DRAWN_LABELS) + 1):
         row, column = divmod(position - 1, layout.columns)
-        rects.append(QRectF(layout.margin_left_mm + column * layout.pitch_x_mm,
-                            layout.margin_top_mm + row * layout.pitch_y_mm,
-                            layout.label_width_mm, layout.label_height_mm))
+        rects.append(
+            QRectF(
+                layout.margin_left_mm + column * layout.pitch_x_mm,
+                layout.margin_top_mm + row * layout.pitch_y_mm,
+                layout.label_width_mm,
+                layout.label_height_mm,
+            )
+        )
     page = QRectF(0, 0, width_mm, height_mm).adjusted(-0.01, -0.01, 0.01, 0.01)
     bad = {n for n, rect in enumerate(rects, start=1) if not page.contains(rect)}
     for n, rect in enumerate(rects, start=1):
@@ -102,9 +107,12 @@ class SheetGridView(QWidget):
             return QRectF()
         page, scale = self._page_rect()
         row, column = divmod(position - 1, layout.columns)
-        return QRectF(page.x() + (layout.margin_left_mm + column * layout.pitch_x_mm) * scale,
-                      page.y() + (layout.margin_top_mm + row * layout.pitch_y_mm) * scale,
-                      layout.label_width_mm * scale, layout.label_height_mm * scale)
+        return QRectF(
+            page.x() + (layout.margin_left_mm + column * layout.pitch_x_mm) * scale,
+            page.y() + (layout.margin_top_mm + row * layout.pitch_y_mm) * scale,
+            layout.label_width_mm * scale,
+            layout.label_height_mm * scale,
+        )
 
     def position_at(self, point: QPointF) -> int | None:
         layout = self._layout
@@ -198,10 +206,12 @@ def describe(layout: LabelLayout) -> str:
     per_page = layout.labels_per_page
     if layout.kind == "roll":
         return _("Label printer, one label per page · label {w} × {h} mm").format(
-            w=mm_text(layout.label_width_mm), h=mm_text(layout.label_height_mm))
+            w=mm_text(layout.label_width_mm), h=mm_text(layout.label_height_mm)
+        )
     count = _("1 label per page") if per_page == 1 else _("{n} labels per page").format(n=per_page)
     return _("{count} · label {w} × {h} mm · {paper}").format(
-        count=count, w=mm_text(layout.label_width_mm), h=mm_text(layout.label_height_mm), paper=paper_name(layout))
+        count=count, w=mm_text(layout.label_width_mm), h=mm_text(layout.label_height_mm), paper=paper_name(layout)
+    )
 
 
 __all__ = ["SheetGridView", "problem_positions", "describe", "paper_name", "mm_text"]

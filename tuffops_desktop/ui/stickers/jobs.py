@@ -25,8 +25,9 @@ class StickerJob:
     unit_ids: tuple[int, ...] = ()
 
 
-def job_for_units(ops: Ops, services: Services, unit_ids: Sequence[int], title: str,
-                  parent: QWidget | None) -> StickerJob | None:
+def job_for_units(
+    ops: Ops, services: Services, unit_ids: Sequence[int], title: str, parent: QWidget | None
+) -> StickerJob | None:
     """The stickers of ``unit_ids`` (in that order), or None if the service refused."""
     result = ops.call(services.stickers.contents_for_units, list(unit_ids), parent=parent)
     if not result.ok:

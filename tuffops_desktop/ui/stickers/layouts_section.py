@@ -80,9 +80,16 @@ class LayoutDialog(FormDialog):
         saved: the layout as stored, after Save.
     """
 
-    def __init__(self, ops: Ops, services: Services, parent: QWidget | None = None, *,
-                 template: LabelLayout | None = None, editing: bool = False,
-                 taken_keys: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        services: Services,
+        parent: QWidget | None = None,
+        *,
+        template: LabelLayout | None = None,
+        editing: bool = False,
+        taken_keys: set[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._services = services
@@ -116,20 +123,29 @@ class LayoutDialog(FormDialog):
         self.errors.bind("name", self.name, error, "key")
         form.addRow(plain_label(_("Name"), role="fieldname"), box)
         form.addRow(plain_label(_("Paper"), role="fieldname"), self._pair(self.paper, None))
-        form.addRow(plain_label(_("Page width × height"), role="fieldname"),
-                    self._pair(self.page_width, self.page_height))
-        form.addRow(plain_label(_("Left × top margin"), role="fieldname"),
-                    self._pair(self.margin_left, self.margin_top))
-        form.addRow(plain_label(_("Label width × height"), role="fieldname"),
-                    self._pair(self.label_width, self.label_height))
-        form.addRow(plain_label(_("Pitch across × down"), role="fieldname"),
-                    self._pair(self.pitch_x, self.pitch_y))
+        form.addRow(
+            plain_label(_("Page width × height"), role="fieldname"), self._pair(self.page_width, self.page_height)
+        )
+        form.addRow(
+            plain_label(_("Left × top margin"), role="fieldname"), self._pair(self.margin_left, self.margin_top)
+        )
+        form.addRow(
+            plain_label(_("Label width × height"), role="fieldname"), self._pair(self.label_width, self.label_height)
+        )
+        form.addRow(plain_label(_("Pitch across × down"), role="fieldname"), self._pair(self.pitch_x, self.pitch_y))
         form.addRow(plain_label(_("Columns × rows"), role="fieldname"), self._pair(self.columns, self.rows))
         form.addRow(plain_label(_("Corner radius"), role="fieldname"), self._pair(self.corner_radius, None))
-        form.addRow(plain_label(""), plain_label(_(
-            "Copy the numbers from the label maker's spec sheet. Margins run from the page's top-left "
-            "corner to the first label; pitch is from one label's edge to the next one's (label + gap)."),
-            role="hint", wrap=True))
+        form.addRow(
+            plain_label(""),
+            plain_label(
+                _(
+                    "Copy the numbers from the label maker's spec sheet. Margins run from the page's top-left "
+                    "corner to the first label; pitch is from one label's edge to the next one's (label + gap)."
+                ),
+                role="hint",
+                wrap=True,
+            ),
+        )
 
         self.grid = SheetGridView(interactive=False)
         self.grid.setMinimumSize(250, 320)
@@ -158,8 +174,17 @@ class LayoutDialog(FormDialog):
 
         self._load(template)
         self.paper.currentIndexChanged.connect(lambda _i: self._on_paper())
-        for spin in (self.page_width, self.page_height, self.margin_left, self.margin_top, self.label_width,
-                     self.label_height, self.pitch_x, self.pitch_y, self.corner_radius):
+        for spin in (
+            self.page_width,
+            self.page_height,
+            self.margin_left,
+            self.margin_top,
+            self.label_width,
+            self.label_height,
+            self.pitch_x,
+            self.pitch_y,
+            self.corner_radius,
+        ):
             spin.valueChanged.connect(lambda _v: self.check())
         for spin in (self.columns, self.rows):
             spin.valueChanged.connect(lambda _v: self.check())
@@ -177,11 +202,16 @@ class LayoutDialog(FormDialog):
         return {
             "key": self._key or self._new_key(),
             "name": self.name.text().strip(),
-            "page_width_mm": page[0], "page_height_mm": page[1],
-            "margin_left_mm": self.margin_left.value(), "margin_top_mm": self.margin_top.value(),
-            "label_width_mm": label[0], "label_height_mm": label[1],
-            "pitch_x_mm": self.pitch_x.value(), "pitch_y_mm": self.pitch_y.value(),
-            "columns": columns, "rows": rows,
+            "page_width_mm": page[0],
+            "page_height_mm": page[1],
+            "margin_left_mm": self.margin_left.value(),
+            "margin_top_mm": self.margin_top.value(),
+            "label_width_mm": label[0],
+            "label_height_mm": label[1],
+            "pitch_x_mm": self.pitch_x.value(),
+            "pitch_y_mm": self.pitch_y.value(),
+            "columns": columns,
+            "rows": rows,
             "corner_radius_mm": self.corner_radius.value(),
             "kind": "roll" if single else "sheet",
             "padding_mm": padding,
@@ -214,8 +244,7 @@ class LayoutDialog(FormDialog):
         if not self.name.text().strip():
             self.errors.show_field_errors({"name": _("Give the layout a name.")})
             return False
-        result = self._ops.call(self._services.stickers.save_custom_layout, self.data(), parent=self,
-                                form=self)
+        result = self._ops.call(self._services.stickers.save_custom_layout, self.data(), parent=self, form=self)
         if not result.ok:
             return False
         self.saved = result.value
@@ -264,12 +293,17 @@ class LayoutDialog(FormDialog):
         self.name.setText(name)
         if template is None:
             return
-        for spin, value in ((self.page_width, template.page_width_mm), (self.page_height, template.page_height_mm),
-                            (self.margin_left, template.margin_left_mm), (self.margin_top, template.margin_top_mm),
-                            (self.label_width, template.label_width_mm),
-                            (self.label_height, template.label_height_mm),
-                            (self.pitch_x, template.pitch_x_mm), (self.pitch_y, template.pitch_y_mm),
-                            (self.corner_radius, template.corner_radius_mm)):
+        for spin, value in (
+            (self.page_width, template.page_width_mm),
+            (self.page_height, template.page_height_mm),
+            (self.margin_left, template.margin_left_mm),
+            (self.margin_top, template.margin_top_mm),
+            (self.label_width, template.label_width_mm),
+            (self.label_height, template.label_height_mm),
+            (self.pitch_x, template.pitch_x_mm),
+            (self.pitch_y, template.pitch_y_mm),
+            (self.corner_radius, template.corner_radius_mm),
+        ):
             spin.setValue(value)
         self.columns.setValue(template.columns)
         self.rows.setValue(template.rows)
@@ -339,9 +373,16 @@ class LabelLayoutsSection(QGroupBox):
         for button in (self.new_button, self.copy_button, self.edit_button):
             button.setVisible(self._can_edit)
         buttons = QHBoxLayout()
-        buttons.addWidget(plain_label(
-            _("Built-in layouts cannot be changed; copy one to make your own.") if self._can_edit
-            else _("Only an administrator can add label layouts."), role="hint", wrap=True), 1)
+        buttons.addWidget(
+            plain_label(
+                _("Built-in layouts cannot be changed; copy one to make your own.")
+                if self._can_edit
+                else _("Only an administrator can add label layouts."),
+                role="hint",
+                wrap=True,
+            ),
+            1,
+        )
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.new_button)
@@ -373,8 +414,7 @@ class LabelLayoutsSection(QGroupBox):
         self._layouts = dict(result.value or {})
         self.table.setRowCount(len(self._layouts))
         for row, (key, layout) in enumerate(self._layouts.items()):
-            values = (layout.name, str(layout.labels_per_page),
-                      _("Built-in") if key in self._builtin else _("Custom"))
+            values = (layout.name, str(layout.labels_per_page), _("Built-in") if key in self._builtin else _("Custom"))
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, key)
@@ -394,8 +434,9 @@ class LabelLayoutsSection(QGroupBox):
 
     def open_dialog(self, template: LabelLayout | None, *, editing: bool, run: bool = True) -> LayoutDialog:
         custom_keys = {k for k in self._layouts if k not in self._builtin}
-        dialog = LayoutDialog(self._ops, self._services, self, template=template, editing=editing,
-                              taken_keys=custom_keys)
+        dialog = LayoutDialog(
+            self._ops, self._services, self, template=template, editing=editing, taken_keys=custom_keys
+        )
         self.last_dialog = dialog
         if run and dialog.exec() and dialog.saved is not None:
             self.refresh(select_key=dialog.saved.key)

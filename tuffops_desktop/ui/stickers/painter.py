@@ -119,8 +119,9 @@ def _device_dpi(painter: QPainter) -> float:
     return float(painter.device().logicalDpiY())
 
 
-def _draw_text(painter: QPainter, text: str, font_name: str, size: float, left: float, baseline: float,
-               width: float) -> None:
+def _draw_text(
+    painter: QPainter, text: str, font_name: str, size: float, left: float, baseline: float, width: float
+) -> None:
     """One line at ``(left, baseline)`` in top-down points, stretched to ``width``."""
     font = _qfont(font_name, size, _device_dpi(painter))
     painter.setFont(font)
@@ -151,8 +152,9 @@ def _draw_qr(painter: QPainter, sticker: PlacedSticker, page_height: float) -> N
     quiet = to_top_down(sticker.qr_box, page_height)
     painter.fillRect(quiet, Qt.GlobalColor.white)  # the ≥ 4-module quiet zone stays white
     painter.save()
-    painter.translate(quiet.x() + QUIET_ZONE_MODULES * sticker.module_pt,
-                      quiet.y() + QUIET_ZONE_MODULES * sticker.module_pt)
+    painter.translate(
+        quiet.x() + QUIET_ZONE_MODULES * sticker.module_pt, quiet.y() + QUIET_ZONE_MODULES * sticker.module_pt
+    )
     painter.scale(sticker.module_pt, sticker.module_pt)
     painter.fillPath(_module_path(sticker.matrix), QBrush(Qt.GlobalColor.black))
     painter.restore()
@@ -161,8 +163,7 @@ def _draw_qr(painter: QPainter, sticker: PlacedSticker, page_height: float) -> N
 def _draw_texts(painter: QPainter, texts: Iterable[PlacedText], page_height: float) -> None:
     painter.setPen(QPen(Qt.GlobalColor.black))
     for line in texts:
-        _draw_text(painter, line.text, line.font, line.size, line.box.x, page_height - line.baseline,
-                   line.box.width)
+        _draw_text(painter, line.text, line.font, line.size, line.box.x, page_height - line.baseline, line.box.width)
 
 
 # ------------------------------------------------------------------- pages
@@ -260,12 +261,12 @@ def page_size_for(layout: LabelLayout) -> tuple[QPageSize, QPageLayout.Orientati
     width_mm, height_mm = layout.page_width_mm, layout.page_height_mm
     landscape = width_mm > height_mm
     short, long_ = (height_mm, width_mm) if landscape else (width_mm, height_mm)
-    size = QPageSize(QSizeF(short, long_), QPageSize.Unit.Millimeter, "",
-                     QPageSize.SizeMatchPolicy.FuzzyMatch)
+    size = QPageSize(QSizeF(short, long_), QPageSize.Unit.Millimeter, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
     matched = size.size(QPageSize.Unit.Millimeter)
     if abs(matched.width() - short) > 0.5 or abs(matched.height() - long_) > 0.5:
-        size = QPageSize(QSizeF(short, long_), QPageSize.Unit.Millimeter, layout.name,
-                         QPageSize.SizeMatchPolicy.ExactMatch)
+        size = QPageSize(
+            QSizeF(short, long_), QPageSize.Unit.Millimeter, layout.name, QPageSize.SizeMatchPolicy.ExactMatch
+        )
     orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
     return size, orientation
 

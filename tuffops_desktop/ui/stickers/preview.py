@@ -172,9 +172,13 @@ class PagePreview(QWidget):
                 self._failed(generation, exc)
             return
         self.pending = True
-        self._ops.run(paint, parent=self, report=False,
-                      on_done=lambda answer: self._arrived(generation, answer),
-                      on_failed=lambda exc: self._failed(generation, exc))
+        self._ops.run(
+            paint,
+            parent=self,
+            report=False,
+            on_done=lambda answer: self._arrived(generation, answer),
+            on_failed=lambda exc: self._failed(generation, exc),
+        )
 
     # ----------------------------------------------------------------- answers
     def _arrived(self, generation: int, answer: tuple[QImage, float]) -> None:
@@ -217,8 +221,9 @@ class PagePreview(QWidget):
     def _update_bar(self) -> None:
         self.prev_button.setEnabled(self._page > 0)
         self.next_button.setEnabled(self._page < self._count - 1)
-        self.page_label.setText(_("Page {n} of {count}").format(n=self._page + 1, count=self._count)
-                                if self._count else "—")
+        self.page_label.setText(
+            _("Page {n} of {count}").format(n=self._page + 1, count=self._count) if self._count else "—"
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -74,8 +74,9 @@ CALIBRATION_NOTE = (
     "should now sit exactly on the labels."
 )
 
-MODE_STYLE = ("QPushButton {{ {radius} }} "
-              "QPushButton:checked {{ background: #dbeafe; color: #1d4ed8; border-color: #93b4f5; }}")
+MODE_STYLE = (
+    "QPushButton {{ {radius} }} QPushButton:checked {{ background: #dbeafe; color: #1d4ed8; border-color: #93b4f5; }}"
+)
 
 PrinterFactory = Callable[[], QPrinter]
 AskPrintSetup = Callable[[QPrinter, int, QWidget], bool]
@@ -130,10 +131,18 @@ class PrintStickersDialog(QDialog):
         output_job: the running (or last) Save PDF / Print job; ``None`` before the first.
     """
 
-    def __init__(self, ops: Ops, services: Services, prompts: Prompts, job: StickerJob,
-                 parent: QWidget | None = None, *, layout_key: str | None = None,
-                 printer_factory: PrinterFactory | None = None,
-                 ask_print_setup: AskPrintSetup | None = None) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        services: Services,
+        prompts: Prompts,
+        job: StickerJob,
+        parent: QWidget | None = None,
+        *,
+        layout_key: str | None = None,
+        printer_factory: PrinterFactory | None = None,
+        ask_print_setup: AskPrintSetup | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._services = services
@@ -235,11 +244,12 @@ class PrintStickersDialog(QDialog):
             button.setCheckable(True)
             self.mode_group.addButton(button)
         self.stickers_button.setChecked(True)
-        self.stickers_button.setStyleSheet(MODE_STYLE.format(radius="border-top-right-radius: 0; "
-                                                                    "border-bottom-right-radius: 0;"))
-        self.calibration_button.setStyleSheet(MODE_STYLE.format(radius="border-top-left-radius: 0; "
-                                                                       "border-bottom-left-radius: 0; "
-                                                                       "border-left: none;"))
+        self.stickers_button.setStyleSheet(
+            MODE_STYLE.format(radius="border-top-right-radius: 0; border-bottom-right-radius: 0;")
+        )
+        self.calibration_button.setStyleSheet(
+            MODE_STYLE.format(radius="border-top-left-radius: 0; border-bottom-left-radius: 0; border-left: none;")
+        )
         mode_row = QHBoxLayout()
         mode_row.setSpacing(0)
         mode_row.addWidget(self.stickers_button)
@@ -277,8 +287,9 @@ class PrintStickersDialog(QDialog):
 
         base = ops.call(services.settings.get, "public_base_url", parent=self)
         self.url_problem = internal_url_reason(str(base.value or "") if base.ok else "")
-        self.url_warning = plain_label(internal_url_warning(self.url_problem) if self.url_problem else "",
-                                       role="warning", wrap=True)
+        self.url_warning = plain_label(
+            internal_url_warning(self.url_problem) if self.url_problem else "", role="warning", wrap=True
+        )
         self.url_warning.setVisible(self.url_problem is not None)
         self.title = plain_label(_("Print stickers"), role="title")
         self.subtitle = plain_label(job.title, role="hint", wrap=True)
@@ -372,8 +383,14 @@ class PrintStickersDialog(QDialog):
                 self._calibration = plan_calibration_page(layout, offset_x_mm=x_mm, offset_y_mm=y_mm)
                 self.preview.set_source(1, lambda _n: self._calibration)
             else:
-                sheet = StickerSheet(self.job.contents, layout, start_position=self.start_position,
-                                     error_correction=self._error_correction, offset_x_mm=x_mm, offset_y_mm=y_mm)
+                sheet = StickerSheet(
+                    self.job.contents,
+                    layout,
+                    start_position=self.start_position,
+                    error_correction=self._error_correction,
+                    offset_x_mm=x_mm,
+                    offset_y_mm=y_mm,
+                )
                 self.sheet = sheet  # the plan's refusals (label too small for the code, …) show in the preview
                 self.preview.set_source(sheet.page_count, sheet.page)
         except ValueError as exc:
@@ -411,13 +428,17 @@ class PrintStickersDialog(QDialog):
         self.offset_errors.clear()
         offsets = self.offsets()
         if self._can_save_offsets and offsets != self._stored_offset:
-            result = self._ops.call(self._services.stickers.set_offset, self.layout_key, *offsets,
-                                    parent=self, form=self.offset_errors)
+            result = self._ops.call(
+                self._services.stickers.set_offset, self.layout_key, *offsets, parent=self, form=self.offset_errors
+            )
             if not result.ok:
                 return False
             self._stored_offset = offsets
-            self.offset_note.setText(_("Saved: everyone printing on this stock now uses {x} mm right, "
-                                       "{y} mm down.").format(x=f"{offsets[0]:+.1f}", y=f"{offsets[1]:+.1f}"))
+            self.offset_note.setText(
+                _("Saved: everyone printing on this stock now uses {x} mm right, {y} mm down.").format(
+                    x=f"{offsets[0]:+.1f}", y=f"{offsets[1]:+.1f}"
+                )
+            )
         self.rebuild()
         return True
 
@@ -443,21 +464,38 @@ class PrintStickersDialog(QDialog):
             if calibrating:
                 stickers.render_calibration(key, path)
             else:
-                stickers.render(list(sticker_job.contents), key, path, start_position=start,
-                                unit_ids=list(sticker_job.unit_ids), progress=progress)
+                stickers.render(
+                    list(sticker_job.contents),
+                    key,
+                    path,
+                    start_position=start,
+                    unit_ids=list(sticker_job.unit_ids),
+                    progress=progress,
+                )
 
         def saved(_value: None) -> None:
             self._idle()
             if calibrating:
                 self.status.setText(_("Saved the calibration page to {file}.").format(file=str(path)))
             else:
-                self._after_output(sticker_job.unit_ids, _("Saved {count} to {file}.").format(
-                    count=self._stickers_text(len(sticker_job.contents)), file=str(path)))
+                self._after_output(
+                    sticker_job.unit_ids,
+                    _("Saved {count} to {file}.").format(
+                        count=self._stickers_text(len(sticker_job.contents)), file=str(path)
+                    ),
+                )
 
-        return self._start(self._ops.run_with_progress(
-            _("Saving the PDF"), write, parent=self, on_done=saved, describe=_pages_done,
-            on_failed=lambda _exc: self._idle(),
-            on_cancelled=lambda: self._cancelled(_("Cancelled: no file was saved and no unit was marked."))))
+        return self._start(
+            self._ops.run_with_progress(
+                _("Saving the PDF"),
+                write,
+                parent=self,
+                on_done=saved,
+                describe=_pages_done,
+                on_failed=lambda _exc: self._idle(),
+                on_cancelled=lambda: self._cancelled(_("Cancelled: no file was saved and no unit was marked.")),
+            )
+        )
 
     def print_job(self) -> ProgressJob | None:
         """Print at 100 %: the print dialog, the pages planned on the runner, then painted
@@ -495,16 +533,31 @@ class PrintStickersDialog(QDialog):
             return pages
 
         def paint(pages: list[PrintablePage]) -> None:
-            self._start(self._ops.steps_with_progress(
-                _("Printing"), print_steps(printer, pages), parent=self, describe=_pages_done,
-                on_done=lambda: self._printed(pages, calibrating), on_failed=lambda _exc: self._idle(),
-                on_cancelled=lambda: self._cancelled(_("Cancelled: the rest of the job was not sent to the "
-                                                       "printer and no unit was marked."))))
+            self._start(
+                self._ops.steps_with_progress(
+                    _("Printing"),
+                    print_steps(printer, pages),
+                    parent=self,
+                    describe=_pages_done,
+                    on_done=lambda: self._printed(pages, calibrating),
+                    on_failed=lambda _exc: self._idle(),
+                    on_cancelled=lambda: self._cancelled(
+                        _("Cancelled: the rest of the job was not sent to the printer and no unit was marked.")
+                    ),
+                )
+            )
 
-        return self._start(self._ops.run_with_progress(
-            _("Preparing the pages"), plan, parent=self, on_done=paint, describe=_pages_done,
-            on_failed=lambda _exc: self._idle(),
-            on_cancelled=lambda: self._cancelled(_("Cancelled: nothing was sent to the printer."))))
+        return self._start(
+            self._ops.run_with_progress(
+                _("Preparing the pages"),
+                plan,
+                parent=self,
+                on_done=paint,
+                describe=_pages_done,
+                on_failed=lambda _exc: self._idle(),
+                on_cancelled=lambda: self._cancelled(_("Cancelled: nothing was sent to the printer.")),
+            )
+        )
 
     def _printed(self, pages: Sequence[PrintablePage], calibrating: bool) -> None:
         self._idle()
@@ -515,12 +568,12 @@ class PrintStickersDialog(QDialog):
         unit_ids = self.job.unit_ids
         printed_ids = [unit_ids[sticker.index] for sticker in printed] if unit_ids else []
         if printed_ids:
-            marked = self._ops.call(self._services.stickers.mark_printed, printed_ids, self.layout_key,
-                                    parent=self)
+            marked = self._ops.call(self._services.stickers.mark_printed, printed_ids, self.layout_key, parent=self)
             if not marked.ok:
                 return
-        self._after_output(printed_ids, _("Sent {count} to the printer.").format(
-            count=self._stickers_text(len(printed))))
+        self._after_output(
+            printed_ids, _("Sent {count} to the printer.").format(count=self._stickers_text(len(printed)))
+        )
 
     def _cancelled(self, text: str) -> None:
         self._idle()
@@ -555,9 +608,10 @@ class PrintStickersDialog(QDialog):
             self._prompts.warning(self, _("Nothing to print"), self.preview.error or _("There are no pages."))
             return False
         if self.url_problem and self._mode != CALIBRATION:
-            question = _("{reason} These codes will only work inside this network: a customer scanning them "
-                         "at home or on mobile data reaches nothing. Print them anyway?").format(
-                             reason=_(self.url_problem))
+            question = _(
+                "{reason} These codes will only work inside this network: a customer scanning them "
+                "at home or on mobile data reaches nothing. Print them anyway?"
+            ).format(reason=_(self.url_problem))
             if not self._prompts.confirm(self, _("QR codes for this network only"), question, _("Print anyway")):
                 return False
         return True
@@ -592,9 +646,13 @@ class PrintStickersDialog(QDialog):
         for widget in (self.picker, self.start_spin):
             widget.setEnabled(sheet_like and self._mode == STICKERS)
         self.start_hint.setText(
-            _("On a partly used sheet, click the first unused label; the ones before it stay empty. "
-              "Later pages start at label 1.") if sheet_like
-            else _("A label printer prints one label per page."))
+            _(
+                "On a partly used sheet, click the first unused label; the ones before it stay empty. "
+                "Later pages start at label 1."
+            )
+            if sheet_like
+            else _("A label printer prints one label per page.")
+        )
         stored = self._ops.call(self._services.stickers.offset, self.layout_key, parent=self)
         self._stored_offset = tuple(round(v, 2) for v in stored.value) if stored.ok else (0.0, 0.0)  # type: ignore[assignment]
         for spin, value in zip((self.offset_x, self.offset_y), self._stored_offset, strict=True):
@@ -602,10 +660,13 @@ class PrintStickersDialog(QDialog):
             spin.setValue(value)
             spin.blockSignals(False)
         self.offset_note.setText(
-            _("Moves everything printed on this stock; + is right / down. Measure it with the calibration "
-              "page; it is saved for everyone.")
+            _(
+                "Moves everything printed on this stock; + is right / down. Measure it with the calibration "
+                "page; it is saved for everyone."
+            )
             if self._can_save_offsets
-            else _("Measured with the calibration page; only an administrator can change it."))
+            else _("Measured with the calibration page; only an administrator can change it.")
+        )
         self.rebuild()
 
     def _on_mode_changed(self) -> None:

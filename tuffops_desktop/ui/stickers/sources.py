@@ -49,8 +49,14 @@ class CustomerStickersDialog(FormDialog):
 
     ALL_SITES = object()
 
-    def __init__(self, ops: Ops, services: Services, parent: QWidget | None = None, *,
-                 customer: tuple[int, str, str] | None = None) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        services: Services,
+        parent: QWidget | None = None,
+        *,
+        customer: tuple[int, str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._services = services
@@ -90,8 +96,9 @@ class CustomerStickersDialog(FormDialog):
             self.site.addItem(_("Choose a customer first"), None)
             self.site.setEnabled(False)
             return
-        ids = self._ops.call(self._services.units.list_ids,
-                             ListQuery(sort="label", filters={"customer": Ref(customer_id)}), parent=self)
+        ids = self._ops.call(
+            self._services.units.list_ids, ListQuery(sort="label", filters={"customer": Ref(customer_id)}), parent=self
+        )
         unit_ids = list(ids.value or []) if ids.ok else []
         if not unit_ids:
             self.site.setEnabled(False)
@@ -120,8 +127,9 @@ class CustomerStickersDialog(FormDialog):
             return False
         site = self.site.currentData()
         address = None if site is self.ALL_SITES or site is None else site
-        ids = self._ops.call(self._services.stickers.unit_ids_for_customer, customer_id, address,
-                             parent=self, form=self.errors)
+        ids = self._ops.call(
+            self._services.stickers.unit_ids_for_customer, customer_id, address, parent=self, form=self.errors
+        )
         if not ids.ok:
             return False
         name = self.picker.display.text()
@@ -138,8 +146,9 @@ class CustomerStickersDialog(FormDialog):
 class BlankLabelsDialog(FormDialog):
     """How many blank labels: new codes are reserved, to be bound to units on site."""
 
-    def __init__(self, ops: Ops, services: Services, parent: QWidget | None = None, *,
-                 default: int = BLANK_DEFAULT) -> None:
+    def __init__(
+        self, ops: Ops, services: Services, parent: QWidget | None = None, *, default: int = BLANK_DEFAULT
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._services = services
@@ -151,9 +160,13 @@ class BlankLabelsDialog(FormDialog):
         self.count = QSpinBox()
         self.count.setRange(1, MAX_STICKERS)
         self.count.setValue(default)
-        box, error = field_box(self.count, _(
-            "New codes are reserved now. Stick a label on a unit, then use “Bind label…” on the unit "
-            "(or scan it on site) to connect the two."))
+        box, error = field_box(
+            self.count,
+            _(
+                "New codes are reserved now. Stick a label on a unit, then use “Bind label…” on the unit "
+                "(or scan it on site) to connect the two."
+            ),
+        )
         self.errors.bind("count", self.count, error)
         group, form = form_group(_("Blank labels"))
         form.addRow(plain_label(_("How many"), role="fieldname"), box)
@@ -166,8 +179,9 @@ class BlankLabelsDialog(FormDialog):
     def accept_choice(self) -> bool:
         self.errors.clear()
         count = self.count.value()
-        result = self._ops.call(self._services.stickers.blank_label_contents, count, self._services.units,
-                                parent=self, form=self.errors)
+        result = self._ops.call(
+            self._services.stickers.blank_label_contents, count, self._services.units, parent=self, form=self.errors
+        )
         if not result.ok:
             return False
         title = _("1 blank label") if count == 1 else _("{count} blank labels").format(count=count_text(count))
@@ -187,10 +201,18 @@ class StickerActions(QObject):
         customer_only: a plain button for the current customer's units (Customers page).
     """
 
-    def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget, *,
-                 selected_ids: Callable[[], list[int]] | None = None,
-                 current_customer: Callable[[], tuple[int, str, str] | None] | None = None,
-                 after_print: Callable[[], None] | None = None, customer_only: bool = False) -> None:
+    def __init__(
+        self,
+        services: Services,
+        ops: Ops,
+        prompts: Prompts,
+        parent: QWidget,
+        *,
+        selected_ids: Callable[[], list[int]] | None = None,
+        current_customer: Callable[[], tuple[int, str, str] | None] | None = None,
+        after_print: Callable[[], None] | None = None,
+        customer_only: bool = False,
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._ops = ops
@@ -224,7 +246,8 @@ class StickerActions(QObject):
         count = len(self._selected_ids())
         self.selected_action.setEnabled(count > 0)
         self.selected_action.setText(
-            _("Selected units ({count})…").format(count=count) if count else _("Selected units…"))
+            _("Selected units ({count})…").format(count=count) if count else _("Selected units…")
+        )
 
     # ----------------------------------------------------------------- choices
     def print_selected(self) -> None:
@@ -232,13 +255,15 @@ class StickerActions(QObject):
         if not ids:
             self._prompts.info(self._page, _("Print stickers"), _("Select one or more units first."))
             return
-        title = (_("1 selected unit") if len(ids) == 1
-                 else _("{count} selected units").format(count=count_text(len(ids))))
+        title = (
+            _("1 selected unit") if len(ids) == 1 else _("{count} selected units").format(count=count_text(len(ids)))
+        )
         self.open_job(job_for_units(self._ops, self._services, ids, title, self._page))
 
     def print_customer(self, customer: tuple[int, str, str] | None = None) -> None:
-        dialog = CustomerStickersDialog(self._ops, self._services, self._page,
-                                        customer=customer or self._current_customer())
+        dialog = CustomerStickersDialog(
+            self._ops, self._services, self._page, customer=customer or self._current_customer()
+        )
         if self.run_dialog(dialog) and dialog.job is not None:
             self.open_job(dialog.job)
 
@@ -251,7 +276,8 @@ class StickerActions(QObject):
             return
         if len(ids.value) > MAX_STICKERS:
             text = _("{count} units have no printed sticker; printing the first {limit}.").format(
-                count=count_text(len(ids.value)), limit=count_text(MAX_STICKERS))
+                count=count_text(len(ids.value)), limit=count_text(MAX_STICKERS)
+            )
             if not self._prompts.confirm(self._page, _("Print stickers"), text, _("Continue")):
                 return
         chosen = list(ids.value)[:MAX_STICKERS]

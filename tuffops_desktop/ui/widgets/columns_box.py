@@ -22,8 +22,14 @@ class ColumnsBox(QWidget):
         wrapped: True while the last section is under the others.
     """
 
-    def __init__(self, sections: Sequence[tuple[QLayout, int]], *, wrap_below: int, spacing: int = 24,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        sections: Sequence[tuple[QLayout, int]],
+        *,
+        wrap_below: int,
+        spacing: int = 24,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._wrap_below = wrap_below
         self._stretches = [stretch for _layout, stretch in sections]

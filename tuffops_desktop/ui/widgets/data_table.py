@@ -38,8 +38,9 @@ class DataTable(QTableView):
     open_requested = Signal(int)
     delete_requested = Signal(int)
 
-    def __init__(self, model: IdTableModel, parent: QWidget | None = None, *,
-                 stretch_column: int | None = None) -> None:
+    def __init__(
+        self, model: IdTableModel, parent: QWidget | None = None, *, stretch_column: int | None = None
+    ) -> None:
         super().__init__(parent)
         self._model = model
         self._pending_id: int | None = None

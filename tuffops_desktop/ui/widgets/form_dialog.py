@@ -34,8 +34,12 @@ class FormDialog(QDialog):
         than the screen allows; True when it did."""
         layout = self.layout()
         room = screen.available_size(self)
-        if (not isinstance(layout, QBoxLayout) or self.findChild(QScrollArea, "FormScroll") is not None
-                or layout.count() < 2 or layout.minimumSize().height() <= room.height()):
+        if (
+            not isinstance(layout, QBoxLayout)
+            or self.findChild(QScrollArea, "FormScroll") is not None
+            or layout.count() < 2
+            or layout.minimumSize().height() <= room.height()
+        ):
             return False
         content = QWidget()
         inner = QVBoxLayout(content)

@@ -6,8 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 
-def plain_label(text: str = "", *, role: str | None = None, wrap: bool = False,
-                selectable: bool = False, parent: QWidget | None = None) -> QLabel:
+def plain_label(
+    text: str = "",
+    *,
+    role: str | None = None,
+    wrap: bool = False,
+    selectable: bool = False,
+    parent: QWidget | None = None,
+) -> QLabel:
     """A ``QLabel`` with ``Qt.PlainText`` (no HTML), an optional style ``role``
     (``title``, ``subtitle``, ``hint``, ``error``, ``note``, ``warning``, ``fieldname``)."""
     label = QLabel(parent)

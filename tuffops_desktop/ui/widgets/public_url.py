@@ -7,5 +7,7 @@ from tuffops_desktop.i18n import _
 
 
 def internal_url_warning(reason: str) -> str:
-    return _("{reason} QR codes with this address only work inside this network, not on a customer's phone. "
-             "An administrator sets the public address in Settings.").format(reason=_(reason))
+    return _(
+        "{reason} QR codes with this address only work inside this network, not on a customer's phone. "
+        "An administrator sets the public address in Settings."
+    ).format(reason=_(reason))

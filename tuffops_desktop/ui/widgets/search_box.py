@@ -17,8 +17,9 @@ class SearchBox(QLineEdit):
 
     search_changed = Signal(str)
 
-    def __init__(self, placeholder: str, parent: QWidget | None = None, *,
-                 debounce_ms: int = SEARCH_DEBOUNCE_MS) -> None:
+    def __init__(
+        self, placeholder: str, parent: QWidget | None = None, *, debounce_ms: int = SEARCH_DEBOUNCE_MS
+    ) -> None:
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setClearButtonEnabled(True)

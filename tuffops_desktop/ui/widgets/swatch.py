@@ -37,5 +37,7 @@ def tag_colours(colour: str) -> tuple[QColor, QColor, QColor]:
 def tag_style(colour: str) -> str:
     """Style sheet of a soft tag ``QLabel`` (detail panels)."""
     fill, border, ink = tag_colours(colour)
-    return (f"background: {fill.name()}; color: {ink.name()}; border: 1px solid {border.name()}; "
-            "border-radius: 4px; padding: 1px 8px; font-weight: 600;")
+    return (
+        f"background: {fill.name()}; color: {ink.name()}; border: 1px solid {border.name()}; "
+        "border-radius: 4px; padding: 1px 8px; font-weight: 600;"
+    )

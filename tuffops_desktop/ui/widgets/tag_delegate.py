@@ -18,8 +18,9 @@ from tuffops_desktop.ui.widgets.swatch import tag_colours
 class TagDelegate(QStyledItemDelegate):
     """Paints ``DisplayRole`` text as a rounded tag when ``TagColourRole`` is set."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         colour = index.data(TagColourRole)
         text = index.data(Qt.ItemDataRole.DisplayRole)
         if not colour or not text:

@@ -38,16 +38,32 @@ def type_colour(customer_type: str) -> str | None:
 
 def customer_columns() -> list[Column[CustomerRow]]:
     return [
-        Column(_("Type"), lambda r: type_label(r.customer_type), "type",
-               tag=lambda r: type_colour(r.customer_type), width=122),
-        Column(_("Name"), lambda r: r.display_name, "name", width=280,
-               tooltip=lambda r: r.display_name if r.active else _("{name} (deactivated)").format(name=r.display_name)),
+        Column(
+            _("Type"),
+            lambda r: type_label(r.customer_type),
+            "type",
+            tag=lambda r: type_colour(r.customer_type),
+            width=122,
+        ),
+        Column(
+            _("Name"),
+            lambda r: r.display_name,
+            "name",
+            width=280,
+            tooltip=lambda r: r.display_name if r.active else _("{name} (deactivated)").format(name=r.display_name),
+        ),
         Column(_("Phones"), lambda r: r.phones, "phones", width=142, tooltip=lambda r: r.phones),
         Column(_("E-mails"), lambda r: r.emails, "emails", width=205, tooltip=lambda r: r.emails),
         Column(_("Address"), lambda r: r.address, "address", width=190, tooltip=lambda r: r.address or None),
         Column(_("City"), lambda r: r.city, "city", width=108),
-        Column(_("Units"), lambda r: count_text(r.unit_count), "units", align=RIGHT, width=56,
-               sort_value=lambda r: r.unit_count),
+        Column(
+            _("Units"),
+            lambda r: count_text(r.unit_count),
+            "units",
+            align=RIGHT,
+            width=56,
+            sort_value=lambda r: r.unit_count,
+        ),
     ]
 
 

@@ -52,11 +52,17 @@ class CustomerDetailPanel(QFrame):
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(5)
-        for row, (key, caption) in enumerate([
-            ("phones", _("Phones")), ("emails", _("E-mails")), ("address", _("Address")),
-            ("discount", _("Discount")), ("sla", _("Default SLA")), ("remote_id", _("Remote id")),
-            ("notes", _("Notes")),
-        ]):
+        for row, (key, caption) in enumerate(
+            [
+                ("phones", _("Phones")),
+                ("emails", _("E-mails")),
+                ("address", _("Address")),
+                ("discount", _("Discount")),
+                ("sla", _("Default SLA")),
+                ("remote_id", _("Remote id")),
+                ("notes", _("Notes")),
+            ]
+        ):
             grid.addWidget(plain_label(caption, role="fieldname"), row, 0)
             value = plain_label(wrap=True, selectable=True)
             grid.addWidget(value, row, 1)
@@ -64,8 +70,9 @@ class CustomerDetailPanel(QFrame):
         grid.setColumnStretch(1, 1)
 
         self.units_title = plain_label(_("Units"), role="subtitle")
-        self.units_model = IdTableModel(compact_unit_columns(), services.units.rows,
-                                        muted=lambda r: not r.active, ops=ops, parent=self)
+        self.units_model = IdTableModel(
+            compact_unit_columns(), services.units.rows, muted=lambda r: not r.active, ops=ops, parent=self
+        )
         self.units_table = DataTable(self.units_model, self, stretch_column=0)
         self.units_table.setMinimumHeight(160)
         self.units_table.setToolTip(_("Double-click a unit (or press Enter) to open it on the Units page"))
@@ -106,13 +113,17 @@ class CustomerDetailPanel(QFrame):
         self._values["emails"].setText("\n".join(detail.emails) or "—")
         self._values["address"].setText("\n".join(p for p in (detail.address, place, detail.country) if p) or "—")
         self._values["discount"].setText(formats().percent(detail.discount_rate) if detail.discount_rate else "—")
-        self._values["sla"].setText(_("{hours} h").format(hours=formats().number(detail.default_sla_hours))
-                                    if detail.default_sla_hours else "—")
+        self._values["sla"].setText(
+            _("{hours} h").format(hours=formats().number(detail.default_sla_hours)) if detail.default_sla_hours else "—"
+        )
         self._values["remote_id"].setText(detail.remote_id or "—")
         self._values["notes"].setText(detail.notes or "—")
         if self._can_see_units:
-            result = self._ops.call(self._services.units.list_ids,
-                                    ListQuery(sort="label", filters={"customer": Ref(detail.id)}), parent=self)
+            result = self._ops.call(
+                self._services.units.list_ids,
+                ListQuery(sort="label", filters={"customer": Ref(detail.id)}),
+                parent=self,
+            )
             ids = result.value if result.ok and result.value is not None else []
             self.units_model.set_ids(ids)
             self.units_title.setText(_("Units ({count})").format(count=count_text(len(ids))))

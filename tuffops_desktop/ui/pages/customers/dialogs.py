@@ -48,8 +48,16 @@ class CustomerDialog(FormDialog):
         saved: the customer as stored, after a successful save.
     """
 
-    def __init__(self, ops: Ops, customers: CustomerService, detail: CustomerDetail | None, *,
-                 can_edit: bool = True, integration: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        customers: CustomerService,
+        detail: CustomerDetail | None,
+        *,
+        can_edit: bool = True,
+        integration: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._customers = customers
@@ -65,7 +73,9 @@ class CustomerDialog(FormDialog):
         self.errors = FormErrors(form_error)
         self.reloaded_note = plain_label(
             _("Reloaded the version saved by someone else. Apply your changes again, then save."),
-            role="warning", wrap=True)
+            role="warning",
+            wrap=True,
+        )
         self.reloaded_note.hide()
 
         self.customer_type = QComboBox()
@@ -92,29 +102,49 @@ class CustomerDialog(FormDialog):
         self.notes.setFixedHeight(72)
         self.notes.setTabChangesFocus(True)
 
-        who = self._group(_("Customer"), [
-            ("customer_type", _("Type"), self.customer_type, ""),
-            ("first_name", _("First name"), self.first_name, ""),
-            ("last_name", _("Last name"), self.last_name, ""),
-            ("company_name", _("Company"), self.company_name, _("A First name or a Company is required.")),
-        ])
-        contact = self._group(_("Contact"), [
-            ("emails", _("E-mails"), self.emails, _("Separate several with commas; the first is the default.")),
-            ("phones", _("Phones"), self.phones, _("Local numbers get the company's country and area code.")),
-        ])
-        where = self._group(_("Address"), [
-            ("address", _("Street"), self.address, ""),
-            ("city", _("City"), self.city, ""),
-            ("postcode", _("Postcode"), self.postcode, ""),
-            ("country", _("Country"), self.country, ""),
-        ])
-        terms = self._group(_("Terms"), [
-            ("discount_rate", _("Discount %"), self.discount_rate,
-             _("Applied to this customer's quotes and work orders.")),
-            ("default_sla_hours", _("Default SLA (hours)"), self.default_sla_hours,
-             _("A work order from a request is due this many hours later.")),
-            ("remote_id", _("Remote id"), self.remote_id, ""),
-        ])
+        who = self._group(
+            _("Customer"),
+            [
+                ("customer_type", _("Type"), self.customer_type, ""),
+                ("first_name", _("First name"), self.first_name, ""),
+                ("last_name", _("Last name"), self.last_name, ""),
+                ("company_name", _("Company"), self.company_name, _("A First name or a Company is required.")),
+            ],
+        )
+        contact = self._group(
+            _("Contact"),
+            [
+                ("emails", _("E-mails"), self.emails, _("Separate several with commas; the first is the default.")),
+                ("phones", _("Phones"), self.phones, _("Local numbers get the company's country and area code.")),
+            ],
+        )
+        where = self._group(
+            _("Address"),
+            [
+                ("address", _("Street"), self.address, ""),
+                ("city", _("City"), self.city, ""),
+                ("postcode", _("Postcode"), self.postcode, ""),
+                ("country", _("Country"), self.country, ""),
+            ],
+        )
+        terms = self._group(
+            _("Terms"),
+            [
+                (
+                    "discount_rate",
+                    _("Discount %"),
+                    self.discount_rate,
+                    _("Applied to this customer's quotes and work orders."),
+                ),
+                (
+                    "default_sla_hours",
+                    _("Default SLA (hours)"),
+                    self.default_sla_hours,
+                    _("A work order from a request is due this many hours later."),
+                ),
+                ("remote_id", _("Remote id"), self.remote_id, ""),
+            ],
+        )
         notes_box, notes_error = field_box(self.notes)
         self.errors.bind("notes", self.notes, notes_error)
         notes_group = QGroupBox(_("Notes"))
@@ -210,8 +240,15 @@ class CustomerDialog(FormDialog):
         if self._detail is None:
             result = self._ops.call(self._customers.create, self.input(), parent=self, form=self.errors)
         else:
-            result = self._ops.call(self._customers.update, self._detail.id, self.input(), self._detail.version,
-                                    parent=self, form=self.errors, on_reload=self._reload)
+            result = self._ops.call(
+                self._customers.update,
+                self._detail.id,
+                self.input(),
+                self._detail.version,
+                parent=self,
+                form=self.errors,
+                on_reload=self._reload,
+            )
         if not result.ok:
             return False
         self.saved = result.value
@@ -237,8 +274,11 @@ class CustomerDialog(FormDialog):
             self.title.setText(name or _("New customer"))
         else:
             self.title.setText(_("{name}  ·  #{id}").format(name=name or "—", id=self._detail.id))
-        self.preview.setText(_("Shown in lists as: {name}").format(name=name) if name
-                             else _("Shown in lists as: (enter a First name or a Company)"))
+        self.preview.setText(
+            _("Shown in lists as: {name}").format(name=name)
+            if name
+            else _("Shown in lists as: (enter a First name or a Company)")
+        )
 
     def _group(self, title: str, rows: list[tuple[str, str, QWidget, str]]) -> QGroupBox:
         group = QGroupBox(title)
@@ -256,11 +296,20 @@ class CustomerDialog(FormDialog):
 
     def _apply_access(self, integration: bool) -> None:
         editors = {
-            "customer_type": self.customer_type, "first_name": self.first_name, "last_name": self.last_name,
-            "company_name": self.company_name, "emails": self.emails, "phones": self.phones,
-            "address": self.address, "city": self.city, "postcode": self.postcode, "country": self.country,
-            "discount_rate": self.discount_rate, "default_sla_hours": self.default_sla_hours,
-            "remote_id": self.remote_id, "notes": self.notes,
+            "customer_type": self.customer_type,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "company_name": self.company_name,
+            "emails": self.emails,
+            "phones": self.phones,
+            "address": self.address,
+            "city": self.city,
+            "postcode": self.postcode,
+            "country": self.country,
+            "discount_rate": self.discount_rate,
+            "default_sla_hours": self.default_sla_hours,
+            "remote_id": self.remote_id,
+            "notes": self.notes,
         }
         for name, widget in editors.items():
             locked = not self._can_edit or (integration and name in EXTERNALLY_OWNED_FIELDS)
@@ -269,5 +318,6 @@ class CustomerDialog(FormDialog):
             else:
                 widget.setEnabled(not locked)
         if integration and self._can_edit:
-            self.preview.setText(self.preview.text() + "  ·  "
-                                 + _("Fields owned by the external system are read-only."))
+            self.preview.setText(
+                self.preview.text() + "  ·  " + _("Fields owned by the external system are read-only.")
+            )

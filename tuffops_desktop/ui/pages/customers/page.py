@@ -35,12 +35,21 @@ class CustomersPage(ListPage):
     entities = ("customer",)
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
-        super().__init__(services, ops, prompts, title=_("Customers"),
-                         search_hint=_("Search name, phone, e-mail, address, city…"),
-                         count_text=(_("1 customer"), _("{count} customers")),
-                         columns=customer_columns(), fetch_rows=services.customers.rows,
-                         list_ids=services.customers.list_ids, query=ListQuery(sort="name"),
-                         muted=lambda r: not r.active, stretch_column=NAME_COLUMN, parent=parent)
+        super().__init__(
+            services,
+            ops,
+            prompts,
+            title=_("Customers"),
+            search_hint=_("Search name, phone, e-mail, address, city…"),
+            count_text=(_("1 customer"), _("{count} customers")),
+            columns=customer_columns(),
+            fetch_rows=services.customers.rows,
+            list_ids=services.customers.list_ids,
+            query=ListQuery(sort="name"),
+            muted=lambda r: not r.active,
+            stretch_column=NAME_COLUMN,
+            parent=parent,
+        )
         actor = services.ctx.actor
         integration = ops.call(services.customers.integration_enabled, parent=self)
         self._integration = bool(integration.value) if integration.ok else False
@@ -51,20 +60,26 @@ class CustomersPage(ListPage):
         self.export_button = QPushButton(_("Export CSV…"))
         self.edit_button = QPushButton(_("Edit…"))
         self.deactivate_button = QPushButton(_("Deactivate"))
-        self.stickers = StickerActions(services, ops, prompts, self, current_customer=self._selected_customer,
-                                       customer_only=True)
+        self.stickers = StickerActions(
+            services, ops, prompts, self, current_customer=self._selected_customer, customer_only=True
+        )
         self.stickers_button = self.stickers.button
         self.integration_note = plain_label(_("Customer data is managed by an external system."), role="note")
         self.type_filter = self.filter_combo(
             [(_("All types"), "", {"type": None})]
             + [(_(kind.label), kind.value, {"type": any_of(kind.value)}) for kind in CustomerType],
-            icons=[None] + [type_icon(kind.colour) for kind in CustomerType])
+            icons=[None] + [type_icon(kind.colour) for kind in CustomerType],
+        )
         self.show_inactive = QCheckBox(_("Show deactivated"))
         self.detail = CustomerDetailPanel(services, ops, self)
         self.detail.open_unit.connect(lambda unit_id: self.open_record_requested.emit("unit", unit_id))
-        self.build(detail=self.detail, header=[self.import_button, self.export_button, self.new_button],
-                   notes=[self.integration_note], filters=[self.type_filter, self.show_inactive],
-                   actions=[self.stickers_button, self.edit_button, self.deactivate_button])
+        self.build(
+            detail=self.detail,
+            header=[self.import_button, self.export_button, self.new_button],
+            notes=[self.integration_note],
+            filters=[self.type_filter, self.show_inactive],
+            actions=[self.stickers_button, self.edit_button, self.deactivate_button],
+        )
 
         can_create = actor.can("customers.create") and not self._integration
         self.new_button.setVisible(can_create)
@@ -100,9 +115,14 @@ class CustomersPage(ListPage):
         result = self._ops.call(self._services.customers.get, customer_id, parent=self)
         if not result.ok:
             return
-        dialog = CustomerDialog(self._ops, self._services.customers, result.value,
-                                can_edit=self._services.ctx.actor.can("customers.edit"),
-                                integration=self._integration, parent=self)
+        dialog = CustomerDialog(
+            self._ops,
+            self._services.customers,
+            result.value,
+            can_edit=self._services.ctx.actor.can("customers.edit"),
+            integration=self._integration,
+            parent=self,
+        )
         if dialog.exec() and dialog.saved is not None:
             self.after_change(dialog.saved.id)
 
@@ -115,12 +135,20 @@ class CustomersPage(ListPage):
             return
         detail = result.value
         if detail.active:
-            question = _("Deactivate “{name}”? They disappear from lists and pickers; their history, "
-                         "units and invoices are kept.").format(name=detail.display_name)
+            question = _(
+                "Deactivate “{name}”? They disappear from lists and pickers; their history, "
+                "units and invoices are kept."
+            ).format(name=detail.display_name)
             if not self._prompts.confirm(self, _("Deactivate customer"), question, _("Deactivate")):
                 return
-        saved = self._ops.call(self._services.customers.set_active, detail.id, not detail.active, detail.version,
-                               parent=self, on_reload=lambda _current: self.refresh())
+        saved = self._ops.call(
+            self._services.customers.set_active,
+            detail.id,
+            not detail.active,
+            detail.version,
+            parent=self,
+            on_reload=lambda _current: self.refresh(),
+        )
         if saved.ok:
             self.after_change(detail.id)
 
@@ -131,16 +159,27 @@ class CustomersPage(ListPage):
 
     def import_csv(self) -> ProgressJob | None:
         """Import a CSV on the runner (all or nothing; Cancel imports nothing)."""
-        return import_csv(self._ops, self._prompts, self, title=_("Import customers"),
-                          load=self._services.csv.import_customers,
-                          finished_text=_("Imported {count} customers from {file}."),
-                          on_imported=lambda _count: self.refresh())
+        return import_csv(
+            self._ops,
+            self._prompts,
+            self,
+            title=_("Import customers"),
+            load=self._services.csv.import_customers,
+            finished_text=_("Imported {count} customers from {file}."),
+            on_imported=lambda _count: self.refresh(),
+        )
 
     def export_csv(self) -> ProgressJob | None:
         """Export every customer on the runner (Cancel leaves no file)."""
-        return export_csv(self._ops, self._prompts, self, title=_("Export customers"), suggested="customers.csv",
-                          export=self._services.csv.export_customers,
-                          finished_text=_("Exported {count} customers to {file}."))
+        return export_csv(
+            self._ops,
+            self._prompts,
+            self,
+            title=_("Export customers"),
+            suggested="customers.csv",
+            export=self._services.csv.export_customers,
+            finished_text=_("Exported {count} customers to {file}."),
+        )
 
     # ----------------------------------------------------------------- helpers
     def show_current(self, customer_id: object) -> None:

@@ -39,8 +39,15 @@ class CustomerSearchDialog(QDialog):
         chosen: the picked row, after Accept.
     """
 
-    def __init__(self, ops: Ops, customers: CustomerService, parent: QWidget | None = None, *,
-                 title: str = "", exclude_id: int | None = None) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        customers: CustomerService,
+        parent: QWidget | None = None,
+        *,
+        title: str = "",
+        exclude_id: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title or _("Choose a customer"))
         self.resize(820, 520)
@@ -50,8 +57,7 @@ class CustomerSearchDialog(QDialog):
         columns = [c for c in customer_columns() if c.sort_key in ("type", "name", "phones", "city")]
         self.model = IdTableModel(columns, customers.rows, ops=ops, parent=self)
         self.table = DataTable(self.model, self, stretch_column=1)
-        self.controller = ListController(ops, self, self.model, self.table, customers.list_ids,
-                                         ListQuery(sort="name"))
+        self.controller = ListController(ops, self, self.model, self.table, customers.list_ids, ListQuery(sort="name"))
         self.count = plain_label(role="hint")
         buttons = QDialogButtonBox()
         self.ok_button = buttons.addButton(_("Choose"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -98,8 +104,15 @@ class CustomerPicker(QWidget):
 
     changed = Signal()
 
-    def __init__(self, ops: Ops, customers: CustomerService, parent: QWidget | None = None, *,
-                 allow_stock: bool = True, exclude_id: int | None = None) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        customers: CustomerService,
+        parent: QWidget | None = None,
+        *,
+        allow_stock: bool = True,
+        exclude_id: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._customers = customers

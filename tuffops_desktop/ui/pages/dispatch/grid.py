@@ -89,8 +89,12 @@ class BoardGrid(QWidget):
     def set_plan(self, plan: DayPlan) -> None:
         self.plan = plan
         starts = [h.starts.hour for week in plan.hours.values() for h in week if h.weekday == plan.day.weekday()]
-        ends = [h.ends.hour + (1 if h.ends.minute else 0) for week in plan.hours.values() for h in week
-                if h.weekday == plan.day.weekday()]
+        ends = [
+            h.ends.hour + (1 if h.ends.minute else 0)
+            for week in plan.hours.values()
+            for h in week
+            if h.weekday == plan.day.weekday()
+        ]
         for row in plan.bookings:
             begins = local_start(row)
             if begins is not None:
@@ -119,8 +123,10 @@ class BoardGrid(QWidget):
     # ----------------------------------------------------------------- geometry
     def sizeHint(self) -> QSize:  # noqa: N802
         rows = len(self.plan.technicians) if self.plan is not None else 0
-        return QSize(NAME_WIDTH + MIN_HOUR_WIDTH * (self.last_hour - self.first_hour),
-                     HEADER_HEIGHT + ROW_HEIGHT * max(rows, 1) + 1)
+        return QSize(
+            NAME_WIDTH + MIN_HOUR_WIDTH * (self.last_hour - self.first_hour),
+            HEADER_HEIGHT + ROW_HEIGHT * max(rows, 1) + 1,
+        )
 
     def row_height(self) -> int:
         rows = len(self.plan.technicians) if self.plan is not None else 0
@@ -198,14 +204,20 @@ class BoardGrid(QWidget):
                     painter.fillRect(QRectF(left, top, end - left, self.row_height()), QColor(WORKING))
             if not any(p.weekday == plan.day.weekday() for p in plan.hours.get(tech.id, ())):
                 painter.setPen(QColor(MUTED_TEXT))
-                painter.drawText(QRectF(NAME_WIDTH + 10, top, right - NAME_WIDTH - 20, self.row_height()),
-                                 int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), _("Day off"))
+                painter.drawText(
+                    QRectF(NAME_WIDTH + 10, top, right - NAME_WIDTH - 20, self.row_height()),
+                    int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                    _("Day off"),
+                )
             painter.fillRect(QRectF(0, top, NAME_WIDTH, self.row_height()), QColor("#f9fafb"))
             painter.setPen(QColor(TEXT))
-            painter.drawText(QRectF(10, top, NAME_WIDTH - 14, self.row_height()),
-                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                             painter.fontMetrics().elidedText(tech.full_name or tech.username,
-                                                              Qt.TextElideMode.ElideRight, NAME_WIDTH - 14))
+            painter.drawText(
+                QRectF(10, top, NAME_WIDTH - 14, self.row_height()),
+                int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                painter.fontMetrics().elidedText(
+                    tech.full_name or tech.username, Qt.TextElideMode.ElideRight, NAME_WIDTH - 14
+                ),
+            )
             painter.setPen(QColor(GRID_LINE))
             painter.drawLine(QPointF(0, top + self.row_height()), QPointF(right, top + self.row_height()))
         bottom = HEADER_HEIGHT + len(plan.technicians) * self.row_height()
@@ -217,8 +229,11 @@ class BoardGrid(QWidget):
             painter.drawLine(QPointF(x, HEADER_HEIGHT if hour < self.last_hour else 0), QPointF(x, bottom))
             if hour < self.last_hour:
                 painter.setPen(QColor(MUTED_TEXT))
-                painter.drawText(QRectF(x + 4, 0, self.hour_width() - 4, HEADER_HEIGHT),
-                                 int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), f"{hour:02d}:00")
+                painter.drawText(
+                    QRectF(x + 4, 0, self.hour_width() - 4, HEADER_HEIGHT),
+                    int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                    f"{hour:02d}:00",
+                )
         painter.setPen(QColor(GRID_LINE))
         painter.drawLine(QPointF(NAME_WIDTH, 0), QPointF(NAME_WIDTH, bottom))
         if plan.day == plan.now.astimezone().date():
@@ -232,8 +247,12 @@ class BoardGrid(QWidget):
         if self._ghost is not None:
             index, minutes, hours = self._ghost
             left = self.x_for(minutes)
-            ghost = QRectF(left + 1, HEADER_HEIGHT + index * self.row_height() + 3, hours * self.hour_width() - 2,
-                           self.row_height() - 6)
+            ghost = QRectF(
+                left + 1,
+                HEADER_HEIGHT + index * self.row_height() + 3,
+                hours * self.hour_width() - 2,
+                self.row_height() - 6,
+            )
             painter.setPen(QPen(QColor(TEXT), 2, Qt.PenStyle.DashLine))
             painter.setBrush(QColor(37, 99, 235, 40))
             painter.drawRoundedRect(ghost, 4, 4)
@@ -260,9 +279,11 @@ class BoardGrid(QWidget):
         for line in lines:
             if y + metrics.height() > text.bottom() + 1:
                 break
-            painter.drawText(QRectF(text.left(), y, text.width(), metrics.height()),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-                             metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(text.width())))
+            painter.drawText(
+                QRectF(text.left(), y, text.width(), metrics.height()),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+                metrics.elidedText(line, Qt.TextElideMode.ElideRight, int(text.width())),
+            )
             y += metrics.height()
 
     # ----------------------------------------------------------------- mouse: moving blocks

@@ -79,8 +79,9 @@ def _swatch(colour: str | None) -> QIcon:
 class DispatchPage(QWidget):
     """The board of one day (today at first) and the unassigned queue."""
 
-    def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None, *,
-                 detachable: bool = True) -> None:
+    def __init__(
+        self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None, *, detachable: bool = True
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("Page")
         self._services = services
@@ -110,9 +111,15 @@ class DispatchPage(QWidget):
         self.own_window_button.setToolTip(_("Show the board in a separate window, e.g. on a second monitor"))
         self.own_window_button.clicked.connect(self.open_own_window)
         self.own_window_button.setVisible(detachable)
-        self.legend = plain_label(_("Blocks are coloured by status; the stripe at their foot (and the queue's "
-                                    "square) is the SLA: green on time, amber under 25 % of the time left, "
-                                    "red overdue."), role="hint", wrap=True)
+        self.legend = plain_label(
+            _(
+                "Blocks are coloured by status; the stripe at their foot (and the queue's "
+                "square) is the SLA: green on time, amber under 25 % of the time left, "
+                "red overdue."
+            ),
+            role="hint",
+            wrap=True,
+        )
         top = QHBoxLayout()
         top.addWidget(self.title_label)
         top.addSpacing(16)
@@ -158,11 +165,17 @@ class DispatchPage(QWidget):
     # ----------------------------------------------------------------- Page protocol
     def refresh(self) -> None:
         """Read the day again in the background; the answer for another day is dropped."""
-        self.day_label.setText(_("{weekday} {date}").format(
-            weekday=QLocale().dayName(self.day.isoweekday()), date=date_text(self.day)))
+        self.day_label.setText(
+            _("{weekday} {date}").format(weekday=QLocale().dayName(self.day.isoweekday()), date=date_text(self.day))
+        )
         day = self.day
-        self._ops.run(load_day, self._services, day, parent=self,
-                      on_done=lambda plan: self._show(plan) if plan.day == self.day else None)
+        self._ops.run(
+            load_day,
+            self._services,
+            day,
+            parent=self,
+            on_done=lambda plan: self._show(plan) if plan.day == self.day else None,
+        )
 
     def focus_search(self) -> None:
         self.queue.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -201,11 +214,16 @@ class DispatchPage(QWidget):
         current = self.queue.current_id()
         self.queue.clear()
         for row in plan.queue:
-            due = (_("Due {when}").format(when=date_time_text(row.due_at)) if row.due_at
-                   else _("No due time"))
-            item = QListWidgetItem(_("{number} · {customer}\n{unit}\n{due} · {hours} h").format(
-                number=row.number, customer=row.customer_name or _("(stock)"), unit=row.unit_label, due=due,
-                hours=number_text(row.estimated_hours)))
+            due = _("Due {when}").format(when=date_time_text(row.due_at)) if row.due_at else _("No due time")
+            item = QListWidgetItem(
+                _("{number} · {customer}\n{unit}\n{due} · {hours} h").format(
+                    number=row.number,
+                    customer=row.customer_name or _("(stock)"),
+                    unit=row.unit_label,
+                    due=due,
+                    hours=number_text(row.estimated_hours),
+                )
+            )
             item.setData(IdRole, row.id)
             item.setIcon(_swatch(SLA_COLOURS.get(plan.sla(row))))
             item.setToolTip(_("Drag onto a technician and time, or press Enter to assign"))
@@ -213,9 +231,11 @@ class DispatchPage(QWidget):
             if row.id == current:
                 self.queue.setCurrentItem(item)
         shown = len(plan.queue)
-        self.queue_label.setText(_("Unassigned ({count})").format(count=plan.queue_total) if shown == plan.queue_total
-                                 else _("Unassigned ({shown} most urgent of {count})").format(
-                                     shown=shown, count=plan.queue_total))
+        self.queue_label.setText(
+            _("Unassigned ({count})").format(count=plan.queue_total)
+            if shown == plan.queue_total
+            else _("Unassigned ({shown} most urgent of {count})").format(shown=shown, count=plan.queue_total)
+        )
 
     # ----------------------------------------------------------------- booking
     def drop_at(self, work_order_id: int, pos: object, offset_minutes: float = 0) -> bool:
@@ -244,19 +264,30 @@ class DispatchPage(QWidget):
         detail = found.value
         action = {"unassigned": "assign", "pending": "reassign"}.get(detail.status)
         if action is None or action not in detail.actions:
-            self._prompts.info(self, _("Cannot be moved"), _(
-                "{number} is {status}: only unassigned or pending work orders can be booked here, "
-                "by someone who dispatches.").format(number=detail.number, status=detail.status.replace("_", " ")))
+            self._prompts.info(
+                self,
+                _("Cannot be moved"),
+                _(
+                    "{number} is {status}: only unassigned or pending work orders can be booked here, "
+                    "by someone who dispatches."
+                ).format(number=detail.number, status=detail.status.replace("_", " ")),
+            )
             return False
         if start is not None:
-            problems = booking_problems(plan, work_order_id, technician_id, start,
-                                        timedelta(hours=float(detail.estimated_hours)))
-            if problems and not self._prompts.confirm(self, _("Book anyway?"), "\n".join(problems),
-                                                      _("Book anyway")):
+            problems = booking_problems(
+                plan, work_order_id, technician_id, start, timedelta(hours=float(detail.estimated_hours))
+            )
+            if problems and not self._prompts.confirm(self, _("Book anyway?"), "\n".join(problems), _("Book anyway")):
                 return False
-        result = self._ops.call(self._services.work_orders.act, work_order_id, action, detail.version,
-                                technician_id=technician_id,
-                                scheduled_start=start.astimezone(UTC) if start is not None else None, parent=self)
+        result = self._ops.call(
+            self._services.work_orders.act,
+            work_order_id,
+            action,
+            detail.version,
+            technician_id=technician_id,
+            scheduled_start=start.astimezone(UTC) if start is not None else None,
+            parent=self,
+        )
         self.refresh()
         return result.ok
 
@@ -283,8 +314,9 @@ class DispatchPage(QWidget):
         if not dialog.exec() or dialog.technician_id() is None:
             return False
         chosen = dialog.scheduled_start()
-        return self.book(work_order_id, int(dialog.technician_id() or 0),
-                         chosen.astimezone() if chosen is not None else None)
+        return self.book(
+            work_order_id, int(dialog.technician_id() or 0), chosen.astimezone() if chosen is not None else None
+        )
 
     def _default_start(self, plan: DayPlan) -> datetime:
         """Nine o'clock on the day shown, or the next half hour when that is today and later."""
@@ -317,8 +349,9 @@ class DispatchWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, services: Services, ops: Ops, prompts: Prompts, state: ViewState | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, ops: Ops, prompts: Prompts, state: ViewState | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(_("Dispatch board — {app}").format(app=APP_NAME))

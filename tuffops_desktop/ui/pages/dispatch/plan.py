@@ -47,13 +47,20 @@ def load_day(services: Services, day: date) -> DayPlan:
     work_orders = services.work_orders
     technicians = work_orders.technicians()
     hours = services.working_hours.get([t.id for t in technicians])
-    booked = work_orders.rows(work_orders.list_ids(
-        ListQuery(sort="scheduled", filters={"scheduled": Between(day, day)})))
+    booked = work_orders.rows(
+        work_orders.list_ids(ListQuery(sort="scheduled", filters={"scheduled": Between(day, day)}))
+    )
     waiting = work_orders.list_ids(ListQuery(sort="due", filters={"status": any_of("unassigned")}))
     queue = sorted(work_orders.rows(waiting[:QUEUE_MAX]), key=lambda r: urgency_key(r.due_at, r.created_at, r.id))
-    return DayPlan(day=day, technicians=technicians, hours=hours,
-                   bookings=[r for r in booked if r.technician_id is not None and r.status != "cancelled"],
-                   queue=queue, queue_total=len(waiting), now=services.ctx.now())
+    return DayPlan(
+        day=day,
+        technicians=technicians,
+        hours=hours,
+        bookings=[r for r in booked if r.technician_id is not None and r.status != "cancelled"],
+        queue=queue,
+        queue_total=len(waiting),
+        now=services.ctx.now(),
+    )
 
 
 def local_start(row: WorkOrderRow) -> datetime | None:
@@ -64,14 +71,18 @@ def duration(row: WorkOrderRow) -> timedelta:
     return timedelta(hours=float(row.estimated_hours))
 
 
-def booking_problems(plan: DayPlan, work_order_id: int, technician_id: int, start: datetime,
-                     length: timedelta) -> list[str]:
+def booking_problems(
+    plan: DayPlan, work_order_id: int, technician_id: int, start: datetime, length: timedelta
+) -> list[str]:
     """Why booking ``work_order_id`` for ``technician_id`` from ``start`` (local) needs a
     confirmation: other bookings it overlaps, and hours outside the technician's working hours."""
     tech = plan.technician(technician_id)
     name = (tech.full_name or tech.username) if tech else "?"
-    slots = [Slot(r.id, begins, begins + duration(r)) for r in plan.bookings
-             if r.technician_id == technician_id and (begins := local_start(r)) is not None]
+    slots = [
+        Slot(r.id, begins, begins + duration(r))
+        for r in plan.bookings
+        if r.technician_id == technician_id and (begins := local_start(r)) is not None
+    ]
     problems = []
     clashes = overlapping(slots, start, start + length, ignore=work_order_id)
     if clashes:

@@ -130,8 +130,9 @@ class AddRequestDialog(FormDialog):
         self.units_model = IdTableModel(columns, services.units.rows, ops=ops, parent=self)
         self.units_table = DataTable(self.units_model, self, stretch_column=_CUSTOMER_COLUMN)
         self.units_table.setMinimumHeight(190)
-        self.controller = ListController(ops, self, self.units_model, self.units_table, services.units.list_ids,
-                                         ListQuery(sort="label"))
+        self.controller = ListController(
+            ops, self, self.units_model, self.units_table, services.units.list_ids, ListQuery(sort="label")
+        )
         self.unit_count = plain_label(role="hint")
         self.chosen = plain_label(wrap=True)
         unit_group = QGroupBox(_("Unit"))
@@ -163,8 +164,9 @@ class AddRequestDialog(FormDialog):
         self.contact_info.setMaxLength(200)
         self.contact_info.setPlaceholderText(_("The caller's phone or e-mail"))
         self.known_contacts = QComboBox()
-        self.known_contacts.setToolTip(_("Pick one of the customer's phones or e-mails when the caller used it: "
-                                         "the request is then Verified."))
+        self.known_contacts.setToolTip(
+            _("Pick one of the customer's phones or e-mails when the caller used it: the request is then Verified.")
+        )
         self.known_contacts.addItem(_("Known contacts: choose the unit first"), "")
         self.known_contacts.setEnabled(False)
         self.verified_hint = plain_label(role="hint", wrap=True)
@@ -188,8 +190,13 @@ class AddRequestDialog(FormDialog):
         when_row.addStretch(1)
         request_group, request_form = form_group(_("Request"))
         for names, label, widget, field, hint in (
-            (("request",), _("Request"), self.request, self.request,
-             _("Up to {max} characters.").format(max=count_text(REQUEST_MAX))),
+            (
+                ("request",),
+                _("Request"),
+                self.request,
+                self.request,
+                _("Up to {max} characters.").format(max=count_text(REQUEST_MAX)),
+            ),
             (("schedule_at", "schedule_time"), _("Preferred date"), when, self.schedule_at, ""),
             (("contact_info",), _("Caller's phone or e-mail"), contact, self.contact_info, ""),
         ):
@@ -205,8 +212,13 @@ class AddRequestDialog(FormDialog):
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(8)
         layout.addWidget(plain_label(_("New request"), role="title"))
-        layout.addWidget(plain_label(_("Log a request a caller gave you by phone or e-mail. It lands in the inbox "
-                                       "as Open, source Office."), role="hint", wrap=True))
+        layout.addWidget(
+            plain_label(
+                _("Log a request a caller gave you by phone or e-mail. It lands in the inbox as Open, source Office."),
+                role="hint",
+                wrap=True,
+            )
+        )
         layout.addWidget(form_error)
         layout.addWidget(unit_group, 1)
         layout.addWidget(request_group)
@@ -250,8 +262,7 @@ class AddRequestDialog(FormDialog):
                 errors.update(exc.field_errors)
             self.errors.show_field_errors(staff_messages(errors))
             return False
-        result = self._ops.call(self._services.requests.submit_office, self._unit.id, data,
-                                parent=self, form=self)
+        result = self._ops.call(self._services.requests.submit_office, self._unit.id, data, parent=self, form=self)
         if not result.ok:
             return False
         self.saved = result.value
@@ -264,15 +275,18 @@ class AddRequestDialog(FormDialog):
 
     def is_verified(self) -> bool:
         """Would the contact typed now show as Verified?"""
-        return is_verified(self.contact_info.text().strip(), self._customer_phones, self._customer_emails,
-                           self._defaults)
+        return is_verified(
+            self.contact_info.text().strip(), self._customer_phones, self._customer_emails, self._defaults
+        )
 
     # ----------------------------------------------------------------- helpers
     def _phone_defaults(self) -> PhoneDefaults:
         region = self._ops.call(self._services.settings.get, "phone_default_region", parent=self)
         area = self._ops.call(self._services.settings.get, "phone_default_area_code", parent=self)
-        return PhoneDefaults(region=str(region.value) if region.ok and region.value else "US",
-                             area_code=str(area.value) if area.ok and area.value else "")
+        return PhoneDefaults(
+            region=str(region.value) if region.ok and region.value else "US",
+            area_code=str(area.value) if area.ok and area.value else "",
+        )
 
     def _on_known_contact(self, index: int) -> None:
         value = self.known_contacts.itemData(index)
@@ -286,8 +300,9 @@ class AddRequestDialog(FormDialog):
         elif self.is_verified():
             self.verified_hint.setText(_("Matches a contact of the customer: the request will show as Verified."))
         else:
-            self.verified_hint.setText(_("Not one of the customer's phones or e-mails: the request will show as "
-                                         "Unverified."))
+            self.verified_hint.setText(
+                _("Not one of the customer's phones or e-mails: the request will show as Unverified.")
+            )
 
     def _on_listed(self, count: int) -> None:
         self.unit_count.setText(_("{count} units").format(count=count_text(count)))
@@ -312,8 +327,9 @@ class AddRequestDialog(FormDialog):
             self.chosen.setText(_("No unit chosen yet: search, then click the unit."))
             return
         owner = row.customer_name or _("Stock (no customer)")
-        self.chosen.setText(_("Chosen: {unit} · {model} · {owner}").format(unit=row.label, model=row.model,
-                                                                           owner=owner))
+        self.chosen.setText(
+            _("Chosen: {unit} · {model} · {owner}").format(unit=row.label, model=row.model, owner=owner)
+        )
 
     def _prefill_contact(self, row: UnitRow) -> None:
         """Fill "Known contact" with the unit customer's phones and e-mails, and the field

@@ -128,9 +128,13 @@ class RequestEditor(QFrame):
         for tag in (self.status_tag, self.verified_tag, self.source_tag):
             tags.addWidget(tag)
         tags.addStretch(1)
-        facts, self.values = facts_grid([
-            ("contact", _("Contact")), ("preferred", _("Preferred")), ("received", _("Received")),
-        ])
+        facts, self.values = facts_grid(
+            [
+                ("contact", _("Contact")),
+                ("preferred", _("Preferred")),
+                ("received", _("Received")),
+            ]
+        )
         self.request_text = QPlainTextEdit()
         self.request_text.setReadOnly(True)
         self.request_text.setTabChangesFocus(True)
@@ -144,12 +148,21 @@ class RequestEditor(QFrame):
         first.addWidget(self.request_text, 1)
 
         # ---- second column: the unit and its customer
-        unit_facts, unit_values = facts_grid([
-            ("unit", _("Unit")), ("model", _("Model")), ("serial", _("Serial")), ("site", _("Site")),
-        ])
-        customer_facts, customer_values = facts_grid([
-            ("customer", _("Name")), ("phones", _("Phones")), ("emails", _("E-mails")),
-        ])
+        unit_facts, unit_values = facts_grid(
+            [
+                ("unit", _("Unit")),
+                ("model", _("Model")),
+                ("serial", _("Serial")),
+                ("site", _("Site")),
+            ]
+        )
+        customer_facts, customer_values = facts_grid(
+            [
+                ("customer", _("Name")),
+                ("phones", _("Phones")),
+                ("emails", _("E-mails")),
+            ]
+        )
         self.values.update(unit_values)
         self.values.update(customer_values)
         self.open_unit_button = _link_button(_("Open unit"), _("Show this unit on the Units page"))
@@ -193,8 +206,9 @@ class RequestEditor(QFrame):
             self.work_type.addItem(_(title), value)
         self.convert_button = QPushButton(_("Convert to work order"))
         self.convert_button.setProperty("primary", True)
-        self.convert_button.setToolTip(_("Create an unassigned work order for this unit with the request's text; "
-                                         "the request closes."))
+        self.convert_button.setToolTip(
+            _("Create an unassigned work order for this unit with the request's text; the request closes.")
+        )
         self.convert_row = QWidget()
         convert_row = QHBoxLayout(self.convert_row)
         convert_row.setContentsMargins(0, 0, 0, 0)
@@ -257,7 +271,8 @@ class RequestEditor(QFrame):
         self.note_edit.returnPressed.connect(self.add_note)
         self.open_unit_button.clicked.connect(lambda: self._open("unit", self.detail.unit_id if self.detail else None))
         self.open_customer_button.clicked.connect(
-            lambda: self._open("customer", self.detail.customer_id if self.detail else None))
+            lambda: self._open("customer", self.detail.customer_id if self.detail else None)
+        )
         self.show_request(None)
 
     # ----------------------------------------------------------------- showing
@@ -327,12 +342,22 @@ class RequestEditor(QFrame):
         self.status_errors.clear()
         note = self.close_note.text() if target == RequestStatus.CLOSED.value else ""
         if target == RequestStatus.CLOSED.value:
-            question = _("Close {ticket} as resolved? Closing is final: the request cannot be reopened or "
-                         "converted to a work order afterwards.").format(ticket=detail.ticket)
+            question = _(
+                "Close {ticket} as resolved? Closing is final: the request cannot be reopened or "
+                "converted to a work order afterwards."
+            ).format(ticket=detail.ticket)
             if not self._prompts.confirm(self, _("Close request"), question, _("Close request")):
                 return False
-        result = self._ops.call(self._services.requests.set_status, detail.id, target, detail.version, note,
-                                parent=self, form=self.status_errors, on_reload=self._reload_with)
+        result = self._ops.call(
+            self._services.requests.set_status,
+            detail.id,
+            target,
+            detail.version,
+            note,
+            parent=self,
+            form=self.status_errors,
+            on_reload=self._reload_with,
+        )
         if result.ok and result.value is not None:
             self.close_note.clear()
             self.show_request(result.value)
@@ -348,8 +373,10 @@ class RequestEditor(QFrame):
         detail = self.detail
         if detail is None:
             return False
-        question = _("Create a work order ({type}) from {ticket}? The request closes for good: it cannot be "
-                     "reopened or converted again.").format(type=self.work_type.currentText(), ticket=detail.ticket)
+        question = _(
+            "Create a work order ({type}) from {ticket}? The request closes for good: it cannot be "
+            "reopened or converted again."
+        ).format(type=self.work_type.currentText(), ticket=detail.ticket)
         if not self._prompts.confirm(self, _("Convert to work order"), question, _("Convert")):
             return False
         work_type = self.work_type.currentData()
@@ -368,8 +395,9 @@ class RequestEditor(QFrame):
         if detail is None:
             return False
         self.note_errors.clear()
-        result = self._ops.call(self._services.requests.add_note, detail.id, self.note_edit.text(),
-                                parent=self, form=self.note_errors)
+        result = self._ops.call(
+            self._services.requests.add_note, detail.id, self.note_edit.text(), parent=self, form=self.note_errors
+        )
         if not result.ok or result.value is None:
             return False
         self.note_edit.clear()
@@ -396,11 +424,13 @@ class RequestEditor(QFrame):
             when = date_time_text(detail.closed_at)
             who = detail.closed_by or _("someone")
             if detail.work_order_id:
-                text = _("Converted to work order {number} by {user} on {time}. Closed requests cannot be "
-                         "reopened.").format(number=work_order_number(detail.work_order_id), user=who, time=when)
+                text = _(
+                    "Converted to work order {number} by {user} on {time}. Closed requests cannot be reopened."
+                ).format(number=work_order_number(detail.work_order_id), user=who, time=when)
             else:
                 text = _("Closed as resolved by {user} on {time}. Closed requests cannot be reopened.").format(
-                    user=who, time=when)
+                    user=who, time=when
+                )
             self.closed_info.setText(text)
         self.closed_info.setVisible(closed)
         self._update_status_controls()
@@ -415,8 +445,11 @@ class RequestEditor(QFrame):
         self.close_note_box.setVisible(self.can_edit and closing)
 
     def _show_notes(self, detail: RequestDetail) -> None:
-        self.notes_title.setText(_("Internal notes ({count})").format(count=count_text(len(detail.notes)))
-                                 if detail.notes else _("Internal notes"))
+        self.notes_title.setText(
+            _("Internal notes ({count})").format(count=count_text(len(detail.notes)))
+            if detail.notes
+            else _("Internal notes")
+        )
         self.notes.clear()
         if not detail.notes:
             self.notes.setPlaceholderText(_("No notes yet."))

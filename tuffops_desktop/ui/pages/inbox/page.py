@@ -47,12 +47,21 @@ class InboxPage(ListPage):
     entities = ("customer_request",)
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
-        super().__init__(services, ops, prompts, title=_("Inbox"),
-                         search_hint=_("Search ticket, request text, contact, unit, customer…"),
-                         count_text=(_("1 request"), _("{count} requests")),
-                         columns=request_columns(), fetch_rows=services.requests.rows,
-                         list_ids=services.requests.list_ids, query=DEFAULT_QUERY,
-                         muted=lambda r: r.status == "closed", stretch_column=REQUEST_COLUMN, parent=parent)
+        super().__init__(
+            services,
+            ops,
+            prompts,
+            title=_("Inbox"),
+            search_hint=_("Search ticket, request text, contact, unit, customer…"),
+            count_text=(_("1 request"), _("{count} requests")),
+            columns=request_columns(),
+            fetch_rows=services.requests.rows,
+            list_ids=services.requests.list_ids,
+            query=DEFAULT_QUERY,
+            muted=lambda r: r.status == "closed",
+            stretch_column=REQUEST_COLUMN,
+            parent=parent,
+        )
         self._pinned: int | None = None
         actor = services.ctx.actor
 
@@ -60,11 +69,17 @@ class InboxPage(ListPage):
         self.new_button.setProperty("primary", True)
         self.new_button.setToolTip(_("Log a request taken by phone or e-mail"))
         self.status_filter = self.filter_combo(
-            [(_(title), key, {"status": any_of(*values) if values else None}) for key, title, values in STATUS_FILTERS])
+            [(_(title), key, {"status": any_of(*values) if values else None}) for key, title, values in STATUS_FILTERS]
+        )
         self.editor = RequestEditor(services, ops, prompts, self)
-        self.splitter = self.build(detail=self.editor, header=[self.new_button],
-                                   filters=[plain_label(_("Status"), role="fieldname"), self.status_filter],
-                                   orientation=Qt.Orientation.Vertical, sizes=(330, 420), stretch=(1, 1))
+        self.splitter = self.build(
+            detail=self.editor,
+            header=[self.new_button],
+            filters=[plain_label(_("Status"), role="fieldname"), self.status_filter],
+            orientation=Qt.Orientation.Vertical,
+            sizes=(330, 420),
+            stretch=(1, 1),
+        )
 
         self.new_button.setVisible(actor.can("customer_requests.create"))
 

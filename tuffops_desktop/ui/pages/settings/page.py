@@ -75,13 +75,16 @@ def make_editor(spec: SettingSpec | None, title: str, can_edit: bool) -> Editor:
         step = spec.step.normalize()
         editor.setDecimals(max(0, -int(step.as_tuple().exponent)))
         editor.setSingleStep(float(step))
-        editor.setRange(float(spec.minimum if spec.minimum is not None else 0),
-                        float(spec.maximum if spec.maximum is not None else 1_000_000))
+        editor.setRange(
+            float(spec.minimum if spec.minimum is not None else 0),
+            float(spec.maximum if spec.maximum is not None else 1_000_000),
+        )
         if spec.unit:
             editor.setSuffix(f" {spec.unit}")
         editor.setReadOnly(not can_edit)
-        editor.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.UpDownArrows if can_edit
-                                else QDoubleSpinBox.ButtonSymbols.NoButtons)
+        editor.setButtonSymbols(
+            QDoubleSpinBox.ButtonSymbols.UpDownArrows if can_edit else QDoubleSpinBox.ButtonSymbols.NoButtons
+        )
         editor.setMaximumWidth(160)
     else:
         editor = QLineEdit()
@@ -142,8 +145,9 @@ class SettingsPage(QWidget):
         form_error = plain_label(role="error", wrap=True)
         self.errors = FormErrors(form_error)
         self.status = plain_label(role="hint")
-        self.read_only_note = plain_label(_("You can see the settings; only an administrator can change them."),
-                                          role="note")
+        self.read_only_note = plain_label(
+            _("You can see the settings; only an administrator can change them."), role="note"
+        )
         self.read_only_note.setVisible(not self._can_edit)
         self.save_button = QPushButton(_("Save changes"))
         self.save_button.setProperty("primary", True)
@@ -187,8 +191,9 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(20, 16, 20, 12)
         layout.setSpacing(10)
         layout.addWidget(plain_label(_("Settings"), role="title"))
-        layout.addWidget(plain_label(_("Company-wide: every workstation and the public QR page use these values."),
-                                     role="hint"))
+        layout.addWidget(
+            plain_label(_("Company-wide: every workstation and the public QR page use these values."), role="hint")
+        )
         layout.addWidget(self.read_only_note)
         layout.addWidget(form_error)
         layout.addWidget(scroll, 1)
@@ -232,8 +237,14 @@ class SettingsPage(QWidget):
             self.status.setText(_("Nothing to save."))
             return True
         versions = {name: self._loaded[name].version for name in changed}
-        result = self._ops.call(self._services.settings.update, changed, versions, parent=self, form=self.errors,
-                                on_reload=lambda _current: self.refresh())
+        result = self._ops.call(
+            self._services.settings.update,
+            changed,
+            versions,
+            parent=self,
+            form=self.errors,
+            on_reload=lambda _current: self.refresh(),
+        )
         if not result.ok:
             return False
         self.refresh()
@@ -248,8 +259,10 @@ class SettingsPage(QWidget):
                 item.widget().deleteLater()
         self.editors = {}
         groups: dict[str, QFormLayout] = {}
-        caption_width = max((self.fontMetrics().horizontalAdvance(_(v.title)) for v in values
-                             if v.kind != "bool"), default=160) + 12
+        caption_width = (
+            max((self.fontMetrics().horizontalAdvance(_(v.title)) for v in values if v.kind != "bool"), default=160)
+            + 12
+        )
         for value in values:
             form = groups.get(value.group)
             if form is None:

@@ -26,7 +26,8 @@ OVERDUE_COLOUR = ERROR_TEXT
 def warranty_legend() -> str:
     """What the warranty square's colours mean."""
     return _("Green: in warranty · amber: ends within {days} days · grey: expired or no data.").format(
-        days=EXPIRING_SOON_DAYS)
+        days=EXPIRING_SOON_DAYS
+    )
 
 
 def warranty_colour(state: str) -> str:
@@ -77,31 +78,75 @@ def unit_columns() -> list[Column[UnitRow]]:
         Column(_("Serial"), lambda r: r.serial_number, "serial", width=100, monospace=True),
         Column(_("Model"), lambda r: r.model, "model", width=210, tooltip=lambda r: r.model),
         Column(_("Type"), lambda r: r.device_type, "type", width=130, tooltip=lambda r: r.device_type),
-        Column(_("Customer"), _customer_text, "customer", width=180, header_tooltip=type_legend(),
-               swatch=lambda r: type_colour(r.customer_type) if r.customer_type else None,
-               tooltip=_customer_tooltip,
-               foreground=lambda r: None if r.customer_name else "#6b7280"),
+        Column(
+            _("Customer"),
+            _customer_text,
+            "customer",
+            width=180,
+            header_tooltip=type_legend(),
+            swatch=lambda r: type_colour(r.customer_type) if r.customer_type else None,
+            tooltip=_customer_tooltip,
+            foreground=lambda r: None if r.customer_name else "#6b7280",
+        ),
         Column(_("City"), lambda r: r.city, "city", width=92),
-        Column(_("Installed"), lambda r: date_text(r.installed_at), "installed", width=88, fit=widest_date_text,
-               sort_value=lambda r: r.installed_at),
-        Column(_("Warranty"), lambda r: warranty_label(r.warranty_state), "warranty", width=124,
-               tag=lambda r: warranty_colour(r.warranty_state) if r.warranty_state != "unknown" else None,
-               foreground=lambda r: "#9ca3af" if r.warranty_state == "unknown" else None,
-               tooltip=_warranty_tooltip,
-               sort_value=lambda r: r.warranty_expires_at),
-        Column(_("Maintained"), lambda r: date_text(r.maintained_at), "maintained", width=108, fit=widest_date_text,
-               sort_value=lambda r: r.maintained_at, tooltip=lambda r: _("Last preventive maintenance")),
-        Column(_("Next maintenance"), lambda r: date_text(r.next_maintenance_at), "next_maintenance", width=152,
-               fit=widest_date_text,
-               sort_value=lambda r: r.next_maintenance_at,
-               foreground=lambda r: OVERDUE_COLOUR if r.maintenance_overdue else None,
-               tooltip=_maintenance_tooltip),
-        Column(_("Linked"), lambda r: count_text(r.link_group_size) if r.link_group_size else "", "", width=58,
-               align=CENTER, decoration=_LinkDecoration(),
-               tooltip=lambda r: _("Part of a system of {n} linked units").format(n=count_text(r.link_group_size))
-               if r.link_group_size else None),
-        Column(_("QR"), lambda r: short_code(r.qr_code_guid), "", width=80, monospace=True,
-               tooltip=lambda r: r.qr_code_guid),
+        Column(
+            _("Installed"),
+            lambda r: date_text(r.installed_at),
+            "installed",
+            width=88,
+            fit=widest_date_text,
+            sort_value=lambda r: r.installed_at,
+        ),
+        Column(
+            _("Warranty"),
+            lambda r: warranty_label(r.warranty_state),
+            "warranty",
+            width=124,
+            tag=lambda r: warranty_colour(r.warranty_state) if r.warranty_state != "unknown" else None,
+            foreground=lambda r: "#9ca3af" if r.warranty_state == "unknown" else None,
+            tooltip=_warranty_tooltip,
+            sort_value=lambda r: r.warranty_expires_at,
+        ),
+        Column(
+            _("Maintained"),
+            lambda r: date_text(r.maintained_at),
+            "maintained",
+            width=108,
+            fit=widest_date_text,
+            sort_value=lambda r: r.maintained_at,
+            tooltip=lambda r: _("Last preventive maintenance"),
+        ),
+        Column(
+            _("Next maintenance"),
+            lambda r: date_text(r.next_maintenance_at),
+            "next_maintenance",
+            width=152,
+            fit=widest_date_text,
+            sort_value=lambda r: r.next_maintenance_at,
+            foreground=lambda r: OVERDUE_COLOUR if r.maintenance_overdue else None,
+            tooltip=_maintenance_tooltip,
+        ),
+        Column(
+            _("Linked"),
+            lambda r: count_text(r.link_group_size) if r.link_group_size else "",
+            "",
+            width=58,
+            align=CENTER,
+            decoration=_LinkDecoration(),
+            tooltip=lambda r: (
+                _("Part of a system of {n} linked units").format(n=count_text(r.link_group_size))
+                if r.link_group_size
+                else None
+            ),
+        ),
+        Column(
+            _("QR"),
+            lambda r: short_code(r.qr_code_guid),
+            "",
+            width=80,
+            monospace=True,
+            tooltip=lambda r: r.qr_code_guid,
+        ),
     ]
 
 
@@ -117,10 +162,22 @@ def compact_unit_columns() -> list[Column[UnitRow]]:
     """The few columns shown in a customer's panel (warranty as a coloured date)."""
     return [
         Column(_("Unit"), lambda r: r.label, "label", tooltip=lambda r: f"{r.label} · {r.model}"),
-        Column(_("Warranty"), lambda r: date_text(r.warranty_expires_at, "—"), "warranty", width=104,
-               fit=widest_date_text,
-               swatch=lambda r: warranty_colour(r.warranty_state), header_tooltip=warranty_legend(),
-               tooltip=lambda r: warranty_label(r.warranty_state)),
-        Column(_("QR"), lambda r: short_code(r.qr_code_guid), "", width=80, monospace=True,
-               tooltip=lambda r: r.qr_code_guid),
+        Column(
+            _("Warranty"),
+            lambda r: date_text(r.warranty_expires_at, "—"),
+            "warranty",
+            width=104,
+            fit=widest_date_text,
+            swatch=lambda r: warranty_colour(r.warranty_state),
+            header_tooltip=warranty_legend(),
+            tooltip=lambda r: warranty_label(r.warranty_state),
+        ),
+        Column(
+            _("QR"),
+            lambda r: short_code(r.qr_code_guid),
+            "",
+            width=80,
+            monospace=True,
+            tooltip=lambda r: r.qr_code_guid,
+        ),
     ]

@@ -73,11 +73,17 @@ class UnitDetailPanel(QFrame):
         tags.addWidget(self.warranty)
         tags.addWidget(self.retired_tag)
         tags.addStretch(1)
-        facts, self._values = facts_grid([
-            ("customer", _("Customer")), ("site", _("Site")), ("serial", _("Serial")),
-            ("installed", _("Installed")), ("maintenance", _("Maintenance")),
-            ("maintained", _("Last maintained")), ("next_maintenance", _("Next maintenance")),
-        ])
+        facts, self._values = facts_grid(
+            [
+                ("customer", _("Customer")),
+                ("site", _("Site")),
+                ("serial", _("Serial")),
+                ("installed", _("Installed")),
+                ("maintenance", _("Maintenance")),
+                ("maintained", _("Last maintained")),
+                ("next_maintenance", _("Next maintenance")),
+            ]
+        )
         first = QVBoxLayout()
         first.setSpacing(6)
         first.addWidget(self.title)
@@ -159,7 +165,8 @@ class UnitDetailPanel(QFrame):
         due = detail.next_maintenance_at
         overdue = due is not None and due < self._services.ctx.today()
         self._values["next_maintenance"].setText(
-            _("{date} (overdue)").format(date=date_text(due)) if overdue else date_text(due, _("Not scheduled")))
+            _("{date} (overdue)").format(date=date_text(due)) if overdue else date_text(due, _("Not scheduled"))
+        )
         self._values["next_maintenance"].setProperty("role", "error" if overdue else None)
         repolish(self._values["next_maintenance"])
         self._values["code"].setText(short_code(detail.qr_code_guid))
@@ -189,10 +196,10 @@ class UnitDetailPanel(QFrame):
             return
         entries = self._ops.call(self._services.unit_history.entries, unit_id, parent=self)
         for entry in entries.value or [] if entries.ok else []:
-            status = (work_order_status(entry.status) if entry.kind == "work_order"
-                      else request_status(entry.status))
-            item = QListWidgetItem(f"{date_text(entry.at.astimezone().date())} · {entry.number} · {status} · "
-                                   f"{entry.text}")
+            status = work_order_status(entry.status) if entry.kind == "work_order" else request_status(entry.status)
+            item = QListWidgetItem(
+                f"{date_text(entry.at.astimezone().date())} · {entry.number} · {status} · {entry.text}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, (entry.kind, entry.id))
             item.setToolTip(entry.text)
             self.work_list.addItem(item)

@@ -29,8 +29,9 @@ from tuffops_desktop.ui.widgets.labels import plain_label
 class _UnitActionDialog(FormDialog):
     """One action on one unit: collect input, then one service call; field errors inline."""
 
-    def __init__(self, ops: Ops, services: Services, detail: UnitDetail, title: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ops: Ops, services: Services, detail: UnitDetail, title: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._services = services
@@ -73,11 +74,22 @@ class TransferDialog(_UnitActionDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.addWidget(plain_label(detail.label, role="title"))
-        layout.addWidget(plain_label(_("Current owner: {name}").format(
-            name=detail.customer_name or _("Stock (no customer)")), role="hint"))
-        layout.addWidget(plain_label(_("“Stock” means the unit belongs to no customer: it is in your warehouse, "
-                                       "waiting to be installed or sold. Choose a customer to give it to them, or "
-                                       "Stock to take it back."), role="note", wrap=True))
+        layout.addWidget(
+            plain_label(
+                _("Current owner: {name}").format(name=detail.customer_name or _("Stock (no customer)")), role="hint"
+            )
+        )
+        layout.addWidget(
+            plain_label(
+                _(
+                    "“Stock” means the unit belongs to no customer: it is in your warehouse, "
+                    "waiting to be installed or sold. Choose a customer to give it to them, or "
+                    "Stock to take it back."
+                ),
+                role="note",
+                wrap=True,
+            )
+        )
         layout.addWidget(self.form_error)
         layout.addWidget(group)
         layout.addWidget(plain_label(_("Ownership history"), role="subtitle"))
@@ -88,8 +100,14 @@ class TransferDialog(_UnitActionDialog):
 
     def save(self) -> bool:
         self.errors.clear()
-        return self._run(self._services.units.transfer, self._detail.id, self.picker.customer_id(),
-                         self._detail.version, self.note.text(), on_reload=lambda _current: self.reject())
+        return self._run(
+            self._services.units.transfer,
+            self._detail.id,
+            self.picker.customer_id(),
+            self._detail.version,
+            self.note.text(),
+            on_reload=lambda _current: self.reject(),
+        )
 
 
 class LinkDialog(_UnitActionDialog):
@@ -99,8 +117,9 @@ class LinkDialog(_UnitActionDialog):
         super().__init__(ops, services, detail, _("Link units"), parent)
         self.setMinimumWidth(560)
         self.other = QComboBox()
-        ids = ops.call(services.units.list_ids, ListQuery(sort="label", filters={"customer": Ref(detail.customer_id)}),
-                       parent=self)
+        ids = ops.call(
+            services.units.list_ids, ListQuery(sort="label", filters={"customer": Ref(detail.customer_id)}), parent=self
+        )
         rows = ops.call(services.units.rows, ids.value or [], parent=self) if ids.ok else None
         linked = ops.call(services.units.linked_unit_ids, detail.id, parent=self)
         already = set(linked.value or []) if linked.ok else set()
@@ -109,8 +128,9 @@ class LinkDialog(_UnitActionDialog):
                 continue
             self.other.addItem(f"{row.label} · {row.model} · {short_code(row.qr_code_guid)}", row.id)
         group, form = form_group(_("Link with"))
-        box, error = field_box(self.other, _("Only units of {name} can be linked with this one.").format(
-            name=detail.customer_name))
+        box, error = field_box(
+            self.other, _("Only units of {name} can be linked with this one.").format(name=detail.customer_name)
+        )
         self.errors.bind("other_unit_id", self.other, error)
         form.addRow(plain_label(_("Unit"), role="fieldname"), box)
         layout = QVBoxLayout(self)
@@ -140,8 +160,9 @@ class BindLabelDialog(_UnitActionDialog):
         self.setMinimumWidth(600)
         self.pasted = QLineEdit()
         self.pasted.setPlaceholderText("https://…/u/1b4e28ba-2fa1-11d2-883f-0016d3cca427")
-        box, error = field_box(self.pasted, _(
-            "The unit answers to the sticker's code from now on; its current code stops working."))
+        box, error = field_box(
+            self.pasted, _("The unit answers to the sticker's code from now on; its current code stops working.")
+        )
         self.errors.bind("guid", self.pasted, error)
         group, form = form_group(_("Sticker"))
         form.addRow(plain_label(_("URL or code"), role="fieldname"), box)
@@ -154,5 +175,10 @@ class BindLabelDialog(_UnitActionDialog):
 
     def save(self) -> bool:
         self.errors.clear()
-        return self._run(self._services.units.bind_blank_label, self._detail.id, self.pasted.text(),
-                         self._detail.version, on_reload=lambda _current: self.reject())
+        return self._run(
+            self._services.units.bind_blank_label,
+            self._detail.id,
+            self.pasted.text(),
+            self._detail.version,
+            on_reload=lambda _current: self.reject(),
+        )

@@ -37,12 +37,20 @@ class UnitsPage(ListPage):
     entities = ("unit",)
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
-        super().__init__(services, ops, prompts, title=_("Units"),
-                         search_hint=_("Search unit, serial, customer, QR code…"),
-                         count_text=(_("1 unit"), _("{count} units")),
-                         columns=unit_columns(), fetch_rows=services.units.rows,
-                         list_ids=services.units.list_ids, query=ListQuery(sort="customer"),
-                         muted=lambda r: not r.active, parent=parent)
+        super().__init__(
+            services,
+            ops,
+            prompts,
+            title=_("Units"),
+            search_hint=_("Search unit, serial, customer, QR code…"),
+            count_text=(_("1 unit"), _("{count} units")),
+            columns=unit_columns(),
+            fetch_rows=services.units.rows,
+            list_ids=services.units.list_ids,
+            query=ListQuery(sort="customer"),
+            muted=lambda r: not r.active,
+            parent=parent,
+        )
         actor = services.ctx.actor
         self._can_edit = actor.can("units.edit")
 
@@ -58,15 +66,32 @@ class UnitsPage(ListPage):
         self.show_retired = QCheckBox(_("Show retired"))
 
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.stickers = StickerActions(services, ops, prompts, self, selected_ids=self.selected_ids,
-                                       current_customer=self._current_customer, after_print=self.refresh)
+        self.stickers = StickerActions(
+            services,
+            ops,
+            prompts,
+            self,
+            selected_ids=self.selected_ids,
+            current_customer=self._current_customer,
+            after_print=self.refresh,
+        )
         self.detail = UnitDetailPanel(services, ops, self)
         self.detail.open_record.connect(self.open_record_requested)
-        self.build(detail=self.detail, header=[self.stickers.button, self.new_button],
-                   filters=[self.filter, self.show_retired],
-                   actions=[self.edit_button, self.transfer_button, self.link_button, self.unlink_button,
-                            self.bind_button, self.retire_button],
-                   orientation=Qt.Orientation.Vertical, sizes=(520, 250))
+        self.build(
+            detail=self.detail,
+            header=[self.stickers.button, self.new_button],
+            filters=[self.filter, self.show_retired],
+            actions=[
+                self.edit_button,
+                self.transfer_button,
+                self.link_button,
+                self.unlink_button,
+                self.bind_button,
+                self.retire_button,
+            ],
+            orientation=Qt.Orientation.Vertical,
+            sizes=(520, 250),
+        )
 
         self.new_button.setVisible(actor.can("units.create"))
         for button in (self.transfer_button, self.link_button, self.unlink_button, self.bind_button):
@@ -104,8 +129,12 @@ class UnitsPage(ListPage):
         detail = self._load(self.table.selected_id())
         if detail is None:
             return
-        if not self._prompts.confirm(self, _("Unlink unit"), _("Take “{label}” out of its linked system?").format(
-                label=detail.label), _("Unlink")):
+        if not self._prompts.confirm(
+            self,
+            _("Unlink unit"),
+            _("Take “{label}” out of its linked system?").format(label=detail.label),
+            _("Unlink"),
+        ):
             return
         if self._ops.call(self._services.units.unlink, detail.id, parent=self).ok:
             self.after_change(detail.id)
@@ -116,11 +145,18 @@ class UnitsPage(ListPage):
             return
         if detail.active:
             text = _("Retire “{label}”? Its QR sticker then answers “not found”; its history is kept.").format(
-                label=detail.label)
+                label=detail.label
+            )
             if not self._prompts.confirm(self, _("Retire unit"), text, _("Retire")):
                 return
-        result = self._ops.call(self._services.units.set_active, detail.id, not detail.active, detail.version,
-                                parent=self, on_reload=lambda _current: self.refresh())
+        result = self._ops.call(
+            self._services.units.set_active,
+            detail.id,
+            not detail.active,
+            detail.version,
+            parent=self,
+            on_reload=lambda _current: self.refresh(),
+        )
         if result.ok:
             self.after_change(detail.id)
 
@@ -173,5 +209,6 @@ class UnitsPage(ListPage):
         self.bind_button.setEnabled(has and detail.active)
         self.retire_button.setText(_("Reactivate") if has and not detail.active else _("Retire"))
         self.retire_button.setEnabled(has and (detail.active or self._can_edit))
-        self.link_button.setToolTip("" if not has or detail.customer_id is not None
-                                    else _("Only units of a customer can be linked"))
+        self.link_button.setToolTip(
+            "" if not has or detail.customer_id is not None else _("Only units of a customer can be linked")
+        )

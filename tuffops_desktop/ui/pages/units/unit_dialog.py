@@ -57,8 +57,15 @@ class UnitDialog(FormDialog):
         saved: the unit as stored, after a successful save.
     """
 
-    def __init__(self, ops: Ops, services: Services, detail: UnitDetail | None, *,
-                 can_edit: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ops: Ops,
+        services: Services,
+        detail: UnitDetail | None,
+        *,
+        can_edit: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ops = ops
         self._services = services
@@ -77,7 +84,9 @@ class UnitDialog(FormDialog):
         self.errors = FormErrors(form_error)
         self.reloaded_note = plain_label(
             _("Reloaded the version saved by someone else. Apply your changes again, then save."),
-            role="warning", wrap=True)
+            role="warning",
+            wrap=True,
+        )
         self.reloaded_note.hide()
 
         self.model_combo = QComboBox()
@@ -118,14 +127,24 @@ class UnitDialog(FormDialog):
         what, what_form = form_group(_("Equipment"))
         self._row(what_form, "device_model_id", _("Device model"), self.model_combo)
         self._row(what_form, "serial_number", _("Serial number"), self.serial_number)
-        self._row(what_form, "location", _("Location"), self.location,
-                  _("What people call it; shown on the sticker and to the customer."))
+        self._row(
+            what_form,
+            "location",
+            _("Location"),
+            self.location,
+            _("What people call it; shown on the sticker and to the customer."),
+        )
         self._row(what_form, "maintenance_frequency", _("Maintenance"), self.maintenance)
 
         where, where_form = form_group(_("Owner and site"))
         owner_widget: QWidget = self.customer if detail is None else self.owner_label
-        self._row(where_form, "customer_id", _("Customer"), owner_widget,
-                  "" if detail is None else _("Use Transfer on the units page to change the owner."))
+        self._row(
+            where_form,
+            "customer_id",
+            _("Customer"),
+            owner_widget,
+            "" if detail is None else _("Use Transfer on the units page to change the owner."),
+        )
         self._row(where_form, "address", _("Site address"), self.address)
         self._row(where_form, "city", _("City"), self.city)
         self._row(where_form, "postcode", _("Postcode"), self.postcode)
@@ -245,8 +264,15 @@ class UnitDialog(FormDialog):
         if self._detail is None:
             result = self._ops.call(units.create, self.input(), parent=self, form=self.errors)
         else:
-            result = self._ops.call(units.update, self._detail.id, self.input(), self._detail.version,
-                                    parent=self, form=self.errors, on_reload=self._reload)
+            result = self._ops.call(
+                units.update,
+                self._detail.id,
+                self.input(),
+                self._detail.version,
+                parent=self,
+                form=self.errors,
+                on_reload=self._reload,
+            )
         if not result.ok:
             return False
         self.saved = result.value
@@ -321,5 +347,6 @@ class UnitDialog(FormDialog):
         if self._detail is None:
             self.title.setText(label or _("New unit"))
         else:
-            self.title.setText(_("{label}  ·  unit #{id}").format(label=label or self._detail.label,
-                                                                   id=self._detail.id))
+            self.title.setText(
+                _("{label}  ·  unit #{id}").format(label=label or self._detail.label, id=self._detail.id)
+            )

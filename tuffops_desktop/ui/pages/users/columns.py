@@ -28,9 +28,13 @@ def user_columns() -> list[Column[UserInfo]]:
         Column(_("User name"), lambda r: r.username, "username", width=150),
         Column(_("Name"), lambda r: r.full_name, "name", width=200),
         Column(_("Role"), lambda r: role_text(r.role), "role", width=160, tag=lambda r: ROLE_COLOURS.get(r.role)),
-        Column(_("Extra permissions"), lambda r: ", ".join(r.extra_permissions), "", width=220,
-               tooltip=lambda r: "\n".join(r.extra_permissions) or None),
+        Column(
+            _("Extra permissions"),
+            lambda r: ", ".join(r.extra_permissions),
+            "",
+            width=220,
+            tooltip=lambda r: "\n".join(r.extra_permissions) or None,
+        ),
         Column(_("E-mail"), lambda r: r.email, "email", width=220),
         Column(_("Status"), lambda r: _("Active") if r.active else _("Deactivated"), "", width=100),
     ]
-

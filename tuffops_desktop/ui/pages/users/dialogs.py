@@ -63,13 +63,16 @@ class NewUserDialog(FormDialog):
         self.password, self.password2 = password_fields()
         group, form = form_group(_("User"))
         for name, caption, widget, hint in (
-            ("username", _("User name"), self.username, _("What they type to sign in: lower-case letters, digits, "
-                                                         ". - _")),
+            (
+                "username",
+                _("User name"),
+                self.username,
+                _("What they type to sign in: lower-case letters, digits, . - _"),
+            ),
             ("full_name", _("Name"), self.full_name, ""),
             ("email", _("E-mail"), self.email, ""),
             ("role", _("Role"), self.role, _("Extra permissions can be added after saving.")),
-            ("password", _("Password"), self.password,
-             _("At least {n} characters.").format(n=PASSWORD_MIN_LENGTH)),
+            ("password", _("Password"), self.password, _("At least {n} characters.").format(n=PASSWORD_MIN_LENGTH)),
             ("password2", _("Password again"), self.password2, ""),
         ):
             box, error = field_box(widget, hint)
@@ -91,9 +94,16 @@ class NewUserDialog(FormDialog):
         if mismatch:
             self.errors.show_field_errors(mismatch)
             return False
-        result = self._ops.call(self._services.users.add, self.username.text(), self.password.text(),
-                                self.role.currentData(), full_name=self.full_name.text(), email=self.email.text(),
-                                parent=self, form=self.errors)
+        result = self._ops.call(
+            self._services.users.add,
+            self.username.text(),
+            self.password.text(),
+            self.role.currentData(),
+            full_name=self.full_name.text(),
+            email=self.email.text(),
+            parent=self,
+            form=self.errors,
+        )
         if not result.ok:
             return False
         self.saved = result.value
@@ -116,8 +126,7 @@ class ResetPasswordDialog(FormDialog):
         self.password, self.password2 = password_fields()
         group, form = form_group(_("New password"))
         for name, caption, widget, hint in (
-            ("password", _("New password"), self.password,
-             _("At least {n} characters.").format(n=PASSWORD_MIN_LENGTH)),
+            ("password", _("New password"), self.password, _("At least {n} characters.").format(n=PASSWORD_MIN_LENGTH)),
             ("password2", _("Again"), self.password2, ""),
         ):
             box, error = field_box(widget, hint)
@@ -127,8 +136,9 @@ class ResetPasswordDialog(FormDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.addWidget(plain_label(_("New password for {user}").format(user=user.username), role="title"))
-        layout.addWidget(plain_label(_("They sign in with it from now on; tell it to them in person."),
-                                     role="hint", wrap=True))
+        layout.addWidget(
+            plain_label(_("They sign in with it from now on; tell it to them in person."), role="hint", wrap=True)
+        )
         layout.addWidget(form_error)
         layout.addWidget(group)
         layout.addStretch(1)
@@ -141,8 +151,9 @@ class ResetPasswordDialog(FormDialog):
         if mismatch:
             self.errors.show_field_errors(mismatch)
             return False
-        result = self._ops.call(self._services.users.reset_password, self._user.id, self.password.text(),
-                                parent=self, form=self.errors)
+        result = self._ops.call(
+            self._services.users.reset_password, self._user.id, self.password.text(), parent=self, form=self.errors
+        )
         if result.ok:
             self.accept()
         return result.ok

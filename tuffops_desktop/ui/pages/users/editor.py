@@ -53,8 +53,9 @@ class UserEditor(QFrame):
         self.user: UserInfo | None = None
         self._loading = False
 
-        self.empty = plain_label(_("Select a user to change their role, permissions or password."),
-                                 role="hint", wrap=True)
+        self.empty = plain_label(
+            _("Select a user to change their role, permissions or password."), role="hint", wrap=True
+        )
         self.username = plain_label(role="title", selectable=True)
         self.role_tag = plain_label()
         self.inactive_tag = plain_label(_("Deactivated"))
@@ -160,16 +161,22 @@ class UserEditor(QFrame):
         user = self.user
         if user is None:
             return False
-        return (self.full_name.text().strip(), self.email.text().strip(), self.role.currentData(),
-                self.extra_permissions()) != (user.full_name, user.email, user.role,
-                                              tuple(sorted(user.extra_permissions)))
+        return (
+            self.full_name.text().strip(),
+            self.email.text().strip(),
+            self.role.currentData(),
+            self.extra_permissions(),
+        ) != (user.full_name, user.email, user.role, tuple(sorted(user.extra_permissions)))
 
     def extra_permissions(self) -> tuple[str, ...]:
         """The extra permissions ticked (not counting what the role grants)."""
-        return tuple(sorted(
-            self.permissions.item(row).data(KeyRole) for row in range(self.permissions.count())
-            if self.permissions.item(row).data(Qt.ItemDataRole.UserRole)
-        ))
+        return tuple(
+            sorted(
+                self.permissions.item(row).data(KeyRole)
+                for row in range(self.permissions.count())
+                if self.permissions.item(row).data(Qt.ItemDataRole.UserRole)
+            )
+        )
 
     def set_extra(self, key: str, on: bool) -> None:
         """Tick or untick one extra permission (as a click would)."""
@@ -184,10 +191,18 @@ class UserEditor(QFrame):
         if user is None or not self.dirty():
             return False
         self.errors.clear()
-        result = self._ops.call(self._services.users.update, user.id, full_name=self.full_name.text(),
-                                email=self.email.text(), role=self.role.currentData(),
-                                extra_permissions=list(self.extra_permissions()), expected_version=user.version,
-                                parent=self, form=self.errors, on_reload=self._reload_with)
+        result = self._ops.call(
+            self._services.users.update,
+            user.id,
+            full_name=self.full_name.text(),
+            email=self.email.text(),
+            role=self.role.currentData(),
+            extra_permissions=list(self.extra_permissions()),
+            expected_version=user.version,
+            parent=self,
+            form=self.errors,
+            on_reload=self._reload_with,
+        )
         if not result.ok or result.value is None:
             return False
         self.show_user(result.value, force=True)
@@ -213,8 +228,11 @@ class UserEditor(QFrame):
             item.setToolTip(_("Included in the role") if from_role else "")
         self._loading = False
         extra = len(self.extra_permissions())
-        self.summary.setText(_("The role grants {granted} of {total} permissions; {extra} extra.").format(
-            granted=len(granted), total=len(Permission), extra=extra))
+        self.summary.setText(
+            _("The role grants {granted} of {total} permissions; {extra} extra.").format(
+                granted=len(granted), total=len(Permission), extra=extra
+            )
+        )
         self._update_buttons()
 
     def _on_permission(self) -> None:

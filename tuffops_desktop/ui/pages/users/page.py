@@ -31,24 +31,39 @@ class UsersPage(ListPage):
     entities = ("user",)
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
-        super().__init__(services, ops, prompts, title=_("Users and roles"),
-                         search_hint=_("Search user name, name, e-mail…"),
-                         count_text=(_("1 user"), _("{count} users")),
-                         columns=user_columns(), fetch_rows=services.users.rows,
-                         list_ids=services.users.list_ids, query=ListQuery(sort="username"),
-                         muted=lambda r: not r.active, parent=parent)
+        super().__init__(
+            services,
+            ops,
+            prompts,
+            title=_("Users and roles"),
+            search_hint=_("Search user name, name, e-mail…"),
+            count_text=(_("1 user"), _("{count} users")),
+            columns=user_columns(),
+            fetch_rows=services.users.rows,
+            list_ids=services.users.list_ids,
+            query=ListQuery(sort="username"),
+            muted=lambda r: not r.active,
+            parent=parent,
+        )
         actor = services.ctx.actor
         self.new_button = QPushButton(_("New user"))
         self.new_button.setProperty("primary", True)
         self.password_button = QPushButton(_("Reset password…"))
         self.active_button = QPushButton(_("Deactivate"))
         self.role_filter = self.filter_combo(
-            [(_("All roles"), "", {"role": None})] + [(_(r.label), r.value, {"role": any_of(r.value)}) for r in Role])
+            [(_("All roles"), "", {"role": None})] + [(_(r.label), r.value, {"role": any_of(r.value)}) for r in Role]
+        )
         self.show_inactive = QCheckBox(_("Show deactivated"))
         self.inactive_toggle = self.show_inactive
         self.editor = UserEditor(services, ops, self)
-        self.build(detail=self.editor, header=[self.new_button], filters=[self.role_filter, self.show_inactive],
-                   actions=[self.password_button, self.active_button], sizes=(560, 460), stretch=(1, 1))
+        self.build(
+            detail=self.editor,
+            header=[self.new_button],
+            filters=[self.role_filter, self.show_inactive],
+            actions=[self.password_button, self.active_button],
+            sizes=(560, 460),
+            stretch=(1, 1),
+        )
 
         self.new_button.setVisible(actor.can("users.create"))
         self.password_button.setVisible(actor.can("users.edit"))
@@ -78,12 +93,20 @@ class UsersPage(ListPage):
         if user is None:
             return
         if user.active:
-            question = _("Deactivate “{user}”? They can no longer sign in; what they did stays in the history. "
-                         "You can reactivate them later.").format(user=user.username)
+            question = _(
+                "Deactivate “{user}”? They can no longer sign in; what they did stays in the history. "
+                "You can reactivate them later."
+            ).format(user=user.username)
             if not self._prompts.confirm(self, _("Deactivate user"), question, _("Deactivate")):
                 return
-        result = self._ops.call(self._services.users.set_active, user.id, not user.active, user.version,
-                                parent=self, on_reload=lambda _current: self.refresh())
+        result = self._ops.call(
+            self._services.users.set_active,
+            user.id,
+            not user.active,
+            user.version,
+            parent=self,
+            on_reload=lambda _current: self.refresh(),
+        )
         if result.ok:
             self.after_change(user.id)
 
@@ -93,8 +116,7 @@ class UsersPage(ListPage):
         if isinstance(user_id, int):
             result = self._ops.call(self._services.users.get, user_id, parent=self)
             user = result.value if result.ok else None
-        self.editor.show_user(user, force=user is None or self.editor.user is None
-                              or user.id != self.editor.user.id)
+        self.editor.show_user(user, force=user is None or self.editor.user is None or user.id != self.editor.user.id)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -106,5 +128,4 @@ class UsersPage(ListPage):
             self.active_button.setEnabled(actor.can("users.edit"))
         else:
             self.active_button.setText(_("Deactivate"))
-            self.active_button.setEnabled(user is not None and actor.can("users.delete")
-                                          and user.id != actor.user_id)
+            self.active_button.setEnabled(user is not None and actor.can("users.delete") and user.id != actor.user_id)

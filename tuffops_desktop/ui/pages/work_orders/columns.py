@@ -25,14 +25,19 @@ STATUS_COLOURS = {
 }
 OVERDUE_COLOUR = "#c0392b"
 TYPE_LABELS = {
-    WorkOrderType.INSTALLATION: N_("Installation"), WorkOrderType.REPAIR: N_("Repair"),
-    WorkOrderType.MAINTENANCE: N_("Maintenance"), WorkOrderType.SERVICE: N_("Service"),
+    WorkOrderType.INSTALLATION: N_("Installation"),
+    WorkOrderType.REPAIR: N_("Repair"),
+    WorkOrderType.MAINTENANCE: N_("Maintenance"),
+    WorkOrderType.SERVICE: N_("Service"),
     WorkOrderType.OTHER: N_("Other"),
 }
 PAUSE_LABELS = {
-    PauseReason.AWAITING_PARTS: N_("Awaiting parts"), PauseReason.CUSTOMER_ACCESS: N_("No access to the site"),
+    PauseReason.AWAITING_PARTS: N_("Awaiting parts"),
+    PauseReason.CUSTOMER_ACCESS: N_("No access to the site"),
     PauseReason.CUSTOMER_DECISION: N_("Waiting for the customer's decision"),
-    PauseReason.ESCALATED: N_("Escalated"), PauseReason.WEATHER: N_("Weather"), PauseReason.OTHER: N_("Other"),
+    PauseReason.ESCALATED: N_("Escalated"),
+    PauseReason.WEATHER: N_("Weather"),
+    PauseReason.OTHER: N_("Other"),
 }
 
 
@@ -73,23 +78,51 @@ def _due_text(r: WorkOrderRow) -> str:
 def work_order_columns() -> list[Column[WorkOrderRow]]:
     return [
         Column(_("Number"), lambda r: r.number, "number", width=96, monospace=True, sort_value=lambda r: r.id),
-        Column(_("Status"), lambda r: status_label(r.status), "status", width=178,
-               tag=lambda r: status_colour(r.status)),
+        Column(
+            _("Status"), lambda r: status_label(r.status), "status", width=178, tag=lambda r: status_colour(r.status)
+        ),
         Column(_("Type"), lambda r: type_label(r.work_type), "type", width=104),
         Column(_("Unit"), lambda r: r.unit_label, "unit", width=150, tooltip=lambda r: r.unit_label),
-        Column(_("Customer"), lambda r: r.customer_name or _("(stock)"), "customer", width=180,
-               tooltip=lambda r: r.customer_name,
-               foreground=lambda r: None if r.customer_name else "#6b7280"),
-        Column(_("Technician"), lambda r: r.technician or _("Unassigned"), "technician", width=120,
-               foreground=lambda r: None if r.technician else "#6b7280"),
-        Column(_("Due"), _due_text, "due", width=170,
-               fit=lambda: _("{due} (overdue)").format(due=widest_date_time_text()), sort_value=lambda r: r.due_at,
-               foreground=lambda r: OVERDUE_COLOUR if r.overdue else None),
-        Column(_("Booked"), lambda r: date_time_text(r.scheduled_start), "scheduled", width=150,
-               fit=widest_date_time_text,
-               sort_value=lambda r: r.scheduled_start),
-        Column(_("Created"), lambda r: date_time_text(r.created_at), "created", width=150, fit=widest_date_time_text,
-               sort_value=lambda r: r.created_at),
+        Column(
+            _("Customer"),
+            lambda r: r.customer_name or _("(stock)"),
+            "customer",
+            width=180,
+            tooltip=lambda r: r.customer_name,
+            foreground=lambda r: None if r.customer_name else "#6b7280",
+        ),
+        Column(
+            _("Technician"),
+            lambda r: r.technician or _("Unassigned"),
+            "technician",
+            width=120,
+            foreground=lambda r: None if r.technician else "#6b7280",
+        ),
+        Column(
+            _("Due"),
+            _due_text,
+            "due",
+            width=170,
+            fit=lambda: _("{due} (overdue)").format(due=widest_date_time_text()),
+            sort_value=lambda r: r.due_at,
+            foreground=lambda r: OVERDUE_COLOUR if r.overdue else None,
+        ),
+        Column(
+            _("Booked"),
+            lambda r: date_time_text(r.scheduled_start),
+            "scheduled",
+            width=150,
+            fit=widest_date_time_text,
+            sort_value=lambda r: r.scheduled_start,
+        ),
+        Column(
+            _("Created"),
+            lambda r: date_time_text(r.created_at),
+            "created",
+            width=150,
+            fit=widest_date_time_text,
+            sort_value=lambda r: r.created_at,
+        ),
     ]
 
 

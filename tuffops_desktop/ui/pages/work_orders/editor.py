@@ -53,10 +53,16 @@ from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
 
 ASKS_FIRST = {
-    Action.CANCEL: (N_("Cancel this work order?"), N_("A cancelled work order stays on record but can never be "
-                                                      "worked on again."), N_("Cancel work order")),
-    Action.APPROVE: (N_("Approve and complete?"), N_("The work is accepted as done and the unit's dates move to "
-                                                     "today."), N_("Approve")),
+    Action.CANCEL: (
+        N_("Cancel this work order?"),
+        N_("A cancelled work order stays on record but can never be worked on again."),
+        N_("Cancel work order"),
+    ),
+    Action.APPROVE: (
+        N_("Approve and complete?"),
+        N_("The work is accepted as done and the unit's dates move to today."),
+        N_("Approve"),
+    ),
     Action.BILL: (N_("Mark as billed?"), N_("A billed work order can no longer change."), N_("Mark as billed")),
 }
 
@@ -89,8 +95,9 @@ class AssignDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         if not technicians:
-            layout.addWidget(plain_label(_("There is no active technician. Add one in Users and roles."),
-                                         role="warning", wrap=True))
+            layout.addWidget(
+                plain_label(_("There is no active technician. Add one in Users and roles."), role="warning", wrap=True)
+            )
             buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         layout.addWidget(buttons)
 
@@ -151,8 +158,7 @@ class WorkOrderEditor(QFrame):
         self.detail: WorkOrderDetail | None = None
         can_note = services.ctx.actor.can("work_orders.edit") or services.ctx.actor.can("work_orders.supervise")
 
-        self.empty = plain_label(_("Select a work order to see it, move it on and add notes."), role="hint",
-                                 wrap=True)
+        self.empty = plain_label(_("Select a work order to see it, move it on and add notes."), role="hint", wrap=True)
         self.number = plain_label(role="title", selectable=True)
         self.status_tag = plain_label()
         self.type_tag = plain_label()
@@ -162,16 +168,28 @@ class WorkOrderEditor(QFrame):
         tags.addWidget(self.type_tag)
         tags.addStretch(1)
 
-        self.facts, self.values = facts_grid([
-            ("unit", _("Unit")), ("customer", _("Customer")), ("technician", _("Technician")),
-            ("due", _("Due")), ("booked", _("Booked")), ("window", _("Preferred time")),
-            ("estimate", _("Estimate")), ("on_site", _("Time on site")), ("created", _("Created"))])
+        self.facts, self.values = facts_grid(
+            [
+                ("unit", _("Unit")),
+                ("customer", _("Customer")),
+                ("technician", _("Technician")),
+                ("due", _("Due")),
+                ("booked", _("Booked")),
+                ("window", _("Preferred time")),
+                ("estimate", _("Estimate")),
+                ("on_site", _("Time on site")),
+                ("created", _("Created")),
+            ]
+        )
         links = QHBoxLayout()
         self.open_unit = QPushButton(_("Open &unit"))
         self.open_customer = QPushButton(_("Open c&ustomer"))
         self.open_request = QPushButton(_("Open &request"))
-        for button, kind in ((self.open_unit, "unit"), (self.open_customer, "customer"),
-                             (self.open_request, "customer_request")):
+        for button, kind in (
+            (self.open_unit, "unit"),
+            (self.open_customer, "customer"),
+            (self.open_request, "customer_request"),
+        ):
             button.setFlat(True)
             button.setProperty("link", True)
             button.clicked.connect(lambda _checked=False, kind=kind: self._open(kind))
@@ -273,15 +291,22 @@ class WorkOrderEditor(QFrame):
         for action, button in self.action_buttons.items():
             button.setVisible(action in detail.actions)
             button.setProperty("primary", action == (detail.actions[0] if detail.actions else None))
-        self.history.setPlainText("\n".join(
-            "{when} · {who} · {move}{why}".format(
-                when=date_time_text(h.at), who=h.by,
-                move=status_label(h.to_status) if h.from_status is None
-                else f"{status_label(h.from_status)} → {status_label(h.to_status)}",
-                why=f" ({pause_label(h.reason)})" if h.reason else "")
-            for h in reversed(detail.history)))
-        self.notes.setPlainText("\n".join(f"{date_time_text(n.created_at)} · {n.author}: {n.body}"
-                                          for n in detail.notes))
+        self.history.setPlainText(
+            "\n".join(
+                "{when} · {who} · {move}{why}".format(
+                    when=date_time_text(h.at),
+                    who=h.by,
+                    move=status_label(h.to_status)
+                    if h.from_status is None
+                    else f"{status_label(h.from_status)} → {status_label(h.to_status)}",
+                    why=f" ({pause_label(h.reason)})" if h.reason else "",
+                )
+                for h in reversed(detail.history)
+            )
+        )
+        self.notes.setPlainText(
+            "\n".join(f"{date_time_text(n.created_at)} · {n.author}: {n.body}" for n in detail.notes)
+        )
 
     # ----------------------------------------------------------------- moves
     def take(self, action: Action) -> None:
@@ -306,8 +331,9 @@ class WorkOrderEditor(QFrame):
             title, text, verb = ASKS_FIRST[action]
             if not self._prompts.confirm(self, _(title), _(text), _(verb)):
                 return
-        result = self._ops.call(self._services.work_orders.act, detail.id, action.value, detail.version,
-                                parent=self, **kwargs)
+        result = self._ops.call(
+            self._services.work_orders.act, detail.id, action.value, detail.version, parent=self, **kwargs
+        )
         if result.ok:
             self.show_work_order(result.value)
             self.saved.emit(result.value)
@@ -352,7 +378,6 @@ class WorkOrderEditor(QFrame):
         detail = self.detail
         if detail is None:
             return
-        target = {"unit": detail.unit_id, "customer": detail.customer_id,
-                  "customer_request": detail.request_id}[kind]
+        target = {"unit": detail.unit_id, "customer": detail.customer_id, "customer_request": detail.request_id}[kind]
         if target is not None:
             self.open_record.emit(kind, target)

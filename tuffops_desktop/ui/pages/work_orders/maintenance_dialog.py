@@ -50,8 +50,9 @@ def due_columns() -> list[Column[MaintenanceDueRow]]:
     return [
         Column(_("Due"), _due, "", width=150, foreground=lambda r: OVERDUE_COLOUR if r.overdue else None),
         Column(_("Unit"), lambda r: r.unit_label, "", width=150, tooltip=lambda r: r.unit_label),
-        Column(_("Customer"), lambda r: r.customer_name or _("(stock)"), "", width=170,
-               tooltip=lambda r: r.customer_name),
+        Column(
+            _("Customer"), lambda r: r.customer_name or _("(stock)"), "", width=170, tooltip=lambda r: r.customer_name
+        ),
         Column(_("Site"), _site, "", width=200, tooltip=_site),
         Column(_("Every"), lambda r: frequency_label(r.frequency), "", width=124),
         Column(_("Last maintained"), lambda r: date_text(r.maintained_at, _("Never")), "", width=124),
@@ -80,8 +81,9 @@ class MaintenanceDueDialog(QDialog):
         self.search = SearchBox(_("Site address, city, postcode…"))
         self.unplanned = QCheckBox(_("&Only without a work order"))
         self.unplanned.setChecked(True)
-        self.model = IdTableModel(due_columns(), services.maintenance.due_rows, ops=ops, parent=self,
-                                  id_of=lambda r: r.unit_id)
+        self.model = IdTableModel(
+            due_columns(), services.maintenance.due_rows, ops=ops, parent=self, id_of=lambda r: r.unit_id
+        )
         self.table = DataTable(self.model, self, stretch_column=3)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.count = plain_label(role="hint")
@@ -124,8 +126,13 @@ class MaintenanceDueDialog(QDialog):
         """List the due units again (in the background); only the latest answer is shown."""
         self._asked += 1
         asked = self._asked
-        self._ops.run(self._services.maintenance.due_ids, self.query(), self.within.value(), parent=self,
-                      on_done=lambda ids: self._listed(asked, ids))
+        self._ops.run(
+            self._services.maintenance.due_ids,
+            self.query(),
+            self.within.value(),
+            parent=self,
+            on_done=lambda ids: self._listed(asked, ids),
+        )
 
     def _listed(self, asked: int, ids: list[int]) -> None:
         if asked != self._asked:
@@ -145,10 +152,15 @@ class MaintenanceDueDialog(QDialog):
         units = self.selected_unit_ids()
         if not units:
             return
-        if not self._prompts.confirm(self, _("Create maintenance work orders?"),
-                                     _("One unassigned maintenance work order for each of the {count} units "
-                                       "picked, due on its maintenance date.").format(count=count_text(len(units))),
-                                     _("Create")):
+        if not self._prompts.confirm(
+            self,
+            _("Create maintenance work orders?"),
+            _(
+                "One unassigned maintenance work order for each of the {count} units "
+                "picked, due on its maintenance date."
+            ).format(count=count_text(len(units))),
+            _("Create"),
+        ):
             return
         result = self._ops.call(self._services.maintenance.create_work_orders, units, parent=self)
         if not result.ok:
@@ -157,8 +169,10 @@ class MaintenanceDueDialog(QDialog):
         self.created_count += len(outcome.created)
         lines = [_("{count} work orders created.").format(count=count_text(len(outcome.created)))]
         if outcome.skipped:
-            lines.append(_("{count} units left out: {why}").format(
-                count=count_text(len(outcome.skipped)), why="; ".join(sorted({why for _u, why in outcome.skipped}))))
+            lines.append(
+                _("{count} units left out: {why}").format(
+                    count=count_text(len(outcome.skipped)), why="; ".join(sorted({why for _u, why in outcome.skipped}))
+                )
+            )
         self._prompts.info(self, _("Maintenance work orders"), "\n".join(lines))
         self.refresh()
-

@@ -44,15 +44,24 @@ class WorkOrdersPage(ListPage):
     entities = ("work_order",)
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
-        super().__init__(services, ops, prompts, title=_("Work orders"),
-                         search_hint=_("Search request text, unit, customer, technician…"),
-                         count_text=(_("1 work order"), _("{count} work orders")),
-                         columns=work_order_columns(), fetch_rows=services.work_orders.rows,
-                         list_ids=services.work_orders.list_ids, query=DEFAULT_QUERY,
-                         muted=lambda r: r.status in ("billed", "cancelled"), stretch_column=UNIT_COLUMN,
-                         parent=parent)
+        super().__init__(
+            services,
+            ops,
+            prompts,
+            title=_("Work orders"),
+            search_hint=_("Search request text, unit, customer, technician…"),
+            count_text=(_("1 work order"), _("{count} work orders")),
+            columns=work_order_columns(),
+            fetch_rows=services.work_orders.rows,
+            list_ids=services.work_orders.list_ids,
+            query=DEFAULT_QUERY,
+            muted=lambda r: r.status in ("billed", "cancelled"),
+            stretch_column=UNIT_COLUMN,
+            parent=parent,
+        )
         self.status_filter = self.filter_combo(
-            [(_(title), key, {"status": any_of(*values) if values else None}) for key, title, values in STATUS_FILTERS])
+            [(_(title), key, {"status": any_of(*values) if values else None}) for key, title, values in STATUS_FILTERS]
+        )
         self.status_filter.setObjectName("status")
         self.technician_filter = QComboBox()
         self.technician_filter.setObjectName("technician")
@@ -71,10 +80,17 @@ class WorkOrdersPage(ListPage):
         self.maintenance_button.clicked.connect(self.maintenance_due)
         self.editor = WorkOrderEditor(services, ops, prompts, self)
         self.splitter = self.build(
-            detail=self.editor, header=[self.maintenance_button],
-            filters=[plain_label(_("Status"), role="fieldname"), self.status_filter, self.technician_filter,
-                     self.overdue],
-            sizes=(640, 440), stretch=(3, 2))
+            detail=self.editor,
+            header=[self.maintenance_button],
+            filters=[
+                plain_label(_("Status"), role="fieldname"),
+                self.status_filter,
+                self.technician_filter,
+                self.overdue,
+            ],
+            sizes=(640, 440),
+            stretch=(3, 2),
+        )
         self._pinned: WorkOrderDetail | None = None
         self.editor.saved.connect(self._after_change)
         self.editor.open_record.connect(self.open_record_requested)
