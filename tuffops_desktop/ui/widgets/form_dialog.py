@@ -15,6 +15,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QBoxLayout, QDialog, QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from tuffops_desktop.ui.widgets import screen
+from tuffops_desktop.ui.widgets.accelerators import assign_accelerators
 
 
 class FormDialog(QDialog):
@@ -74,6 +75,7 @@ class FormDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
+        assign_accelerators(self)
         self.scroll_if_too_tall()
         self.fit_height()
         QTimer.singleShot(0, self, self.fit_height)
