@@ -10,8 +10,8 @@ moment cannot both succeed; on SQLite write transactions are serialised anyway.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -54,6 +54,8 @@ _SORTS: dict[str, SQLColumnExpression[Any]] = {
 
 # ``ListQuery.filters`` keys: role (AnyOf roles).
 _FILTERS = {"role": enum_field(User.role, {r.value for r in Role})}
+
+T = TypeVar("T")
 
 
 def _haystack() -> ColumnElement[str]:
@@ -121,24 +123,10 @@ class UserService:
         extra_permissions: tuple[str, ...] = (),
     ) -> UserInfo:
         errors: dict[str, str] = {}
-        name = role_value = ""
-        extras: frozenset[str] = frozenset()
-        try:
-            name = validate_username(username)
-        except ValidationError as exc:
-            errors.update(exc.field_errors)
-        try:
-            role_value = parse_role(role).value
-        except ValidationError as exc:
-            errors.update(exc.field_errors)
-        try:
-            validate_password(password)
-        except ValidationError as exc:
-            errors.update(exc.field_errors)
-        try:
-            extras = validate_permissions(extra_permissions)
-        except ValidationError as exc:
-            errors.update(exc.field_errors)
+        name = _checked(errors, lambda: validate_username(username), "")
+        role_value = _checked(errors, lambda: parse_role(role).value, "")
+        _checked(errors, lambda: validate_password(password), None)
+        extras = _checked(errors, lambda: validate_permissions(extra_permissions), frozenset[str]())
         if errors:
             raise ValidationError(errors)
         with self._ctx.write() as session:
@@ -192,16 +180,8 @@ class UserService:
     ) -> UserInfo:
         """Change a user's name, e-mail, role and extra permissions (never the last admin's role)."""
         errors: dict[str, str] = {}
-        role_value = ""
-        extras: frozenset[str] = frozenset()
-        try:
-            role_value = parse_role(role).value
-        except ValidationError as exc:
-            errors.update(exc.field_errors)
-        try:
-            extras = validate_permissions(extra_permissions)
-        except ValidationError as exc:
-            errors.update(exc.field_errors)
+        role_value = _checked(errors, lambda: parse_role(role).value, "")
+        extras = _checked(errors, lambda: validate_permissions(extra_permissions), frozenset[str]())
         if errors:
             raise ValidationError(errors)
         with self._ctx.write() as session:
@@ -341,3 +321,12 @@ def _info(user: User) -> UserInfo:
         active=user.active,
         version=user.version,
     )
+
+
+def _checked(errors: dict[str, str], check: Callable[[], T], fallback: T) -> T:
+    """One field's check; its error joins ``errors``, so every problem is reported at once."""
+    try:
+        return check()
+    except ValidationError as exc:
+        errors.update(exc.field_errors)
+        return fallback
