@@ -30,7 +30,7 @@ from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.columns import status_label as request_status
 from tuffops_desktop.ui.pages.units.common import ownership_table, warranty_tag
 from tuffops_desktop.ui.pages.work_orders.columns import status_label as work_order_status
-from tuffops_desktop.ui.theme import repolish
+from tuffops_desktop.ui.theme import OVER, repolish
 from tuffops_desktop.ui.widgets.columns_box import ColumnsBox
 from tuffops_desktop.ui.widgets.forms import copy_to_clipboard, facts_grid
 from tuffops_desktop.ui.widgets.labels import plain_label
@@ -67,7 +67,7 @@ class UnitDetailPanel(QFrame):
         self.model_label = plain_label(role="hint", wrap=True)
         self.warranty = QLabel()
         self.retired_tag = plain_label(_("Retired"))
-        self.retired_tag.setStyleSheet(tag_style("#6b7280"))
+        self.retired_tag.setStyleSheet(tag_style(OVER))
         tags = QHBoxLayout()
         tags.setSpacing(6)
         tags.addWidget(self.warranty)

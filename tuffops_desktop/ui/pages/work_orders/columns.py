@@ -8,7 +8,7 @@ from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.work_orders import WorkOrderRow
 from tuffops_desktop.ui.formatting import date_time_text, widest_date_time_text
 from tuffops_desktop.ui.models.columns import Column
-from tuffops_desktop.ui.theme import ATTENTION, GOOD, IN_PROGRESS, OPEN, OVER
+from tuffops_desktop.ui.theme import ATTENTION, ERROR_TEXT, GOOD, IN_PROGRESS, MUTED_TEXT, OPEN, OVER
 
 # The theme's colour language: blue waits for someone to pick it up, violet is being
 # worked on, amber needs someone's attention (paused, waiting for approval), green done,
@@ -23,7 +23,7 @@ STATUS_COLOURS = {
     "billed": OVER,
     "cancelled": OVER,
 }
-OVERDUE_COLOUR = "#c0392b"
+OVERDUE_COLOUR = ERROR_TEXT  # the same red as overdue maintenance on the Units page
 TYPE_LABELS = {
     WorkOrderType.INSTALLATION: N_("Installation"),
     WorkOrderType.REPAIR: N_("Repair"),
@@ -49,7 +49,7 @@ def status_label(status: str | None) -> str:
 
 
 def status_colour(status: str) -> str:
-    return STATUS_COLOURS.get(status, "#6b7280")
+    return STATUS_COLOURS.get(status, OVER)
 
 
 def type_label(work_type: str) -> str:
@@ -89,14 +89,14 @@ def work_order_columns() -> list[Column[WorkOrderRow]]:
             "customer",
             width=180,
             tooltip=lambda r: r.customer_name,
-            foreground=lambda r: None if r.customer_name else "#6b7280",
+            foreground=lambda r: None if r.customer_name else MUTED_TEXT,
         ),
         Column(
             _("Technician"),
             lambda r: r.technician or _("Unassigned"),
             "technician",
             width=120,
-            foreground=lambda r: None if r.technician else "#6b7280",
+            foreground=lambda r: None if r.technician else MUTED_TEXT,
         ),
         Column(
             _("Due"),
