@@ -4,6 +4,7 @@ from tuffops_desktop.db.models.audit import AuditEntry
 from tuffops_desktop.db.models.catalog import DeviceModel, DeviceType, Manufacturer
 from tuffops_desktop.db.models.changes import ChangeLogEntry
 from tuffops_desktop.db.models.customers import Customer
+from tuffops_desktop.db.models.price_list import PriceListItem, WorkOrderItem
 from tuffops_desktop.db.models.requests import CustomerRequest, RequestNote, WorkOrder, WorkOrderHistory, WorkOrderNote
 from tuffops_desktop.db.models.scheduling import TechnicianHours
 from tuffops_desktop.db.models.settings import Setting
@@ -25,6 +26,7 @@ __all__ = [
     "DeviceModel",
     "DeviceType",
     "Manufacturer",
+    "PriceListItem",
     "RequestNote",
     "RetiredQrCode",
     "Setting",
@@ -35,5 +37,6 @@ __all__ = [
     "User",
     "WorkOrder",
     "WorkOrderHistory",
+    "WorkOrderItem",
     "WorkOrderNote",
 ]
