@@ -27,6 +27,7 @@ from tuffops_desktop.domain.customers import CustomerInput, validate_customer
 from tuffops_desktop.domain.errors import PermissionDenied
 from tuffops_desktop.domain.permissions import ALL_PERMISSIONS, P
 from tuffops_desktop.domain.phones import PhoneDefaults
+from tuffops_desktop.domain.pricing import PriceListInput
 from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.domain.scheduling import WorkingHours
 from tuffops_desktop.domain.units import UnitInput, validate_unit
@@ -82,6 +83,8 @@ def test_the_walk_sees_every_service_of_the_registry():
         "maintenance",
         "unit_history",
         "working_hours",
+        "price_list",
+        "work_order_items",
     }
     assert len(declarations()) > 50
 
@@ -188,6 +191,8 @@ def _seed(services: Services) -> Seed:
     services.users.add("ann", "longenough", "office")
     technician = services.users.add("tess", "longenough", "technician")
     order = services.work_orders.create(units[1].id, "maintenance", "Yearly service")
+    labour = services.price_list.add(PriceListInput("Labour (per hour)", "service", "hour", "65"))
+    services.work_order_items.add(order.id, labour.id, "2")
     return Seed(
         services,
         ann.id,
@@ -220,6 +225,14 @@ def _unit_input(seed: Seed, unit_id: int, **changes: object) -> UnitInput:
 
 def _ann(seed: Seed) -> UserInfo:
     return next(u for u in seed.system.users.list() if u.username == "ann")
+
+
+def _entry(seed: Seed) -> Any:
+    return seed.system.price_list.search(include_inactive=True)[0]
+
+
+def _line(seed: Seed) -> Any:
+    return seed.system.work_order_items.items(seed.work_order_id).lines[0]
 
 
 def _ver(seed: Seed, kind: str, entity_id: int) -> int:
@@ -356,6 +369,19 @@ CALLS: dict[str, Call] = {
     "unit_history.entries": lambda s, d: s.unit_history.entries(d.unit_id),
     "working_hours.get": lambda s, d: s.working_hours.get([d.technician_id]),
     "working_hours.set": lambda s, d: s.working_hours.set(d.technician_id, [WorkingHours(0, time(7), time(15))]),
+    "price_list.search": lambda s, d: s.price_list.search("labour"),
+    "price_list.get": lambda s, d: s.price_list.get(_entry(d).id),
+    "price_list.add": lambda s, d: s.price_list.add(PriceListInput("Call-out fee", "service", "visit", "45")),
+    "price_list.update": lambda s, d: s.price_list.update(
+        _entry(d).id, PriceListInput("Labour, standard", "service", "hour", "66"), _entry(d).version
+    ),
+    "price_list.set_active": lambda s, d: s.price_list.set_active(_entry(d).id, True, _entry(d).version),
+    "work_order_items.items": lambda s, d: s.work_order_items.items(d.work_order_id),
+    "work_order_items.add": lambda s, d: s.work_order_items.add(d.work_order_id, _entry(d).id, "1.5"),
+    "work_order_items.change_quantity": lambda s, d: s.work_order_items.change_quantity(
+        _line(d).id, "3", _line(d).version
+    ),
+    "work_order_items.remove": lambda s, d: s.work_order_items.remove(_line(d).id, _line(d).version),
 }
 
 

@@ -9,12 +9,14 @@ from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.csv_io import CsvService
 from tuffops_desktop.services.customers import CustomerService
 from tuffops_desktop.services.maintenance import MaintenanceService
+from tuffops_desktop.services.price_list import PriceListService
 from tuffops_desktop.services.requests import RequestService
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.stickers import StickerService
 from tuffops_desktop.services.unit_history import UnitHistoryService
 from tuffops_desktop.services.units import UnitService
 from tuffops_desktop.services.users import UserService
+from tuffops_desktop.services.work_order_items import WorkOrderItemService
 from tuffops_desktop.services.work_orders import WorkOrderService
 from tuffops_desktop.services.working_hours import WorkingHoursService
 
@@ -34,6 +36,8 @@ class Services:
     maintenance: MaintenanceService
     unit_history: UnitHistoryService
     working_hours: WorkingHoursService
+    price_list: PriceListService
+    work_order_items: WorkOrderItemService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -55,4 +59,6 @@ def build_services(ctx: ServiceContext) -> Services:
         maintenance=MaintenanceService(ctx),
         unit_history=UnitHistoryService(ctx),
         working_hours=WorkingHoursService(ctx),
+        price_list=PriceListService(ctx),
+        work_order_items=WorkOrderItemService(ctx),
     )

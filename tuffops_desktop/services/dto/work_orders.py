@@ -76,3 +76,57 @@ class TechnicianInfo:
     id: int
     username: str
     full_name: str
+
+
+@dataclass(frozen=True)
+class PriceListEntry:
+    """One price-list entry as Settings and the item picker show it.
+
+    ``price`` and ``cost`` are None when the signed-in user may not see prices
+    (``work_orders.pricing`` or ``settings.edit``); the entry still has them.
+    """
+
+    id: int
+    kind: str  # domain.pricing.ItemKind
+    name: str
+    unit: str  # domain.pricing.UnitOfMeasure
+    price: Decimal | None
+    cost: Decimal | None
+    active: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class WorkOrderItemInfo:
+    """One line of a work order's Items card.
+
+    The money fields (unit price, discount, amounts) are None for a user without
+    ``work_orders.pricing``: the prices are recorded all the same, just not shown.
+    """
+
+    id: int
+    work_order_id: int
+    price_list_item_id: int | None
+    kind: str
+    name: str
+    unit: str
+    quantity: Decimal
+    unit_price: Decimal | None
+    discount_rate: Decimal | None  # the customer's percent when the line was added
+    gross: Decimal | None  # quantity × unit price, to the cent
+    amount: Decimal | None  # what the customer pays for the line (after the discount)
+    version: int
+
+
+@dataclass(frozen=True)
+class WorkOrderItems:
+    """A work order's Items card: the lines, their totals, and what this user may do with them."""
+
+    work_order_id: int
+    lines: tuple[WorkOrderItemInfo, ...]
+    pricing: bool  # the user sees prices (and the totals below are set)
+    can_edit: bool  # the user may add, change and remove lines now
+    edit_refusal: str  # why not, when ``can_edit`` is False ("" otherwise)
+    gross: Decimal | None = None
+    discount: Decimal | None = None
+    total: Decimal | None = None
