@@ -27,6 +27,7 @@ from tuffops_desktop.domain.qr import new_guid
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.demo_items import add_demo_items, seed_price_list
 from tuffops_desktop.services.demo_work_orders import add_demo_work_orders, add_technicians, seed_week
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.users import UserService
@@ -303,6 +304,8 @@ def seed_demo(
             ],
         )
         week = seed_week(session, ctx, rng)
+        seed_price_list(session, ctx)
+        add_demo_items(session, ctx, rng)
         audit.record(
             session, ctx, "database", "demo", "seed_demo", {"customers": [None, customers], "units": [None, unit_total]}
         )
