@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -48,6 +47,7 @@ from tuffops_desktop.ui.pages.work_orders.columns import (
     type_label,
 )
 from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.forms import facts_grid
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.swatch import tag_style
@@ -67,7 +67,7 @@ ASKS_FIRST = {
 }
 
 
-class AssignDialog(QDialog):
+class AssignDialog(FormDialog):
     """Pick the technician and, if known, when the job is booked."""
 
     def __init__(self, technicians: list[TechnicianInfo], current: int | None, parent: QWidget | None = None) -> None:
@@ -111,7 +111,7 @@ class AssignDialog(QDialog):
         return self.start.dateTime().toPython().astimezone(UTC)
 
 
-class PauseDialog(QDialog):
+class PauseDialog(FormDialog):
     """Why the work stops (the rules require a reason)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
