@@ -39,7 +39,7 @@ class FormDialog(QDialog):
             not isinstance(layout, QBoxLayout)
             or self.findChild(QScrollArea, "FormScroll") is not None
             or layout.count() < 2
-            or layout.minimumSize().height() <= room.height()
+            or self._needed_height(layout) <= room.height()
         ):
             return False
         content = QWidget()
@@ -72,6 +72,14 @@ class FormDialog(QDialog):
         layout.activate()  # the dialog's minimum is the new, scrolled one before resizing
         self.resize(self.width(), min(self.height(), room.height()))
         return True
+
+    def _needed_height(self, layout: QBoxLayout) -> int:
+        """The height the form needs at the width it opens with (wrapped hints included)."""
+        layout.activate()
+        needed = layout.minimumSize().height()
+        if layout.hasHeightForWidth():
+            needed = max(needed, layout.totalHeightForWidth(max(self.width(), self.minimumWidth())))
+        return needed
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)

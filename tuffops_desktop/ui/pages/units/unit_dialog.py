@@ -74,7 +74,8 @@ class UnitDialog(FormDialog):
         self._warranty_touched = detail is not None
         self.saved: UnitDetail | None = None
         self.setWindowTitle(_("New unit") if detail is None else _("Unit"))
-        self.setMinimumWidth(880)  # room for the customer picker beside the equipment (fits 1024 px)
+        # No fixed width: the dialog is never narrower than its two columns need (a fixed
+        # minimum below that squeezed the Location hint and the device-model field).
 
         models = ops.call(services.catalog.device_models, parent=self)
         self._models: list[DeviceModelInfo] = list(models.value or []) if models.ok else []
@@ -92,6 +93,10 @@ class UnitDialog(FormDialog):
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
         self.model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # As wide as ~30 characters whatever the catalogue holds: a long model name makes
+        # the field scroll, not the dialog grow past a 1024 px screen.
+        self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_combo.setMinimumContentsLength(30)
         self.model_combo.lineEdit().setPlaceholderText(_("Type to search manufacturer or model…"))
         for info in self._models:
             self.model_combo.addItem(info.label, info.id)
