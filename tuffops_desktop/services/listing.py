@@ -1,8 +1,13 @@
 """Shared pieces of list queries: multi-word search, typed filters and the ids-then-rows
 paging shape.
 
-Lists are searched, filtered and sorted in SQL. A page asks for the sorted ids that match
-(cheap even for 100k rows), then fetches full rows only for the ids on screen.
+Lists are searched, filtered and sorted in SQL. A page asks for the sorted ids that match,
+then fetches full rows only for the ids on screen. With 200,000 rows, moving every id to
+Python costs 200-600 ms, so a page asks first for ``FirstIds``: how many records match and
+the first ids in list order (``first_ids``: a ``COUNT`` and an ordered ``LIMIT``), paints
+them, and receives every id (``list_ids``) in the background afterwards. Both come from
+the same ordered statement, whose order always ends with the id, so the first ids are
+exactly the start of the whole list.
 
 Filters are typed values keyed by name: ``AnyOf`` (a set of enum values), ``Between``
 (a date range, either end open), ``Ref`` (a foreign key, or "none") and ``Flag`` (a yes/no
@@ -21,7 +26,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Union
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, not_, true
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, false, func, not_, select, true
+from sqlalchemy.orm import Session
 
 from tuffops_desktop.domain.errors import ValidationError
 
@@ -98,6 +104,36 @@ class ListQuery:
 
 
 @dataclass(frozen=True)
+class FirstIds:
+    """The start of a list: how many records match (``total``) and the ids of the first
+    of them in list order (``ids``, at most the number asked for)."""
+
+    total: int
+    ids: list[int]
+
+    @property
+    def complete(self) -> bool:
+        """True when ``ids`` is the whole list."""
+        return len(self.ids) >= self.total
+
+
+def read_ids(session: Session, ordered: Select[Any], limit: int | None = None) -> list[int]:
+    """The ids ``ordered`` selects, in its order (the first ``limit`` of them)."""
+    return list(session.scalars(ordered if limit is None else ordered.limit(limit)))
+
+
+def read_first_ids(session: Session, matching: Select[Any], ordered: Select[Any], limit: int) -> FirstIds:
+    """``FirstIds`` of a list: ``matching`` selects the ids (filters and search, no order,
+    no join the sort alone needs), ``ordered`` the same ids in list order. The ids come
+    first, so a list shorter than ``limit`` needs no count."""
+    ids = read_ids(session, ordered, limit)
+    if len(ids) < limit:
+        return FirstIds(len(ids), ids)
+    total = session.scalar(select(func.count()).select_from(matching.order_by(None).subquery()))
+    return FirstIds(int(total or 0), ids)
+
+
+@dataclass(frozen=True)
 class FilterField:
     """One filter key a list understands: the filter type it takes and its SQL condition."""
 
@@ -163,6 +199,13 @@ def search_terms(text: str) -> list[str]:
 
 def like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def trigram_phrases(terms: list[str]) -> str:
+    """An SQLite FTS5 ``MATCH`` expression (trigram tokenizer) that every term matches as a
+    substring: each term a quoted phrase (quotes doubled), joined by AND. Operators and
+    LIKE wildcards inside a term are plain characters."""
+    return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
 def matches_all(column: SQLColumnExpression[str], text: str) -> ColumnElement[bool]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, BinaryIO
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, column, literal_column, select, table
 from sqlalchemy.orm import Session, aliased
 
 from tuffops_desktop.db.models import (
@@ -67,13 +67,18 @@ from tuffops_desktop.services.dto.work_orders import (
 from tuffops_desktop.services.guard import requires, requires_any
 from tuffops_desktop.services.job_sheets import gather_job_sheet
 from tuffops_desktop.services.listing import (
+    FirstIds,
     ListQuery,
     apply_filters,
     date_field,
     enum_field,
     flag_field,
-    matches_all,
+    like_escape,
+    read_first_ids,
+    read_ids,
     ref_field,
+    search_terms,
+    trigram_phrases,
 )
 
 _Technician = aliased(User)
@@ -172,6 +177,10 @@ def insert_work_order(
     return order
 
 
+_SEARCH_SQLITE = table("work_order_search", column("rowid"), column("text"))  # FTS5, trigram tokenizer
+_SEARCH_PG = table("work_order_search", column("id"), column("text"))  # GIN pg_trgm index
+TRIGRAM = 3  # shorter terms cannot use a trigram index
+
 _SORTS: dict[str, Any] = {
     "number": WorkOrder.id,
     "status": WorkOrder.status,
@@ -185,6 +194,14 @@ _SORTS: dict[str, Any] = {
 }
 
 
+_NEVER_EMPTY = frozenset({"number", "status", "type", "created"})  # NOT NULL: sorted by their index as is
+
+
+def _contains(text: Any, term: str) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = text.like(f"%{like_escape(term)}%", escape="\\")
+    return condition
+
+
 class WorkOrderService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -193,28 +210,19 @@ class WorkOrderService:
     @requires(P.WORK_ORDERS_VIEW)
     def list_ids(self, query: ListQuery) -> list[int]:
         """Ids in list order. Filters: ``status``/``type`` (AnyOf), ``technician``/``customer``/``unit`` (Ref),
-        ``due``/``scheduled`` (Between local days), ``overdue`` (Flag). Newest first by default."""
-        # Join only what the search or the sort reads: the filters are on work_orders' own columns,
-        # and every work order has its unit (200,000 rows: the joins cost more than the rest).
-        stmt = select(WorkOrder.id)
-        if query.text or query.sort == "unit":
-            stmt = stmt.join(Unit, Unit.id == WorkOrder.unit_id)
-        if query.text or query.sort == "customer":
-            stmt = stmt.outerjoin(Customer, Customer.id == WorkOrder.customer_id)
-        if query.text or query.sort == "technician":
-            stmt = stmt.outerjoin(_Technician, _Technician.id == WorkOrder.technician_id)
-        stmt = apply_filters(self._visible(stmt), query, self._filters())
-        if query.text:
-            stmt = stmt.where(matches_all(self._haystack(), query.text))
-        key = _SORTS.get(query.sort, WorkOrder.id)
-        descending = query.descending if query.sort in _SORTS else True
-        # Work without a due or booked time sorts last either way, on both databases.
-        stmt = stmt.order_by(
-            (key.desc() if descending else key.asc()).nulls_last(),
-            WorkOrder.id.desc() if descending else WorkOrder.id.asc(),
-        )
+        ``due``/``scheduled`` (Between local days), ``overdue`` (Flag). Newest first by default.
+
+        The search finds work orders whose number, customer requests, unit (label, serial,
+        model, site), customer (name, e-mail, phone, address) or technician contain every
+        word, in any case (``work_order_search``, migration 0008)."""
         with self._ctx.read() as session:
-            return list(session.scalars(stmt))
+            return read_ids(session, self._ordered(query))
+
+    @requires(P.WORK_ORDERS_VIEW)
+    def first_ids(self, query: ListQuery, limit: int) -> FirstIds:
+        """How many work orders ``list_ids(query)`` lists, and the first ``limit`` of them."""
+        with self._ctx.read() as session:
+            return read_first_ids(session, self._matching(query), self._ordered(query), limit)
 
     @requires(P.WORK_ORDERS_VIEW)
     def rows(self, ids: Sequence[int]) -> list[WorkOrderRow]:
@@ -378,6 +386,47 @@ class WorkOrderService:
         perms = self._ctx.actor.permissions
         return EDIT in perms and SUPERVISE not in perms and ASSIGN not in perms
 
+    def _matching(self, query: ListQuery) -> Any:
+        """The ids ``query`` lists, unordered: the filters are on work_orders' own columns and
+        the search reads ``work_order_search``, so nothing is joined."""
+        stmt = apply_filters(self._visible(select(WorkOrder.id)), query, self._filters())
+        terms = search_terms(query.text)
+        return stmt.where(self._search(terms)) if terms else stmt
+
+    def _ordered(self, query: ListQuery) -> Any:
+        """``_matching`` in list order, joining only what the sort reads; the id breaks ties,
+        so every prefix of the list is stable (``first_ids``)."""
+        stmt = self._matching(query)
+        if query.sort == "unit":
+            stmt = stmt.join(Unit, Unit.id == WorkOrder.unit_id)
+        elif query.sort == "customer":
+            stmt = stmt.outerjoin(Customer, Customer.id == WorkOrder.customer_id)
+        elif query.sort == "technician":
+            stmt = stmt.outerjoin(_Technician, _Technician.id == WorkOrder.technician_id)
+        key = _SORTS.get(query.sort, WorkOrder.id)
+        descending = query.descending if query.sort in _SORTS else True
+        first = key.desc() if descending else key.asc()
+        if query.sort not in _NEVER_EMPTY:
+            # Work without a due or booked time sorts last either way, on both databases.
+            first = first.nulls_last()
+        return stmt.order_by(first, WorkOrder.id.desc() if descending else WorkOrder.id.asc())
+
+    def _search(self, terms: list[str]) -> ColumnElement[bool]:
+        """Every term is a substring of the work order's search text (lower-cased).
+
+        SQLite: terms of three characters or more through the FTS5 trigram index, shorter
+        ones by ``LIKE`` over the same table. PostgreSQL: ``LIKE`` served by the
+        ``pg_trgm`` index (a plain scan of the one table where the index could not be made)."""
+        if self._ctx.db.dialect == "postgresql":
+            pg = _SEARCH_PG
+            return WorkOrder.id.in_(select(pg.c.id).where(*[_contains(pg.c.text, t) for t in terms]))
+        fts = _SEARCH_SQLITE
+        long = [t for t in terms if len(t) >= TRIGRAM]
+        conditions = [_contains(fts.c.text, t) for t in terms if len(t) < TRIGRAM]
+        if long:
+            conditions.append(literal_column(fts.name).op("MATCH")(trigram_phrases(long)))
+        return WorkOrder.id.in_(select(fts.c.rowid).where(*conditions))
+
     def _visible(self, stmt: Any) -> Any:
         if self._own_only():
             return stmt.where(WorkOrder.technician_id == self._ctx.actor.user_id)
@@ -398,18 +447,6 @@ class WorkOrderService:
             "scheduled": date_field(WorkOrder.scheduled_start, timestamp=True),
             "overdue": flag_field(overdue),
         }
-
-    @staticmethod
-    def _haystack() -> Any:
-        return (
-            func.lower(WorkOrder.customer_requests)
-            .concat(" ")
-            .concat(Unit.search_text)
-            .concat(" ")
-            .concat(func.coalesce(Customer.search_text, ""))
-            .concat(" ")
-            .concat(func.coalesce(_Technician.username, ""))
-        )
 
     def _load(self, session: Session, work_order_id: int, *, for_update: bool = False) -> WorkOrder:
         stmt = self._visible(select(WorkOrder).where(WorkOrder.id == work_order_id))
