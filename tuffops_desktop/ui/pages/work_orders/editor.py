@@ -46,6 +46,7 @@ from tuffops_desktop.ui.pages.work_orders.columns import (
     status_label,
     type_label,
 )
+from tuffops_desktop.ui.pages.work_orders.items import WorkOrderItemsSection
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.forms import facts_grid
@@ -203,6 +204,7 @@ class WorkOrderEditor(QFrame):
         self.requests_text = QPlainTextEdit()
         self.requests_text.setReadOnly(True)
         self.requests_text.setMaximumHeight(110)
+        self.items = WorkOrderItemsSection(services, ops, prompts)
 
         self.actions_row = QHBoxLayout()
         self.actions_row.setSpacing(6)
@@ -243,6 +245,7 @@ class WorkOrderEditor(QFrame):
         body.addLayout(links)
         body.addWidget(plain_label(_("What the customer asked for"), role="subtitle", wrap=True))
         body.addWidget(self.requests_text)
+        body.addWidget(self.items)
         body.addWidget(plain_label(_("History"), role="subtitle", wrap=True))
         body.addWidget(self.history)
         body.addWidget(plain_label(_("Internal notes"), role="subtitle", wrap=True))
@@ -261,6 +264,7 @@ class WorkOrderEditor(QFrame):
 
     def show_work_order(self, detail: WorkOrderDetail | None) -> None:
         self.detail = detail
+        self.items.show_work_order(detail.id if detail else None)
         self.empty.setVisible(detail is None)
         self.body.setVisible(detail is not None)
         if detail is None:
