@@ -85,6 +85,7 @@ def test_the_walk_sees_every_service_of_the_registry():
         "working_hours",
         "price_list",
         "work_order_items",
+        "dispatch",
     }
     assert len(declarations()) > 50
 
@@ -369,6 +370,7 @@ CALLS: dict[str, Call] = {
     "unit_history.entries": lambda s, d: s.unit_history.entries(d.unit_id),
     "working_hours.get": lambda s, d: s.working_hours.get([d.technician_id]),
     "working_hours.set": lambda s, d: s.working_hours.set(d.technician_id, [WorkingHours(0, time(7), time(15))]),
+    "dispatch.board": lambda s, d: s.dispatch.board(date.today(), 7),
     "price_list.search": lambda s, d: s.price_list.search("labour"),
     "price_list.get": lambda s, d: s.price_list.get(_entry(d).id),
     "price_list.add": lambda s, d: s.price_list.add(PriceListInput("Call-out fee", "service", "visit", "45")),

@@ -76,10 +76,10 @@ def test_the_day_shows_its_bookings_in_their_technicians_rows(qtbot, demo, kit):
         assert slot == (tech_row, start.hour * 60 + start.minute - start.minute % 30)
     board.next_button.click()
     tomorrow = day + timedelta(days=1)
-    qtbot.waitUntil(lambda: board.plan.day == tomorrow, timeout=5000)
+    qtbot.waitUntil(lambda: board.plan.first == tomorrow, timeout=5000)
     assert all(r.scheduled_start.astimezone().date() == tomorrow for r in board.plan.bookings)
     board.today_button.click()
-    qtbot.waitUntil(lambda: board.plan.day == day, timeout=5000)
+    qtbot.waitUntil(lambda: board.plan.first == day, timeout=5000)
 
 
 def test_the_queue_lists_unassigned_work_by_due_time_then_age(qtbot, demo, kit, fresh):
@@ -106,7 +106,7 @@ def test_dropping_a_queue_item_assigns_it_and_dragging_a_block_moves_it(qtbot, d
     while day.weekday() != 1:
         day += timedelta(days=1)
     board.show_day(day)
-    qtbot.waitUntil(lambda: board.plan.day == day and board.plan.find(work_order_id) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: board.plan.first == day and board.plan.find(work_order_id) is not None, timeout=5000)
     tech = board.plan.technicians[0]
     point = board.grid.point_for(tech.id, 10 * 60 + 10)  # snaps to 10:00
     assert board.drop_at(work_order_id, point)
@@ -142,7 +142,7 @@ def test_an_overlap_asks_first_and_no_changes_nothing(qtbot, demo, kit, fresh):
     while day.weekday() != 2:
         day += timedelta(days=1)
     board.show_day(day)
-    qtbot.waitUntil(lambda: board.plan.day == day and board.plan.find(second) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: board.plan.first == day and board.plan.find(second) is not None, timeout=5000)
     tech = board.plan.technicians[0]
     assert board.drop_at(first, board.grid.point_for(tech.id, 9 * 60))
     qtbot.waitUntil(lambda: any(r.id == first for r in board.plan.bookings), timeout=5000)
@@ -212,7 +212,7 @@ def test_the_board_opens_in_its_own_window_and_remembers_where(qtbot, demo, kit,
     board.restore_state(state)
     window = board.open_own_window()
     qtbot.waitUntil(lambda: window.board.plan is not None, timeout=5000)
-    assert window.isWindow() and window.board.plan.day == board.day
+    assert window.isWindow() and window.board.plan.first == board.day
     area = window.screen().availableGeometry()  # the offscreen screen is small
     size = (area.width() - 123, area.height() - 77)
     window.resize(*size)
@@ -237,7 +237,7 @@ def test_a_queue_item_dropped_by_qt_drag_and_drop_is_assigned_and_enter_on_a_blo
     while day.weekday() != 3:
         day += timedelta(days=1)
     board.show_day(day)
-    qtbot.waitUntil(lambda: board.plan.day == day and board.plan.find(work_order_id) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: board.plan.first == day and board.plan.find(work_order_id) is not None, timeout=5000)
     ids = [int(board.queue.item(n).data(Qt.ItemDataRole.UserRole + 1)) for n in range(board.queue.count())]
     mime = board.queue.mimeData([board.queue.item(ids.index(work_order_id))])  # what the queue drags
     tech = board.plan.technicians[2]

@@ -81,3 +81,37 @@ def overlapping(slots: Iterable[Slot], start: datetime, end: datetime, *, ignore
 def snap(minutes: float, step: int = 30) -> int:
     """``minutes`` since midnight rounded to the nearest ``step`` (a drop lands on the half hour)."""
     return int(round(minutes / step)) * step
+
+
+def first_free_start(
+    hours: Iterable[WorkingHours],
+    slots: Iterable[Slot],
+    midnight: datetime,
+    duration: timedelta,
+    *,
+    not_before: datetime | None = None,
+    step: int = 30,
+) -> datetime | None:
+    """Where the week view books work dropped on a technician's day: the earliest start on the
+    ``step``-minute grid, from ``midnight`` (the day's local midnight) on and not before
+    ``not_before``, at which ``duration`` lies inside the day's working period and overlaps none
+    of ``slots``. None when there is no such room (a day off, or a full day)."""
+    booked = list(slots)
+    for period in hours:
+        if period.weekday != midnight.weekday():
+            continue
+        start = midnight.replace(hour=period.starts.hour, minute=period.starts.minute)
+        closes = midnight.replace(hour=period.ends.hour, minute=period.ends.minute)
+        if not_before is not None and start < not_before:
+            start = _on_step(not_before, midnight, step)
+        while start + duration <= closes:
+            clashes = [s for s in booked if s.start < start + duration and start < s.end]
+            if not clashes:
+                return start
+            start = max(start + timedelta(minutes=step), _on_step(max(s.end for s in clashes), midnight, step))
+    return None
+
+
+def _on_step(moment: datetime, midnight: datetime, step: int) -> datetime:
+    """``moment`` rounded up to the ``step``-minute grid of the day that starts at ``midnight``."""
+    return midnight + -(-(moment - midnight) // timedelta(minutes=step)) * timedelta(minutes=step)

@@ -8,6 +8,7 @@ from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.csv_io import CsvService
 from tuffops_desktop.services.customers import CustomerService
+from tuffops_desktop.services.dispatch import DispatchService
 from tuffops_desktop.services.maintenance import MaintenanceService
 from tuffops_desktop.services.price_list import PriceListService
 from tuffops_desktop.services.requests import RequestService
@@ -36,6 +37,7 @@ class Services:
     maintenance: MaintenanceService
     unit_history: UnitHistoryService
     working_hours: WorkingHoursService
+    dispatch: DispatchService
     price_list: PriceListService
     work_order_items: WorkOrderItemService
 
@@ -59,6 +61,7 @@ def build_services(ctx: ServiceContext) -> Services:
         maintenance=MaintenanceService(ctx),
         unit_history=UnitHistoryService(ctx),
         working_hours=WorkingHoursService(ctx),
+        dispatch=DispatchService(ctx),
         price_list=PriceListService(ctx),
         work_order_items=WorkOrderItemService(ctx),
     )

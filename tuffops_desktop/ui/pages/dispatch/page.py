@@ -1,26 +1,34 @@
-"""The dispatch board page: one day of the technicians' bookings (``BoardGrid``) beside the
-queue of unassigned work, most urgent first.
+"""The dispatch board page: the technicians' bookings for a day (``DayGrid``, technicians ×
+hours) or a week (``WeekGrid``, technicians × Monday to Sunday) beside the queue of unassigned
+work, most urgent first.
 
-Drag a queue item onto a technician's row at a time to assign it (unassigned → pending),
-drag a block to another time or technician to move it (``reassign``, while pending). A
-booking that overlaps another of that technician or lies outside their working hours is
-confirmed first. The keyboard alternative: select a block (arrow keys) or a queue item and
-press Enter, or "Assign…": the work-order page's ``AssignDialog`` opens.
+Drag a queue item onto a technician's row at a time (day) or onto their day (week: the first
+free half hour of their working hours) to assign it (unassigned → pending); drag a block to
+another time, day or technician to move it (``reassign``, while pending; in the week a block
+keeps its time of day). A booking that overlaps another of that technician or lies outside
+their working hours is confirmed first. The keyboard alternative: select a block (arrow keys)
+or a queue item and press Enter, or "Assign…": the work-order page's ``AssignDialog`` opens.
 
-The board is read in one background call (``plan.load_day``) whenever the day changes, after
-each move, and when the change feed reports a work order (or a user's hours) changed by
-anyone. "Open in its own window" shows a second board in a top-level window for another
-monitor; its geometry is kept in the page's remembered state (``RemembersState``).
+The page keeps one selected date: the day shown, or the day marked in the week (click a day's
+heading; a double click opens it in the day view). Switching between Day and Week keeps it;
+the view chosen is remembered per user (``RemembersState``).
+
+The board is read in one background call (``plan.load_board``) when it is first shown,
+whenever the day or the week changes, after each move, and when the change feed reports a
+work order (or a user's hours) changed by anyone. "Open in its own window" shows a second
+board in a top-level window for another monitor; its geometry and view are kept in the page's
+remembered state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QByteArray, QDateTime, QLocale, QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPixmap
+from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -28,6 +36,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,8 +47,16 @@ from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import date_text, date_time_text, number_text
 from tuffops_desktop.ui.ops import Ops
-from tuffops_desktop.ui.pages.dispatch.grid import SLA_COLOURS, BoardGrid, work_order_mime
-from tuffops_desktop.ui.pages.dispatch.plan import DayPlan, booking_problems, load_day, local_start
+from tuffops_desktop.ui.pages.dispatch.grid import SLA_COLOURS, BoardGrid, DayGrid, Target, WeekGrid, work_order_mime
+from tuffops_desktop.ui.pages.dispatch.plan import (
+    BoardPlan,
+    booking_problems,
+    load_board,
+    local_start,
+    midnight,
+    start_on_day,
+    week_of,
+)
 from tuffops_desktop.ui.pages.work_orders.editor import AssignDialog
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.widgets.labels import plain_label
@@ -48,6 +65,7 @@ from tuffops_desktop.ui.window_state import ViewState, fit_on_screen
 IdRole = Qt.ItemDataRole.UserRole + 1
 REFRESH_DELAY_MS = 150  # a burst of changes from the feed is read once
 RELEVANT = ("work_order", "user", "*")
+DAY, WEEK = "day", "week"
 
 
 class QueueList(QListWidget):
@@ -76,8 +94,15 @@ def _swatch(colour: str | None) -> QIcon:
     return QIcon(pixmap)
 
 
+def _scrolled(grid: BoardGrid) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(grid)
+    return area
+
+
 class DispatchPage(QWidget):
-    """The board of one day (today at first) and the unassigned queue."""
+    """The board of a day or a week (today's at first) and the unassigned queue."""
 
     def __init__(
         self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None, *, detachable: bool = True
@@ -88,22 +113,33 @@ class DispatchPage(QWidget):
         self._ops = ops
         self._prompts = prompts
         self.day: date = services.ctx.today()
-        self.plan: DayPlan | None = None
+        self.view = DAY
+        self.plan: BoardPlan | None = None
         self.window_of_its_own: DispatchWindow | None = None
         self._state: ViewState | None = None
+        self._requested: tuple[date, int] | None = None  # the range last asked for
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(REFRESH_DELAY_MS)
         self._pending.timeout.connect(self.refresh)
 
         self.title_label = plain_label(_("Dispatch"), role="title")
-        self.day_label = plain_label(role="subtitle")
-        self.previous_button = QPushButton(_("◀ &Previous day"))
+        self.day_label = plain_label(role="subtitle", wrap=True)  # wraps rather than widen a small window
+        self.day_view_button = QPushButton(_("&Day"))
+        self.week_view_button = QPushButton(_("W&eek"))
+        self.views = QButtonGroup(self)
+        for button, view in ((self.day_view_button, DAY), (self.week_view_button, WEEK)):
+            button.setCheckable(True)
+            button.setToolTip(_("Show the board by hours of one day") if view == DAY else _("Show the board by days"))
+            button.clicked.connect(lambda _checked=False, view=view: self.set_view(view))
+            self.views.addButton(button)
+        self.day_view_button.setChecked(True)
+        self.previous_button = QPushButton(_("◀ &Previous"))
         self.today_button = QPushButton(_("T&oday"))
-        self.next_button = QPushButton(_("&Next day ▶"))
-        self.previous_button.clicked.connect(lambda: self.show_day(self.day - timedelta(days=1)))
+        self.next_button = QPushButton(_("&Next ▶"))
+        self.previous_button.clicked.connect(lambda: self.step(-1))
         self.today_button.clicked.connect(lambda: self.show_day(services.ctx.today()))
-        self.next_button.clicked.connect(lambda: self.show_day(self.day + timedelta(days=1)))
+        self.next_button.clicked.connect(lambda: self.step(1))
         self.assign_button = QPushButton(_("&Assign…"))
         self.assign_button.setToolTip(_("Assign or move the selected work order (Enter)"))
         self.assign_button.clicked.connect(self.assign_selected)
@@ -113,9 +149,8 @@ class DispatchPage(QWidget):
         self.own_window_button.setVisible(detachable)
         self.legend = plain_label(
             _(
-                "Blocks are coloured by status; the stripe at their foot (and the queue's "
-                "square) is the SLA: green on time, amber under 25 % of the time left, "
-                "red overdue."
+                "Colour: status. Stripe (and the queue's square): SLA, green on time, amber under 25 % of the "
+                "time left, red overdue. Red outline: overlaps another booking; hatched: outside working hours."
             ),
             role="hint",
             wrap=True,
@@ -123,23 +158,30 @@ class DispatchPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title_label)
         top.addSpacing(16)
+        top.addWidget(self.day_view_button)
+        top.addWidget(self.week_view_button)
+        top.addSpacing(16)
         for button in (self.previous_button, self.today_button, self.next_button):
             top.addWidget(button)
         top.addSpacing(8)
-        top.addWidget(self.day_label)
-        top.addStretch(1)
+        top.addWidget(self.day_label, 1)
         second = QHBoxLayout()
         second.addWidget(self.legend, 1)
         second.addWidget(self.assign_button)
         second.addWidget(self.own_window_button)
 
-        self.grid = BoardGrid()
-        self.grid.dropped.connect(self._on_grid_drop)
-        self.grid.activated.connect(lambda row: self.assign(row.id))
-        self.grid.selected.connect(lambda row: self.queue.clearSelection() if row is not None else None)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.grid)
+        self.day_grid = DayGrid()
+        self.week_grid = WeekGrid()
+        for grid in (self.day_grid, self.week_grid):
+            grid.dropped.connect(self._on_grid_drop)
+            grid.activated.connect(lambda row: self.assign(row.id))
+            grid.selected.connect(lambda row: self.queue.clearSelection() if row is not None else None)
+        self.week_grid.day_chosen.connect(self._on_day_chosen)
+        self.day_scroll = _scrolled(self.day_grid)
+        self.week_scroll = _scrolled(self.week_grid)
+        self.boards = QStackedWidget()
+        self.boards.addWidget(self.day_scroll)
+        self.boards.addWidget(self.week_scroll)
         self.queue_label = plain_label(_("Unassigned"), role="subtitle")
         self.queue = QueueList()
         self.queue.itemActivated.connect(lambda item: self.assign(int(item.data(IdRole))))
@@ -150,7 +192,7 @@ class DispatchPage(QWidget):
         side_layout.addWidget(self.queue_label)
         side_layout.addWidget(self.queue, 1)
         self.splitter = QSplitter()
-        self.splitter.addWidget(self.scroll)
+        self.splitter.addWidget(self.boards)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
@@ -160,37 +202,92 @@ class DispatchPage(QWidget):
         layout.addLayout(top)
         layout.addLayout(second)
         layout.addWidget(self.splitter, 1)
-        self.refresh()
+        self._label_range()
+
+    # ----------------------------------------------------------------- the view shown
+    @property
+    def grid(self) -> BoardGrid:
+        """The board on screen (day or week)."""
+        return self.week_grid if self.view == WEEK else self.day_grid
+
+    @property
+    def scroll(self) -> QScrollArea:
+        return self.week_scroll if self.view == WEEK else self.day_scroll
+
+    def span(self) -> tuple[date, int]:
+        """(first day, number of days) of the board shown."""
+        return (week_of(self.day), 7) if self.view == WEEK else (self.day, 1)
+
+    def set_view(self, view: str) -> None:
+        """Day or week; the selected date stays. Remembered for this user."""
+        if view not in (DAY, WEEK):
+            return
+        changed = view != self.view
+        self.view = view
+        (self.week_view_button if view == WEEK else self.day_view_button).setChecked(True)
+        self.boards.setCurrentWidget(self.scroll)
+        if self._state is not None:
+            self._state.set_value("view", view)
+        if changed and self._requested is not None:  # not yet shown: the first read comes then
+            self.plan = None  # until the other view's board is read
+            self.grid.select(None)
+            self.refresh()
+
+    def _label_range(self) -> None:
+        first, days = self.span()
+        locale = QLocale()
+        unit = _("week") if self.view == WEEK else _("day")
+        self.previous_button.setToolTip(_("Previous {unit}").format(unit=unit))
+        self.next_button.setToolTip(_("Next {unit}").format(unit=unit))
+        if self.view == WEEK:
+            self.day_label.setText(
+                _("Week {number}: {start} – {end}").format(
+                    number=first.isocalendar().week,
+                    start=date_text(first),
+                    end=date_text(first + timedelta(days=days - 1)),
+                )
+            )
+        else:
+            self.day_label.setText(
+                _("{weekday} {date}").format(weekday=locale.dayName(self.day.isoweekday()), date=date_text(self.day))
+            )
+        self.week_grid.mark_day(self.day)
 
     # ----------------------------------------------------------------- Page protocol
     def refresh(self) -> None:
-        """Read the day again in the background; the answer for another day is dropped."""
-        self.day_label.setText(
-            _("{weekday} {date}").format(weekday=QLocale().dayName(self.day.isoweekday()), date=date_text(self.day))
-        )
-        day = self.day
+        """Read the board shown again in the background; an answer for another range is dropped."""
+        self._label_range()
+        first, days = self._requested = self.span()
         self._ops.run(
-            load_day,
+            load_board,
             self._services,
-            day,
+            first,
+            days,
             parent=self,
-            on_done=lambda plan: self._show(plan) if plan.day == self.day else None,
+            on_done=lambda plan: self._show(plan) if (plan.first, plan.days) == self.span() else None,
         )
 
     def focus_search(self) -> None:
         self.queue.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
-        """A work order (or someone's working hours) changed anywhere: read the day again."""
-        if any(c.entity in RELEVANT for c in changes):
+        """A work order (or someone's working hours) changed anywhere: read the board again."""
+        if any(c.entity in RELEVANT for c in changes) and self._requested is not None:
             self._pending.start()
         if self.window_of_its_own is not None:
             self.window_of_its_own.board.apply_changes(changes)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """The first read waits until the page is shown (and its remembered view restored)."""
+        super().showEvent(event)
+        if self._requested is None:
+            self.refresh()
 
     # ----------------------------------------------------------------- RemembersState
     def save_state(self, state: ViewState) -> None:
         self._state = state
         self.splitter_sizes_to(state)
+        state.set_value("view", self.view)
         if self.window_of_its_own is not None and self.window_of_its_own.isVisible():
             self.window_of_its_own.remember(state)
 
@@ -199,6 +296,9 @@ class DispatchPage(QWidget):
         sizes = state.value("splitter")
         if isinstance(sizes, list) and len(sizes) == 2 and all(isinstance(s, int) and s > 0 for s in sizes):
             self.splitter.setSizes(sizes)
+        view = state.value("view")
+        if view in (DAY, WEEK):
+            self.set_view(view)
 
     def splitter_sizes_to(self, state: ViewState) -> None:
         state.set_value("splitter", self.splitter.sizes())
@@ -208,7 +308,17 @@ class DispatchPage(QWidget):
         self.day = day
         self.refresh()
 
-    def _show(self, plan: DayPlan) -> None:
+    def step(self, direction: int) -> None:
+        """Previous (-1) or next (1) day or week."""
+        self.show_day(self.day + timedelta(days=direction * (7 if self.view == WEEK else 1)))
+
+    def _on_day_chosen(self, day: date, open_it: bool) -> None:
+        self.day = day
+        if open_it:
+            self.set_view(DAY)
+        self._label_range()
+
+    def _show(self, plan: BoardPlan) -> None:
         self.plan = plan
         self.grid.set_plan(plan)
         current = self.queue.current_id()
@@ -226,7 +336,11 @@ class DispatchPage(QWidget):
             )
             item.setData(IdRole, row.id)
             item.setIcon(_swatch(SLA_COLOURS.get(plan.sla(row))))
-            item.setToolTip(_("Drag onto a technician and time, or press Enter to assign"))
+            item.setToolTip(
+                _("Drag onto a technician's day, or press Enter to assign")
+                if self.view == WEEK
+                else _("Drag onto a technician and time, or press Enter to assign")
+            )
             self.queue.addItem(item)
             if row.id == current:
                 self.queue.setCurrentItem(item)
@@ -239,23 +353,37 @@ class DispatchPage(QWidget):
 
     # ----------------------------------------------------------------- booking
     def drop_at(self, work_order_id: int, pos: object, offset_minutes: float = 0) -> bool:
-        """A work order dropped at ``pos`` (grid coordinates): book it there (what a drop does)."""
+        """A work order dropped at ``pos`` (grid coordinates): book it there (what a drop does).
+        A booked block keeps its time of day in the week view; a queue item goes to the first
+        free time of the day."""
         plan = self.plan
-        slot = self.grid.slot_at(pos, offset_minutes) if plan is not None else None  # type: ignore[arg-type]
-        if plan is None or slot is None:
+        if plan is None:
             return False
-        return self.book(work_order_id, plan.technicians[slot[0]].id, self._at(slot[1]))
+        moving = next((r for r in plan.bookings if r.id == work_order_id), None)
+        hours = float(moving.estimated_hours) if moving is not None else 2.0
+        found = self.grid.target_at(pos, moving, offset_minutes, hours)  # type: ignore[arg-type]
+        if found is None:
+            return False
+        return self._book_target(work_order_id, found[0])
 
-    def _on_grid_drop(self, work_order_id: int, technician_id: int, minutes: int) -> None:
-        self.book(work_order_id, technician_id, self._at(minutes))
+    def _on_grid_drop(self, work_order_id: int, target: Target) -> None:
+        self._book_target(work_order_id, target)
+
+    def _book_target(self, work_order_id: int, target: Target) -> bool:
+        if target.minutes is None:
+            return self.book(work_order_id, target.technician_id, None, first_free_on=target.day)
+        return self.book(work_order_id, target.technician_id, midnight(target.day) + timedelta(minutes=target.minutes))
 
     def _at(self, minutes: int) -> datetime:
-        return datetime.combine(self.day, time()).astimezone() + timedelta(minutes=minutes)
+        return midnight(self.day) + timedelta(minutes=minutes)
 
-    def book(self, work_order_id: int, technician_id: int, start: datetime | None) -> bool:
+    def book(
+        self, work_order_id: int, technician_id: int, start: datetime | None, *, first_free_on: date | None = None
+    ) -> bool:
         """Assign (unassigned) or move (pending) the work order to the technician from ``start``
-        (local time; None = not booked at a time), after confirming overlaps and hours outside
-        the working day. True when the service made the move."""
+        (local time; None = not booked at a time) or, given ``first_free_on``, from the first free
+        time of that day, after confirming overlaps and hours outside the working day. True when
+        the service made the move."""
         plan = self.plan
         found = self._ops.call(self._services.work_orders.get, work_order_id, parent=self)
         if not found.ok or found.value is None or plan is None:
@@ -273,10 +401,11 @@ class DispatchPage(QWidget):
                 ).format(number=detail.number, status=detail.status.replace("_", " ")),
             )
             return False
+        length = timedelta(hours=float(detail.estimated_hours))
+        if first_free_on is not None:
+            start = start_on_day(plan, work_order_id, technician_id, first_free_on, length)
         if start is not None:
-            problems = booking_problems(
-                plan, work_order_id, technician_id, start, timedelta(hours=float(detail.estimated_hours))
-            )
+            problems = booking_problems(plan, work_order_id, technician_id, start, length)
             if problems and not self._prompts.confirm(self, _("Book anyway?"), "\n".join(problems), _("Book anyway")):
                 return False
         result = self._ops.call(
@@ -318,8 +447,8 @@ class DispatchPage(QWidget):
             work_order_id, int(dialog.technician_id() or 0), chosen.astimezone() if chosen is not None else None
         )
 
-    def _default_start(self, plan: DayPlan) -> datetime:
-        """Nine o'clock on the day shown, or the next half hour when that is today and later."""
+    def _default_start(self, plan: BoardPlan) -> datetime:
+        """Nine o'clock on the selected date, or the next half hour when that is today and later."""
         start = self._at(9 * 60)
         now = plan.now.astimezone()
         if now > start and now.date() == self.day:
@@ -332,7 +461,8 @@ class DispatchPage(QWidget):
         window = self.window_of_its_own
         if window is None:
             window = DispatchWindow(self._services, self._ops, self._prompts, self._state, self)
-            window.board.show_day(self.day)
+            window.board.day = self.day
+            window.board.refresh()
             self.window_of_its_own = window
             window.closed.connect(self._own_window_closed)
         window.show()
@@ -345,7 +475,8 @@ class DispatchPage(QWidget):
 
 
 class DispatchWindow(QMainWindow):
-    """A dispatch board in a window of its own; where it was is remembered (``window_geometry``)."""
+    """A dispatch board in a window of its own; where it was and its view (day or week) are
+    remembered (``window_geometry``, ``window_view``)."""
 
     closed = Signal()
 
@@ -357,6 +488,8 @@ class DispatchWindow(QMainWindow):
         self.setWindowTitle(_("Dispatch board — {app}").format(app=APP_NAME))
         self._state = state
         self.board = DispatchPage(services, ops, prompts, self, detachable=False)
+        if state is not None and state.value("window_view") in (DAY, WEEK):
+            self.board.set_view(str(state.value("window_view")))
         self.setCentralWidget(self.board)
         self.resize(1600, 900)
         saved = state.value("window_geometry") if state is not None else None
@@ -366,6 +499,7 @@ class DispatchWindow(QMainWindow):
 
     def remember(self, state: ViewState) -> None:
         state.set_value("window_geometry", bytes(self.saveGeometry().toHex().data()).decode("ascii"))
+        state.set_value("window_view", self.board.view)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._state is not None:

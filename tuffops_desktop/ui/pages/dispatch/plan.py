@@ -1,33 +1,61 @@
-"""What the dispatch board shows for one day, read in one background call, and the checks a
-booking goes through before it is made (overlap, working hours: ``domain.scheduling``)."""
+"""What the dispatch board shows for a day or a week, read in one background call
+(``DispatchService.board``), and the checks a booking goes through before it is made
+(overlap, working hours: ``domain.scheduling``).
+
+The plan also says which bookings are already in trouble, so both views can flag them: a
+booking that overlaps another of the same technician, and one outside the technician's
+working hours (each was confirmed by whoever booked it, or booked elsewhere).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+from functools import cached_property
 
-from tuffops_desktop.domain.scheduling import Slot, WorkingHours, overlapping, within_working_hours
-from tuffops_desktop.domain.work_orders import OPEN, SlaState, WorkOrderStatus, sla_state, urgency_key
+from tuffops_desktop.domain.scheduling import (
+    Slot,
+    WorkingHours,
+    first_free_start,
+    overlapping,
+    within_working_hours,
+)
+from tuffops_desktop.domain.work_orders import OPEN, SlaState, WorkOrderStatus, sla_state
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.work_orders import TechnicianInfo, WorkOrderRow
-from tuffops_desktop.services.listing import Between, ListQuery, any_of
 from tuffops_desktop.services.registry import Services
 
-QUEUE_MAX = 300  # the most urgent unassigned work orders the queue lists
+DEFAULT_START = time(9)  # where work goes on a day without a working period (asked first)
+
+
+class Flag(Enum):
+    """Why a booking on the board is marked."""
+
+    OVERLAP = "overlap"  # shares time with another booking of the same technician
+    OUTSIDE = "outside"  # not inside the technician's working hours
 
 
 @dataclass(frozen=True)
-class DayPlan:
-    """One day of the board: who works, their hours, what is booked, what waits."""
+class BoardPlan:
+    """``days`` days of the board from ``first``: who works, their hours, what is booked, what waits."""
 
-    day: date
+    first: date
+    days: int
     technicians: Sequence[TechnicianInfo]
     hours: Mapping[int, tuple[WorkingHours, ...]]
-    bookings: Sequence[WorkOrderRow]  # booked on ``day`` with a technician, not cancelled
+    bookings: Sequence[WorkOrderRow]  # booked on these days with a technician, not cancelled
     queue: Sequence[WorkOrderRow]  # unassigned, most urgent first
     queue_total: int
     now: datetime
+
+    @property
+    def dates(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range(self.days)]
+
+    def shows(self, day: date) -> bool:
+        return self.first <= day < self.first + timedelta(days=self.days)
 
     def technician(self, technician_id: int) -> TechnicianInfo | None:
         return next((t for t in self.technicians if t.id == technician_id), None)
@@ -35,32 +63,80 @@ class DayPlan:
     def find(self, work_order_id: int) -> WorkOrderRow | None:
         return next((r for r in (*self.bookings, *self.queue) if r.id == work_order_id), None)
 
+    def working(self, technician_id: int, day: date) -> WorkingHours | None:
+        """The technician's working period on ``day`` (None: a day off)."""
+        return next((h for h in self.hours.get(technician_id, ()) if h.weekday == day.weekday()), None)
+
     def sla(self, row: WorkOrderRow) -> SlaState:
         """Green / amber / red for open work; nothing for work that is done."""
         if WorkOrderStatus(row.status) not in OPEN:
             return SlaState.NONE
         return sla_state(row.created_at, row.due_at, self.now)
 
+    @cached_property
+    def cells(self) -> dict[tuple[int, date], list[WorkOrderRow]]:
+        """Bookings by (technician, local day), in start order: the week view's cells."""
+        found: dict[tuple[int, date], list[WorkOrderRow]] = {}
+        for row in self.bookings:
+            begins = local_start(row)
+            if begins is not None and row.technician_id is not None:
+                found.setdefault((row.technician_id, begins.date()), []).append(row)
+        for rows in found.values():
+            rows.sort(key=lambda r: (r.scheduled_start, r.id))
+        return found
 
-def load_day(services: Services, day: date) -> DayPlan:
-    """Read the board of ``day`` (runs on the task runner, never on the GUI thread)."""
-    work_orders = services.work_orders
-    technicians = work_orders.technicians()
-    hours = services.working_hours.get([t.id for t in technicians])
-    booked = work_orders.rows(
-        work_orders.list_ids(ListQuery(sort="scheduled", filters={"scheduled": Between(day, day)}))
+    @cached_property
+    def flags(self) -> dict[int, frozenset[Flag]]:
+        """The marks of each booking that has any (work order id → flags)."""
+        marked: dict[int, set[Flag]] = {}
+        for (technician_id, _day), rows in self.cells.items():
+            hours = self.hours.get(technician_id, ())
+            latest: datetime | None = None
+            previous: WorkOrderRow | None = None
+            for row in rows:  # in start order: a booking overlaps one that ends after it starts
+                begins = local_start(row)
+                assert begins is not None
+                ends = begins + duration(row)
+                if previous is not None and latest is not None and begins < latest:
+                    marked.setdefault(row.id, set()).add(Flag.OVERLAP)
+                    marked.setdefault(previous.id, set()).add(Flag.OVERLAP)
+                if latest is None or ends > latest:
+                    latest, previous = ends, row
+                if not within_working_hours(hours, begins, duration(row)):
+                    marked.setdefault(row.id, set()).add(Flag.OUTSIDE)
+        return {wid: frozenset(f) for wid, f in marked.items()}
+
+    def slots(self, technician_id: int) -> list[Slot]:
+        return [
+            Slot(r.id, begins, begins + duration(r))
+            for r in self.bookings
+            if r.technician_id == technician_id and (begins := local_start(r)) is not None
+        ]
+
+
+def load_board(services: Services, first: date, days: int) -> BoardPlan:
+    """Read ``days`` days of the board from ``first`` (runs on the task runner, never on the GUI thread)."""
+    board = services.dispatch.board(first, days)
+    return BoardPlan(
+        first=board.first,
+        days=board.days,
+        technicians=board.technicians,
+        hours=board.hours,
+        bookings=board.bookings,
+        queue=board.queue,
+        queue_total=board.queue_total,
+        now=board.now,
     )
-    waiting = work_orders.list_ids(ListQuery(sort="due", filters={"status": any_of("unassigned")}))
-    queue = sorted(work_orders.rows(waiting[:QUEUE_MAX]), key=lambda r: urgency_key(r.due_at, r.created_at, r.id))
-    return DayPlan(
-        day=day,
-        technicians=technicians,
-        hours=hours,
-        bookings=[r for r in booked if r.technician_id is not None and r.status != "cancelled"],
-        queue=queue,
-        queue_total=len(waiting),
-        now=services.ctx.now(),
-    )
+
+
+def week_of(day: date) -> date:
+    """The Monday of ``day``'s week (the week view shows Monday to Sunday)."""
+    return day - timedelta(days=day.weekday())
+
+
+def midnight(day: date) -> datetime:
+    """The start of ``day`` in local time."""
+    return datetime.combine(day, time()).astimezone()
 
 
 def local_start(row: WorkOrderRow) -> datetime | None:
@@ -71,20 +147,29 @@ def duration(row: WorkOrderRow) -> timedelta:
     return timedelta(hours=float(row.estimated_hours))
 
 
+def start_on_day(plan: BoardPlan, work_order_id: int, technician_id: int, day: date, length: timedelta) -> datetime:
+    """Where work dropped on a technician's day in the week view starts: the first free half hour
+    inside their working hours (not in the past), else the start of their working period (or
+    09:00 on a day off) — which ``booking_problems`` then flags for confirmation."""
+    slots = [s for s in plan.slots(technician_id) if s.work_order_id != work_order_id]
+    hours = plan.hours.get(technician_id, ())
+    now = plan.now.astimezone()
+    found = first_free_start(hours, slots, midnight(day), length, not_before=now if day == now.date() else None)
+    if found is not None:
+        return found
+    period = plan.working(technician_id, day)
+    return datetime.combine(day, period.starts if period is not None else DEFAULT_START).astimezone()
+
+
 def booking_problems(
-    plan: DayPlan, work_order_id: int, technician_id: int, start: datetime, length: timedelta
+    plan: BoardPlan, work_order_id: int, technician_id: int, start: datetime, length: timedelta
 ) -> list[str]:
     """Why booking ``work_order_id`` for ``technician_id`` from ``start`` (local) needs a
     confirmation: other bookings it overlaps, and hours outside the technician's working hours."""
     tech = plan.technician(technician_id)
     name = (tech.full_name or tech.username) if tech else "?"
-    slots = [
-        Slot(r.id, begins, begins + duration(r))
-        for r in plan.bookings
-        if r.technician_id == technician_id and (begins := local_start(r)) is not None
-    ]
     problems = []
-    clashes = overlapping(slots, start, start + length, ignore=work_order_id)
+    clashes = overlapping(plan.slots(technician_id), start, start + length, ignore=work_order_id)
     if clashes:
         numbers = ", ".join(r.number for r in plan.bookings if r.id in clashes)
         problems.append(_("It overlaps {numbers}, already booked for {name}.").format(numbers=numbers, name=name))
