@@ -12,6 +12,10 @@ never touches the database, a row not fetched yet shows a placeholder ("…"), a
 block is painted when it arrives. ``update_rows`` / ``insert_ids`` / ``remove_ids`` apply
 row-level changes (from the change feed) without a reset, so selection, scroll position
 and open editors stay as they are.
+
+A long list may arrive in two steps (``services.listing.FirstIds``): ``set_ids(first ids,
+total=N)`` shows N rows at once, the rows past the known ids as placeholders, and
+``complete_ids(every id)`` fills them in when the whole list has come in the background.
 """
 
 from __future__ import annotations
@@ -99,6 +103,7 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         self._muted = muted
         self._id_of = id_of
         self._ids: list[int] = []
+        self._pending = 0  # rows listed after the known ids whose ids have not arrived yet
         self._row_of: dict[int, int] | None = None
         self._blocks: OrderedDict[int, dict[int, R]] = OrderedDict()
         self._failed_blocks: set[int] = set()
@@ -111,18 +116,43 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
     def columns(self) -> list[Column[R]]:
         return self._columns
 
-    def set_ids(self, ids: Sequence[int], first_rows: Sequence[R] | None = None) -> None:
+    def set_ids(self, ids: Sequence[int], first_rows: Sequence[R] | None = None, *, total: int | None = None) -> None:
         """Show exactly these records, in this order (the answer of a new query).
 
         ``first_rows``: the rows of the first block, fetched with the ids (the first paint
-        then needs no second trip to the database)."""
+        then needs no second trip to the database). ``total``: the list has this many
+        records and ``ids`` are the first of them; the others show as placeholders until
+        ``complete_ids``."""
         self.beginResetModel()
         self._ids = list(ids)
+        self._pending = max(0, (total if total is not None else len(self._ids)) - len(self._ids))
         self._row_of = None
         self._forget_blocks()
         if first_rows is not None and self._ids:
             self._blocks[0] = {self._id_of(r): r for r in first_rows}
         self.endResetModel()
+
+    def complete_ids(self, ids: Sequence[int]) -> None:
+        """Every id of the list, after ``set_ids(first ids, total=…)``: when they continue
+        the known ids, the placeholder rows become rows in place; when the list changed
+        meanwhile, the model becomes ``ids`` (the table keeps its selection by id)."""
+        if not self._pending:
+            self.apply_ids(ids)
+            return
+        known = len(self._ids)
+        if len(ids) != known + self._pending or list(ids[:known]) != self._ids:
+            self.set_ids(ids)
+            return
+        self._ids = list(ids)
+        self._pending = 0
+        self._row_of = None
+        if len(self._ids) > known:
+            self.dataChanged.emit(self.index(known, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
+
+    @property
+    def complete(self) -> bool:
+        """False while rows are placeholders for ids that have not arrived (``complete_ids``)."""
+        return not self._pending
 
     @property
     def block_size(self) -> int:
@@ -163,6 +193,9 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
         reset: rows that stay keep their selection and cached data. Rows whose order
         changed are moved (removed and inserted); many differences fall back to a reset."""
         new_ids = list(new_ids)
+        if self._pending:
+            self.complete_ids(new_ids)
+            return
         if new_ids == self._ids:
             return
         new_set = set(new_ids)
@@ -256,14 +289,16 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
 
     # ----------------------------------------------------------------- Qt overrides
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else len(self._ids) + self._pending
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids) or index.column() >= len(self._columns):
+        if not index.isValid() or index.row() >= self.rowCount() or index.column() >= len(self._columns):
             return None
+        if index.row() >= len(self._ids):  # its id has not arrived yet
+            return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
         if role == RowIdRole:
             return self._ids[index.row()]
         column = self._columns[index.column()]

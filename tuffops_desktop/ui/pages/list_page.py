@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
-from tuffops_desktop.services.listing import Filter, ListQuery
+from tuffops_desktop.services.listing import Filter, FirstIds, ListQuery
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.models.columns import Column
@@ -111,6 +111,8 @@ class ListPage(QWidget):
         count_text: ``(one, many)``: the count label for one record and for ``{count}`` (locale digits).
         columns, fetch_rows, muted: the table model's columns, row fetcher and greyed rows.
         list_ids, query: the service query and the page's first ``ListQuery``.
+        first_ids: the service's ``first_ids`` (count and first ids), for lists long
+            enough to be listed in two steps (``ListController``).
         stretch_column: the table column that takes the spare width.
     """
 
@@ -130,6 +132,7 @@ class ListPage(QWidget):
         fetch_rows: Callable[[Sequence[int]], Sequence[Any]],
         list_ids: Callable[[ListQuery], list[int]],
         query: ListQuery,
+        first_ids: Callable[[ListQuery, int], FirstIds] | None = None,
         muted: Callable[[Any], bool] | None = None,
         stretch_column: int | None = None,
         parent: QWidget | None = None,
@@ -150,7 +153,7 @@ class ListPage(QWidget):
         self.search = SearchBox(search_hint)
         self.model = IdTableModel(columns, fetch_rows, muted=muted, ops=ops, parent=self)
         self.table = DataTable(self.model, self, stretch_column=stretch_column)
-        self.controller = ListController(ops, self, self.model, self.table, list_ids, query)
+        self.controller = ListController(ops, self, self.model, self.table, list_ids, query, first_ids)
         self.search.search_changed.connect(lambda text: self.controller.update(text=text))
         self.controller.listed.connect(self._on_listed)
         self.controller.failed.connect(self._on_list_failed)
@@ -275,9 +278,10 @@ class ListPage(QWidget):
         """Select ``record_id`` and show it in the detail panel. When the search, a filter
         or the hidden deactivated records keep it out of the list, they are widened to
         list everything first. False when it is not found even then."""
-        if not self.table.select_id(record_id):
+        listed = self.table.select_id(record_id) or (self.controller.complete() and self.table.select_id(record_id))
+        if not listed:
             self._list_everything()
-            if not self.table.select_id(record_id):
+            if not (self.controller.complete() and self.table.select_id(record_id)):
                 return False
         self.table.setFocus()
         return True
@@ -346,7 +350,7 @@ class ListPage(QWidget):
 
     def after_change(self, record_id: int) -> None:
         """List again and keep ``record_id`` selected (when still listed)."""
-        self.controller.refresh()
+        self.controller.refresh(keep=record_id)
         self.show_current(record_id if self.table.select_id(record_id) else None)
 
     def _apply_listing(self, query: ListQuery, ids: list[int], changed: set[int]) -> None:

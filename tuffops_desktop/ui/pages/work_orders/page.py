@@ -54,6 +54,7 @@ class WorkOrdersPage(ListPage):
             columns=work_order_columns(),
             fetch_rows=services.work_orders.rows,
             list_ids=services.work_orders.list_ids,
+            first_ids=services.work_orders.first_ids,
             query=DEFAULT_QUERY,
             muted=lambda r: r.status in ("billed", "cancelled"),
             stretch_column=UNIT_COLUMN,
