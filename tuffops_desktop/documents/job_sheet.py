@@ -88,6 +88,9 @@ class JobSheet:
     customer_requests: str = ""
     notes: tuple[tuple[str, str], ...] = ()  # (who and when, text), oldest first
     footer: str = ""
+    # The work order's items as (name, quantity, unit of measure): what to bring and what was
+    # used. No prices: the sheet goes to the technician and is shown to the customer on site.
+    items: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -347,6 +350,38 @@ def _requests_text(sheet: JobSheet, fonts: _Fonts, box: Box, size: float) -> lis
     return rows + (body or [_line_row("(nothing written)", fonts.regular, size, box.x, gray=GREY)]) + [_gap(10)]
 
 
+ITEM_QTY_WIDTH = 64.0
+ITEM_UNIT_WIDTH = 56.0
+
+
+def _items(sheet: JobSheet, fonts: _Fonts, box: Box, size: float) -> list[_Row]:
+    """Item · quantity · unit, one line each (long names wrap); nothing when there are no items
+    (what is used on site goes in the technician's notes area below)."""
+    if not sheet.items:
+        return []
+    unit_x = box.right - ITEM_UNIT_WIDTH
+    qty_right = unit_x - 10
+    name_width = qty_right - ITEM_QTY_WIDTH - box.x
+    heading = _heading("Items", fonts, box.x, box.width)
+    captions = _Row(_leading(7))
+    ascent, _ = line_metrics(fonts.bold, 7)
+    for text, x, align in (("ITEM", box.x, "left"), ("QTY", qty_right, "right"), ("UNIT", unit_x, "left")):
+        captions.texts.append(_Text(text, fonts.bold, 7, x, ascent, align, GREY))
+    captions.keep_with_next = True
+    rows = [heading, captions]
+    for name, quantity, unit in sheet.items:
+        lines = _paragraph(name, fonts.regular, size, box.x, name_width) or [_line_row("", fonts.regular, size, box.x)]
+        first = lines[0]
+        down = first.texts[0].down if first.texts else 0.0
+        first.texts.append(_Text(quantity, fonts.regular, size, qty_right, down, "right"))
+        first.texts.append(_Text(unit, fonts.regular, size, unit_x, down))
+        line = _stack(lines)
+        line.height += 3
+        line.rules.append((box.x, line.height - 1, box.right, line.height - 1, 0.3))
+        rows.append(line)
+    return rows + [_gap(10)]
+
+
 def _notes(sheet: JobSheet, fonts: _Fonts, box: Box, size: float) -> list[_Row]:
     if not sheet.notes:
         return []
@@ -387,6 +422,7 @@ def _paginate(sheet: JobSheet, fonts: _Fonts, box: Box, size: float) -> list[lis
         *_customer_and_unit(sheet, fonts, box, size),
         *_request(sheet, fonts, box, size),
         *_requests_text(sheet, fonts, box, size),
+        *_items(sheet, fonts, box, size),
         *_notes(sheet, fonts, box, size),
     ]
     bottom = box.y + FOOTER_HEIGHT

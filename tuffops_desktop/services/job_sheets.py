@@ -14,10 +14,20 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tuffops_desktop.db.models import Customer, CustomerRequest, DeviceModel, Unit, User, WorkOrder, WorkOrderNote
+from tuffops_desktop.db.models import (
+    Customer,
+    CustomerRequest,
+    DeviceModel,
+    Unit,
+    User,
+    WorkOrder,
+    WorkOrderItem,
+    WorkOrderNote,
+)
 from tuffops_desktop.documents.job_sheet import JobSheet
 from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.phones import format_phone, split_list
+from tuffops_desktop.domain.pricing import unit_label
 from tuffops_desktop.domain.qr import public_url, short_code
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.domain.work_orders import WorkOrderStatus
@@ -40,6 +50,11 @@ def gather_job_sheet(session: Session, ctx: ServiceContext, order: WorkOrder) ->
         select(WorkOrderNote)
         .where(WorkOrderNote.work_order_id == order.id)
         .order_by(WorkOrderNote.created_at, WorkOrderNote.id)
+    ).all()
+    items = session.scalars(
+        select(WorkOrderItem)
+        .where(WorkOrderItem.work_order_id == order.id)
+        .order_by(WorkOrderItem.position, WorkOrderItem.id)
     ).all()
     company = read_setting(session, "company_name")
     details = (
@@ -93,6 +108,7 @@ def gather_job_sheet(session: Session, ctx: ServiceContext, order: WorkOrder) ->
         else (),
         customer_requests=order.customer_requests,
         notes=tuple((f"{note.author} · {_when(note.created_at)}", note.body) for note in notes),
+        items=tuple((item.name, _quantity(item.quantity), unit_label(item.unit)) for item in items),
         footer=f"Printed {_when(ctx.now())} by {ctx.actor.username}",
     )
 
@@ -117,3 +133,9 @@ def _when(moment: datetime) -> str:
 def _hours(hours: Decimal) -> str:
     text = f"{hours:f}".rstrip("0").rstrip(".") if "." in f"{hours:f}" else f"{hours:f}"
     return f"{text} hour" if hours == 1 else f"{text} hours"
+
+
+def _quantity(quantity: Decimal) -> str:
+    """1.500 → "1.5", 2.000 → "2"."""
+    text = f"{quantity:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
