@@ -37,6 +37,7 @@ from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.dto.settings import SettingValue
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.settings.price_list_section import PriceListSection
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.layouts_section import LabelLayoutsSection
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
@@ -168,6 +169,7 @@ class SettingsPage(QWidget):
         column_layout.setSpacing(12)
         column_layout.addWidget(self.groups_holder)
         column_layout.addWidget(self.layouts_section)
+        column_layout.addWidget(PriceListSection(ops, services))
         column_layout.addStretch(1)
         self.groups_layout.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
