@@ -67,26 +67,29 @@ def run_desktop(url: str) -> int:
     mapper = ErrorMapper(prompts, monitor.report_lost)
     restore_hook = install_excepthook(mapper)
     try:
-        login = LoginDialog(
-            services_for(db, ANONYMOUS).users.authenticate,
-            KeyringSecretStore(APP_NAME),
-            LocalConfig.default(),
-            scope=database_scope(db),
-            database_label=database_label(db),
-        )
-        if not login.exec() or login.actor is None:
-            return EXIT_OK
-        services = services_for(db, login.actor)
-        window = MainWindow(
-            services,
-            Ops(mapper, runner, monitor),
-            prompts,
-            monitor,
-            database_label=database_label(db),
-            state=window_state(login.actor.username),
-        )
-        window.show()
-        return app.exec()
+        while True:  # back to the sign-in when an administrator deactivates the user
+            login = LoginDialog(
+                services_for(db, ANONYMOUS).users.authenticate,
+                KeyringSecretStore(APP_NAME),
+                LocalConfig.default(),
+                scope=database_scope(db),
+                database_label=database_label(db),
+            )
+            if not login.exec() or login.actor is None:
+                return EXIT_OK
+            services = services_for(db, login.actor)
+            window = MainWindow(
+                services,
+                Ops(mapper, runner, monitor),
+                prompts,
+                monitor,
+                database_label=database_label(db),
+                state=window_state(login.actor.username),
+            )
+            window.show()
+            code = app.exec()
+            if not window.signed_out:
+                return code
     finally:
         monitor.shutdown()
         runner.shutdown(timeout_ms=2000)

@@ -4,7 +4,10 @@
     @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)  # the actor needs at least one of them
     @public("why anyone may call it")            # no permission, on purpose
 
-The check runs before the method's body, so a refused call reads and writes nothing.
+The check runs before the method's body, so a refused call reads and writes nothing:
+first against the permissions the session signed in with, then, in the first transaction
+the call opens, against the user's row as it is now (``context.guarded_action``), so a
+demoted or deactivated user is refused at once.
 ``tests/services/test_permissions_declared.py`` walks every public method of every service
 in ``services/registry.py`` and fails on one that declares nothing, then calls each guarded
 method as a user without the permission, on both databases.
@@ -19,7 +22,7 @@ from typing import Concatenate, Literal, ParamSpec, Protocol, TypeVar
 
 from tuffops_desktop.domain.errors import PermissionDenied
 from tuffops_desktop.domain.permissions import Permission
-from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.context import ServiceContext, guarded_action
 
 Params = ParamSpec("Params")
 Result = TypeVar("Result")
@@ -71,7 +74,8 @@ def _guarded(
         @functools.wraps(method)
         def wrapper(self: Service, /, *args: Params.args, **kwargs: Params.kwargs) -> Result:
             access.check(self._ctx.actor.permissions)
-            return method(self, *args, **kwargs)
+            with guarded_action(access.check):
+                return method(self, *args, **kwargs)
 
         setattr(wrapper, ACCESS_ATTRIBUTE, access)
         return wrapper

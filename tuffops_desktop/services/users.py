@@ -111,6 +111,17 @@ class UserService:
                 user.password_hash = _hasher.hash(password)
             return actor_for(user)
 
+    @public("every signed-in user reads their own role and permissions, so their window follows an admin's change")
+    def signed_in(self) -> Actor | None:
+        """The signed-in user as the database holds them now (role, extra permissions,
+        name); None once deactivated or removed. The system actor is returned as is."""
+        user_id = self._ctx.actor.user_id
+        if user_id is None:
+            return self._ctx.actor
+        with self._ctx.read() as session:
+            user = session.get(User, user_id)
+            return actor_for(user) if user is not None and user.active else None
+
     @requires(P.USERS_CREATE)
     def add(
         self,

@@ -20,14 +20,23 @@ Keyboard: every window shortcut comes from the one table in ``ui.shortcuts`` (Ct
 and Ctrl+PgUp/PgDn switch pages, F6 moves between the sidebar and the page, F5, Ctrl+F,
 Ctrl+K Open by scan, F1 the list of shortcuts); the sidebar takes focus and arrow keys
 move through it. The Go and Help menus show the same actions.
+
+The window follows what an administrator does to its user: when the change feed reports
+a change to the signed-in user (or reconnects, having possibly missed one), it re-reads
+the user (``UserService.signed_in``). Changed role or permissions: the window is rebuilt
+for them (sidebar, menus, every open page, each page's remembered state kept), so what is
+no longer allowed disappears and what was granted appears. Deactivated: the user is told
+and the window closes with ``signed_out`` set, for the composition root to show the
+sign-in again. (The services refuse such a user's actions anyway, at once.)
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QFrame,
@@ -46,7 +55,8 @@ from tuffops_desktop import APP_NAME
 from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
-from tuffops_desktop.services.registry import Services
+from tuffops_desktop.services.context import Actor
+from tuffops_desktop.services.registry import Services, build_services
 from tuffops_desktop.ui.connection import ConnectionBanner, ConnectionMonitor
 from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.live import LiveFeed
@@ -108,7 +118,16 @@ class NavigationDelegate(QStyledItemDelegate):
 
 class MainWindow(QMainWindow):
     """The signed-in session's window (``state``: where to remember its layout; None =
-    remember nothing)."""
+    remember nothing).
+
+    Signals:
+        user_changed: the window was rebuilt for the signed-in user's new permissions.
+
+    Attributes:
+        signed_out: True once the window closed because the user was deactivated.
+    """
+
+    user_changed = Signal()
 
     def __init__(
         self,
@@ -131,6 +150,7 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}  # each one also a ``Page``
         self._stale: set[str] = set()  # open pages to refresh when next shown
         self._sections = [s for s in sections() if self._visible(s)]
+        self.signed_out = False
         self.setWindowIcon(app_icon())
         self.resize(1380, 860)
         self.setMinimumSize(1024, 640)
@@ -156,11 +176,7 @@ class MainWindow(QMainWindow):
         self.navigation.setContentsMargins(8, 0, 8, 0)
         self.navigation.setViewportMargins(8, 0, 8, 0)
         self.navigation.setItemDelegate(NavigationDelegate(self.navigation))
-        for section in self._sections:
-            item = QListWidgetItem(_(section.title))
-            item.setData(KeyRole, section.key)
-            item.setSizeHint(QSize(0, NAV_ITEM_HEIGHT))
-            self.navigation.addItem(item)
+        self._fill_navigation()
         side.addWidget(title)
         side.addWidget(subtitle)
         side.addWidget(self.navigation, 1)
@@ -173,13 +189,11 @@ class MainWindow(QMainWindow):
         content_layout.setSpacing(0)
         content_layout.addWidget(self.banner)
         content_layout.addWidget(self.stack, 1)
-        if not self._sections:
-            self.stack.addWidget(
-                PlaceholderPage(
-                    _("Nothing to show"),
-                    _("Your user has no permission to see any part of the app. Ask an administrator."),
-                )
-            )
+        self._nothing = PlaceholderPage(
+            _("Nothing to show"),
+            _("Your user has no permission to see any part of the app. Ask an administrator."),
+        )
+        self.stack.addWidget(self._nothing)
 
         central = QWidget()
         central_layout = QHBoxLayout(central)
@@ -189,9 +203,9 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(content, 1)
         self.setCentralWidget(central)
 
-        actor = services.ctx.actor
-        self.user_label = plain_label(_("Signed in as {name}").format(name=actor.full_name or actor.username))
-        self.role_label = plain_label(_("Role: {role}").format(role=role_title(actor.role)))
+        self.user_label = plain_label()
+        self.role_label = plain_label()
+        self._show_actor(services.ctx.actor)
         self.database_label = plain_label(_("Database: {db}").format(db=database_label))
         for label in (self.user_label, self.role_label, self.database_label):
             self.statusBar().addPermanentWidget(label)
@@ -208,12 +222,7 @@ class MainWindow(QMainWindow):
         self.shortcuts = self._make_shortcuts()
         if state is not None:
             state.restore_window(self)
-        if self._sections:
-            last = state.window().value("section") if state is not None else None
-            start = next((n for n, s in enumerate(self._sections) if s.key == (last or "customers")), None)
-            if start is None:
-                start = next((n for n, s in enumerate(self._sections) if s.key == "customers"), 0)
-            self.navigation.setCurrentRow(start)
+        self._show_start(state.window().value("section") if state is not None else None)
 
     # ----------------------------------------------------------------- public API
     def section_keys(self) -> list[str]:
@@ -301,6 +310,26 @@ class MainWindow(QMainWindow):
             Qt.ItemDataRole.AccessibleTextRole, f"{item.text()}, {count_text(count)} open" if count else item.text()
         )
 
+    def recheck_user(self) -> None:
+        """Re-read the signed-in user in the background and follow what changed."""
+        self._ops.run(self._services.users.signed_in, parent=self, on_done=self.apply_user, report=False)
+
+    def apply_user(self, actor: Actor | None) -> None:
+        """Follow the signed-in user as stored now: ``None`` (deactivated) signs out; a
+        changed role or permission set rebuilds the window for it."""
+        current = self._services.ctx.actor
+        if actor is None:
+            self._sign_out()
+            return
+        self._show_actor(actor)
+        if actor.permissions == current.permissions and actor.role == current.role:
+            return
+        self._rebuild(actor)
+        self.statusBar().showMessage(
+            _("An administrator changed your permissions: the window now shows what you may do."), 20_000
+        )
+        self.user_changed.emit()
+
     def badge_text(self, key: str) -> str:
         """A sidebar entry as read aloud: its title and its badge (``Inbox  3``)."""
         item = self._navigation_item(key)
@@ -313,7 +342,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
         self.live.stop()
-        self._monitor.shutdown()
+        if not self.signed_out:  # the next sign-in's window goes on with the same monitor
+            self._monitor.shutdown()
         super().closeEvent(event)
 
     def save_state(self) -> None:
@@ -330,6 +360,73 @@ class MainWindow(QMainWindow):
         state.sync()
 
     # ----------------------------------------------------------------- helpers
+    def _show_actor(self, actor: Actor) -> None:
+        self.user_label.setText(_("Signed in as {name}").format(name=actor.full_name or actor.username))
+        self.role_label.setText(_("Role: {role}").format(role=role_title(actor.role)))
+
+    def _fill_navigation(self) -> None:
+        """One sidebar entry per section this user sees (no page is opened here)."""
+        self.navigation.blockSignals(True)
+        self.navigation.clear()
+        for section in self._sections:
+            item = QListWidgetItem(_(section.title))
+            item.setData(KeyRole, section.key)
+            item.setSizeHint(QSize(0, NAV_ITEM_HEIGHT))
+            self.navigation.addItem(item)
+        self.navigation.blockSignals(False)
+
+    def _show_start(self, key: str | None) -> None:
+        """Open the section ``key`` if this user sees it, else Customers, else the first."""
+        if not self._sections:
+            self.stack.setCurrentWidget(self._nothing)
+            return
+        start = next((n for n, s in enumerate(self._sections) if s.key == (key or "customers")), None)
+        if start is None:
+            start = next((n for n, s in enumerate(self._sections) if s.key == "customers"), 0)
+        self.navigation.setCurrentRow(start)
+
+    def _rebuild(self, actor: Actor) -> None:
+        """Services, sidebar, menus and pages for ``actor``'s permissions. Open pages are
+        built anew (each page decides at construction what its user may do), keeping
+        their remembered state; the page on screen stays if the user still sees it."""
+        row = self.navigation.currentRow()
+        shown = self._sections[row].key if 0 <= row < len(self._sections) else None
+        for key, page in self._pages.items():
+            if self._state is not None:
+                self._state.save_page(key, page)
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._pages.clear()
+        self._stale.clear()
+        if self.scan_dialog is not None:
+            self.scan_dialog.deleteLater()
+            self.scan_dialog = None
+        self._services = build_services(replace(self._services.ctx, actor=actor))
+        self._sections = [s for s in sections() if self._visible(s)]
+        self._fill_navigation()
+        for action in self.shortcuts.actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.menuBar().clear()
+        self.shortcuts = self._make_shortcuts()
+        self._show_start(shown)
+        if "inbox" in self.section_keys():
+            self.update_inbox_badge()
+
+    def _sign_out(self) -> None:
+        """The user was deactivated: say so, and close for the sign-in to come back."""
+        actor = self._services.ctx.actor
+        self._prompts.warning(
+            self,
+            _("Signed out"),
+            _(
+                "An administrator has deactivated the user “{name}”, so you are signed out. "
+                "Changes you had not saved are lost. Ask an administrator if this is a mistake."
+            ).format(name=actor.username),
+        )
+        self.signed_out = True
+        self.close()
+
     def _make_shortcuts(self) -> ShortcutActions:
         """The window's actions, from the shortcuts table, in the Go and Help menus."""
         shortcuts = ShortcutActions(self)
@@ -391,7 +488,11 @@ class MainWindow(QMainWindow):
         self.refresh_current()
 
     def _on_changes(self, changes: Sequence[Change]) -> None:
-        """Someone committed changes: every open page applies its own; the badge follows."""
+        """Someone committed changes: every open page applies its own; the badge follows;
+        a change to the signed-in user (or a reconnect) has the window re-read it."""
+        me = self._services.ctx.actor.user_id
+        if me is not None and any(c.entity == "*" or (c.entity == "user" and c.id in (me, None)) for c in changes):
+            self.recheck_user()
         if any(c.entity in ("customer_request", "*") for c in changes):
             self.update_inbox_badge()
         for page in self._pages.values():
