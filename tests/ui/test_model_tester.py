@@ -22,10 +22,11 @@ from tuffops_desktop.ui.pages.inbox.add_dialog import AddRequestDialog
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
 from tuffops_desktop.ui.pages.settings.page import SettingsPage
 from tuffops_desktop.ui.pages.units.page import UnitsPage
+from tuffops_desktop.ui.pages.work_orders.items import ItemsModel
 
 # Every QAbstractItemModel subclass in tuffops_desktop.ui; a new one must be added here
 # (and so gets the model tester below through the pages that build it).
-KNOWN_MODEL_CLASSES = {IdTableModel}
+KNOWN_MODEL_CLASSES = {IdTableModel, ItemsModel}  # ItemsModel: tests/ui/test_work_order_items_ui.py
 
 
 def _our_model_classes() -> set[type]:

@@ -125,3 +125,12 @@ def test_the_editor_shows_the_items_of_the_work_order(qtbot, demo, kit, started)
     qtbot.waitUntil(lambda: editor.items.model.rowCount() == 1, timeout=3000)
     editor.show_work_order(None)
     qtbot.waitUntil(lambda: editor.items.model.rowCount() == 0, timeout=3000)
+
+
+def test_the_items_model_passes_the_model_tester(qtbot, qtmodeltester, demo, kit, started):
+    office = demo.services_as("office")
+    section = make_section(qtbot, office, kit, started.id)
+    qtmodeltester.check(section.model)
+    section.add_entry(entry_id(office, "Call-out fee"))
+    section.add_entry(entry_id(office, "Refrigerant R-32"), "1.25")
+    qtmodeltester.check(section.model)
