@@ -185,7 +185,8 @@ def test_an_overlap_in_the_week_is_asked_first_and_flagged_when_kept(qtbot, demo
     kit.prompts.confirm_answer = True
     assert board.drop_at(second, grid.point_for(tech.id, wednesday))
     qtbot.waitUntil(lambda: len(board.plan.cells.get((tech.id, wednesday), [])) == 2, timeout=5000)
-    assert board.plan.flags[first] == board.plan.flags[second] == frozenset({Flag.OVERLAP})
+    plan = board.plan
+    assert plan.flags_of(plan.find(first)) == plan.flags_of(plan.find(second)) == frozenset({Flag.OVERLAP})
     assert "Overlaps" in grid.describe(board.plan.find(second))
 
     # a queue item dropped on a day off has no free working time: asked too, then flagged
@@ -195,7 +196,13 @@ def test_an_overlap_in_the_week_is_asked_first_and_flagged_when_kept(qtbot, demo
     assert board.drop_at(third, grid.point_for(tech.id, sunday))
     assert kit.prompts.kinds() == ["confirm"] and "working hours" in kit.prompts.calls[0][2]
     assert office.work_orders.get(third).scheduled_start.astimezone() == local(sunday, 9)
-    qtbot.waitUntil(lambda: board.plan.flags.get(third) == frozenset({Flag.OUTSIDE}), timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            board.plan.find(third) in board.plan.bookings
+            and board.plan.flags_of(board.plan.find(third)) == frozenset({Flag.OUTSIDE})
+        ),
+        timeout=5000,
+    )
 
 
 def test_switching_views_keeps_the_selected_date(qtbot, demo, kit):

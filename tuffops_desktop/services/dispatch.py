@@ -103,12 +103,15 @@ class DispatchService:
             if not own:
                 # The queue's order (domain.work_orders.urgency_key) in SQL: due first, the earliest
                 # first, then the oldest; the index on (status, due_at) serves it.
-                stmt = (
-                    self._rows()
+                # The ids first, from work_orders alone: joining all the waiting rows before the sort
+                # took half the board's read (6,300 unassigned of 200,000).
+                urgent = (
+                    select(WorkOrder.id)
                     .where(waiting)
                     .order_by(WorkOrder.due_at.is_(None), WorkOrder.due_at, WorkOrder.created_at, WorkOrder.id)
                     .limit(QUEUE_MAX)
                 )
+                stmt = self._rows().where(WorkOrder.id.in_(urgent.scalar_subquery()))
                 queue = tuple(
                     sorted(
                         (self._row(r, now) for r in session.execute(stmt)),

@@ -133,6 +133,7 @@ class BoardGrid(QWidget):
         self._press: tuple[QPointF, WorkOrderRow, float] | None = None  # where, which block, grab offset (min)
         self._dragging = False
         self._ghost: QRectF | None = None
+        self._laid_out: tuple[object, int, int] | None = None  # (plan, width, height) of the layout
 
     # ----------------------------------------------------------------- data
     def set_plan(self, plan: BoardPlan) -> None:
@@ -182,6 +183,14 @@ class BoardGrid(QWidget):
         return MAX_ROW_HEIGHT - ROW_HEIGHT
 
     def relayout(self) -> None:
+        """Lay the rows (and the week's chips) out for the plan and size; once per change."""
+        key = (self.plan, self.width(), self.height())
+        if self._laid_out is not None and all(a is b or a == b for a, b in zip(key, self._laid_out, strict=True)):
+            return
+        self._laid_out = key
+        self.lay_out()
+
+    def lay_out(self) -> None:
         heights = self.natural_heights()
         spare = self.height() - HEADER_HEIGHT - 1 - sum(heights)
         if heights and spare > 0:
@@ -372,7 +381,7 @@ class BoardGrid(QWidget):
         """Hatching for a booking outside the working hours; a red outline and a warning mark
         for one that overlaps another booking of the technician."""
         plan = self.plan
-        flags = plan.flags.get(row.id, frozenset()) if plan is not None else frozenset()
+        flags = plan.flags_of(row) if plan is not None else frozenset()
         if Flag.OUTSIDE in flags:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(QColor(255, 255, 255, 110), Qt.BrushStyle.BDiagPattern))
@@ -427,7 +436,7 @@ class BoardGrid(QWidget):
             )
         if row.due_at is not None:
             lines.append(_("Due {when}").format(when=date_time_text(row.due_at)))
-        flags = plan.flags.get(row.id, frozenset()) if plan is not None else frozenset()
+        flags = plan.flags_of(row) if plan is not None else frozenset()
         if Flag.OVERLAP in flags:
             lines.append(_("Overlaps another booking of the technician"))
         if Flag.OUTSIDE in flags:
@@ -692,7 +701,7 @@ class DayGrid(BoardGrid):
             painter.drawRoundedRect(QRectF(rect.left() + 2, rect.bottom() - 7, rect.width() - 4, 5), 2, 2)
         self.paint_flags(painter, row, rect)
         painter.setPen(QColor("#ffffff"))
-        flagged = Flag.OVERLAP in plan.flags.get(row.id, frozenset())
+        flagged = Flag.OVERLAP in plan.flags_of(row)
         text = QRectF(rect.left() + 5, rect.top() + 2, rect.width() - (24 if flagged else 8), rect.height() - 10)
         metrics = painter.fontMetrics()
         lines = [f"{row.number} · {status_label(row.status)}", row.customer_name or row.unit_label, row.unit_label]
@@ -716,6 +725,7 @@ class WeekGrid(BoardGrid):
         self.setAccessibleName(_("Dispatch board, week"))
         self._chips: dict[int, QRectF] = {}  # work order id → its chip (laid out with the rows)
         self._more: list[tuple[QRectF, date]] = []  # "+N more" lines and their days
+        self._min_day_width: tuple[QFont, int] | None = None
 
     @property
     def dates(self) -> list[date]:
@@ -727,9 +737,13 @@ class WeekGrid(BoardGrid):
 
     def min_day_width(self) -> int:
         """Room in a day for a chip's time and number, in the font the chips are drawn in."""
-        metrics = QFontMetrics(self.small_font())
-        widest = max(metrics.horizontalAdvance(time_text(time(h, 0))) for h in (0, 10, 12, 23))
-        return max(MIN_DAY_WIDTH, widest + metrics.horizontalAdvance(" WO-000000") + 2 * CELL_PAD + 18)
+        font = self.small_font()
+        if self._min_day_width is None or self._min_day_width[0] != font:
+            metrics = QFontMetrics(font)
+            widest = max(metrics.horizontalAdvance(time_text(time(h, 0))) for h in (0, 10, 12, 23))
+            width = max(MIN_DAY_WIDTH, widest + metrics.horizontalAdvance(" WO-000000") + 2 * CELL_PAD + 18)
+            self._min_day_width = (font, width)
+        return self._min_day_width[1]
 
     def day_width(self) -> float:
         return max(float(self.min_day_width()), (self.width() - NAME_WIDTH - 1) / max(1, len(self.dates)))
@@ -758,8 +772,8 @@ class WeekGrid(BoardGrid):
     def max_growth(self) -> int:
         return 4 * (CHIP_HEIGHT + CHIP_GAP)
 
-    def relayout(self) -> None:
-        super().relayout()
+    def lay_out(self) -> None:
+        super().lay_out()
         plan = self.plan
         self._chips, self._more = {}, []
         if plan is None:
@@ -901,7 +915,7 @@ class WeekGrid(BoardGrid):
             painter.drawRoundedRect(QRectF(rect.left() + 2, rect.top() + 2, 5, rect.height() - 4), 2, 2)
         self.paint_flags(painter, row, rect)
         begins = local_start(row)
-        flagged = Flag.OVERLAP in plan.flags.get(row.id, frozenset())
+        flagged = Flag.OVERLAP in plan.flags_of(row)
         text = rect.adjusted(10, 0, -(18 if flagged else 4), 0)
         metrics = painter.fontMetrics()
         head = f"{time_text(begins.time()) if begins else ''} {row.number}"

@@ -75,7 +75,10 @@ class QueueList(QListWidget):
         super().__init__(parent)
         self.setDragEnabled(True)
         self.setDragDropMode(QListWidget.DragDropMode.DragOnly)
-        self.setWordWrap(True)
+        # Every item has three lines: one height for all (laying out 300 wrapped items cost more
+        # than painting the whole board); a long line ends in "…" and the tooltip has it all.
+        self.setUniformItemSizes(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setSpacing(2)
         self.setAccessibleName(_("Unassigned work orders"))
         self.activated_id: int | None = None
@@ -336,11 +339,12 @@ class DispatchPage(QWidget):
             )
             item.setData(IdRole, row.id)
             item.setIcon(_swatch(SLA_COLOURS.get(plan.sla(row))))
-            item.setToolTip(
+            hint = (
                 _("Drag onto a technician's day, or press Enter to assign")
                 if self.view == WEEK
                 else _("Drag onto a technician and time, or press Enter to assign")
             )
+            item.setToolTip(f"{item.text()}\n\n{hint}")
             self.queue.addItem(item)
             if row.id == current:
                 self.queue.setCurrentItem(item)

@@ -10,7 +10,7 @@ working hours (each was confirmed by whoever booked it, or booked elsewhere).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 from functools import cached_property
@@ -49,8 +49,11 @@ class BoardPlan:
     queue: Sequence[WorkOrderRow]  # unassigned, most urgent first
     queue_total: int
     now: datetime
+    _marks: dict[tuple[int, date], dict[int, frozenset[Flag]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    @property
+    @cached_property
     def dates(self) -> list[date]:
         return [self.first + timedelta(days=n) for n in range(self.days)]
 
@@ -85,25 +88,33 @@ class BoardPlan:
             rows.sort(key=lambda r: (r.scheduled_start, r.id))
         return found
 
-    @cached_property
-    def flags(self) -> dict[int, frozenset[Flag]]:
-        """The marks of each booking that has any (work order id → flags)."""
+    def flags_of(self, row: WorkOrderRow) -> frozenset[Flag]:
+        """The marks of a booking (none: an empty set). Worked out per technician and day when
+        first asked, so a board only pays for the cells it paints."""
+        begins = local_start(row)
+        if begins is None or row.technician_id is None:
+            return frozenset()
+        key = (row.technician_id, begins.date())
+        if key not in self._marks:
+            self._marks[key] = self._mark_cell(row.technician_id, self.cells.get(key, []))
+        return self._marks[key].get(row.id, frozenset())
+
+    def _mark_cell(self, technician_id: int, rows: Sequence[WorkOrderRow]) -> dict[int, frozenset[Flag]]:
         marked: dict[int, set[Flag]] = {}
-        for (technician_id, _day), rows in self.cells.items():
-            hours = self.hours.get(technician_id, ())
-            latest: datetime | None = None
-            previous: WorkOrderRow | None = None
-            for row in rows:  # in start order: a booking overlaps one that ends after it starts
-                begins = local_start(row)
-                assert begins is not None
-                ends = begins + duration(row)
-                if previous is not None and latest is not None and begins < latest:
-                    marked.setdefault(row.id, set()).add(Flag.OVERLAP)
-                    marked.setdefault(previous.id, set()).add(Flag.OVERLAP)
-                if latest is None or ends > latest:
-                    latest, previous = ends, row
-                if not within_working_hours(hours, begins, duration(row)):
-                    marked.setdefault(row.id, set()).add(Flag.OUTSIDE)
+        hours = self.hours.get(technician_id, ())
+        latest: datetime | None = None
+        previous: WorkOrderRow | None = None
+        for row in rows:  # in start order: a booking overlaps one that ends after it starts
+            begins = local_start(row)
+            assert begins is not None
+            ends = begins + duration(row)
+            if previous is not None and latest is not None and begins < latest:
+                marked.setdefault(row.id, set()).add(Flag.OVERLAP)
+                marked.setdefault(previous.id, set()).add(Flag.OVERLAP)
+            if latest is None or ends > latest:
+                latest, previous = ends, row
+            if not within_working_hours(hours, begins, duration(row)):
+                marked.setdefault(row.id, set()).add(Flag.OUTSIDE)
         return {wid: frozenset(f) for wid, f in marked.items()}
 
     def slots(self, technician_id: int) -> list[Slot]:
