@@ -355,6 +355,7 @@ CALLS: dict[str, Call] = {
     ),
     "requests.convert": lambda s, d: s.requests.convert(d.request_id),
     "work_orders.list_ids": lambda s, d: s.work_orders.list_ids(ListQuery()),
+    "work_orders.first_ids": lambda s, d: s.work_orders.first_ids(ListQuery(), 10),
     "work_orders.rows": lambda s, d: s.work_orders.rows([d.work_order_id]),
     "work_orders.get": lambda s, d: s.work_orders.get(d.work_order_id),
     "work_orders.technicians": lambda s, d: s.work_orders.technicians(),
