@@ -102,7 +102,7 @@ def test_declared_keys_exist_and_public_methods_say_why():
         if access.kind == "public":
             assert access.reason.strip(), key
     publics = sorted(key for key, access in declarations().items() if access and access.kind == "public")
-    assert publics == ["settings.get", "users.authenticate"]
+    assert publics == ["settings.get", "users.authenticate", "users.signed_in"]
 
 
 def test_stickers_are_marked_printed_only_with_units_edit():
@@ -328,6 +328,11 @@ CALLS: dict[str, Call] = {
     "stickers.render_calibration": lambda s, d: s.stickers.render_calibration("avery-5160", io.BytesIO()),
     "stickers.save_custom_layout": lambda s, d: s.stickers.save_custom_layout(
         dict(d.system.stickers.layout("avery-5160").to_dict(), key="office-custom", name="Ours")
+    ),
+    "stickers.save_settings": lambda s, d: s.stickers.save_settings(
+        {"company_name": "Ours Ltd"},
+        {},
+        [dict(d.system.stickers.layout("avery-5160").to_dict(), key="office-page", name="Ours too")],
     ),
     "stickers.set_offset": lambda s, d: s.stickers.set_offset("avery-5160", 1.0, -0.5),
     "stickers.unit_ids_for_customer": lambda s, d: s.stickers.unit_ids_for_customer(d.customer_id),

@@ -367,7 +367,7 @@ def test_offset_is_saved_per_layout_and_restored(qtbot, admin, office, kit):
 
 
 # --------------------------------------------------------------- layouts in Settings
-def test_custom_layout_dialog_refuses_overlap_inline_and_saves_a_valid_one(qtbot, admin, kit):
+def test_custom_layout_dialog_refuses_overlap_inline_and_the_page_saves_a_valid_one(qtbot, admin, kit):
     page = SettingsPage(admin, kit.ops, kit.prompts)
     qtbot.addWidget(page)
     section = page.layouts_section
@@ -398,7 +398,10 @@ def test_custom_layout_dialog_refuses_overlap_inline_and_saves_a_valid_one(qtbot
     dialog.margin_left.setValue(0)
     assert dialog.problem_text() == ""
     assert not problem_positions(dialog.grid.layout_shown())
-    assert dialog.save()
+    assert dialog.save()  # OK: a pending change of the page, stored by its Save changes
+    section.take(dialog)
+    assert page.has_unsaved_changes() and dialog.saved.key not in admin.stickers.layouts()
+    assert page.save()
     saved = admin.stickers.layout(dialog.saved.key)
     assert (saved.columns, saved.rows, saved.pitch_x_mm, saved.page_width_mm) == (3, 10, 70, 210)
     section.refresh(select_key=saved.key)

@@ -7,7 +7,7 @@ decode the stored row with ``_typed``. Writes go through ``_write`` only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -78,8 +78,15 @@ class SettingsService:
         return result
 
     @requires(P.SETTINGS_EDIT)
-    def update(self, values: Mapping[str, Any], expected_versions: Mapping[str, int] | None = None) -> None:
-        """Save edited settings in one transaction; every bad value is reported at once."""
+    def update(
+        self,
+        values: Mapping[str, Any],
+        expected_versions: Mapping[str, int] | None = None,
+        *,
+        also: Callable[[Session], None] | None = None,
+    ) -> None:
+        """Save edited settings in one transaction; every bad value is reported at once.
+        ``also`` writes more in the same transaction (the Settings page's label layouts)."""
         errors: dict[str, str] = {}
         typed: dict[str, Any] = {}
         for name, raw in values.items():
@@ -95,6 +102,8 @@ class SettingsService:
             raise ValidationError(errors)
         with self._ctx.write() as session:
             self._write(session, typed, expected_versions)
+            if also is not None:
+                also(session)
 
     @requires(P.SETTINGS_EDIT)
     def update_in(self, session: Session, values: Mapping[str, Any]) -> None:

@@ -12,7 +12,7 @@ sheet plan on the printer itself).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -35,6 +35,18 @@ from tuffops_desktop.services.settings import SettingsService, read_setting
 from tuffops_desktop.services.units import UnitService
 
 MAX_STICKERS = 5000
+
+
+def _checked_layout(data: dict[str, Any]) -> LabelLayout:
+    """A company layout as typed, validated (labels inside the page, no overlap, not a
+    built-in's key), or ``ValidationError``."""
+    try:
+        layout = LabelLayout.from_dict(data).validate()
+    except (LayoutError, TypeError, ValueError, KeyError) as exc:
+        raise ValidationError({"layout": str(exc)}) from None
+    if layout.key in builtin_layouts():
+        raise ValidationError({"key": "That name belongs to a built-in layout; choose another."})
+    return layout
 
 
 class StickerService:
@@ -68,17 +80,33 @@ class StickerService:
     @requires(P.SETTINGS_EDIT)
     def save_custom_layout(self, data: dict[str, Any]) -> LabelLayout:
         """Add or replace an admin-defined layout (validated: labels inside the page, no overlap)."""
-        try:
-            layout = LabelLayout.from_dict(data).validate()
-        except (LayoutError, TypeError, ValueError, KeyError) as exc:
-            raise ValidationError({"layout": str(exc)}) from None
-        if layout.key in builtin_layouts():
-            raise ValidationError({"key": "That name belongs to a built-in layout; choose another."})
+        layout = _checked_layout(data)
         with self._ctx.write() as session:
-            custom = [d for d in (read_setting(session, "label_layouts_custom") or []) if d.get("key") != layout.key]
-            custom.append(layout.to_dict())
-            self._settings.update_in(session, {"label_layouts_custom": custom})
+            self._store_layouts(session, [layout])
         return layout
+
+    @requires(P.SETTINGS_EDIT)
+    def save_settings(
+        self,
+        values: Mapping[str, Any],
+        expected_versions: Mapping[str, int],
+        layouts: Sequence[dict[str, Any]] = (),
+    ) -> list[LabelLayout]:
+        """The Settings page's one Save: the edited settings (as ``SettingsService.update``)
+        and the label layouts added or edited (each checked as ``save_custom_layout``
+        checks it), in one transaction: all stored, or nothing."""
+        checked = [_checked_layout(data) for data in layouts]
+        self._settings.update(values, expected_versions, also=lambda session: self._store_layouts(session, checked))
+        return checked
+
+    def _store_layouts(self, session: Session, layouts: Sequence[LabelLayout]) -> None:
+        """Add or replace ``layouts`` (by key) among the company's own, inside ``session``."""
+        if not layouts:
+            return
+        keys = {layout.key for layout in layouts}
+        custom = [d for d in (read_setting(session, "label_layouts_custom") or []) if d.get("key") not in keys]
+        custom += [layout.to_dict() for layout in layouts]
+        self._settings.update_in(session, {"label_layouts_custom": custom})
 
     @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def offset(self, key: str) -> tuple[float, float]:

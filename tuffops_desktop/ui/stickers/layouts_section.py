@@ -4,6 +4,10 @@ A new layout is typed in from the label maker's spec sheet (page size, margins, 
 size, pitch, columns, rows, corner radius).  The numbers are checked while typing with
 the same validation the service applies when saving (labels off the page, overlapping
 labels), the problem is shown under the form, and the drawing marks the bad labels red.
+
+Like every other setting on the page, a new or edited layout is a pending change until
+the page's Save changes stores it (with the edited settings, in one transaction) and
+Revert drops it; the list marks such layouts "not saved yet".
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -67,7 +71,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "layout"
 
 
-def _plain_message(text: str) -> str:
+def plain_layout_message(text: str) -> str:
     """``layout 'custom-x': labels overlap …`` → ``Labels overlap …`` (the key means nothing to users)."""
     text = re.sub(r"^(label )?layout '[^']*'(: | )", "", text)
     return text[:1].upper() + text[1:]
@@ -75,9 +79,10 @@ def _plain_message(text: str) -> str:
 
 class LayoutDialog(FormDialog):
     """New (or edited) custom label layout with live validation and a drawn preview.
+    OK hands the checked layout back; the Settings page stores it with its Save.
 
     Attributes:
-        saved: the layout as stored, after Save.
+        saved: the checked layout, after OK (not stored yet).
     """
 
     def __init__(
@@ -169,7 +174,7 @@ class LayoutDialog(FormDialog):
         layout.setSpacing(8)
         layout.addWidget(form_error)
         layout.addLayout(columns)
-        self.buttons = action_buttons(self, _("Save layout"), self.save)
+        self.buttons = action_buttons(self, _("OK"), self.save)
         layout.addWidget(self.buttons)
 
         self._load(template)
@@ -225,7 +230,7 @@ class LayoutDialog(FormDialog):
         try:
             layout = LabelLayout.from_dict(data)
         except LayoutError as exc:
-            self.problem.setText(_plain_message(str(exc)))
+            self.problem.setText(plain_layout_message(str(exc)))
             self.problem.show()
             self.grid.set_layout(self._drawable(data))
             self.summary.setText("")
@@ -240,14 +245,17 @@ class LayoutDialog(FormDialog):
         return self.problem.text() if not self.problem.isHidden() else ""
 
     def save(self) -> bool:
+        """Check the layout as the service will and hand it back (False: the problem is shown)."""
         self.errors.clear()
         if not self.name.text().strip():
             self.errors.show_field_errors({"name": _("Give the layout a name.")})
             return False
-        result = self._ops.call(self._services.stickers.save_custom_layout, self.data(), parent=self, form=self)
-        if not result.ok:
+        try:
+            layout = LabelLayout.from_dict(self.data()).validate()
+        except (LayoutError, TypeError, ValueError, KeyError) as exc:
+            self.show_field_errors({"layout": str(exc)})
             return False
-        self.saved = result.value
+        self.saved = layout
         self.accept()
         return True
 
@@ -256,7 +264,7 @@ class LayoutDialog(FormDialog):
         rest = dict(errors)
         problem = rest.pop("layout", None)
         if problem:
-            self.problem.setText(_plain_message(problem))
+            self.problem.setText(plain_layout_message(problem))
             self.problem.show()
         if rest:
             self.errors.show_field_errors(rest)
@@ -335,14 +343,23 @@ class LayoutDialog(FormDialog):
 
 
 class LabelLayoutsSection(QGroupBox):
-    """The "Label layouts" box of the Settings page."""
+    """The "Label layouts" box of the Settings page: the stored layouts plus the ones
+    added or edited since (``pending``), which the page saves or reverts.
+
+    Signals:
+        changed: the pending layouts changed (the page's unsaved-changes state).
+    """
+
+    changed = Signal()
 
     def __init__(self, ops: Ops, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(_("Label layouts"), parent)
         self._ops = ops
         self._services = services
         self._can_edit = services.ctx.actor.can("settings.edit")
-        self._layouts: dict[str, LabelLayout] = {}
+        self._stored: dict[str, LabelLayout] = {}
+        self._pending: dict[str, LabelLayout] = {}  # by key: new or edited, not saved yet
+        self._layouts: dict[str, LabelLayout] = {}  # as listed: stored, then pending over them
         self._builtin = set(builtin_layouts())
 
         self.table = QTableWidget(0, 3)
@@ -359,7 +376,7 @@ class LabelLayoutsSection(QGroupBox):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.setColumnWidth(1, 70)
-        self.table.setColumnWidth(2, 80)
+        self.table.setColumnWidth(2, 90)
         self.table.setMinimumHeight(250)
         self.grid = SheetGridView(interactive=False)
         self.grid.setFixedSize(190, 240)
@@ -375,7 +392,10 @@ class LabelLayoutsSection(QGroupBox):
         buttons = QHBoxLayout()
         buttons.addWidget(
             plain_label(
-                _("Built-in layouts cannot be changed; copy one to make your own.")
+                _(
+                    "Built-in layouts cannot be changed; copy one to make your own. "
+                    "New and edited layouts are stored with Save changes."
+                )
                 if self._can_edit
                 else _("Only an administrator can add label layouts."),
                 role="hint",
@@ -406,15 +426,42 @@ class LabelLayoutsSection(QGroupBox):
         self.last_dialog: LayoutDialog | None = None
         self.refresh()
 
-    def refresh(self, select_key: str | None = None) -> None:
+    def refresh(self, select_key: str | None = None) -> bool:
+        """Re-read the stored layouts and drop the pending ones (the page's Revert and
+        the reload after its Save); False when the layouts could not be read."""
         result = self._ops.call(self._services.stickers.layouts, parent=self)
         if not result.ok:
-            return
+            return False
+        self._stored = dict(result.value or {})
+        had_pending = bool(self._pending)
+        self._pending.clear()
+        self._show(select_key)
+        if had_pending:
+            self.changed.emit()
+        return True
+
+    def has_changes(self) -> bool:
+        return bool(self._pending)
+
+    def pending(self) -> list[dict]:
+        """The new and edited layouts, as ``StickerService.save_settings`` takes them."""
+        return [layout.to_dict() for layout in self._pending.values()]
+
+    def pending_keys(self) -> list[str]:
+        return list(self._pending)
+
+    def _show(self, select_key: str | None = None) -> None:
         select_key = select_key or self.selected_key()
-        self._layouts = dict(result.value or {})
+        self._layouts = {**self._stored, **self._pending}
         self.table.setRowCount(len(self._layouts))
         for row, (key, layout) in enumerate(self._layouts.items()):
-            values = (layout.name, str(layout.labels_per_page), _("Built-in") if key in self._builtin else _("Custom"))
+            if key in self._builtin:
+                source = _("Built-in")
+            elif key in self._pending:
+                source = _("Not saved")
+            else:
+                source = _("Custom")
+            values = (layout.name, str(layout.labels_per_page), source)
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, key)
@@ -438,9 +485,17 @@ class LabelLayoutsSection(QGroupBox):
             self._ops, self._services, self, template=template, editing=editing, taken_keys=custom_keys
         )
         self.last_dialog = dialog
-        if run and dialog.exec() and dialog.saved is not None:
-            self.refresh(select_key=dialog.saved.key)
+        if run and dialog.exec():
+            self.take(dialog)
         return dialog
+
+    def take(self, dialog: LayoutDialog) -> None:
+        """Add an accepted dialog's layout to the pending changes and select it."""
+        if dialog.saved is None:
+            return
+        self._pending[dialog.saved.key] = dialog.saved
+        self._show(select_key=dialog.saved.key)
+        self.changed.emit()
 
     def _open_selected(self) -> None:
         layout = self.selected()

@@ -8,11 +8,15 @@ saved, in one transaction, with the versions they were read at; bad values get i
 messages. Read-only (installation) keys are not listed, and users without
 ``settings.edit`` see the values but cannot change them.
 Below them, the label layouts used to print QR stickers (built-in and the company's own).
+Their new and edited layouts are part of the page's changes: one Save changes stores the
+edited settings and layouts in one transaction (all or nothing, one error report), Revert
+drops both, and Save/Revert are enabled, and the status line says "Unsaved changes",
+while either has any.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +43,7 @@ from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.settings.price_list_section import PriceListSection
 from tuffops_desktop.ui.prompts import Prompts
-from tuffops_desktop.ui.stickers.layouts_section import LabelLayoutsSection
+from tuffops_desktop.ui.stickers.layouts_section import LabelLayoutsSection, plain_layout_message
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
 from tuffops_desktop.ui.widgets.labels import plain_label
 
@@ -157,12 +161,15 @@ class SettingsPage(QWidget):
         self.revert_button.setVisible(self._can_edit)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.refresh)
+        self.save_button.setEnabled(False)
+        self.revert_button.setEnabled(False)
 
         self.groups_holder = QWidget()
         self.groups_layout = QVBoxLayout(self.groups_holder)
         self.groups_layout.setContentsMargins(0, 0, 8, 0)
         self.groups_layout.setSpacing(12)
         self.layouts_section = LabelLayoutsSection(ops, services)
+        self.layouts_section.changed.connect(self._on_edited)
         column = QWidget()
         column_layout = QVBoxLayout(column)
         column_layout.setContentsMargins(0, 0, 8, 0)
@@ -216,6 +223,7 @@ class SettingsPage(QWidget):
             show_value(self.editors[value.name], value.value)
         self.errors.clear()
         self.status.setText("")
+        self._on_edited()
 
     def focus_search(self) -> None:
         """No search box on this page."""
@@ -227,31 +235,62 @@ class SettingsPage(QWidget):
     def changed_values(self) -> dict[str, Any]:
         changed: dict[str, Any] = {}
         for name, editor in self.editors.items():
-            if not same_value(editor, self._loaded[name].value):
+            if name in self._loaded and not same_value(editor, self._loaded[name].value):
                 value = editor_value(editor)
                 changed[name] = editor.text() if isinstance(editor, QLineEdit) else value
         return changed
 
+    def has_unsaved_changes(self) -> bool:
+        """Edited settings or new/edited label layouts not saved yet."""
+        return bool(self.changed_values()) or self.layouts_section.has_changes()
+
     def save(self) -> bool:
+        """Store the edited settings and label layouts in one transaction (one user action)."""
         self.errors.clear()
         changed = self.changed_values()
-        if not changed:
+        layouts = self.layouts_section.pending()
+        if not changed and not layouts:
             self.status.setText(_("Nothing to save."))
             return True
         versions = {name: self._loaded[name].version for name in changed}
         result = self._ops.call(
-            self._services.settings.update,
+            self._services.stickers.save_settings,
             changed,
             versions,
+            layouts,
             parent=self,
-            form=self.errors,
+            form=self,
             on_reload=lambda _current: self.refresh(),
         )
         if not result.ok:
             return False
-        self.refresh()
-        self.status.setText(_("Saved {count} setting(s).").format(count=len(changed)))
+        self.refresh()  # the layouts too: the saved ones are listed as stored, still selected
+        parts = []
+        if changed:
+            parts.append(_("{count} setting(s)").format(count=len(changed)))
+        if layouts:
+            parts.append(_("{count} label layout(s)").format(count=len(layouts)))
+        self.status.setText(_("Saved {what}.").format(what=_(" and ").join(parts)))
         return True
+
+    def show_field_errors(self, errors: Mapping[str, str]) -> None:
+        """The service's refusal: settings' messages under their fields; a layout's in
+        the page's error line, in the words the layout dialog uses."""
+        shown = dict(errors)
+        for name in ("layout", "key"):
+            if name in shown:
+                shown[name] = _("Label layouts: {problem}").format(problem=plain_layout_message(shown[name]))
+        self.errors.show_field_errors(shown)
+
+    def _on_edited(self) -> None:
+        """Save and Revert are offered, and the status says so, while anything is unsaved."""
+        dirty = self._can_edit and self.has_unsaved_changes()
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+        if dirty:
+            self.status.setText(_("Unsaved changes."))
+        elif self.status.text() == _("Unsaved changes."):
+            self.status.setText("")
 
     # ----------------------------------------------------------------- helpers
     def _build(self, values: list[SettingValue]) -> None:
@@ -287,5 +326,16 @@ class SettingsPage(QWidget):
             box_widget, error = field_box(editor, _(HINTS[value.name]) if value.name in HINTS else "")
             self.errors.bind(value.name, editor, error)
             self.editors[value.name] = editor
+            self._watch(editor)
             form.addRow(caption, box_widget)
         self.groups_layout.addStretch(1)
+
+    def _watch(self, editor: Editor) -> None:
+        if isinstance(editor, QCheckBox):
+            editor.toggled.connect(lambda _on: self._on_edited())
+        elif isinstance(editor, QComboBox):
+            editor.currentIndexChanged.connect(lambda _i: self._on_edited())
+        elif isinstance(editor, QDoubleSpinBox):
+            editor.valueChanged.connect(lambda _v: self._on_edited())
+        else:
+            editor.textChanged.connect(lambda _t: self._on_edited())
