@@ -741,7 +741,8 @@ class WeekGrid(BoardGrid):
         if self._min_day_width is None or self._min_day_width[0] != font:
             metrics = QFontMetrics(font)
             widest = max(metrics.horizontalAdvance(time_text(time(h, 0))) for h in (0, 10, 12, 23))
-            width = max(MIN_DAY_WIDTH, widest + metrics.horizontalAdvance(" WO-000000") + 2 * CELL_PAD + 18)
+            # the SLA bar and padding (14) and the overlap mark (14) beside the text
+            width = max(MIN_DAY_WIDTH, widest + metrics.horizontalAdvance(" WO-000000") + 2 * CELL_PAD + 30)
             self._min_day_width = (font, width)
         return self._min_day_width[1]
 

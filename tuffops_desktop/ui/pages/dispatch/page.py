@@ -25,7 +25,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from PySide6.QtCore import QByteArray, QDateTime, QLocale, QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QDateTime,
+    QLocale,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -37,6 +48,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +58,7 @@ from tuffops_desktop import APP_NAME
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.registry import Services
-from tuffops_desktop.ui.formatting import date_text, date_time_text, number_text
+from tuffops_desktop.ui.formatting import count_text, date_text, date_time_text, number_text, widest_date_time_text
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.dispatch.grid import SLA_COLOURS, BoardGrid, DayGrid, Target, WeekGrid, work_order_mime
 from tuffops_desktop.ui.pages.dispatch.plan import (
@@ -68,6 +81,13 @@ RELEVANT = ("work_order", "user", "*")
 DAY, WEEK = "day", "week"
 
 
+class _QueueItem(QStyledItemDelegate):
+    """A queue item as wide as the list (a long line ends in "…" rather than scroll sideways)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        return QSize(1, super().sizeHint(option, index).height())
+
+
 class QueueList(QListWidget):
     """The unassigned work orders; an item drags its work order's id onto the board."""
 
@@ -75,10 +95,12 @@ class QueueList(QListWidget):
         super().__init__(parent)
         self.setDragEnabled(True)
         self.setDragDropMode(QListWidget.DragDropMode.DragOnly)
-        # Every item has three lines: one height for all (laying out 300 wrapped items cost more
+        # Every item has four lines: one height for all (laying out 300 wrapped items cost more
         # than painting the whole board); a long line ends in "…" and the tooltip has it all.
         self.setUniformItemSizes(True)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setItemDelegate(_QueueItem(self))
         self.setSpacing(2)
         self.setAccessibleName(_("Unassigned work orders"))
         self.activated_id: int | None = None
@@ -186,6 +208,8 @@ class DispatchPage(QWidget):
         self.boards.addWidget(self.day_scroll)
         self.boards.addWidget(self.week_scroll)
         self.queue_label = plain_label(_("Unassigned"), role="subtitle")
+        self.queue_note = plain_label(role="hint", wrap=True)
+        self.queue_note.hide()
         self.queue = QueueList()
         self.queue.itemActivated.connect(lambda item: self.assign(int(item.data(IdRole))))
         self.queue.itemPressed.connect(lambda _item: self.grid.select(None))
@@ -193,7 +217,11 @@ class DispatchPage(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.queue_label)
+        side_layout.addWidget(self.queue_note)
         side_layout.addWidget(self.queue, 1)
+        # wide enough for a due time and a customer's name to show whole in a small window
+        due = self.queue.fontMetrics().horizontalAdvance(_("Due {when}").format(when=widest_date_time_text()))
+        side.setMinimumWidth(due + 60)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.boards)
         self.splitter.addWidget(side)
@@ -329,7 +357,7 @@ class DispatchPage(QWidget):
         for row in plan.queue:
             due = _("Due {when}").format(when=date_time_text(row.due_at)) if row.due_at else _("No due time")
             item = QListWidgetItem(
-                _("{number} · {customer}\n{unit}\n{due} · {hours} h").format(
+                _("{number} · {hours} h\n{customer}\n{unit}\n{due}").format(
                     number=row.number,
                     customer=row.customer_name or _("(stock)"),
                     unit=row.unit_label,
@@ -349,11 +377,9 @@ class DispatchPage(QWidget):
             if row.id == current:
                 self.queue.setCurrentItem(item)
         shown = len(plan.queue)
-        self.queue_label.setText(
-            _("Unassigned ({count})").format(count=plan.queue_total)
-            if shown == plan.queue_total
-            else _("Unassigned ({shown} most urgent of {count})").format(shown=shown, count=plan.queue_total)
-        )
+        self.queue_label.setText(_("Unassigned ({count})").format(count=count_text(plan.queue_total)))
+        self.queue_note.setText(_("The {shown} most urgent are listed.").format(shown=count_text(shown)))
+        self.queue_note.setVisible(shown < plan.queue_total)
 
     # ----------------------------------------------------------------- booking
     def drop_at(self, work_order_id: int, pos: object, offset_minutes: float = 0) -> bool:
