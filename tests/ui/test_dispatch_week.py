@@ -284,3 +284,49 @@ def test_the_week_scrolls_under_frozen_names_and_headings(qtbot, demo, kit):
     assert target is not None and target[0].technician_id == last.id
     image = grid.grab(view).toImage()
     assert QColor(image.pixel(5, 40)).name() == "#f9fafb"  # the names' background, at the scrolled left
+
+
+def test_enter_on_a_chip_opens_the_assign_dialog_set_to_its_booking(qtbot, demo, kit, fresh):  # noqa: F811
+    from tests.ui.test_work_orders_page import answer_dialog
+    from tuffops_desktop.ui.pages.work_orders.editor import AssignDialog
+
+    office = demo.services_as("office")
+    work_order_id = fresh()
+    monday = monday_in(9, office.ctx.today())
+    board = week_board(qtbot, office, kit, monday)
+    qtbot.waitUntil(lambda: board.plan.find(work_order_id) is not None, timeout=5000)
+    tech, other = board.plan.technicians[0], board.plan.technicians[3]
+    assert board.drop_at(work_order_id, board.week_grid.point_for(tech.id, monday + timedelta(days=1)))
+    qtbot.waitUntil(lambda: any(r.id == work_order_id for r in board.plan.bookings), timeout=5000)
+    booked = office.work_orders.get(work_order_id).scheduled_start.astimezone()
+    board.week_grid.setFocus()
+    QTest.keyClick(board.week_grid, Qt.Key.Key_Right)  # the only booking of that week
+    assert board.week_grid.selected_id == work_order_id
+
+    def pick(dialog: AssignDialog) -> None:
+        assert dialog.book.isChecked() and dialog.start.dateTime().toPython() == booked.replace(tzinfo=None)
+        dialog.technician.setCurrentIndex(dialog.technician.findData(other.id))
+
+    kit.prompts.confirm_answer = True
+    answer_dialog(qtbot, AssignDialog, pick)
+    QTest.keyClick(board.week_grid, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: office.work_orders.get(work_order_id).technician_id == other.id, timeout=5000)
+    assert office.work_orders.get(work_order_id).scheduled_start.astimezone() == booked
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no window stacking
+def test_the_board_in_its_own_window_remembers_its_view(qtbot, demo, kit, tmp_path):
+    office = demo.services_as("office")
+    board = make_board(qtbot, office, kit)
+    state = WindowState(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "office").page("dispatch")
+    board.restore_state(state)
+    window = board.open_own_window()
+    qtbot.waitUntil(lambda: window.board.plan is not None, timeout=5000)
+    assert window.board.view == "day"
+    window.board.week_view_button.click()
+    window.close()
+    assert state.value("window_view") == "week" and board.view == "day"  # the page keeps its own
+    again = board.open_own_window()
+    qtbot.waitUntil(lambda: again.board.plan is not None, timeout=5000)
+    assert again.board.view == "week" and again.board.plan.days == 7
+    again.close()
