@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 from PySide6.QtCore import QEvent, QLocale, QMimeData, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -66,6 +66,7 @@ MIN_DAY_WIDTH = 118  # a week day at the least (more when the font needs it for 
 CHIP_HEIGHT = 20
 CHIP_GAP = 3
 CELL_PAD = 4
+MAX_LANES = 3  # overlapping bookings side by side in a day row before they lie on top of each other
 MAX_CHIPS = 6  # chips in one week cell before the last line says "+N more"
 WEEK_ROW_HEIGHT = CELL_PAD * 2 + 2 * (CHIP_HEIGHT + CHIP_GAP)  # the least: two chips
 EDGE = 24  # a drag this close to the visible edge scrolls the board
@@ -130,17 +131,18 @@ class BoardGrid(QWidget):
         self.selected_id: int | None = None
         self._tops: list[int] = [HEADER_HEIGHT]  # each row's top, then the bottom of the last
         self._by_row: list[list[WorkOrderRow]] = []
+        self._row_index: dict[int, int] = {}  # technician id → row
         self._press: tuple[QPointF, WorkOrderRow, float] | None = None  # where, which block, grab offset (min)
         self._dragging = False
         self._ghost: QRectF | None = None
-        self._laid_out: tuple[object, int, int] | None = None  # (plan, width, height) of the layout
+        self._laid_out: tuple[BoardPlan | None, tuple[int, int]] | None = None  # the plan and size laid out
 
     # ----------------------------------------------------------------- data
     def set_plan(self, plan: BoardPlan) -> None:
         self.plan = plan
         self.prepare(plan)
         rows: list[list[WorkOrderRow]] = [[] for _ in plan.technicians]
-        index = {t.id: n for n, t in enumerate(plan.technicians)}
+        index = self._row_index = {t.id: n for n, t in enumerate(plan.technicians)}
         for row in plan.bookings:
             at = index.get(row.technician_id) if row.technician_id is not None else None
             if at is not None:
@@ -156,10 +158,11 @@ class BoardGrid(QWidget):
     def prepare(self, plan: BoardPlan) -> None:
         """Work out the time axis for ``plan`` (before the rows are laid out)."""
 
-    def select(self, row: WorkOrderRow | None) -> None:
+    def select(self, row: WorkOrderRow | None, *, reveal: bool = False) -> None:
+        """Select a block (None: none); ``reveal`` scrolls it into view (the keyboard's choice)."""
         self.selected_id = row.id if row is not None else None
         self.selected.emit(row)
-        if row is not None:
+        if row is not None and reveal:
             self.reveal(row)
         self.update()
 
@@ -184,10 +187,10 @@ class BoardGrid(QWidget):
 
     def relayout(self) -> None:
         """Lay the rows (and the week's chips) out for the plan and size; once per change."""
-        key = (self.plan, self.width(), self.height())
-        if self._laid_out is not None and all(a is b or a == b for a, b in zip(key, self._laid_out, strict=True)):
+        size = (self.width(), self.height())
+        if self._laid_out is not None and self._laid_out[0] is self.plan and self._laid_out[1] == size:
             return
-        self._laid_out = key
+        self._laid_out = (self.plan, size)
         self.lay_out()
 
     def lay_out(self) -> None:
@@ -218,10 +221,9 @@ class BoardGrid(QWidget):
         return index if 0 <= index < len(self._tops) - 1 else -1
 
     def row_of(self, technician_id: int | None) -> int:
-        plan = self.plan
-        if plan is None or technician_id is None:
+        if technician_id is None:
             return -1
-        return next((n for n, t in enumerate(plan.technicians) if t.id == technician_id), -1)
+        return self._row_index.get(technician_id, -1)
 
     def natural_height(self) -> int:
         return HEADER_HEIGHT + sum(self.natural_heights()) + 1
@@ -505,7 +507,7 @@ class BoardGrid(QWidget):
             ordered = sorted(plan.bookings, key=lambda r: (self.row_of(r.technician_id), r.scheduled_start, r.id))
             at = next((n for n, r in enumerate(ordered) if row is not None and r.id == row.id), -1)
             step = 1 if event.key() == Qt.Key.Key_Right else -1
-            self.select(ordered[(at + step) % len(ordered)] if at >= 0 else ordered[0])
+            self.select(ordered[(at + step) % len(ordered)] if at >= 0 else ordered[0], reveal=True)
         else:
             super().keyPressEvent(event)
 
@@ -554,6 +556,34 @@ class BoardGrid(QWidget):
         self.relayout()
 
 
+def lanes(plan: BoardPlan) -> dict[int, tuple[int, int]]:
+    """Overlapping bookings of a technician side by side in the day view: each booking's lane
+    and the number of lanes of its group of overlapping bookings (at most ``MAX_LANES``; more
+    share lanes and lie on top of each other, each still outlined as overlapping)."""
+    found: dict[int, tuple[int, int]] = {}
+    for rows in plan.cells.values():
+        group: list[tuple[int, int]] = []  # (work order id, lane) of the group being collected
+        ends: list[datetime] = []  # when each lane of the group is free again
+        group_end: datetime | None = None
+        for row in rows:  # in start order
+            begins = local_start(row)
+            assert begins is not None
+            finish = begins + duration(row)
+            if group_end is not None and begins >= group_end:  # nothing before it reaches it: a new group
+                found.update({wid: (lane, min(len(ends), MAX_LANES)) for wid, lane in group})
+                group, ends, group_end = [], [], None
+            free = next((n for n, end in enumerate(ends) if end <= begins), None)
+            if free is None:
+                ends.append(finish)
+                free = len(ends) - 1
+            else:
+                ends[free] = finish
+            group.append((row.id, free % MAX_LANES))
+            group_end = finish if group_end is None else max(group_end, finish)
+        found.update({wid: (lane, min(len(ends), MAX_LANES)) for wid, lane in group})
+    return found
+
+
 class DayGrid(BoardGrid):
     """Technicians × hours of one day."""
 
@@ -561,6 +591,7 @@ class DayGrid(BoardGrid):
         super().__init__(parent)
         self.setAccessibleName(_("Dispatch board, day"))
         self.first_hour, self.last_hour = 7, 19
+        self._lanes: dict[int, tuple[int, int]] = {}
 
     @property
     def day(self) -> date | None:
@@ -583,6 +614,7 @@ class DayGrid(BoardGrid):
                 ends.append(24 if finish.date() > begins.date() else finish.hour + (1 if finish.minute else 0))
         self.first_hour = max(0, min([7, *[s - 1 for s in starts]]))
         self.last_hour = min(24, max([19, *[e + 1 for e in ends]]))
+        self._lanes = lanes(plan)
 
     # ----------------------------------------------------------------- geometry
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -636,7 +668,9 @@ class DayGrid(BoardGrid):
             return None
         left = self.x_for(begins.hour * 60 + begins.minute)
         width = max(6.0, float(row.estimated_hours) * self.hour_width())
-        return QRectF(left + 1, self.row_top(index) + 4, width - 2, self.row_height(index) - 8)
+        lane, count = self._lanes.get(row.id, (0, 1))
+        height = (self.row_height(index) - 8) / count
+        return QRectF(left + 1, self.row_top(index) + 4 + lane * height, width - 2, height - (1 if count > 1 else 0))
 
     # ----------------------------------------------------------------- painting
     def paint_rows(self, painter: QPainter, first: int, last: int, view: QRect) -> None:
