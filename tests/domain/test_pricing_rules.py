@@ -95,6 +95,8 @@ def test_quantities_accepted(text, expected):
         ("100001", "At most 100,000"),
         ("NaN", "as a number"),
         ("Infinity", "as a number"),
+        ("1,000", "without thousands separators"),
+        ("1,000.5", "without thousands separators"),
     ],
 )
 def test_bad_quantities_refused_readably(text, message):
@@ -106,10 +108,24 @@ def test_bad_quantities_refused_readably(text, message):
 def test_money():
     assert validate_money("12.5") == D("12.50")
     assert validate_money("", "cost", required=False) is None
-    for bad, message in (("-1", "negative"), ("1.005", "two decimal"), ("x", "amount such as"), ("", "Enter a price")):
+    for bad, message in (
+        ("-1", "negative"),
+        ("1.005", "two decimal"),
+        ("x", "without thousands"),
+        ("", "Enter a price"),
+    ):
         with pytest.raises(ValidationError) as err:
             validate_money(bad)
         assert message in err.value.field_errors["price"]
+
+
+def test_a_thousands_separator_is_refused_not_read_as_a_decimal_mark():
+    """``1,000`` is a thousand in one locale and one in another: refused, never stored as 1.00."""
+    for text in ("1,000", "12,500", "1,000,000", "1,250.50", "-1,000"):
+        with pytest.raises(ValidationError):
+            validate_money(text)
+    assert validate_money("12,5") == D("12.50")
+    assert validate_money("1250.50") == D("1250.50")
 
 
 def test_entry_normalised_and_every_error_reported_at_once():

@@ -14,6 +14,7 @@ rounded lines, so the lines on the sheet always add up to the total printed unde
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -94,15 +95,25 @@ def kind_label(value: str) -> str:
 
 
 # ----------------------------------------------------------------- input
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+")
+
+
 def _number(value: object) -> Decimal | None:
-    """``value`` as a Decimal (``1,5`` reads as 1.5); None when it is not a finite number."""
+    """``value`` as a Decimal (``1,5`` reads as 1.5); None when it is not a finite number.
+
+    A comma is taken as the decimal mark only when it cannot be a thousands separator:
+    ``1,000`` (a thousand in one locale, one in another) and ``1,000.50`` are refused
+    rather than guessed, so a price is never stored a thousand times too small."""
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, bool) or value is None:
         return None
     else:
+        text = str(value).strip()
+        if "," in text and ("." in text or _THOUSANDS.fullmatch(text.lstrip("+-"))):
+            return None
         try:
-            number = Decimal(str(value).strip().replace(",", "."))
+            number = Decimal(text.replace(",", "."))
         except InvalidOperation:
             return None
     return number if number.is_finite() else None
@@ -114,7 +125,9 @@ def validate_quantity(value: object) -> Decimal:
         raise ValidationError({"quantity": "Enter a quantity."})
     number = _number(value)
     if number is None:
-        raise ValidationError({"quantity": "Enter the quantity as a number, e.g. 1 or 2.5."})
+        raise ValidationError(
+            {"quantity": "Enter the quantity as a number without thousands separators, e.g. 1 or 2.5."}
+        )
     if number <= 0:
         raise ValidationError({"quantity": "The quantity must be more than zero; remove the item instead."})
     if number > QUANTITY_MAX:
@@ -132,7 +145,7 @@ def validate_money(value: object, field: str = "price", *, required: bool = True
         return None
     number = _number(value)
     if number is None:
-        raise ValidationError({field: "Enter an amount such as 45 or 12.50."})
+        raise ValidationError({field: "Enter an amount without thousands separators, such as 45 or 1250.50."})
     if number < 0:
         raise ValidationError({field: "An amount cannot be negative."})
     if number > PRICE_MAX:
