@@ -208,3 +208,40 @@ def test_price_list_search_names_and_permissions(services, shop):
     with pytest.raises(ConcurrencyConflict):
         services.price_list.set_active(labour.id, False, shop["labour"].version)
     assert services.price_list.get(labour.id).name == "Labour, standard"
+
+
+def test_two_workstations_adding_the_same_name_at_once_get_a_readable_refusal(services, db, shop):
+    """The other workstation's row is not committed yet when our check runs (PostgreSQL),
+    so only the unique constraint can catch it: it must read like the check, and one row stays."""
+    import threading
+    import time
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    now = datetime.now(UTC)
+    outcome: list[BaseException | None] = []
+    with db.engine.connect() as other:
+        other.execute(
+            text(
+                "INSERT INTO price_list_items (kind, name, unit, price, active, created_at, updated_at, version)"
+                " VALUES ('material', 'Duct tape', 'each', 4.50, :yes, :now, :now, 1)"
+            ),
+            {"yes": True, "now": now},
+        )
+
+        def add() -> None:
+            try:
+                services.price_list.add(PriceListInput("Duct tape", "material", "each", "4.60"))
+                outcome.append(None)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                outcome.append(exc)
+
+        worker = threading.Thread(target=add)
+        worker.start()
+        time.sleep(0.5)  # ours has checked (PostgreSQL) or waits for the write lock (SQLite)
+        other.commit()
+        worker.join(30)
+    assert len(outcome) == 1 and isinstance(outcome[0], ValidationError), outcome
+    assert "already on the price list" in outcome[0].field_errors["name"]
+    assert [e.price for e in services.price_list.search("duct tape")] == [D("4.50")]

@@ -10,6 +10,7 @@ and it can no longer be added. Rules: ``domain/pricing.py``.
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import PriceListItem
@@ -87,7 +88,7 @@ class PriceListService:
                 active=True,
             )
             session.add(item)
-            session.flush()
+            _flush_unique_name(session, fields.name)
             audit.record(session, self._ctx, "price_list_item", item.id, "create", _values(fields))
             return entry_info(item, True)
 
@@ -105,7 +106,7 @@ class PriceListService:
             item.price, item.cost = fields.price, fields.cost
             changes = audit.diff(before, _values(fields, flat=True))
             if changes:
-                session.flush()
+                _flush_unique_name(session, fields.name)
                 audit.record(session, self._ctx, "price_list_item", item.id, "update", changes)
             return entry_info(item, True)
 
@@ -148,6 +149,15 @@ class PriceListService:
         ):
             if other_id != own_id and name_key(other_name) == key:
                 raise ValidationError({"name": f"“{other_name}” is already on the price list."})
+
+
+def _flush_unique_name(session: Session, name: str) -> None:
+    """Flush; the name's unique constraint, hit when another workstation stored the same
+    name a moment ago (after our check), reads as the same message as the check."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ValidationError({"name": f"“{name}” is already on the price list."}) from None
 
 
 def _values(fields: PriceListFields, *, flat: bool = False) -> dict[str, object]:
