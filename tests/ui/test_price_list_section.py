@@ -88,3 +88,16 @@ def test_the_settings_page_shows_the_price_list(qtbot, demo, kit):
     assert len(sections) == 1
     qtbot.waitUntil(lambda: len(sections[0].entries) > 0, timeout=5000)
     assert QApplication.instance() is not None
+
+
+def test_an_entry_added_on_another_workstation_appears_through_the_change_feed(qtbot, demo, kit):
+    from tuffops_desktop.domain.pricing import PriceListInput
+    from tuffops_desktop.services.changes import Change
+
+    page = SettingsPage(demo.services_as("office"), kit.ops, kit.prompts)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: len(page.price_list_section.entries) > 0, timeout=5000)
+    added = demo.services_as("admin").price_list.add(PriceListInput("Flare nut kit 3/8", "material", "set", "14"))
+    page.apply_changes([Change("price_list_item", added.id, "create")])  # as the live feed delivers it
+    qtbot.waitUntil(lambda: any(e.name == "Flare nut kit 3/8" for e in page.price_list_section.entries), timeout=3000)

@@ -176,7 +176,8 @@ class SettingsPage(QWidget):
         column_layout.setSpacing(12)
         column_layout.addWidget(self.groups_holder)
         column_layout.addWidget(self.layouts_section)
-        column_layout.addWidget(PriceListSection(ops, services))
+        self.price_list_section = PriceListSection(ops, services)
+        column_layout.addWidget(self.price_list_section)
         column_layout.addStretch(1)
         self.groups_layout.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
@@ -229,7 +230,10 @@ class SettingsPage(QWidget):
         """No search box on this page."""
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
-        """Settings edited elsewhere are not pulled in under the user's unsaved edits (F5 reloads)."""
+        """Settings edited elsewhere are not pulled in under the user's unsaved edits (F5
+        reloads); the price list, edited entry by entry in dialogs, follows at once."""
+        if any(change.entity == "price_list_item" for change in changes):
+            self.price_list_section.refresh()
 
     # ----------------------------------------------------------------- actions
     def changed_values(self) -> dict[str, Any]:
