@@ -124,3 +124,12 @@ def test_the_first_free_start_lies_inside_the_hours_and_overlaps_nothing(booking
         assert not any(
             within_working_hours(hours, c, length) and not overlapping(slots, c, c + length) for c in earlier
         )
+
+
+def test_an_opening_time_off_the_grid_goes_on_to_the_next_grid_point():
+    """Found by hypothesis: opening 08:15 with a booking until 08:30 gave 08:45, though 08:30 was free."""
+    midnight = datetime(2026, 12, 1, tzinfo=UTC)
+    hours = [WorkingHours(1, time(8, 15), time(17, 30))]
+    busy = [Slot(1, midnight + timedelta(hours=8), midnight + timedelta(hours=8, minutes=30))]
+    found = first_free_start(hours, busy, midnight, timedelta(hours=1))
+    assert found == midnight + timedelta(hours=8, minutes=30)

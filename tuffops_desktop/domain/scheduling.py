@@ -108,7 +108,10 @@ def first_free_start(
             clashes = [s for s in booked if s.start < start + duration and start < s.end]
             if not clashes:
                 return start
-            start = max(start + timedelta(minutes=step), _on_step(max(s.end for s in clashes), midnight, step))
+            # the next grid point after ``start`` (an opening time off the grid, 08:15, goes on to
+            # 08:30, not 08:45), or the first one after the clashing bookings end
+            after = _on_step(start + timedelta(seconds=1), midnight, step)
+            start = max(after, _on_step(max(s.end for s in clashes), midnight, step))
     return None
 
 
