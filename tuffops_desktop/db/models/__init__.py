@@ -4,6 +4,7 @@ from tuffops_desktop.db.models.audit import AuditEntry
 from tuffops_desktop.db.models.catalog import DeviceModel, DeviceType, Manufacturer
 from tuffops_desktop.db.models.changes import ChangeLogEntry
 from tuffops_desktop.db.models.customers import Customer
+from tuffops_desktop.db.models.invoices import DocumentCounter, Invoice, InvoiceLine, Payment
 from tuffops_desktop.db.models.price_list import PriceListItem, WorkOrderItem
 from tuffops_desktop.db.models.requests import CustomerRequest, RequestNote, WorkOrder, WorkOrderHistory, WorkOrderNote
 from tuffops_desktop.db.models.scheduling import TechnicianHours
@@ -25,7 +26,11 @@ __all__ = [
     "CustomerRequest",
     "DeviceModel",
     "DeviceType",
+    "DocumentCounter",
+    "Invoice",
+    "InvoiceLine",
     "Manufacturer",
+    "Payment",
     "PriceListItem",
     "RequestNote",
     "RetiredQrCode",

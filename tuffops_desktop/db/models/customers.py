@@ -30,6 +30,9 @@ class Customer(Base):
     country: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     discount_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
     default_sla_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Days from issue to due date of this customer's invoices; None = the setting
+    # ``default_payment_terms_days`` (net 30).
+    payment_terms_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     remote_id: Mapped[str | None] = mapped_column(String(100), unique=True, nullable=True)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
