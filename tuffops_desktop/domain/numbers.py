@@ -25,3 +25,29 @@ def parse_work_order_number(text: str) -> int:
         problem = f"“{body}” is not a work order number; use e.g. WO-000012 or 12."
         raise ValidationError({"number": problem}, problem)
     return int(match.group(1))
+
+
+_INVOICE_NUMBER = re.compile(r"(?:INV[-\s]?)?([0-9]{4})[-\s/]0*([0-9]{1,9})", re.IGNORECASE)
+
+
+def invoice_number(year: int, sequence: int) -> str:
+    """An invoice's number: ``INV-2026-00001``, the ``sequence``-th invoice issued in ``year``.
+
+    Sequences run from 1 each year without gaps (``document_counters``); beyond 99,999 in
+    a year the number simply grows a digit."""
+    return f"INV-{year:04d}-{sequence:05d}"
+
+
+def parse_invoice_number(text: str) -> tuple[int, int]:
+    """(year, sequence) from what a person types: ``INV-2026-00001``, ``inv 2026 1``, ``2026-1``.
+
+    Raises ``ValidationError`` for anything else (the invoice is not looked up here).
+    """
+    from tuffops_desktop.domain.errors import ValidationError
+
+    body = (text or "").strip()
+    match = _INVOICE_NUMBER.fullmatch(body)
+    if match is None or int(match.group(2)) == 0:
+        problem = f"“{body}” is not an invoice number; use e.g. INV-2026-00001."
+        raise ValidationError({"number": problem}, problem)
+    return int(match.group(1)), int(match.group(2))

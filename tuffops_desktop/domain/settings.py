@@ -75,6 +75,12 @@ def _check_rate(value: Decimal) -> str | None:
     return None
 
 
+def _check_terms(value: int) -> str | None:
+    if value < 0 or value > 365:
+        return "Whole days from 0 (due on receipt) to 365."
+    return None
+
+
 def _check_duration(value: Decimal) -> str | None:
     if value <= 0 or value > 24 or (value * 2) != int(value * 2):
         return "Hours in steps of 0.5, up to 24."
@@ -141,6 +147,26 @@ SETTINGS: tuple[SettingSpec, ...] = (
         maximum=Decimal(100),
         step=Decimal("0.01"),
         unit="%",
+    ),
+    SettingSpec(
+        "default_payment_terms_days",
+        "int",
+        30,
+        N_("Default payment terms (days from invoice to due date)"),
+        group="Billing",
+        check=_check_terms,
+        minimum=Decimal(0),
+        maximum=Decimal(365),
+        step=Decimal(1),
+        unit="days",
+    ),
+    SettingSpec(
+        "invoice_payment_instructions",
+        "str",
+        "",
+        N_("Payment instructions printed on invoices"),
+        group="Billing",
+        max_length=400,
     ),
     SettingSpec(
         "default_work_order_duration_hours",
