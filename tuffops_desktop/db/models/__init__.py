@@ -6,6 +6,7 @@ from tuffops_desktop.db.models.changes import ChangeLogEntry
 from tuffops_desktop.db.models.customers import Customer
 from tuffops_desktop.db.models.invoices import DocumentCounter, Invoice, InvoiceLine, Payment
 from tuffops_desktop.db.models.price_list import PriceListItem, WorkOrderItem
+from tuffops_desktop.db.models.quotations import Quotation, QuotationLine, QuotationNote, QuotationUnit
 from tuffops_desktop.db.models.requests import CustomerRequest, RequestNote, WorkOrder, WorkOrderHistory, WorkOrderNote
 from tuffops_desktop.db.models.scheduling import TechnicianHours
 from tuffops_desktop.db.models.settings import Setting
@@ -32,6 +33,10 @@ __all__ = [
     "Manufacturer",
     "Payment",
     "PriceListItem",
+    "Quotation",
+    "QuotationLine",
+    "QuotationNote",
+    "QuotationUnit",
     "RequestNote",
     "RetiredQrCode",
     "Setting",

@@ -70,6 +70,8 @@ class WorkOrder(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), nullable=False, index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), nullable=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("customer_requests.id", use_alter=True), nullable=True)
+    # The accepted quotation it was made from (one work order per quoted unit), if any.
+    quotation_id: Mapped[int | None] = mapped_column(ForeignKey("quotations.id"), nullable=True)
     work_type: Mapped[str] = mapped_column(String(16), nullable=False, default="repair")
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="unassigned")
     customer_requests: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -89,6 +91,7 @@ class WorkOrder(Base):
         Index("ix_work_orders_status_due", "status", "due_at"),
         Index("ix_work_orders_technician_start", "technician_id", "scheduled_start"),
         Index("ix_work_orders_customer_id", "customer_id"),
+        Index("ix_work_orders_quotation_id", "quotation_id"),
         # 0006: due / booked ranges and the sort by creation without a full sort (bench_work_orders.py)
         Index("ix_work_orders_due_at", "due_at"),
         Index("ix_work_orders_scheduled_start", "scheduled_start"),
