@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from tuffops_desktop.domain.errors import ValidationError
+from tuffops_desktop.domain.quotations import DEFAULT_STATUSES, check_status_list
 from tuffops_desktop.i18n import N_
 
 
@@ -179,6 +180,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
         maximum=Decimal(24),
         step=Decimal("0.5"),
         unit="h",
+    ),
+    # Settings → Quotation statuses (its own section): the seven defaults, renamed and added to.
+    SettingSpec(
+        "quotation_statuses",
+        "json",
+        DEFAULT_STATUSES,
+        N_("Quotation statuses"),
+        group="Quotations",
+        check=check_status_list,
     ),
     # Edited on their own screens (sticker printing), not on the general Settings page.
     SettingSpec("label_layouts_custom", "json", [], N_("Custom label layouts"), group="Stickers"),
