@@ -31,7 +31,7 @@ from tuffops_desktop.documents.priced_document import (
     plan_document,
 )
 
-__all__ = ["StatementLine", "OpenInvoice", "StatementDocument", "statement_table", "render_statement"]
+__all__ = ["StatementLine", "OpenInvoice", "StatementDocument", "statement_table", "plan_statement", "render_statement"]
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,10 @@ def statement_table(doc: StatementDocument) -> TabularDocument:
     open_invoices = Table(
         heading="Open invoices",
         columns=(
-            Column("Invoice", 96),
-            Column("Issued", 74),
-            Column("Due", 74),
-            Column("Days overdue", 0, "right"),
+            Column("Invoice"),
+            Column("Issued", 66),
+            Column("Due", 66),
+            Column("Overdue", 58, "right"),
             Column("Total", 72, "right"),
             Column("Paid", 72, "right"),
             Column("Balance", 78, "right"),
@@ -135,7 +135,7 @@ def statement_table(doc: StatementDocument) -> TabularDocument:
                 item.number,
                 item.issued,
                 item.due,
-                str(item.days_overdue) if item.days_overdue > 0 else "",
+                (f"{item.days_overdue} day" + ("s" if item.days_overdue > 1 else "")) if item.days_overdue > 0 else "",
                 money_print(item.total),
                 money_print(item.paid),
                 money_print(item.balance),
@@ -168,10 +168,15 @@ def statement_table(doc: StatementDocument) -> TabularDocument:
     )
 
 
+def plan_statement(doc: StatementDocument, page_size: tuple[float, float] = LETTER) -> DocumentPlan:
+    """Lay the statement out on as many pages as its movements take."""
+    return plan_document(statement_table(doc), page_size)
+
+
 def render_statement(
     doc: StatementDocument, out: str | Path | BinaryIO, *, page_size: tuple[float, float] = LETTER
 ) -> DocumentPlan:
     """Plan the statement and write it as a PDF; returns the plan."""
-    plan = plan_document(statement_table(doc), page_size)
+    plan = plan_statement(doc, page_size)
     write_plan_pdf(plan, out)
     return plan
