@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.factories import make_customer, make_model, make_unit
+from tests.services.invoice_support import completed_work_order
 from tuffops_desktop.db.base import Base
 from tuffops_desktop.domain.customers import CustomerInput, validate_customer
 from tuffops_desktop.domain.errors import PermissionDenied
@@ -86,6 +87,8 @@ def test_the_walk_sees_every_service_of_the_registry():
         "price_list",
         "work_order_items",
         "dispatch",
+        "invoices",
+        "receivables",
     }
     assert len(declarations()) > 50
 
@@ -167,6 +170,7 @@ class Seed:
     blank_guid: str
     work_order_id: int = 0
     technician_id: int = 0
+    completed_work_order_id: int = 0
 
 
 def _seed(services: Services) -> Seed:
@@ -194,6 +198,7 @@ def _seed(services: Services) -> Seed:
     order = services.work_orders.create(units[1].id, "maintenance", "Yearly service")
     labour = services.price_list.add(PriceListInput("Labour (per hour)", "service", "hour", "65"))
     services.work_order_items.add(order.id, labour.id, "2")
+    completed = completed_work_order(services, units[1].id)
     return Seed(
         services,
         ann.id,
@@ -207,6 +212,7 @@ def _seed(services: Services) -> Seed:
         blank,
         order.id,
         technician.id,
+        completed,
     )
 
 
@@ -234,6 +240,11 @@ def _entry(seed: Seed) -> Any:
 
 def _line(seed: Seed) -> Any:
     return seed.system.work_order_items.items(seed.work_order_id).lines[0]
+
+
+def _invoice(seed: Seed) -> Any:
+    """The seeded work order's invoice once issued (None before)."""
+    return seed.system.invoices.for_work_order(seed.completed_work_order_id)
 
 
 def _ver(seed: Seed, kind: str, entity_id: int) -> int:
@@ -390,6 +401,30 @@ CALLS: dict[str, Call] = {
         _line(d).id, "3", _line(d).version
     ),
     "work_order_items.remove": lambda s, d: s.work_order_items.remove(_line(d).id, _line(d).version),
+    "invoices.preview": lambda s, d: s.invoices.preview(d.completed_work_order_id),
+    "invoices.issue": lambda s, d: s.invoices.issue(
+        d.completed_work_order_id, expected_version=_ver(d, "work_orders", d.completed_work_order_id)
+    ),
+    "invoices.get": lambda s, d: s.invoices.get(_invoice(d).id if _invoice(d) else 1),
+    "invoices.get_by_number": lambda s, d: s.invoices.get_by_number(
+        _invoice(d).number if _invoice(d) else "INV-2026-00001"
+    ),
+    "invoices.for_work_order": lambda s, d: s.invoices.for_work_order(d.completed_work_order_id),
+    "invoices.list_ids": lambda s, d: s.invoices.list_ids(ListQuery()),
+    "invoices.first_ids": lambda s, d: s.invoices.first_ids(ListQuery(), 10),
+    "invoices.rows": lambda s, d: s.invoices.rows([_invoice(d).id if _invoice(d) else 1]),
+    "invoices.record_payment": lambda s, d: s.invoices.record_payment(
+        _invoice(d).id if _invoice(d) else 1, "10", date.today(), "cash"
+    ),
+    "invoices.void_payment": lambda s, d: s.invoices.void_payment(
+        _invoice(d).payments[0].id if _invoice(d) else 1, "Entered twice"
+    ),
+    "invoices.cancel": lambda s, d: s.invoices.cancel(
+        _invoice(d).id if _invoice(d) else 1, "Wrong customer", _invoice(d).version if _invoice(d) else 1
+    ),
+    "receivables.balances": lambda s, d: s.receivables.balances(),
+    "receivables.ageing": lambda s, d: s.receivables.ageing(date.today()),
+    "receivables.statement": lambda s, d: s.receivables.statement(d.customer_id, date(2026, 1, 1), date.today()),
 }
 
 

@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from tuffops_desktop.domain.errors import InvalidTransition, ValidationError
+from tuffops_desktop.domain.errors import DomainError, InvalidTransition, ValidationError
 from tuffops_desktop.domain.numbers import invoice_number, parse_invoice_number
 from tuffops_desktop.domain.pricing import CENT, HUNDRED, LineAmount, _number, line_amount, totals
 from tuffops_desktop.domain.work_orders import WorkOrderStatus
@@ -45,6 +45,17 @@ TERMS_MAX_DAYS = 365
 ZERO = Decimal("0.00")
 COUNTER_KIND = "invoice"  # document_counters.kind of invoice numbers
 ISSUABLE_WORK_ORDERS = frozenset({WorkOrderStatus.COMPLETED, WorkOrderStatus.BILLED})
+
+
+class InvoicingDisabled(DomainError):
+    """The setting ``feature_flag_invoices_enabled`` is off: invoicing is hidden and refused.
+
+    The flag is reversible; invoices and payments already recorded stay as they are."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Invoicing is turned off. An administrator can turn it on in Settings (Features → Invoicing enabled)."
+        )
 
 
 class InvoiceStatus(StrEnum):

@@ -9,8 +9,10 @@ from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.csv_io import CsvService
 from tuffops_desktop.services.customers import CustomerService
 from tuffops_desktop.services.dispatch import DispatchService
+from tuffops_desktop.services.invoices import InvoiceService
 from tuffops_desktop.services.maintenance import MaintenanceService
 from tuffops_desktop.services.price_list import PriceListService
+from tuffops_desktop.services.receivables import ReceivablesService
 from tuffops_desktop.services.requests import RequestService
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.stickers import StickerService
@@ -40,6 +42,8 @@ class Services:
     dispatch: DispatchService
     price_list: PriceListService
     work_order_items: WorkOrderItemService
+    invoices: InvoiceService
+    receivables: ReceivablesService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -64,4 +68,6 @@ def build_services(ctx: ServiceContext) -> Services:
         dispatch=DispatchService(ctx),
         price_list=PriceListService(ctx),
         work_order_items=WorkOrderItemService(ctx),
+        invoices=InvoiceService(ctx),
+        receivables=ReceivablesService(ctx),
     )

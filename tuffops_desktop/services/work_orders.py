@@ -30,13 +30,14 @@ from tuffops_desktop.db.models import (
     WorkOrderNote,
 )
 from tuffops_desktop.documents.job_sheet import render_job_sheet
-from tuffops_desktop.domain.errors import ConcurrencyConflict, NotFound, ValidationError
+from tuffops_desktop.domain.errors import ConcurrencyConflict, InvalidTransition, NotFound, ValidationError
 from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P, Role
 from tuffops_desktop.domain.requests import ScheduleTime
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.domain.work_orders import (
     ASSIGN,
+    BY_ACTION,
     EDIT,
     OPEN,
     SUPERVISE,
@@ -80,6 +81,7 @@ from tuffops_desktop.services.listing import (
     search_terms,
     trigram_phrases,
 )
+from tuffops_desktop.services.quotation_fulfilment import fulfil_when_done
 
 _Technician = aliased(User)
 
@@ -121,6 +123,7 @@ def insert_work_order(
     time_window: str | None = None,
     estimated_hours: object = None,
     maintenance_due_on: date | None = None,
+    quotation_id: int | None = None,
 ) -> WorkOrder:
     """A new ``unassigned`` work order on ``unit``, its creation history row and its audit row.
 
@@ -136,6 +139,7 @@ def insert_work_order(
         unit_id=unit.id,
         customer_id=unit.customer_id,
         request_id=request_id,
+        quotation_id=quotation_id,
         work_type=work_type.value,
         status=WorkOrderStatus.UNASSIGNED.value,
         customer_requests=validate_requests_text(customer_requests),
@@ -172,9 +176,47 @@ def insert_work_order(
             "status": [None, WorkOrderStatus.UNASSIGNED.value],
             "work_type": [None, work_type.value],
             **({"maintenance_due_on": [None, maintenance_due_on]} if maintenance_due_on else {}),
+            **({"quotation_id": [None, quotation_id]} if quotation_id else {}),
         },
     )
     return order
+
+
+def bill_for_invoice(session: Session, ctx: ServiceContext, order: WorkOrder, invoice_number: str) -> None:
+    """Issuing invoice ``invoice_number`` bills ``order`` (locked by the caller): the
+    table's ``bill`` move (completed → billed) with its history and audit rows, in the
+    invoice's transaction. The invoice permission (``invoices.create``) decides who may;
+    a work order already billed (its earlier invoice was cancelled) stays as it is."""
+    current = WorkOrderStatus(order.status)
+    if current is WorkOrderStatus.BILLED:
+        return
+    transition = BY_ACTION[Action.BILL]
+    if current not in transition.sources:
+        raise InvalidTransition(
+            f"Work order {work_order_number(order.id)} is {current.label.lower()}; it cannot be billed."
+        )
+    order.status = transition.target.value
+    order.updated_at = ctx.now()
+    reason = f"Invoice {invoice_number}"
+    session.add(
+        WorkOrderHistory(
+            work_order_id=order.id,
+            at=ctx.now(),
+            by=ctx.actor.username,
+            from_status=current.value,
+            to_status=transition.target.value,
+            reason=reason,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        "work_order",
+        order.id,
+        Action.BILL.value,
+        {"status": [current.value, transition.target.value], "invoice": [None, invoice_number]},
+    )
 
 
 _SEARCH_SQLITE = table("work_order_search", column("rowid"), column("text"))  # FTS5, trigram tokenizer
@@ -360,6 +402,8 @@ class WorkOrderService:
             )
             session.flush()
             audit.record(session, self._ctx, "work_order", order.id, step.value, changes)
+            if order.quotation_id is not None:
+                fulfil_when_done(session, self._ctx, order.quotation_id)  # its quotation may now be fulfilled
             return self._detail(session, order)
 
     @requires_any(P.WORK_ORDERS_EDIT, P.WORK_ORDERS_SUPERVISE)
