@@ -6,8 +6,8 @@ Create Date: 2026-11-30
 
 * ``quotations``: number ``Q-2026-00001`` from ``document_counters`` (kind ``quotation``,
   0009), customer (optional while a draft), status key (the ``quotation_statuses``
-  setting), discount and tax rate snapshots, when it was sent (locked), answered and
-  converted.
+  setting), discount and tax rate snapshots, the total (for sorting), when it was sent
+  (locked), answered and converted.
 * ``quotation_units``: the units it covers (one work order each on conversion).
 * ``quotation_lines``: price-list snapshots, optionally tied to one of the units.
 * ``quotation_notes``: allowed while locked.
@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("discount_rate", sa.Numeric(5, 2), nullable=True),
         sa.Column("tax_rate", sa.Numeric(5, 2), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("total", sa.Numeric(12, 2), nullable=False, server_default="0"),
         sa.Column("search_text", sa.Text(), nullable=False, server_default=""),
         sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("submitted_by", sa.String(length=64), nullable=False, server_default=""),
@@ -65,6 +66,7 @@ def upgrade() -> None:
     op.create_index("ix_quotations_customer_id", "quotations", ["customer_id"])
     op.create_index("ix_quotations_status_created", "quotations", ["status", "created_at"])
     op.create_index("ix_quotations_created_at", "quotations", ["created_at"])
+    op.create_index("ix_quotations_total", "quotations", ["total"])
     op.create_table(
         "quotation_units",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -149,6 +151,7 @@ def downgrade() -> None:
     op.drop_table("quotation_lines")
     op.drop_index("ix_quotation_units_unit_id", table_name="quotation_units")
     op.drop_table("quotation_units")
+    op.drop_index("ix_quotations_total", table_name="quotations")
     op.drop_index("ix_quotations_created_at", table_name="quotations")
     op.drop_index("ix_quotations_status_created", table_name="quotations")
     op.drop_index("ix_quotations_customer_id", table_name="quotations")

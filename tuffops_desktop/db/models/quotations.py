@@ -37,6 +37,9 @@ class Quotation(Base):
     discount_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
     tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), nullable=False)
     valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The total with tax (domain.quotations.quotation_totals of the lines), rewritten with
+    # every change of lines, discount or tax, so the list sorts by it in SQL.
+    total: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False, default=Decimal("0.00"))
     # Lower-cased number, title and requests: what the list's search reads with the customer's text.
     search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)  # locked from here
@@ -55,6 +58,7 @@ class Quotation(Base):
         Index("ix_quotations_customer_id", "customer_id"),
         Index("ix_quotations_status_created", "status", "created_at"),
         Index("ix_quotations_created_at", "created_at"),
+        Index("ix_quotations_total", "total"),
     )
     __mapper_args__ = {"version_id_col": version}
 
