@@ -10,6 +10,7 @@
 ``tuffops intake serve [--host H] [--port P]`` / ``tuffops intake grant-role [ROLE]``
 ``tuffops stickers --layout NAME --out FILE (--customer ID | --units GUID… | --blank N | --unprinted)``
 ``tuffops workorder sheet NUMBER --out FILE``
+``tuffops invoice pdf NUMBER --out FILE`` / ``tuffops invoice statement CUSTOMER_ID --from DAY --to DAY --out FILE``
 
 Every command takes ``--database-url`` (or ``TUFFOPS_DATABASE_URL``); the default is an
 SQLite file in the user's data folder. Mistakes print one clear line and exit non-zero.
@@ -24,6 +25,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -140,6 +142,17 @@ def build_parser() -> argparse.ArgumentParser:
     sheet.add_argument("number", help="work order number: WO-000012, 000012 or 12")
     sheet.add_argument("--out", required=True, help="PDF file to write")
 
+    invoice = sub.add_parser("invoice", help="invoices (while invoicing is enabled in Settings)")
+    invoice_sub = invoice.add_subparsers(dest="invoice_command", required=True, parser_class=_Parser)
+    invoice_pdf = invoice_sub.add_parser("pdf", help="an invoice as a PDF")
+    invoice_pdf.add_argument("number", help="invoice number, e.g. INV-2026-00001")
+    invoice_pdf.add_argument("--out", required=True, help="PDF file to write")
+    statement = invoice_sub.add_parser("statement", help="a customer's statement for a period as a PDF")
+    statement.add_argument("customer", type=int, help="customer id")
+    statement.add_argument("--from", dest="start", required=True, type=_day, help="first day, YYYY-MM-DD")
+    statement.add_argument("--to", dest="end", required=True, type=_day, help="last day, YYYY-MM-DD")
+    statement.add_argument("--out", required=True, help="PDF file to write")
+
     for noun in ("customers", "units"):
         p = sub.add_parser(noun, help=f"import or export {noun} as CSV")
         p_sub = p.add_subparsers(dest="csv_command", required=True, parser_class=_Parser)
@@ -243,6 +256,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             return _stickers(services, args)
         if args.command == "workorder":
             return _job_sheet(services, args.number, Path(args.out))
+        if args.command == "invoice":
+            return _invoice_pdf(services, args)
         if args.command == "intake":
             from tuffops_desktop.services.intake import grant_intake_role
 
@@ -340,6 +355,32 @@ def _job_sheet(services, number: str, out: Path) -> int:  # noqa: ANN001
             out.unlink(missing_ok=True)
         raise KnownError(f"Cannot write {out}: {exc.strerror or exc}.") from None
     print(f"Job sheet of {work_order_number(work_order_id)} ({pages} page{'s' if pages > 1 else ''}) written to {out}.")
+    return EXIT_OK
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _invoice_pdf(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """Read and lay out first, then write whole (``files.whole_file``): an unknown number,
+    invoicing switched off or an unwritable path leaves no file behind."""
+    from tuffops_desktop.documents.page_plan import write_plan_pdf
+    from tuffops_desktop.files import whole_file
+    from tuffops_desktop.services.invoice_documents import invoice_plan_by_number, statement_plan
+
+    out = Path(args.out)
+    if args.invoice_command == "pdf":
+        plan = invoice_plan_by_number(services.invoices, services.settings, args.number)
+    else:
+        plan = statement_plan(services.receivables, services.settings, args.customer, args.start, args.end)
+    with whole_file(out) as temp:
+        write_plan_pdf(plan, temp)
+    pages = len(plan.pages)
+    print(f"{plan.title} ({pages} page{'s' if pages > 1 else ''}) written to {out}.")
     return EXIT_OK
 
 
