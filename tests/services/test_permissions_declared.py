@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session
 
 from tests.factories import make_customer, make_model, make_unit
 from tests.services.invoice_support import completed_work_order
+from tests.services.quotation_support import seed_quotations
 from tuffops_desktop.db.base import Base
 from tuffops_desktop.domain.customers import CustomerInput, validate_customer
 from tuffops_desktop.domain.errors import PermissionDenied
 from tuffops_desktop.domain.permissions import ALL_PERMISSIONS, P
 from tuffops_desktop.domain.phones import PhoneDefaults
 from tuffops_desktop.domain.pricing import PriceListInput
+from tuffops_desktop.domain.quotations import QuotationInput
 from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.domain.scheduling import WorkingHours
 from tuffops_desktop.domain.units import UnitInput, validate_unit
@@ -89,6 +91,7 @@ def test_the_walk_sees_every_service_of_the_registry():
         "dispatch",
         "invoices",
         "receivables",
+        "quotations",
     }
     assert len(declarations()) > 50
 
@@ -171,6 +174,7 @@ class Seed:
     work_order_id: int = 0
     technician_id: int = 0
     completed_work_order_id: int = 0
+    quotations: tuple[int, int] = (0, 0)  # (draft, accepted) quotation ids
 
 
 def _seed(services: Services) -> Seed:
@@ -199,6 +203,7 @@ def _seed(services: Services) -> Seed:
     labour = services.price_list.add(PriceListInput("Labour (per hour)", "service", "hour", "65"))
     services.work_order_items.add(order.id, labour.id, "2")
     completed = completed_work_order(services, units[1].id)
+    quotations = seed_quotations(services)
     return Seed(
         services,
         ann.id,
@@ -213,6 +218,7 @@ def _seed(services: Services) -> Seed:
         order.id,
         technician.id,
         completed,
+        quotations=quotations,
     )
 
 
@@ -240,6 +246,14 @@ def _entry(seed: Seed) -> Any:
 
 def _line(seed: Seed) -> Any:
     return seed.system.work_order_items.items(seed.work_order_id).lines[0]
+
+
+def _quote(seed: Seed, accepted: bool = False) -> Any:
+    return seed.system.quotations.get(seed.quotations[1 if accepted else 0])
+
+
+def _qlist(seed: Seed) -> int:
+    return int(seed.system.quotations.statuses().version)
 
 
 def _invoice(seed: Seed) -> Any:
@@ -422,9 +436,32 @@ CALLS: dict[str, Call] = {
     "invoices.cancel": lambda s, d: s.invoices.cancel(
         _invoice(d).id if _invoice(d) else 1, "Wrong customer", _invoice(d).version if _invoice(d) else 1
     ),
+    "accounting_export.export": lambda s, d: s.accounting_export.export(date(2026, 1, 1), date.today(), io.StringIO()),
     "receivables.balances": lambda s, d: s.receivables.balances(),
     "receivables.ageing": lambda s, d: s.receivables.ageing(date.today()),
     "receivables.statement": lambda s, d: s.receivables.statement(d.customer_id, date(2026, 1, 1), date.today()),
+    "quotations.statuses": lambda s, d: s.quotations.statuses(),
+    "quotations.add_status": lambda s, d: s.quotations.add_status("Site visit", _qlist(d)),
+    "quotations.rename_status": lambda s, d: s.quotations.rename_status("pending", "Being priced", _qlist(d)),
+    "quotations.list_ids": lambda s, d: s.quotations.list_ids(ListQuery()),
+    "quotations.first_ids": lambda s, d: s.quotations.first_ids(ListQuery(), 10),
+    "quotations.rows": lambda s, d: s.quotations.rows(list(d.quotations)),
+    "quotations.get": lambda s, d: s.quotations.get(d.quotations[0]),
+    "quotations.create": lambda s, d: s.quotations.create(QuotationInput("Duct cleaning", d.customer_id)),
+    "quotations.update": lambda s, d: s.quotations.update(
+        d.quotations[0], QuotationInput("Shop front AC, revised", _quote(d).customer_id), _quote(d).version
+    ),
+    "quotations.set_pricing": lambda s, d: s.quotations.set_pricing(d.quotations[0], "5", "10", _quote(d).version),
+    "quotations.add_unit": lambda s, d: s.quotations.add_unit(d.quotations[0], _quote(d, True).units[0].unit_id),
+    "quotations.remove_unit": lambda s, d: s.quotations.remove_unit(d.quotations[0], _quote(d).units[-1].unit_id),
+    "quotations.add_line": lambda s, d: s.quotations.add_line(d.quotations[0], _entry(d).id, "2"),
+    "quotations.change_line": lambda s, d: s.quotations.change_line(
+        _quote(d).lines[0].id, _quote(d).lines[0].version, quantity="3"
+    ),
+    "quotations.remove_line": lambda s, d: s.quotations.remove_line(_quote(d).lines[0].id, _quote(d).lines[0].version),
+    "quotations.add_note": lambda s, d: s.quotations.add_note(d.quotations[0], "Customer prefers mornings"),
+    "quotations.act": lambda s, d: s.quotations.act(d.quotations[0], "send", _quote(d).version),
+    "quotations.convert": lambda s, d: s.quotations.convert(d.quotations[1], _quote(d, True).version),
 }
 
 

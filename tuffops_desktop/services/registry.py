@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tuffops_desktop.services.accounting_export import AccountingExportService
 from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.csv_io import CsvService
@@ -12,6 +13,7 @@ from tuffops_desktop.services.dispatch import DispatchService
 from tuffops_desktop.services.invoices import InvoiceService
 from tuffops_desktop.services.maintenance import MaintenanceService
 from tuffops_desktop.services.price_list import PriceListService
+from tuffops_desktop.services.quotations import QuotationService
 from tuffops_desktop.services.receivables import ReceivablesService
 from tuffops_desktop.services.requests import RequestService
 from tuffops_desktop.services.settings import SettingsService
@@ -44,6 +46,8 @@ class Services:
     work_order_items: WorkOrderItemService
     invoices: InvoiceService
     receivables: ReceivablesService
+    accounting_export: AccountingExportService
+    quotations: QuotationService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -70,4 +74,6 @@ def build_services(ctx: ServiceContext) -> Services:
         work_order_items=WorkOrderItemService(ctx),
         invoices=InvoiceService(ctx),
         receivables=ReceivablesService(ctx),
+        accounting_export=AccountingExportService(ctx),
+        quotations=QuotationService(ctx),
     )
