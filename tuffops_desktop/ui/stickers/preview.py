@@ -159,11 +159,12 @@ class PagePreview(QWidget):
         generation, number = self._generation, self._page
         zoom, screen_dpi, viewport = self.zoom.currentData(), float(self.logicalDpiX()), self.scroll.viewport().size()
         ratio = self.devicePixelRatioF()
+        render = self.render_page
 
         def paint() -> tuple[QImage, float]:
             page = page_at(number)
             dpi = _dpi(zoom, screen_dpi, viewport.width(), viewport.height(), page.size_pt) * ratio
-            return render_page_image(page, dpi, preview=True), dpi
+            return render(page, dpi), dpi
 
         if self._ops is None:
             try:
@@ -179,6 +180,10 @@ class PagePreview(QWidget):
             on_done=lambda answer: self._arrived(generation, answer),
             on_failed=lambda exc: self._failed(generation, exc),
         )
+
+    def render_page(self, page: PrintablePage, dpi: float) -> QImage:
+        """The page's image at ``dpi``; runs on the runner (``ui/pdf_preview`` paints its own pages)."""
+        return render_page_image(page, dpi, preview=True)
 
     # ----------------------------------------------------------------- answers
     def _arrived(self, generation: int, answer: tuple[QImage, float]) -> None:
