@@ -153,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     statement.add_argument("--to", dest="end", required=True, type=_day, help="last day, YYYY-MM-DD")
     statement.add_argument("--out", required=True, help="PDF file to write")
 
+    export = invoice_sub.add_parser("export", help="invoices and payments of a period as CSV for accounting")
+    export.add_argument("--from", dest="start", required=True, type=_day, help="first day, YYYY-MM-DD")
+    export.add_argument("--to", dest="end", required=True, type=_day, help="last day, YYYY-MM-DD")
+    export.add_argument("--out", required=True, help="CSV file to write")
+
     for noun in ("customers", "units"):
         p = sub.add_parser(noun, help=f"import or export {noun} as CSV")
         p_sub = p.add_subparsers(dest="csv_command", required=True, parser_class=_Parser)
@@ -256,6 +261,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             return _stickers(services, args)
         if args.command == "workorder":
             return _job_sheet(services, args.number, Path(args.out))
+        if args.command == "invoice" and args.invoice_command == "export":
+            return _accounting_export(services, args)
         if args.command == "invoice":
             return _invoice_pdf(services, args)
         if args.command == "intake":
@@ -381,6 +388,21 @@ def _invoice_pdf(services, args: argparse.Namespace) -> int:  # noqa: ANN001
         write_plan_pdf(plan, temp)
     pages = len(plan.pages)
     print(f"{plan.title} ({pages} page{'s' if pages > 1 else ''}) written to {out}.")
+    return EXIT_OK
+
+
+def _accounting_export(services, args: argparse.Namespace) -> int:  # noqa: ANN001
+    """Written whole (``files.whole_file``): bad dates, invoicing switched off or an
+    unwritable path leave no file behind."""
+    from tuffops_desktop.files import whole_file
+
+    out = Path(args.out)
+    with whole_file(out) as temp, temp.open("w", encoding="utf-8", newline="") as handle:
+        summary = services.accounting_export.export(args.start, args.end, handle)
+    print(
+        f"Exported {summary.invoices} invoices ({summary.lines} lines) and {summary.payments} payments "
+        f"from {args.start} to {args.end} to {out}."
+    )
     return EXIT_OK
 
 

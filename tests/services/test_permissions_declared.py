@@ -92,6 +92,7 @@ def test_the_walk_sees_every_service_of_the_registry():
         "invoices",
         "receivables",
         "quotations",
+        "accounting_export",
     }
     assert len(declarations()) > 50
 
