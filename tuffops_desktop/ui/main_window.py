@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self._monitor = monitor
         self._pages: dict[str, QWidget] = {}  # each one also a ``Page``
         self._stale: set[str] = set()  # open pages to refresh when next shown
+        self._features: dict[str, bool] = {}  # feature settings (invoicing) as the sections were built
         self._sections = [s for s in sections() if self._visible(s)]
         self.signed_out = False
         self.setWindowIcon(app_icon())
@@ -451,8 +452,29 @@ class MainWindow(QMainWindow):
             return False
         if section.feature_setting:
             result = self._ops.call(self._services.settings.get, section.feature_setting, parent=None)
-            return bool(result.value) if result.ok else True
+            self._features[section.feature_setting] = bool(result.value) if result.ok else True
+            return self._features[section.feature_setting]
         return True
+
+    def recheck_features(self) -> None:
+        """A setting changed somewhere: re-read the feature settings in the background and
+        rebuild the window (sidebar, menus, pages and their actions) when one of them
+        changed, so turning invoicing off hides it everywhere at once, and on shows it."""
+        names = sorted({s.feature_setting for s in sections() if s.feature_setting})
+        settings = self._services.settings
+
+        def read() -> dict[str, bool]:
+            return {name: bool(settings.get(name)) for name in names}
+
+        self._ops.run(read, parent=self, report=False, on_done=self._apply_features)
+
+    def _apply_features(self, features: dict[str, bool]) -> None:
+        if all(self._features.get(name, value) == value for name, value in features.items()):
+            return
+        self._rebuild(self._services.ctx.actor)
+        self.statusBar().showMessage(
+            _("The company's settings changed: the window now shows what is turned on."), 20_000
+        )
 
     def _on_navigate(self, row: int) -> None:
         if not 0 <= row < len(self._sections):
@@ -495,6 +517,8 @@ class MainWindow(QMainWindow):
             self.recheck_user()
         if any(c.entity in ("customer_request", "*") for c in changes):
             self.update_inbox_badge()
+        if any(c.entity in ("setting", "*") for c in changes):
+            self.recheck_features()
         for page in self._pages.values():
             if isinstance(page, Page):
                 page.apply_changes(changes)

@@ -44,6 +44,7 @@ def sections() -> list[Section]:
     from tuffops_desktop.ui.pages.customers.page import CustomersPage
     from tuffops_desktop.ui.pages.dispatch.page import DispatchPage
     from tuffops_desktop.ui.pages.inbox.page import InboxPage
+    from tuffops_desktop.ui.pages.invoices.page import InvoicesPage
     from tuffops_desktop.ui.pages.settings.page import SettingsPage
     from tuffops_desktop.ui.pages.units.page import UnitsPage
     from tuffops_desktop.ui.pages.users.page import UsersPage
@@ -78,7 +79,9 @@ def sections() -> list[Section]:
             N_("Invoices"),
             "invoices.view",
             N_("Invoices for completed work orders, payments and ageing."),
+            InvoicesPage,
             feature_setting="feature_flag_invoices_enabled",
+            record_kind="invoice",
         ),
         Section(
             "reports",

@@ -39,6 +39,7 @@ from tuffops_desktop.services.dto.work_orders import TechnicianInfo, WorkOrderDe
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import date_time_text, number_text
 from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.invoices.work_order_card import WorkOrderInvoiceCard
 from tuffops_desktop.ui.pages.work_orders.columns import (
     action_label,
     pause_label,
@@ -205,6 +206,9 @@ class WorkOrderEditor(QFrame):
         self.requests_text.setReadOnly(True)
         self.requests_text.setMaximumHeight(110)
         self.items = WorkOrderItemsSection(services, ops, prompts)
+        self.invoice_card = WorkOrderInvoiceCard(services, ops)  # issue invoice (#11): billed, then the invoice opens
+        self.invoice_card.issued.connect(lambda invoice: (self._reload(), self.open_record.emit("invoice", invoice.id)))
+        self.invoice_card.open_record.connect(self.open_record)
 
         self.actions_row = QHBoxLayout()
         self.actions_row.setSpacing(6)
@@ -246,6 +250,7 @@ class WorkOrderEditor(QFrame):
         body.addWidget(plain_label(_("What the customer asked for"), role="subtitle", wrap=True))
         body.addWidget(self.requests_text)
         body.addWidget(self.items)
+        body.addWidget(self.invoice_card)
         body.addWidget(plain_label(_("History"), role="subtitle", wrap=True))
         body.addWidget(self.history)
         body.addWidget(plain_label(_("Internal notes"), role="subtitle", wrap=True))
@@ -265,6 +270,7 @@ class WorkOrderEditor(QFrame):
     def show_work_order(self, detail: WorkOrderDetail | None) -> None:
         self.detail = detail
         self.items.show_work_order(detail.id if detail else None)
+        self.invoice_card.show_work_order(detail)
         self.empty.setVisible(detail is None)
         self.body.setVisible(detail is not None)
         if detail is None:
