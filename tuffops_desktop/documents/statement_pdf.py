@@ -122,13 +122,13 @@ def statement_table(doc: StatementDocument) -> TabularDocument:
     open_invoices = Table(
         heading="Open invoices",
         columns=(
-            Column("Invoice"),
+            Column("Invoice", 88),
             Column("Issued", 66),
             Column("Due", 66),
-            Column("Overdue", 58, "right"),
-            Column("Total", 72, "right"),
-            Column("Paid", 72, "right"),
-            Column("Balance", 78, "right"),
+            Column("Overdue", 56, "right"),
+            Column("Total", 70, "right"),
+            Column("Paid", 70, "right"),
+            Column("Balance", 0, "right"),
         ),
         rows=tuple(
             (
