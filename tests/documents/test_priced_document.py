@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from tests.qrscan import require_tools
@@ -416,3 +418,25 @@ def test_statement_prints_balances_movements_and_ageing(tmp_path):
     for amount in ("1,250.00", "327.33", "100.00", "0.00"):
         assert amount in text
     assert sum(i.balance for i in statement.open_invoices) == statement.closing_balance == buckets.total
+
+
+# ----------------------------------------------------------------- any input
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    descriptions=st.lists(st.text(min_size=0, max_size=400), min_size=0, max_size=45),
+    name=st.text(min_size=1, max_size=120),
+)
+def test_any_lines_stay_inside_the_margins_and_the_totals_close_the_table(descriptions, name):
+    numbered = zip(make_lines(len(descriptions)), descriptions, strict=True)
+    lines = tuple(replace(line, description=text) for line, text in numbered)
+    invoice = make_invoice(lines, customer_name=name)
+    plan = plan_priced_document(invoice_document(invoice, company_from_settings(FakeSettings())))
+    assert_inside_margins(plan)
+    texts = [page.text() for page in plan.pages]
+    (with_totals,) = [n for n, text in enumerate(texts) if "Balance due" in text]
+    assert all("Item " not in text for text in texts[with_totals + 1 :])
+    printed = "\n".join(texts)
+    for line in lines:
+        assert money_print(line.amount) in printed
+    if not lines:
+        assert "No lines." in printed
