@@ -75,7 +75,7 @@ def read_only_table(headers: list[str], numeric: set[int], *, stretch: int = 0) 
     header.setDefaultAlignment(LEFT)
     for column, text in enumerate(headers):
         item = QTableWidgetItem(text)
-        item.setTextAlignment(int(RIGHT if column in numeric else LEFT))
+        item.setTextAlignment(RIGHT if column in numeric else LEFT)
         table.setHorizontalHeaderItem(column, item)
         header.setSectionResizeMode(
             column, QHeaderView.ResizeMode.Stretch if column == stretch else QHeaderView.ResizeMode.ResizeToContents
@@ -86,7 +86,7 @@ def read_only_table(headers: list[str], numeric: set[int], *, stretch: int = 0) 
 def table_item(text: str, *, right: bool = False, tooltip: str = "") -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    item.setTextAlignment(int(RIGHT if right else LEFT))
+    item.setTextAlignment(RIGHT if right else LEFT)
     if tooltip:
         item.setToolTip(tooltip)
     return item

@@ -82,17 +82,30 @@ class WorkOrderInvoiceCard(QWidget):
         self.setVisible(False)
 
     def show_work_order(self, detail: WorkOrderDetail | None) -> None:
-        """Show ``detail``'s invoice (asked from the service) or "No invoice yet"."""
+        """Show ``detail``'s invoice (read in the background) or "No invoice yet"."""
         self.work_order = detail
         self.invoice = None
         shown = self.enabled and detail is not None and detail.status in INVOICEABLE
         self.setVisible(shown)
         if not shown or detail is None:
             return
-        if self._can_view:
-            result = self._ops.call(self._services.invoices.for_work_order, detail.id, parent=self)
-            self.invoice = result.value if result.ok else None
-        invoice = self.invoice
+        if not self._can_view:
+            self._show(detail.id, None)
+            return
+        self.status.setText(_("Looking up the invoice…"))
+        self.open_button.setVisible(False)
+        self.issue_button.setVisible(False)
+        self._ops.run(
+            self._services.invoices.for_work_order,
+            detail.id,
+            parent=self,
+            on_done=lambda invoice, asked=detail.id: self._show(asked, invoice),
+        )
+
+    def _show(self, work_order_id: int, invoice: Invoice | None) -> None:
+        if self.work_order is None or self.work_order.id != work_order_id:
+            return  # another work order is on screen now
+        self.invoice = invoice
         if invoice is not None:
             self.status.setText(
                 _("{number} · {status} · balance {balance}").format(
