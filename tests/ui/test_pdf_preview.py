@@ -64,6 +64,7 @@ def test_the_plan_is_built_off_the_gui_thread_and_pages_are_shown(qtbot, kit, tm
     assert dialog.preview.count == len(plan.pages) > 1
     assert dialog.preview.page_label.text() == f"Page 1 of {len(plan.pages)}"
     assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
+    assert "&" in dialog.print_button.text() and "&" in dialog.save_button.text()  # Alt+letter, given centrally
     dialog.preview.set_page(len(plan.pages) - 1)
     qtbot.waitUntil(lambda: not dialog.preview.pending, timeout=10_000)
     assert dialog.preview.next_button.isEnabled() is False

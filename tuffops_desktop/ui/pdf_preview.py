@@ -34,7 +34,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QSizeF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPen,
+    QShowEvent,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -48,6 +59,7 @@ from tuffops_desktop.ui.ops import Ops, ProgressJob
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.painter import PrinterRefused, load_fonts, to_top_down
 from tuffops_desktop.ui.stickers.preview import PagePreview
+from tuffops_desktop.ui.widgets.accelerators import assign_accelerators
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.screen import resize_within_screen
 
@@ -402,6 +414,10 @@ class DocumentPreviewDialog(QDialog):
                 on_cancelled=lambda: self._idle(_("Cancelled: the rest was not sent to the printer.")),
             )
         )
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        assign_accelerators(self)
 
     def reject(self) -> None:
         """Close: a running job is cancelled (no file, the rest not printed)."""
