@@ -39,6 +39,7 @@ __all__ = [
     "money_print",
     "quantity_print",
     "percent_print",
+    "join_nonblank",
 ]
 
 Rgb = tuple[float, float, float]
