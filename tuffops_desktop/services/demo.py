@@ -27,6 +27,7 @@ from tuffops_desktop.domain.qr import new_guid
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.demo_invoices import add_demo_invoices
 from tuffops_desktop.services.demo_items import add_demo_items, seed_price_list
 from tuffops_desktop.services.demo_work_orders import add_demo_work_orders, add_technicians, seed_week
 from tuffops_desktop.services.settings import SettingsService
@@ -309,9 +310,14 @@ def seed_demo(
         audit.record(
             session, ctx, "database", "demo", "seed_demo", {"customers": [None, customers], "units": [None, unit_total]}
         )
+    invoiced = add_demo_invoices(ctx, seed=seed)  # past repairs, each with its invoice
     extra = add_demo_work_orders(ctx, work_orders, seed=seed) if work_orders else 0
     return DemoResult(
-        customers=customers, units=unit_total, blank_labels=blank_labels, passwords=passwords, work_orders=week + extra
+        customers=customers,
+        units=unit_total,
+        blank_labels=blank_labels,
+        passwords=passwords,
+        work_orders=week + invoiced + extra,
     )
 
 
