@@ -3,6 +3,7 @@ and cancel dialogs, the receivables tab, and the invoicing feature flag in the w
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -25,6 +26,7 @@ from tuffops_desktop.ui.pages.invoices.dialogs import (
 from tuffops_desktop.ui.pages.invoices.page import RECEIVABLES_TAB, InvoicesPage
 from tuffops_desktop.ui.pages.invoices.receivables import CUSTOMER_ID_ROLE
 from tuffops_desktop.ui.pages.work_orders.page import WorkOrdersPage
+from tuffops_desktop.ui.pdf_preview import DocumentPreviewDialog
 
 FLAG = "feature_flag_invoices_enabled"
 
@@ -370,3 +372,34 @@ def test_another_workstations_invoices_and_payments_appear_live(qtbot, demo, kit
     qtbot.waitUntil(lambda: page.model.data(page.model.index(row, paid)).endswith("26.38"), timeout=3000)
     assert page.table.selected_id() == first  # the selection stays
     qtbot.waitUntil(lambda: page.panel.total_values["paid"].text().endswith("26.38"), timeout=3000)
+
+
+def test_the_invoice_and_a_statement_are_previewed_and_saved_as_pdf(qtbot, kit, admin, billed_customer, tmp_path):
+    customer_id, _u, invoice_id = billed_customer
+    invoice = admin.invoices.get(invoice_id)
+    page = make_page(qtbot, admin, kit)
+    assert page.show_record(invoice_id)
+    qtbot.waitUntil(lambda: page.panel.invoice_id() == invoice_id, timeout=5000)
+    with qtbot.waitSignal(page.panel.pdf_requested, timeout=1000):
+        page.panel.preview_button.click()
+    previews = [w for w in QApplication.topLevelWidgets() if isinstance(w, DocumentPreviewDialog) and w.isVisible()]
+    assert len(previews) == 1 and previews[0].windowTitle() == f"Invoice {invoice.number}"
+    qtbot.waitUntil(lambda: previews[0].plan is not None, timeout=10000)
+    previews[0].close()
+
+    kit.prompts.save_path = tmp_path / "invoice.pdf"
+    page.panel.save_pdf_button.click()
+    qtbot.waitUntil(lambda: kit.prompts.save_path.exists(), timeout=10000)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(kit.prompts.save_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert invoice.number in text and "126.38" in text
+
+    page.show_tab(RECEIVABLES_TAB)
+    view = page.receivables
+    qtbot.waitUntil(lambda: view.report is not None and view.select_customer(customer_id), timeout=5000)
+    assert view.statement_button.isEnabled()
+    statement = page.statement_pdf(customer_id, "Invoice Tests Ltd", date.today() - timedelta(days=30), date.today())
+    qtbot.addWidget(statement)
+    assert statement.windowTitle() == "Statement of Invoice Tests Ltd"
+    qtbot.waitUntil(lambda: statement.plan is not None, timeout=10000)

@@ -35,7 +35,7 @@ from tuffops_desktop.files import whole_file
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.dto.invoices import Invoice
-from tuffops_desktop.services.invoice_documents import write_invoice_pdf, write_statement_pdf
+from tuffops_desktop.services.invoice_documents import invoice_plan, statement_plan, write_invoice_pdf
 from tuffops_desktop.services.listing import Between, Flag, ListQuery, Ref, any_of
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
@@ -44,8 +44,8 @@ from tuffops_desktop.ui.pages.invoices.columns import CUSTOMER_COLUMN, invoice_c
 from tuffops_desktop.ui.pages.invoices.detail import InvoicePanel
 from tuffops_desktop.ui.pages.invoices.receivables import ReceivablesView
 from tuffops_desktop.ui.pages.list_page import FilterChoice, ListPage
+from tuffops_desktop.ui.pdf_preview import DocumentPreviewDialog, show_document_preview
 from tuffops_desktop.ui.prompts import Prompts
-from tuffops_desktop.ui.widgets.labels import plain_label
 
 STATUS_FILTERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("", N_("All invoices"), ()),
@@ -66,7 +66,7 @@ def issued_choices(today: date) -> list[FilterChoice]:
         (_("Issued any time"), "", {"issued": None}),
         (_("Issued this month"), "this_month", {"issued": Between(month_start, today)}),
         (_("Issued last month"), "last_month", {"issued": Between(last_month_end.replace(day=1), last_month_end)}),
-        (_("Issued in the last 90 days"), "last_90", {"issued": Between(today - timedelta(days=89), today)}),
+        (_("Issued past 90 days"), "last_90", {"issued": Between(today - timedelta(days=89), today)}),
         (_("Issued this year"), "this_year", {"issued": Between(today.replace(month=1, day=1), today)}),
         (
             _("Issued last year"),
@@ -128,7 +128,6 @@ class InvoicesPage(ListPage):
             detail=self.panel,
             notes=[self.tabs],
             filters=[
-                plain_label(_("Status"), role="fieldname"),
                 self.status_filter,
                 self.issued_filter,
                 self.customer_button,
@@ -264,32 +263,46 @@ class InvoicesPage(ListPage):
         self._receivables_changed()
 
     # ----------------------------------------------------------------- documents
-    def invoice_pdf(self, what: str) -> None:
-        """Preview, print or save the shown invoice's PDF (the document the CLI writes)."""
+    def invoice_pdf(self, what: str) -> DocumentPreviewDialog | None:
+        """The shown invoice as a document (the one the CLI writes): ``preview`` it, ``print``
+        it (the preview opens and the system print dialog follows once it is laid out) or
+        ``save`` it as a PDF straight away."""
         invoice = self.panel.invoice
         if invoice is None:
-            return
+            return None
         services = self._services
+        if what == "save":
+            path = self._prompts.save_file(self, _("Save the invoice"), f"{invoice.number}.pdf", _("PDF files (*.pdf)"))
+            if path is not None:
+                self._ops.run(self._write_invoice, invoice.number, path, parent=self)
+            return None
+        dialog = show_document_preview(
+            self,
+            self._ops,
+            self._prompts,
+            lambda: invoice_plan(services.invoices, services.settings, invoice.id),
+            title=_("Invoice {number}").format(number=invoice.number),
+            file_name=f"{invoice.number}.pdf",
+        )
+        if what == "print":
+            dialog.plan_ready.connect(dialog.print_document)
+        return dialog
 
-        def write(out: Path) -> None:
-            with whole_file(out) as temp:
-                write_invoice_pdf(services.invoices, services.settings, invoice.number, temp)
+    def _write_invoice(self, number: str, path: Path) -> Path:
+        """On the runner: the invoice's PDF, whole or not at all."""
+        with whole_file(path) as temp:
+            write_invoice_pdf(self._services.invoices, self._services.settings, number, temp)
+        return path
 
-        self._document(what, f"{invoice.number}.pdf", _("Save the invoice"), write)
-
-    def statement_pdf(self, customer_id: int, name: str, start: date, end: date) -> None:
-        """Preview, print or save a customer's statement for ``start``..``end``."""
+    def statement_pdf(self, customer_id: int, name: str, start: date, end: date) -> DocumentPreviewDialog:
+        """A customer's statement for ``start``..``end`` in the preview (print, save)."""
         services = self._services
-
-        def write(out: Path) -> None:
-            with whole_file(out) as temp:
-                write_statement_pdf(services.receivables, services.settings, customer_id, start, end, temp)
-
         safe = "".join(ch if ch.isalnum() else "-" for ch in name).strip("-")[:40] or str(customer_id)
-        self._document("save", f"Statement-{safe}-{end.isoformat()}.pdf", _("Save the statement"), write)
-
-    def _document(self, what: str, suggested: str, title: str, write: object) -> None:
-        path = self._prompts.save_file(self, title, suggested, _("PDF files (*.pdf)"))
-        if path is None or not callable(write):
-            return
-        self._ops.run(write, path, parent=self)
+        return show_document_preview(
+            self,
+            self._ops,
+            self._prompts,
+            lambda: statement_plan(services.receivables, services.settings, customer_id, start, end),
+            title=_("Statement of {name}").format(name=name),
+            file_name=f"Statement-{safe}-{end.isoformat()}.pdf",
+        )
