@@ -29,6 +29,7 @@ from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.demo_invoices import add_demo_invoices
 from tuffops_desktop.services.demo_items import add_demo_items, seed_price_list
+from tuffops_desktop.services.demo_quotes import add_demo_quotes
 from tuffops_desktop.services.demo_work_orders import add_demo_work_orders, add_technicians, seed_week
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.users import UserService
@@ -311,6 +312,7 @@ def seed_demo(
             session, ctx, "database", "demo", "seed_demo", {"customers": [None, customers], "units": [None, unit_total]}
         )
     invoiced = add_demo_invoices(ctx, seed=seed)  # past repairs, each with its invoice
+    add_demo_quotes(ctx, seed=seed)  # a quotation in every status, one converted and fulfilled
     extra = add_demo_work_orders(ctx, work_orders, seed=seed) if work_orders else 0
     return DemoResult(
         customers=customers,

@@ -26,8 +26,8 @@ SEARCH_LIMIT = 200  # the picker shows the best matches; a longer list means the
 
 
 def sees_prices(ctx: ServiceContext) -> bool:
-    """Prices are shown to those who may see work-order pricing or maintain the price list."""
-    return ctx.actor.can(P.WORK_ORDERS_PRICING.value) or ctx.actor.can(P.SETTINGS_EDIT.value)
+    """Prices are shown to those who may see work-order or quotation pricing or maintain the price list."""
+    return any(ctx.actor.can(p.value) for p in (P.WORK_ORDERS_PRICING, P.QUOTATIONS_PRICING, P.SETTINGS_EDIT))
 
 
 def entry_info(item: PriceListItem, pricing: bool) -> PriceListEntry:
@@ -48,7 +48,7 @@ class PriceListService:
         self._ctx = ctx
 
     # ----------------------------------------------------------------- reading
-    @requires_any(P.WORK_ORDERS_EDIT, P.WORK_ORDERS_SUPERVISE, P.SETTINGS_VIEW)
+    @requires_any(P.WORK_ORDERS_EDIT, P.WORK_ORDERS_SUPERVISE, P.SETTINGS_VIEW, P.QUOTATIONS_EDIT)
     def search(
         self, text: str = "", *, include_inactive: bool = False, kind: str | None = None
     ) -> list[PriceListEntry]:

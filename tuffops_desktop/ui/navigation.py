@@ -45,6 +45,7 @@ def sections() -> list[Section]:
     from tuffops_desktop.ui.pages.dispatch.page import DispatchPage
     from tuffops_desktop.ui.pages.inbox.page import InboxPage
     from tuffops_desktop.ui.pages.invoices.page import InvoicesPage
+    from tuffops_desktop.ui.pages.quotes.page import QuotesPage
     from tuffops_desktop.ui.pages.settings.page import SettingsPage
     from tuffops_desktop.ui.pages.units.page import UnitsPage
     from tuffops_desktop.ui.pages.users.page import UsersPage
@@ -73,6 +74,8 @@ def sections() -> list[Section]:
             N_("Quotes"),
             "quotations.view",
             N_("Quotations for customers, from draft to accepted work orders."),
+            QuotesPage,
+            record_kind="quotation",
         ),
         Section(
             "invoices",

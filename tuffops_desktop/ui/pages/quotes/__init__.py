@@ -1,0 +1,1 @@
+"""The Quotes page: quotations from draft to accepted work orders."""
