@@ -133,3 +133,34 @@ def test_the_quote_pdf_has_every_amount(qtbot, demo, kit, draft, tmp_path):
     assert q.number in text and "QUOTATION" in text and "Harbour Lights Hotel" in text and "DRAFT" in text
     for amount in (q.lines[0].amount, q.net, q.tax, q.total):
         assert f"{amount:,.2f}" in text
+
+
+def test_settings_section_adds_and_renames_statuses_for_admins_only(qtbot, demo, kit, monkeypatch):
+    from tuffops_desktop.ui.pages.settings import quotation_statuses_section as module
+
+    admin = demo.services_as("admin")
+    section = module.QuotationStatusesSection(kit.ops, admin)
+    qtbot.addWidget(section)
+    section.resize(640, 360)
+    section.show()
+    section.refresh()
+    qtbot.waitUntil(lambda: section.list.count() == 7, timeout=5000)
+    assert "(locks)" in section.list.item(2).text() and "(locks)" not in section.list.item(0).text()
+    monkeypatch.setattr(module.QInputDialog, "getText", lambda *a, **k: ("Awaiting site survey", True))
+    assert section.add()
+    assert section.list.item(7).text() == "Awaiting site survey   (added)"
+    section.list.setCurrentRow(1)
+    monkeypatch.setattr(module.QInputDialog, "getText", lambda *a, **k: ("Checked by the office", True))
+    assert section.rename()
+    assert section.list.item(1).text() == "Checked by the office"
+    monkeypatch.setattr(module.QInputDialog, "getText", lambda *a, **k: ("draft", True))
+    assert not section.add()  # a name already on the list is refused with a message
+    assert kit.prompts.calls and section.list.count() == 8
+    if os.environ.get("TUFFOPS_SHOT"):
+        section.grab().save(os.environ["TUFFOPS_SHOT"].replace(".png", "_statuses.png"))
+    office_view = module.QuotationStatusesSection(kit.ops, demo.services_as("office"))
+    qtbot.addWidget(office_view)
+    office_view.show()
+    assert not office_view.add_button.isVisible() and not office_view.rename_button.isVisible()
+    q = demo.services_as("office").quotations
+    assert ("awaiting_site_survey", "Awaiting site survey") in [(e.key, e.label) for e in q.statuses().entries]

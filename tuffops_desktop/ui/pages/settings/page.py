@@ -42,6 +42,7 @@ from tuffops_desktop.services.dto.settings import SettingValue
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.settings.price_list_section import PriceListSection
+from tuffops_desktop.ui.pages.settings.quotation_statuses_section import QuotationStatusesSection
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.layouts_section import LabelLayoutsSection, plain_layout_message
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
@@ -178,6 +179,8 @@ class SettingsPage(QWidget):
         column_layout.addWidget(self.layouts_section)
         self.price_list_section = PriceListSection(ops, services)
         column_layout.addWidget(self.price_list_section)
+        self.quotation_statuses_section = QuotationStatusesSection(ops, services)
+        column_layout.addWidget(self.quotation_statuses_section)
         column_layout.addStretch(1)
         self.groups_layout.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
@@ -216,6 +219,7 @@ class SettingsPage(QWidget):
         if not result.ok:
             return
         self.layouts_section.refresh()
+        self.quotation_statuses_section.refresh()
         values: list[SettingValue] = list(result.value or [])
         if set(self.editors) != {v.name for v in values}:
             self._build(values)
@@ -234,6 +238,8 @@ class SettingsPage(QWidget):
         reloads); the price list, edited entry by entry in dialogs, follows at once."""
         if any(change.entity == "price_list_item" for change in changes):
             self.price_list_section.refresh()
+        if any(change.entity == "setting" for change in changes):
+            self.quotation_statuses_section.refresh()
 
     # ----------------------------------------------------------------- actions
     def changed_values(self) -> dict[str, Any]:
