@@ -56,7 +56,7 @@ def invoice_columns() -> list[Column[InvoiceRow]]:
     return [
         Column(_("Number"), lambda r: r.number, "number", width=124, monospace=True),
         Column(
-            _("Status"), lambda r: status_label(r.status), "status", width=92, tag=lambda r: status_colour(r.status)
+            _("Status"), lambda r: status_label(r.status), "status", width=108, tag=lambda r: status_colour(r.status)
         ),
         Column(_("Customer"), lambda r: r.customer_name, "customer", width=170, tooltip=lambda r: r.customer_name),
         Column(

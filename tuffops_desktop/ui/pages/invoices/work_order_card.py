@@ -77,7 +77,6 @@ class WorkOrderInvoiceCard(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(plain_label(_("Invoice"), role="subtitle"))
         layout.addLayout(row)
         self.setVisible(False)
 
@@ -108,7 +107,7 @@ class WorkOrderInvoiceCard(QWidget):
         self.invoice = invoice
         if invoice is not None:
             self.status.setText(
-                _("{number} · {status} · balance {balance}").format(
+                _("Invoice {number} · {status} · balance {balance}").format(
                     number=invoice.number, status=status_label(invoice.status), balance=money_text(invoice.balance)
                 )
             )
