@@ -76,7 +76,7 @@ def test_placeholder_pages_say_coming_soon(qtbot, demo, kit):
     page = window.show_section("inventory")
     assert isinstance(page, PlaceholderPage)
     assert page.status_line.text() == "Not built yet: Parts and materials in stock, reserved for jobs and used on site."
-    for key in ("inventory", "quotes", "reports"):
+    for key in ("inventory", "reports"):
         assert window.show_section(key).status_line.text().startswith("Not built yet: ")
 
 

@@ -20,13 +20,15 @@ from tuffops_desktop.ui.pages.customers.page import CustomersPage
 from tuffops_desktop.ui.pages.customers.picker import CustomerSearchDialog
 from tuffops_desktop.ui.pages.inbox.add_dialog import AddRequestDialog
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
+from tuffops_desktop.ui.pages.quotes.lines import QuotationLinesModel
 from tuffops_desktop.ui.pages.settings.page import SettingsPage
 from tuffops_desktop.ui.pages.units.page import UnitsPage
 from tuffops_desktop.ui.pages.work_orders.items import ItemsModel
 
 # Every QAbstractItemModel subclass in tuffops_desktop.ui; a new one must be added here
 # (and so gets the model tester below through the pages that build it).
-KNOWN_MODEL_CLASSES = {IdTableModel, ItemsModel}  # ItemsModel: tests/ui/test_work_order_items_ui.py
+# ItemsModel: tests/ui/test_work_order_items_ui.py; QuotationLinesModel: tests/ui/test_quotes_page.py
+KNOWN_MODEL_CLASSES = {IdTableModel, ItemsModel, QuotationLinesModel}
 
 
 def _our_model_classes() -> set[type]:

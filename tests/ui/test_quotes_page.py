@@ -164,3 +164,15 @@ def test_settings_section_adds_and_renames_statuses_for_admins_only(qtbot, demo,
     assert not office_view.add_button.isVisible() and not office_view.rename_button.isVisible()
     q = demo.services_as("office").quotations
     assert ("awaiting_site_survey", "Awaiting site survey") in [(e.key, e.label) for e in q.statuses().entries]
+
+
+def test_the_lines_model_passes_the_model_tester(qtbot, qtmodeltester, demo, kit, draft):
+    office = demo.services_as("office")
+    page = make_page(qtbot, office, kit)
+    page._after_change(draft)
+    lines = page.editor.lines
+    qtmodeltester.check(lines.model)
+    lines.add_entry(entry_id(office, "Labour (per hour)"), "2")
+    lines.add_entry(entry_id(office, "Call-out fee"), "1", draft.units[0].unit_id)
+    assert lines.model.index(1, 0).data() == "Call-out fee · Lobby cassette"
+    qtmodeltester.check(lines.model)

@@ -312,14 +312,14 @@ def seed_demo(
             session, ctx, "database", "demo", "seed_demo", {"customers": [None, customers], "units": [None, unit_total]}
         )
     invoiced = add_demo_invoices(ctx, seed=seed)  # past repairs, each with its invoice
-    add_demo_quotes(ctx, seed=seed)  # a quotation in every status, one converted and fulfilled
+    quoted = add_demo_quotes(ctx, seed=seed)  # a quotation in every status, two converted, one fulfilled
     extra = add_demo_work_orders(ctx, work_orders, seed=seed) if work_orders else 0
     return DemoResult(
         customers=customers,
         units=unit_total,
         blank_labels=blank_labels,
         passwords=passwords,
-        work_orders=week + invoiced + extra,
+        work_orders=week + invoiced + quoted + extra,
     )
 
 

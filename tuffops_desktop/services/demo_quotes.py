@@ -4,7 +4,7 @@ Written through ``QuotationService`` and ``WorkOrderService`` (each step its own
 transaction, as a person would do it), so the numbers, snapshots, audit rows and the
 fulfilment rule are the real ones: drafts being priced, one ready for review, one sent,
 one rejected, one cancelled, one accepted and waiting to be converted, one converted
-into work orders that are still open, and one converted whose work is done (fulfilled).
+whose installation is under way, and one converted whose work is done (fulfilled).
 """
 
 from __future__ import annotations
@@ -77,7 +77,8 @@ STEPS = (
 
 
 def add_demo_quotes(ctx: ServiceContext, *, seed: int = 2026) -> int:
-    """Add the demo quotations (for customers with two units or more); returns how many."""
+    """Add the demo quotations (for customers with two units or more); returns how many
+    work orders their conversions made (the demo's work-order count includes them)."""
     rng = random.Random(seed + 11)
     quotes = QuotationService(ctx)
     work_orders = WorkOrderService(ctx)
@@ -108,7 +109,7 @@ def add_demo_quotes(ctx: ServiceContext, *, seed: int = 2026) -> int:
     if not customer_ids or not entries:
         return 0
     technicians = work_orders.technicians()
-    made = 0
+    orders = 0
     for (title, asked, per_unit, whole), step in zip(QUOTES, STEPS, strict=True):
         customer_id = rng.choice(customer_ids)
         unit_ids = units[customer_id][: 2 if per_unit and step in ("fulfilled", "converted", "accepted") else 1]
@@ -122,8 +123,8 @@ def add_demo_quotes(ctx: ServiceContext, *, seed: int = 2026) -> int:
             if name in entries:
                 q = quotes.add_line(q.id, entries[name], quantity)
         q = _advance(quotes, work_orders, q, step, technicians[0].id if technicians else None)
-        made += 1
-    return made
+        orders += len(q.work_orders)
+    return orders
 
 
 def _advance(
@@ -144,11 +145,13 @@ def _advance(
     if step == "accepted":
         return q
     q = quotes.convert(q.id, q.version, "installation")
-    if step == "converted" or technician_id is None:
+    if technician_id is None:
         return q
-    for order in q.work_orders:  # the work is done: the quotation becomes fulfilled
+    # converted: the installation is under way; fulfilled: the work is done
+    moves = ("start",) if step == "converted" else ("start", "submit", "approve")
+    for order in q.work_orders:
         detail = work_orders.get(order.id)
         detail = work_orders.act(detail.id, "assign", detail.version, technician_id=technician_id)
-        for move in ("start", "submit", "approve"):
+        for move in moves:
             detail = work_orders.act(detail.id, move, detail.version)
     return quotes.get(q.id)
