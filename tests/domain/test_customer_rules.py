@@ -73,3 +73,16 @@ def test_type_colours_follow_the_product_rules():
     assert CustomerType.RESIDENTIAL.colour.startswith("#2e9d")  # green
     assert CustomerType.COMMERCIAL.colour == "#2f6fd6"  # blue
     assert CustomerType.GOVERNMENT.colour == "#e0b400"  # yellow
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(None, None), ("", None), (" 30 ", 30), ("0", 0), (365, 365)])
+def test_payment_terms_are_whole_days(raw, expected):
+    data = CustomerInput(customer_type="residential", first_name="Ann", payment_terms_days=raw)
+    assert validate_customer(data, KN).payment_terms_days == expected
+
+
+@pytest.mark.parametrize("raw", ["-1", "366", "30.5", "net 30"])
+def test_bad_payment_terms_are_refused(raw):
+    with pytest.raises(ValidationError) as err:
+        validate_customer(CustomerInput(customer_type="residential", first_name="Ann", payment_terms_days=raw), KN)
+    assert "payment_terms_days" in err.value.field_errors

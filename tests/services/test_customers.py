@@ -31,6 +31,7 @@ def _edit(detail, **changes):
         country=detail.country,
         discount_rate=detail.discount_rate,
         default_sla_hours=detail.default_sla_hours,
+        payment_terms_days=detail.payment_terms_days,
         remote_id=detail.remote_id or "",
         notes=detail.notes,
     )
@@ -163,3 +164,22 @@ def test_remote_id_is_unique(services):
         make_customer(services, first_name="Other", remote_id="QB-7")
     assert "remote_id" in err.value.field_errors
     assert services.customers.count() == 1
+
+
+def test_payment_terms_are_kept_checked_and_audited(services):
+    """A customer's own terms (net N days, 0 = on receipt); empty means the company default."""
+    c = make_customer(services, payment_terms_days="45")
+    assert services.customers.get(c.id).payment_terms_days == 45
+    with pytest.raises(ValidationError) as err:
+        services.customers.update(c.id, _edit(c, payment_terms_days="-1"), c.version)
+    assert "payment_terms_days" in err.value.field_errors
+    assert services.customers.get(c.id).payment_terms_days == 45
+    c = services.customers.update(c.id, _edit(services.customers.get(c.id), payment_terms_days="0"), c.version)
+    assert c.payment_terms_days == 0
+    c = services.customers.update(c.id, _edit(c, payment_terms_days=None), c.version)
+    assert c.payment_terms_days is None
+    with services.ctx.read() as s:
+        changes = [e.changes for e in s.scalars(select(AuditEntry).where(AuditEntry.entity == "customer"))]
+    assert {"payment_terms_days": [45, 0]} in [
+        {k: v for k, v in ch.items() if k == "payment_terms_days"} for ch in changes
+    ]

@@ -173,6 +173,22 @@ def test_add_dialog_saves_normalised_values_and_previews_the_name(qtbot, office,
     assert reopened.phones.text() == "+1-869-555-1234"
 
 
+def test_payment_terms_in_the_dialog_refused_inline_then_saved(qtbot, office, kit):
+    dialog = CustomerDialog(kit.ops, office.customers, None)
+    qtbot.addWidget(dialog)
+    dialog.company_name.setText("Terms Test Ltd")
+    dialog.payment_terms_days.setText("400")
+    assert not dialog.save()
+    assert "365" in dialog.errors.visible_messages()["payment_terms_days"]
+    dialog.payment_terms_days.setText("14")
+    assert dialog.save()
+    saved = office.customers.get(dialog.saved.id)
+    assert saved.payment_terms_days == 14
+    reopened = CustomerDialog(kit.ops, office.customers, saved)
+    qtbot.addWidget(reopened)
+    assert reopened.payment_terms_days.text() == "14"
+
+
 def test_saving_a_stale_dialog_asks_and_never_overwrites(qtbot, demo, kit):
     office, admin = demo.services_as("office"), demo.services_as("admin")
     target = office.customers.list_ids(ListQuery(filters={"type": any_of("residential")}))[0]

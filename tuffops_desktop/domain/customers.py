@@ -85,6 +85,7 @@ class CustomerInput:
     country: str = ""
     discount_rate: str | Decimal | None = None
     default_sla_hours: str | int | None = None
+    payment_terms_days: str | int | None = None
     remote_id: str = ""
     notes: str = ""
 
@@ -106,6 +107,7 @@ class CustomerFields:
     country: str = ""
     discount_rate: Decimal | None = None
     default_sla_hours: int | None = None
+    payment_terms_days: int | None = None
     remote_id: str | None = None
     notes: str = ""
 
@@ -136,6 +138,7 @@ def validate_customer(data: CustomerInput, phone_defaults: PhoneDefaults) -> Cus
         errors.update(exc.field_errors)
     discount = _parse_discount(data.discount_rate, errors)
     sla = _parse_sla(data.default_sla_hours, errors)
+    terms = _parse_terms(data.payment_terms_days, errors)
     for name in ("address", "city", "postcode", "country"):
         if len(_clean(getattr(data, name))) > ADDRESS_MAX:
             errors[name] = f"At most {ADDRESS_MAX} characters."
@@ -161,6 +164,7 @@ def validate_customer(data: CustomerInput, phone_defaults: PhoneDefaults) -> Cus
         country=_clean(data.country),
         discount_rate=discount,
         default_sla_hours=sla,
+        payment_terms_days=terms,
         remote_id=remote_id,
         notes=notes,
     )
@@ -195,6 +199,21 @@ def _parse_sla(value: object, errors: dict[str, str]) -> int | None:
         errors["default_sla_hours"] = "Between 1 hour and one year."
         return None
     return hours
+
+
+def _parse_terms(value: object, errors: dict[str, str]) -> int | None:
+    """Days from an invoice's date to its due date (net 30 = 30); None: the company's default."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        errors["payment_terms_days"] = "Enter whole days, e.g. 30 (0: due on receipt)."
+        return None
+    if days < 0 or days > 365:
+        errors["payment_terms_days"] = "Between 0 (due on receipt) and 365 days."
+        return None
+    return days
 
 
 def search_text(*parts: object) -> str:

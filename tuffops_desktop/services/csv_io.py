@@ -49,6 +49,7 @@ CUSTOMER_COLUMNS = (
     "country",
     "discount_rate",
     "default_sla_hours",
+    "payment_terms_days",
     "remote_id",
     "notes",
 )
@@ -108,6 +109,7 @@ class CsvService:
                         c.country,
                         "" if c.discount_rate is None else str(c.discount_rate),
                         "" if c.default_sla_hours is None else c.default_sla_hours,
+                        "" if c.payment_terms_days is None else c.payment_terms_days,
                         c.remote_id or "",
                         c.notes,
                     ]
@@ -183,6 +185,7 @@ class CsvService:
                             country=row.get("country", ""),
                             discount_rate=row.get("discount_rate") or None,
                             default_sla_hours=row.get("default_sla_hours") or None,
+                            payment_terms_days=row.get("payment_terms_days") or None,
                             remote_id=row.get("remote_id", ""),
                             notes=row.get("notes", ""),
                         ),

@@ -83,6 +83,7 @@ def _stored_values(c: Customer) -> dict[str, Any]:
         "country": c.country,
         "discount_rate": c.discount_rate,
         "default_sla_hours": c.default_sla_hours,
+        "payment_terms_days": c.payment_terms_days,
         "remote_id": c.remote_id,
         "notes": c.notes,
     }
@@ -102,6 +103,7 @@ def _apply(c: Customer, fields: CustomerFields) -> None:
     c.country = fields.country
     c.discount_rate = fields.discount_rate
     c.default_sla_hours = fields.default_sla_hours
+    c.payment_terms_days = fields.payment_terms_days
     c.remote_id = fields.remote_id
     c.notes = fields.notes
     c.search_text = search_text(
@@ -139,6 +141,7 @@ def detail(c: Customer) -> CustomerDetail:
         country=c.country,
         discount_rate=c.discount_rate,
         default_sla_hours=c.default_sla_hours,
+        payment_terms_days=c.payment_terms_days,
         remote_id=c.remote_id,
         notes=c.notes,
         active=c.active,
@@ -320,6 +323,7 @@ class CustomerService:
                     fields,
                     discount_rate=existing.discount_rate,
                     default_sla_hours=existing.default_sla_hours,
+                    payment_terms_days=existing.payment_terms_days,
                     notes=existing.notes,
                 )
                 changes = audit.diff(_stored_values(existing), _fields_dict(keep_local))

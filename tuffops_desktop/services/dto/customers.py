@@ -40,6 +40,7 @@ class CustomerDetail:
     country: str
     discount_rate: Decimal | None
     default_sla_hours: int | None
+    payment_terms_days: int | None  # None: the company's default (settings)
     remote_id: str | None
     notes: str
     active: bool

@@ -59,6 +59,7 @@ class CustomerDetailPanel(QFrame):
                 ("address", _("Address")),
                 ("discount", _("Discount")),
                 ("sla", _("Default SLA")),
+                ("terms", _("Payment terms")),
                 ("remote_id", _("Remote id")),
                 ("notes", _("Notes")),
             ]
@@ -115,6 +116,13 @@ class CustomerDetailPanel(QFrame):
         self._values["discount"].setText(formats().percent(detail.discount_rate) if detail.discount_rate else "—")
         self._values["sla"].setText(
             _("{hours} h").format(hours=formats().number(detail.default_sla_hours)) if detail.default_sla_hours else "—"
+        )
+        self._values["terms"].setText(
+            _("company default")
+            if detail.payment_terms_days is None
+            else _("due on receipt")
+            if detail.payment_terms_days == 0
+            else _("net {days} days").format(days=formats().number(detail.payment_terms_days))
         )
         self._values["remote_id"].setText(detail.remote_id or "—")
         self._values["notes"].setText(detail.notes or "—")

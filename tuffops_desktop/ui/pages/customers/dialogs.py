@@ -96,6 +96,8 @@ class CustomerDialog(FormDialog):
         self.discount_rate.setPlaceholderText(_("none"))
         self.default_sla_hours = QLineEdit()
         self.default_sla_hours.setPlaceholderText(_("no due date"))
+        self.payment_terms_days = QLineEdit()
+        self.payment_terms_days.setPlaceholderText(_("company default"))
         self.remote_id = QLineEdit()
         self.remote_id.setPlaceholderText(_("e.g. QuickBooks customer id"))
         self.notes = QPlainTextEdit()
@@ -141,6 +143,12 @@ class CustomerDialog(FormDialog):
                     _("Default SLA (hours)"),
                     self.default_sla_hours,
                     _("A work order from a request is due this many hours later."),
+                ),
+                (
+                    "payment_terms_days",
+                    _("Payment terms (days)"),
+                    self.payment_terms_days,
+                    _("Invoices are due this many days after they are issued; 0: on receipt."),
                 ),
                 ("remote_id", _("Remote id"), self.remote_id, ""),
             ],
@@ -211,6 +219,7 @@ class CustomerDialog(FormDialog):
         self.country.setText(detail.country)
         self.discount_rate.setText(decimal_text(detail.discount_rate))
         self.default_sla_hours.setText("" if detail.default_sla_hours is None else str(detail.default_sla_hours))
+        self.payment_terms_days.setText("" if detail.payment_terms_days is None else str(detail.payment_terms_days))
         self.remote_id.setText(detail.remote_id or "")
         self.notes.setPlainText(detail.notes)
         self._update_preview()
@@ -230,6 +239,7 @@ class CustomerDialog(FormDialog):
             country=self.country.text(),
             discount_rate=self.discount_rate.text().strip() or None,
             default_sla_hours=self.default_sla_hours.text().strip() or None,
+            payment_terms_days=self.payment_terms_days.text().strip() or None,
             remote_id=self.remote_id.text(),
             notes=self.notes.toPlainText(),
         )
@@ -308,6 +318,7 @@ class CustomerDialog(FormDialog):
             "country": self.country,
             "discount_rate": self.discount_rate,
             "default_sla_hours": self.default_sla_hours,
+            "payment_terms_days": self.payment_terms_days,
             "remote_id": self.remote_id,
             "notes": self.notes,
         }
