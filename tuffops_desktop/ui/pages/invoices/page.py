@@ -19,6 +19,7 @@ here. Other workstations' invoices and payments arrive through the change feed (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -231,7 +232,7 @@ class InvoicesPage(ListPage):
         super().refresh()
         self._receivables_changed()
 
-    def apply_changes(self, changes: list[Change]) -> None:  # type: ignore[override]
+    def apply_changes(self, changes: Sequence[Change]) -> None:
         super().apply_changes(changes)
         if any(c.entity in (*self.entities, "*") for c in changes):
             self._receivables_changed()
