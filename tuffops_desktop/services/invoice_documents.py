@@ -131,8 +131,10 @@ def invoice_document(invoice: Invoice, company: Company, *, instructions: str = 
         )
     cancelled = invoice.status == InvoiceStatus.CANCELLED
     if cancelled:
-        when = f" on {day_text(invoice.cancelled_at.date())}" if invoice.cancelled_at else ""
-        reason = f": {invoice.cancel_reason.strip()}" if invoice.cancel_reason.strip() else "."
+        # the local day (cancelled_at is UTC: 23:30 in St Kitts is already tomorrow in UTC)
+        when = f" on {day_text(invoice.cancelled_at.astimezone().date())}" if invoice.cancelled_at else ""
+        why = invoice.cancel_reason.strip()
+        reason = f": {why}{'' if why.endswith(('.', '!', '?')) else '.'}" if why else "."
         notes.append(("Cancelled", f"This invoice was cancelled{when}{reason} Nothing is owed on it."))
     elif invoice.balance > 0:
         notes.append(

