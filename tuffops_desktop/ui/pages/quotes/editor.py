@@ -6,8 +6,12 @@ asked with the signed-in user's permissions): a draft offers "Set status" (anoth
 status, custom ones included), "Mark as sent" (locks it) and "Cancel"; a sent one the
 customer's answer, recorded for them. Content changes only while the quotation is a
 draft (``can_edit``; otherwise the panel says why); notes can always be added.
-"Save PDF…" writes the quote for the customer through the shared priced-document
-renderer, in the background. Everything people typed is shown as plain text.
+The quote as the customer will read it (only for users who see prices): "Preview…" opens
+the shared document preview (``ui/pdf_preview``: laid out on the runner, painted as the
+PDF is drawn, printable and savable from there), "Print…" opens the same preview and the
+system print dialog as soon as the quote is laid out, and "Save PDF…" writes the file
+straight away, in the background, whole or not at all. Everything people typed is shown
+as plain text.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from tuffops_desktop.domain.quotations import NOTE_MAX, Action
 from tuffops_desktop.files import whole_file
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.quotations import QuotationDetail
-from tuffops_desktop.services.quote_documents import write_quotation_pdf
+from tuffops_desktop.services.quote_documents import quotation_plan, write_quotation_pdf
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import date_text, date_time_text
 from tuffops_desktop.ui.ops import Ops
@@ -40,6 +44,7 @@ from tuffops_desktop.ui.pages.quotes.columns import status_colour
 from tuffops_desktop.ui.pages.quotes.dialogs import AddUnitDialog, ConvertDialog, PricingDialog, QuotationDialog
 from tuffops_desktop.ui.pages.quotes.lines import QuotationLinesSection
 from tuffops_desktop.ui.pages.work_orders.columns import status_label as work_order_status
+from tuffops_desktop.ui.pdf_preview import DocumentPreviewDialog, show_document_preview
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.widgets.forms import facts_grid
 from tuffops_desktop.ui.widgets.labels import plain_label
@@ -136,14 +141,26 @@ class QuotationEditor(QFrame):
         self.open_customer.setFlat(True)
         self.open_customer.setProperty("link", True)
         self.open_customer.clicked.connect(self._open_customer)
-        self.pdf_button = QPushButton(_("Save &PDF…"))
-        self.pdf_button.setToolTip(_("Save the quotation as a PDF for the customer"))
-        self.pdf_button.clicked.connect(self.save_pdf)
-        self.pdf_button.setVisible(actor.can("quotations.pricing"))
         for widget in (self.edit_button, self.pricing_button, self.open_customer):
             links.addWidget(widget)
         links.addStretch(1)
-        links.addWidget(self.pdf_button)
+
+        # the quote as the customer reads it: only for users who see the prices
+        self.preview_button = QPushButton(_("P&review…"))
+        self.preview_button.setToolTip(_("See the quotation as the customer will; print or save it from there"))
+        self.preview_button.clicked.connect(self.preview_document)
+        self.print_button = QPushButton(_("Pr&int…"))
+        self.print_button.setToolTip(_("Print the quotation (the preview opens, then the print dialog)"))
+        self.print_button.clicked.connect(self.print_document)
+        self.pdf_button = QPushButton(_("Save P&DF…"))
+        self.pdf_button.setToolTip(_("Save the quotation as a PDF for the customer"))
+        self.pdf_button.clicked.connect(self.save_pdf)
+        document_row = QHBoxLayout()
+        document_row.setSpacing(6)
+        for button in (self.preview_button, self.print_button, self.pdf_button):
+            button.setVisible(actor.can("quotations.pricing"))
+            document_row.addWidget(button)
+        document_row.addStretch(1)
 
         self.requests_text = QPlainTextEdit()
         self.requests_text.setReadOnly(True)
@@ -190,6 +207,7 @@ class QuotationEditor(QFrame):
         body.addWidget(self.send_hint)
         body.addLayout(self.facts)
         body.addLayout(links)
+        body.addLayout(document_row)
         body.addWidget(plain_label(_("What the customer asked for"), role="subtitle", wrap=True))
         body.addWidget(self.requests_text)
         body.addWidget(plain_label(_("Units (one work order each)"), role="subtitle", wrap=True))
@@ -357,6 +375,29 @@ class QuotationEditor(QFrame):
         if result.ok:
             self.note_edit.clear()
             self._changed(result.value)
+
+    def preview_document(self) -> DocumentPreviewDialog | None:
+        """Open the quote in the shared document preview; it is read and laid out on the
+        runner (the panel stays usable), then Print… and Save PDF… work from there."""
+        detail = self.detail
+        if detail is None:
+            return None
+        services, quotation_id = self._services, detail.id
+        return show_document_preview(
+            self,
+            self._ops,
+            self._prompts,
+            lambda: quotation_plan(services.quotations, services.settings, quotation_id),
+            title=_("Quotation {number}").format(number=detail.number),
+            file_name=f"{detail.number}.pdf",
+        )
+
+    def print_document(self) -> DocumentPreviewDialog | None:
+        """The preview, with the system print dialog as soon as the quote is laid out."""
+        dialog = self.preview_document()
+        if dialog is not None:
+            dialog.plan_ready.connect(dialog.print_document)
+        return dialog
 
     def save_pdf(self) -> None:
         """Write the quote PDF in the background (the whole file or none)."""
