@@ -9,6 +9,7 @@ invoiced names its invoice); nothing is stored then. Voiding and cancelling need
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tuffops_desktop.domain.errors import ValidationError
+from tuffops_desktop.domain.errors import ConcurrencyConflict, DomainError, InvalidTransition, ValidationError
 from tuffops_desktop.domain.invoices import (
     REASON_MAX,
     REFERENCE_MAX,
@@ -42,6 +43,7 @@ from tuffops_desktop.domain.invoices import (
 from tuffops_desktop.domain.pricing import unit_label
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.invoices import Invoice, InvoicePreview, PaymentInfo
+from tuffops_desktop.services.invoices import InvoiceService
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import date_text, formats, money_text, number_text
 from tuffops_desktop.ui.models.columns import LEFT, RIGHT
@@ -143,12 +145,43 @@ def date_of(edit: QDateEdit) -> date:
 
 
 # ----------------------------------------------------------------- issue
+@dataclass(frozen=True)
+class IssueRefused:
+    """Issuing was refused: the service's reason, and the work order as it is now."""
+
+    message: str
+    now: InvoicePreview | None  # None when it could not be read again
+
+
+def issue_or_refusal(invoices: InvoiceService, preview: InvoicePreview, rate: Decimal | None) -> Invoice | IssueRefused:
+    """On the runner: issue the invoice of ``preview``'s work order, or say why not.
+
+    The refusals a user can meet while the dialog is open (the work order was invoiced at
+    another workstation, is no longer completed, has no items, or was changed since the
+    dialog read it) come back as ``IssueRefused`` with the work order read again, so the
+    dialog can show the reason in its own message line and what is true now. Anything
+    else (the database gone, a permission withdrawn) is raised to the error mapper."""
+    try:
+        return invoices.issue(preview.work_order_id, tax_rate=rate, expected_version=preview.work_order_version)
+    except (InvalidTransition, ConcurrencyConflict) as exc:
+        try:
+            now: InvoicePreview | None = invoices.preview(preview.work_order_id, rate)
+        except DomainError:
+            now = None
+        return IssueRefused(exc.message, now)
+
+
 class IssueInvoiceDialog(FieldsDialog):
     """Issue the invoice of a completed work order: its lines as they will be billed, the
     tax rate (the company default, changeable for this invoice: 0 for exempt customers)
     and the totals, recalculated as the rate is typed the way the service will
     (``domain.invoices.invoice_totals``). A work order that cannot be invoiced (already
-    invoiced, not completed) shows the service's reason and no Issue button.
+    invoiced, not completed, no items) shows the service's reason and no Issue button.
+
+    When Issue is refused because something changed after the dialog opened (another
+    workstation invoiced the work order, or changed it), the dialog stays open: the reason
+    is shown in its message line, the work order is shown as it is now, and Issue stays
+    available only when it can still be invoiced. Nothing is stored.
 
     Attributes:
         issued: the invoice, after Issue succeeded.
@@ -162,35 +195,13 @@ class IssueInvoiceDialog(FieldsDialog):
         self.issued: Invoice | None = None
         self.setWindowTitle(_("Issue invoice"))
         self.setMinimumWidth(640)
-        title = plain_label(
-            _("Invoice work order {number} to {customer}").format(
-                number=preview.work_order_number, customer=preview.customer_name
-            ),
-            role="subtitle",
-            wrap=True,
-        )
-        dates = plain_label(
-            _("Issued {issued}, due {due} (net {days} days).").format(
-                issued=date_text(preview.issued_on), due=date_text(preview.due_on), days=preview.payment_terms_days
-            ),
-            role="hint",
-            wrap=True,
-        )
+        self.heading = plain_label(role="subtitle", wrap=True)
+        self.dates = plain_label(role="hint", wrap=True)
         self.lines = read_only_table(
             [_("Item"), _("Qty"), _("Unit"), _("Unit price"), _("Discount"), _("Amount")], {1, 3, 4, 5}
         )
         self.lines.setMinimumHeight(150)
-        for line in preview.lines:
-            row = self.lines.rowCount()
-            self.lines.insertRow(row)
-            self.lines.setItem(row, 0, table_item(line.description, tooltip=line.description))
-            self.lines.setItem(row, 1, table_item(quantity_text(line.quantity), right=True))
-            self.lines.setItem(row, 2, table_item(_(unit_label(line.unit))))
-            self.lines.setItem(row, 3, table_item(money_text(line.unit_price), right=True))
-            self.lines.setItem(row, 4, table_item(percent_text(line.discount_rate), right=True))
-            self.lines.setItem(row, 5, table_item(money_text(line.amount), right=True))
-        self.refusal = plain_label(preview.refusal, role="warning", wrap=True)
-        self.refusal.setVisible(bool(preview.refusal))
+        self.refusal = plain_label(role="warning", wrap=True)
         self.tax_rate = QLineEdit(plain_decimal(preview.tax_rate))
         self.tax_rate.setMaximumWidth(120)
         self.tax_rate.textChanged.connect(self._update_totals)
@@ -209,16 +220,43 @@ class IssueInvoiceDialog(FieldsDialog):
         self.issue_button = next(
             b for b in self.buttons.buttons() if self.buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.issue_button.setEnabled(not preview.refusal)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addWidget(dates)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.dates)
         layout.addWidget(self.lines, 1)
         layout.addWidget(self.refusal)
         layout.addLayout(self.form)
         layout.addLayout(self.totals)
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
+        self._show_preview(preview)
+
+    def _show_preview(self, preview: InvoicePreview) -> None:
+        """What issuing would bill now: heading, dates, lines, totals and the refusal, if any."""
+        self._preview = preview
+        self.heading.setText(
+            _("Invoice work order {number} to {customer}").format(
+                number=preview.work_order_number, customer=preview.customer_name
+            )
+        )
+        self.dates.setText(
+            _("Issued {issued}, due {due} (net {days} days).").format(
+                issued=date_text(preview.issued_on), due=date_text(preview.due_on), days=preview.payment_terms_days
+            )
+        )
+        self.lines.setRowCount(0)
+        for line in preview.lines:
+            row = self.lines.rowCount()
+            self.lines.insertRow(row)
+            self.lines.setItem(row, 0, table_item(line.description, tooltip=line.description))
+            self.lines.setItem(row, 1, table_item(quantity_text(line.quantity), right=True))
+            self.lines.setItem(row, 2, table_item(_(unit_label(line.unit))))
+            self.lines.setItem(row, 3, table_item(money_text(line.unit_price), right=True))
+            self.lines.setItem(row, 4, table_item(percent_text(line.discount_rate), right=True))
+            self.lines.setItem(row, 5, table_item(money_text(line.amount), right=True))
+        self.refusal.setText(preview.refusal)
+        self.refusal.setVisible(bool(preview.refusal))
+        self.issue_button.setEnabled(not preview.refusal)
         self._update_totals()
 
     def tax_rate_value(self) -> Decimal | None:
@@ -243,8 +281,9 @@ class IssueInvoiceDialog(FieldsDialog):
         self.values["total"].setText(money_text(sums.total))
 
     def issue(self) -> bool:
-        """Issue through the service; refused (already invoiced, not completed, a bad rate):
-        the service's message stays on the dialog and nothing is stored."""
+        """Issue through the service. A bad rate is shown under the field; a refusal (already
+        invoiced, not completed, no items, changed meanwhile) in the dialog's message line,
+        with the work order as it is now. The dialog stays open and nothing is stored."""
         self.errors.clear()
         try:
             rate = validate_tax_rate(self.tax_rate.text())
@@ -252,18 +291,35 @@ class IssueInvoiceDialog(FieldsDialog):
             self.errors.show_field_errors(exc.field_errors)
             return False
         result = self._ops.call(
-            self._services.invoices.issue,
-            self._preview.work_order_id,
-            tax_rate=rate,
-            expected_version=self._preview.work_order_version,
-            parent=self,
-            form=self.errors,
+            issue_or_refusal, self._services.invoices, self._preview, rate, parent=self, form=self.errors
         )
-        if not result.ok:
+        if not result.ok or result.value is None:
+            return False
+        if isinstance(result.value, IssueRefused):
+            self._refused(result.value)
             return False
         self.issued = result.value
         self.accept()
         return True
+
+    def _refused(self, refused: IssueRefused) -> None:
+        """Show why Issue was refused and what the work order is now."""
+        now = refused.now
+        if now is None:
+            message = refused.message
+            self.issue_button.setEnabled(False)
+        elif now.refusal:
+            # e.g. "already has invoice INV-2026-00012": says more than "changed by someone else"
+            self._show_preview(now)
+            self.refusal.hide()  # the same words are in the message line
+            message = now.refusal
+        else:
+            self._show_preview(now)
+            message = _(
+                "Work order {number} was changed by someone else after you opened this: the lines and "
+                "totals above are as they are now. Check them and issue again."
+            ).format(number=now.work_order_number)
+        self.errors.show_field_errors({"": message})
 
 
 # ----------------------------------------------------------------- payments
