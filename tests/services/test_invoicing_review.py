@@ -56,6 +56,16 @@ def test_an_invoice_issued_and_cancelled_at_2330_local_carries_the_local_day(ser
     assert (last.issued_on, last.number) == (date(2026, 12, 31), "INV-2026-00002")
 
 
+def test_the_invoice_search_finds_accented_names_in_any_case(services):
+    _customer, unit_id = customer_with_unit(services, first_name="Émile", last_name="Ñúñez")
+    _other, other_unit = customer_with_unit(services, first_name="Bob", last_name="Browne")
+    mine = issued(services, unit_id)
+    issued(services, other_unit)
+    for text in ("émile", "ÉMILE", "Ñúñez", "ñúñez inv-2026", "ÑÚÑEZ"):
+        assert services.invoices.list_ids(ListQuery(text=text)) == [mine], text
+    assert services.invoices.first_ids(ListQuery(text="ñúñez"), 10).total == 1
+
+
 def _accepted_quote(services: Services, tax_rate: str, discount_rate: str) -> tuple[int, int]:
     """An accepted, converted one-unit quotation priced at ``tax_rate`` and ``discount_rate``
     (overriding the 17 % default); (quotation id, its work order id)."""

@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -210,7 +210,8 @@ class InvoiceService:
         """Ids in list order. Sorts: ``INVOICE_SORTS`` (money numerically; newest number first
         by default). Filters: ``status`` (AnyOf), ``customer``/``work_order`` (Ref),
         ``issued``/``due`` (Between), ``overdue`` (Flag). The search finds invoices whose
-        number or bill-to name contains every word."""
+        number, bill-to name or customer (name, e-mail, phone, address) contains every
+        word, in any case, accented letters included."""
         with self._ctx.read() as session:
             invoicing_enabled(session)
             return read_ids(session, self._ordered(query))
@@ -568,8 +569,13 @@ class InvoiceService:
         stmt = apply_filters(select(Invoice.id), query, self._filters())
         terms = search_terms(query.text)
         if terms:
+            # SQLite's lower() folds ASCII only, so accented names are also looked up in the
+            # customers' search text (case-folded in Python when a customer is saved): one
+            # uncorrelated sub-select per word, read once, not once per invoice.
             text = func.lower(Invoice.number + " " + Invoice.bill_to_name)
-            stmt = stmt.where(*[text.like(f"%{like_escape(t)}%", escape="\\") for t in terms])
+            for pattern in (f"%{like_escape(t)}%" for t in terms):
+                customers = select(Customer.id).where(Customer.search_text.like(pattern, escape="\\"))
+                stmt = stmt.where(or_(text.like(pattern, escape="\\"), Invoice.customer_id.in_(customers)))
         return stmt
 
     def _ordered(self, query: ListQuery) -> Any:
