@@ -81,3 +81,24 @@ def _accepted_quote(services: Services, tax_rate: str, discount_rate: str) -> tu
     q = quotes.act(q.id, "accept", q.version)
     q = quotes.convert(q.id, q.version)
     return q.id, q.work_orders[0].id
+
+
+def test_the_invoice_of_a_quoted_job_bills_the_quotations_tax_rate(services):
+    services.settings.update({"default_tax_rate": "17"})
+    quote_id, order_id = _accepted_quote(services, tax_rate="0", discount_rate="5")
+    tech = technician_id(services)
+    wo = services.work_orders
+    order = wo.act(order_id, "assign", wo.get(order_id).version, technician_id=tech)
+    for step in ("start", "submit", "approve"):
+        order = wo.act(order.id, step, order.version)
+    quoted = services.quotations.get(quote_id)
+    preview = services.invoices.preview(order_id)
+    assert (preview.tax_rate, preview.total) == (D("0.00"), quoted.total)
+    invoice = services.invoices.issue(order_id, expected_version=order.version)
+    assert (invoice.tax_rate, invoice.tax, invoice.total) == (D("0.00"), D("0.00"), quoted.total)
+    # the person issuing may still override it
+    again = services.invoices.cancel(invoice.id, "Tax law changed", invoice.version)
+    assert again.status == "cancelled"
+    order = wo.get(order_id)
+    taxed = services.invoices.issue(order_id, tax_rate="17", expected_version=order.version)
+    assert (taxed.tax_rate, taxed.total) == (D("17.00"), taxed.net + (taxed.net * D("0.17")).quantize(D("0.01")))

@@ -6,8 +6,9 @@ action, with an audit row on the invoice (which announces it on the change feed)
 
 * **Issuing** locks the work order, checks the version the user saw and that it has no
   active invoice, copies its items into invoice lines (the customer's discount is already
-  on each item), adds tax (the setting ``default_tax_rate`` or the rate given), takes the
-  next number of the year from ``document_counters`` and bills the work order
+  on each item), adds tax (the rate given, else the rate of the quotation the work order
+  was made from, else the setting ``default_tax_rate``), takes the next number of the
+  year from ``document_counters`` and bills the work order
   (``services.work_orders.bill_for_invoice``: status, history, audit), all or nothing.
 * **Numbers are gapless per year, also when workstations issue at the same moment**: the
   counter row is incremented by one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` inside
@@ -42,6 +43,7 @@ from tuffops_desktop.db.models import (
     Invoice,
     InvoiceLine,
     Payment,
+    Quotation,
     Unit,
     WorkOrder,
     WorkOrderItem,
@@ -259,8 +261,9 @@ class InvoiceService:
     def issue(self, work_order_id: int, *, tax_rate: object = None, expected_version: int) -> InvoiceDetail:
         """Issue the invoice of a completed work order (status ``sent``) and bill the work order.
 
-        ``tax_rate`` overrides the setting ``default_tax_rate`` for this invoice (0 for an
-        exempt customer); ``expected_version`` is the work order's version the user saw.
+        ``tax_rate`` overrides the default rate for this invoice (0 for an exempt customer):
+        the quotation's rate for a quoted job, else the setting ``default_tax_rate``;
+        ``expected_version`` is the work order's version the user saw.
         """
         rate = validate_tax_rate(tax_rate) if tax_rate not in (None, "") else None
         ctx = self._ctx
@@ -497,6 +500,19 @@ class InvoiceService:
         model = session.get(DeviceModel, unit.device_model_id)
         return friendly_label(unit.location, unit.serial_number, model.name if model else None)
 
+    @staticmethod
+    def _default_rate(session: Session, order: WorkOrder) -> Decimal:
+        """The tax rate billed unless the issuer gives one: the quotation's when the work
+        order was made from one (the customer accepted that price, e.g. 0 % for an exempt
+        customer), otherwise the setting ``default_tax_rate``."""
+        quoted = (
+            session.scalar(select(Quotation.tax_rate).where(Quotation.id == order.quotation_id))
+            if order.quotation_id is not None
+            else None
+        )
+        rate = quoted if quoted is not None else read_setting(session, "default_tax_rate")
+        return Decimal(rate).quantize(Decimal("0.01"))
+
     def _preview(self, session: Session, order: WorkOrder, rate: Decimal | None) -> InvoicePreview:
         number = work_order_number(order.id)
         active = session.scalar(
@@ -512,7 +528,7 @@ class InvoiceService:
         if not problem and not items:
             problem = f"Work order {number} has no items to bill. Add what was used on its Items card first."
         if rate is None:
-            rate = Decimal(read_setting(session, "default_tax_rate")).quantize(Decimal("0.01"))
+            rate = self._default_rate(session, order)
         terms = customer.payment_terms_days if customer and customer.payment_terms_days is not None else None
         if terms is None:
             terms = int(read_setting(session, "default_payment_terms_days"))
