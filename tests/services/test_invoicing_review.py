@@ -102,3 +102,17 @@ def test_the_invoice_of_a_quoted_job_bills_the_quotations_tax_rate(services):
     order = wo.get(order_id)
     taxed = services.invoices.issue(order_id, tax_rate="17", expected_version=order.version)
     assert (taxed.tax_rate, taxed.total) == (D("17.00"), taxed.net + (taxed.net * D("0.17")).quantize(D("0.01")))
+
+
+def test_reissuing_after_a_cancel_is_announced_on_the_work_order(services, db_url):
+    _customer, unit_id = customer_with_unit(services)
+    invoice = services.invoices.get(issued(services, unit_id))
+    order_id = invoice.work_order_id
+    services.invoices.cancel(invoice.id, "Wrong tax rate", invoice.version)
+    limit = 1.0 if services.ctx.db.dialect == "postgresql" else 2.0
+    with Heard(db_url) as heard:
+        order = services.work_orders.get(order_id)  # billed: the re-issue leaves its status alone
+        assert order.status == "billed"
+        again = services.invoices.issue(order_id, expected_version=order.version)
+        heard.wait_for(Change("invoice", again.id, "issue"), limit)
+        heard.wait_for(Change("work_order", order_id, "invoice_issued"), limit)

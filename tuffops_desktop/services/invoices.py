@@ -320,6 +320,9 @@ class InvoiceService:
             )
             session.flush()
             bill_for_invoice(session, ctx, order, number)
+            # The work order's Invoice card shows the new invoice on every workstation, also
+            # when it was billed already (re-issued after a cancel) and so did not change.
+            change_feed.publish(session, "work_order", order.id, "invoice_issued")
             audit.record(
                 session,
                 ctx,
