@@ -15,6 +15,7 @@ import pytest
 from tests.factories import make_customer, make_model, make_unit
 from tests.services.invoice_support import customer_with_unit, issued, technician_id
 from tests.services.test_changes import Heard
+from tuffops_desktop.domain.errors import InvalidTransition
 from tuffops_desktop.domain.pricing import PriceListInput
 from tuffops_desktop.domain.quotations import QuotationInput
 from tuffops_desktop.services.changes import Change
@@ -116,3 +117,31 @@ def test_reissuing_after_a_cancel_is_announced_on_the_work_order(services, db_ur
         again = services.invoices.issue(order_id, expected_version=order.version)
         heard.wait_for(Change("invoice", again.id, "issue"), limit)
         heard.wait_for(Change("work_order", order_id, "invoice_issued"), limit)
+
+
+def test_a_quotation_is_not_converted_onto_a_unit_that_changed_hands_or_was_retired(services):
+    ann = make_customer(services, emails="ann@example.com")
+    bob = make_customer(services, first_name="Bob", last_name="Browne")
+    model = make_model(services)
+    lobby = make_unit(services, customer_id=ann.id, model=model, serial_number="L-1", location="Lobby AC")
+    office = make_unit(services, customer_id=ann.id, model=model, serial_number="O-1", location="Office AC")
+    entry = services.price_list.add(PriceListInput("Split AC 12k BTU", "material", "each", "899.99"))
+    quotes = services.quotations
+    q = quotes.create(QuotationInput(title="Two units", customer_id=ann.id))
+    for unit in (lobby, office):
+        q = quotes.add_unit(q.id, unit.id)
+        q = quotes.add_line(q.id, entry.id, "1", unit_id=unit.id)
+    q = quotes.act(q.id, "send", q.version)
+    q = quotes.act(q.id, "accept", q.version)
+    services.units.transfer(lobby.id, bob.id, services.units.get(lobby.id).version)
+    with pytest.raises(InvalidTransition, match="Lobby AC.*now belongs to another customer"):
+        quotes.convert(q.id, q.version)
+    services.units.set_active(office.id, False, services.units.get(office.id).version)
+    services.units.transfer(lobby.id, ann.id, services.units.get(lobby.id).version)
+    with pytest.raises(InvalidTransition, match="Office AC.*no longer in service"):
+        quotes.convert(q.id, q.version)
+    after = quotes.get(q.id)
+    assert (after.status, after.converted_at, after.work_orders) == ("accepted", None, ())
+    services.units.set_active(office.id, True, services.units.get(office.id).version)
+    done = quotes.convert(q.id, q.version)
+    assert len(done.work_orders) == 2

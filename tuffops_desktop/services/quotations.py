@@ -518,6 +518,7 @@ class QuotationService:
             refusal = convert_refusal(quotation.status, label, len(units), quotation.converted_at is not None)
             if refusal:
                 raise InvalidTransition(refusal)
+            self._check_units_still_quoted(session, quotation, units)
             lines = self._lines(session, quotation.id)
             plan = distribute([(line.unit_id, line) for line in lines], [u.unit_id for u in units])
             made: list[int] = []
@@ -574,6 +575,23 @@ class QuotationService:
             return self._detail(session, quotation)
 
     # ----------------------------------------------------------------- helpers
+    @staticmethod
+    def _check_units_still_quoted(session: Session, quotation: Quotation, units: Sequence[QuotationUnit]) -> None:
+        """Refuse to convert while a quoted unit has since gone to another customer or out of
+        service: its work order would bill someone else, or a retired unit, at this price."""
+        for link in units:
+            unit = session.get_one(Unit, link.unit_id)
+            model = session.get(DeviceModel, unit.device_model_id)
+            label = friendly_label(unit.location, unit.serial_number, model.name if model else None)
+            if unit.customer_id != quotation.customer_id:
+                raise InvalidTransition(
+                    f"{label} now belongs to another customer; make a new quotation without it to convert the rest."
+                )
+            if not unit.active:
+                raise InvalidTransition(
+                    f"{label} is no longer in service; put it back in service or make a new quotation without it."
+                )
+
     def _pricing(self) -> bool:
         return self._ctx.actor.can(P.QUOTATIONS_PRICING.value)
 
