@@ -12,10 +12,11 @@ from decimal import Decimal
 
 import pytest
 
-from tests.factories import make_customer, make_model, make_unit
+from tests.factories import as_role, make_customer, make_model, make_unit
 from tests.services.invoice_support import customer_with_unit, issued, technician_id
 from tests.services.test_changes import Heard
 from tuffops_desktop.domain.errors import InvalidTransition
+from tuffops_desktop.domain.permissions import Role
 from tuffops_desktop.domain.pricing import PriceListInput
 from tuffops_desktop.domain.quotations import QuotationInput
 from tuffops_desktop.services.changes import Change
@@ -145,3 +146,19 @@ def test_a_quotation_is_not_converted_onto_a_unit_that_changed_hands_or_was_reti
     services.units.set_active(office.id, True, services.units.get(office.id).version)
     done = quotes.convert(q.id, q.version)
     assert len(done.work_orders) == 2
+
+
+def test_quotations_sort_by_total_only_for_those_who_see_prices(services):
+    ann = make_customer(services, emails="ann@example.com")
+    cheap = services.price_list.add(PriceListInput("Filter", "material", "each", "10"))
+    dear = services.price_list.add(PriceListInput("Compressor", "material", "each", "900"))
+    ids = []
+    for entry in (cheap, dear, cheap):
+        q = services.quotations.create(QuotationInput(title=f"Quote {len(ids)}", customer_id=ann.id))
+        ids.append(services.quotations.add_line(q.id, entry.id, "1").id)
+    by_total = ListQuery(sort="total", descending=True)
+    assert services.quotations.list_ids(by_total)[0] == ids[1]
+    reader = as_role(services, Role.READ_ONLY, "reader")
+    newest_first = list(reversed(ids))
+    assert reader.quotations.list_ids(by_total) == newest_first  # the order would give the prices away
+    assert reader.quotations.first_ids(ListQuery(sort="total"), 1).ids == newest_first[:1]

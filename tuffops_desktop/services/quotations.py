@@ -23,6 +23,7 @@ on the change feed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -624,6 +625,8 @@ class QuotationService:
         return stmt
 
     def _ordered(self, query: ListQuery) -> Any:
+        if query.sort == "total" and not self._pricing():
+            query = replace(query, sort="")  # newest first: the order by total would show the prices
         stmt = self._matching(query)
         if query.sort == "customer" and not search_terms(query.text):
             stmt = stmt.outerjoin(Customer, Customer.id == Quotation.customer_id)
