@@ -18,6 +18,12 @@ from tuffops_desktop.db.base import Base, UtcDateTime, utcnow
 
 # Active = sent or paid (domain.invoices.ACTIVE); migration 0009 writes the same text.
 ACTIVE_INVOICE_WHERE = "status IN ('sent', 'paid')"
+# The balance the Invoices list sorts by (services/invoices.py ``_balance_expr``) and the
+# invoices that can be overdue; migration 0011 indexes them on PostgreSQL (same text). The balance is
+# laid out as PostgreSQL prints an index expression back, so comparing the migrated
+# schema with the models sees the same text.
+INVOICE_BALANCE_SQL = "(\nCASE\n    WHEN status = 'cancelled' THEN 0.00\n    ELSE total - paid\nEND)"
+OVERDUE_CANDIDATE_WHERE = "status = 'sent' AND total > paid"
 
 
 class DocumentCounter(Base):
@@ -88,6 +94,23 @@ class Invoice(Base):
         Index("ix_invoices_customer_id", "customer_id", "issued_on"),
         Index("ix_invoices_status_due_on", "status", "due_on"),
         Index("ix_invoices_issued_on", "issued_on"),
+        # migration 0011, PostgreSQL only: the list by balance and "overdue only", read in
+        # order from the index alone (SQLite matches neither to the service's bound values)
+        Index(
+            "ix_invoices_balance",
+            text(INVOICE_BALANCE_SQL),
+            "year",
+            "sequence",
+            postgresql_include=["id", "status", "total", "paid"],
+        ).ddl_if(dialect="postgresql"),
+        Index(
+            "ix_invoices_overdue",
+            "due_on",
+            "year",
+            "sequence",
+            postgresql_include=["id"],
+            postgresql_where=text(OVERDUE_CANDIDATE_WHERE),
+        ).ddl_if(dialect="postgresql"),
     )
 
 
