@@ -42,6 +42,7 @@ class FormDialog(QDialog):
             or self._needed_height(layout) <= room.height()
         ):
             return False
+        shown = [w for w in self.findChildren(QWidget) if not w.isHidden()]
         content = QWidget()
         inner = QVBoxLayout(content)
         inner.setContentsMargins(0, 0, 0, 0)
@@ -69,6 +70,12 @@ class FormDialog(QDialog):
             child = last.layout()
             child.setParent(None)
             layout.addLayout(child)
+        # Moving a widget to a new parent hides it; Qt would show it again only on a later
+        # turn of the event loop, so until then the form would be blank (and its labels
+        # "invisible" to anything looking at once): show again what was shown before.
+        for widget in (*shown, content, scroll):
+            if widget.isHidden():
+                widget.show()
         layout.activate()  # the dialog's minimum is the new, scrolled one before resizing
         self.resize(self.width(), min(self.height(), room.height()))
         return True
