@@ -1,4 +1,4 @@
-"""The Invoices page with 100,000 invoices (#11.10), on SQLite.
+"""The Invoices page with 100,000 invoices (#11.10), on SQLite and PostgreSQL.
 
 What the office waits for: the page as it opens (newest first: the count, the first ids
 and their rows, painted), the list sorted by balance (numeric, in SQL), "overdue only",
@@ -9,9 +9,18 @@ The invoices are bulk-inserted rows shaped like issued ones (a third paid, a ten
 cancelled, the rest open with some payments; due dates spread over a year), spread over
 the demo's customers and work orders. To put 100,000 invoices on a demo's few hundred
 work orders the benchmark database drops the "one active invoice per work order" index;
-nothing the page reads uses it.
+nothing the page reads uses it. PostgreSQL runs in a throwaway cluster
+(``tests/pgcluster.py``, durable settings), vacuumed and analysed after the bulk insert
+as autovacuum would leave it.
 
-Run from the repository root:  .venv/bin/python -m benchmarks.bench_invoices_page [--invoices 100000]
+Baseline measured in the same run on each database: the raw DB-API driver (no
+SQLAlchemy, no service) reading the same ids the page asks for (every id newest first,
+the first 1,000, every id by balance), so the ratios mean something on a loaded machine.
+
+Run from the repository root:
+  .venv/bin/python -m benchmarks.bench_invoices_page [--invoices 100000]
+  .venv/bin/python -m benchmarks.bench_invoices_page --postgresql URL   (already seeded; PostgreSQL only)
+Numbers are printed as a Markdown table.
 """
 
 from __future__ import annotations
@@ -31,9 +40,10 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import Engine, insert, select, text  # noqa: E402
 
 from benchmarks.ui_paint import first_paint_ms  # noqa: E402
+from tests.pgcluster import start_cluster  # noqa: E402
 from tuffops_desktop.bootstrap import open_database, system_services  # noqa: E402
 from tuffops_desktop.db.models import Customer, WorkOrder  # noqa: E402
 from tuffops_desktop.db.models.invoices import Invoice  # noqa: E402
@@ -110,17 +120,46 @@ def seed(services: Services, count: int) -> None:
         session.execute(text("ANALYZE"))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--invoices", type=int, default=100_000)
-    args = parser.parse_args()
-    path = Path(tempfile.mkdtemp(prefix="bench-invoices-page-")) / "bench.sqlite3"
-    db = open_database(f"sqlite:///{path.as_posix()}")
+BALANCE_SQL = "CASE WHEN status = 'cancelled' THEN 0.00 ELSE total - paid END"
+Row = tuple[str, float, str]
+
+
+def raw_baseline(engine: Engine) -> list[Row]:
+    """The DB-API driver alone reading the ids the page's queries return."""
+
+    def fetch(sql: str) -> list[object]:
+        conn = engine.raw_connection()
+        try:
+            cursor = conn.cursor()
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+        finally:
+            conn.close()
+
+    newest = "SELECT id FROM invoices ORDER BY year DESC, sequence DESC"
+    by_balance = f"SELECT id FROM invoices ORDER BY {BALANCE_SQL} DESC, year DESC, sequence DESC"
+    rows: list[Row] = []
+    for label, sql in (
+        ("baseline: raw driver, every id newest first", newest),
+        ("baseline: raw driver, first 1,000 ids newest first", newest + " LIMIT 1000"),
+        ("baseline: raw driver, every id by balance", by_balance),
+    ):
+        ms = timed(lambda sql=sql: fetch(sql))
+        rows.append((label, ms, f"{len(fetch(sql)):,} ids"))
+    return rows
+
+
+def bench(url: str, count: int, *, seeding: bool) -> list[Row]:
+    db = open_database(url)
     system = system_services(db)
-    started = time.perf_counter()
-    seed_demo(system.ctx, customers=300)
-    seed(system, args.invoices)
-    print(f"seeded {args.invoices:,} invoices in {time.perf_counter() - started:.1f} s")
+    if seeding:
+        started = time.perf_counter()
+        seed_demo(system.ctx, customers=300)
+        seed(system, count)
+        print(f"{db.dialect}: seeded {count:,} invoices in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        if db.dialect == "postgresql":  # what autovacuum leaves: visibility map set, statistics fresh
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
     invoices = system.invoices
     total = len(invoices.list_ids(ListQuery(sort="number", descending=True)))
 
@@ -131,33 +170,72 @@ def main() -> None:
         assert isinstance(page, InvoicesPage)
         page.overdue.setChecked(True)
 
-    rows = [
+    def first(query: ListQuery) -> str:
+        found = invoices.first_ids(query, 1000)
+        return f"{found.total:,} listed, {len(found.ids):,} ids"
+
+    def listed(query: ListQuery) -> str:
+        return f"{len(invoices.list_ids(query)):,} ids"
+
+    newest = ListQuery(sort="number", descending=True)
+    by_balance = ListQuery(sort="balance", descending=True)
+    overdue = ListQuery(sort="due", filters={"overdue": Flag(True)})
+    search = ListQuery(text="hanley", sort="number")
+    block = invoices.first_ids(ListQuery(), 200).ids
+    rows: list[Row] = raw_baseline(db.engine)
+    rows += [
+        ("first_ids (count + 1,000 ids), newest first", timed(lambda: invoices.first_ids(newest, 1000)), first(newest)),
         (
-            "first_ids (count + 1,000 ids), newest first",
-            timed(lambda: invoices.first_ids(ListQuery(sort="number", descending=True), 1000)),
+            "first_ids (count + 1,000 ids) by balance",
+            timed(lambda: invoices.first_ids(by_balance, 1000)),
+            first(by_balance),
         ),
         (
-            "list_ids, every id, newest first",
-            timed(lambda: invoices.list_ids(ListQuery(sort="number", descending=True))),
+            "first_ids (count + 1,000 ids) overdue only",
+            timed(lambda: invoices.first_ids(overdue, 1000)),
+            first(overdue),
         ),
-        ("list_ids sorted by balance", timed(lambda: invoices.list_ids(ListQuery(sort="balance", descending=True)))),
-        (
-            "list_ids overdue only",
-            timed(lambda: invoices.list_ids(ListQuery(sort="due", filters={"overdue": Flag(True)}))),
-        ),
-        ('list_ids search "hanley"', timed(lambda: invoices.list_ids(ListQuery(text="hanley", sort="number")))),
-        ("rows of one block (200)", timed(lambda: invoices.rows(invoices.first_ids(ListQuery(), 200).ids))),
-        ("receivables ageing (every open invoice)", timed(lambda: system.receivables.ageing())),
-        ("page: create → first paint", first_paint_ms(system, InvoicesPage)[0]),
-        ("page: sort by balance → painted", first_paint_ms(system, InvoicesPage, then=sorted_by_balance)[0]),
-        ("page: overdue only → painted", first_paint_ms(system, InvoicesPage, then=overdue_only)[0]),
+        ("list_ids, every id, newest first", timed(lambda: invoices.list_ids(newest)), listed(newest)),
+        ("list_ids sorted by balance", timed(lambda: invoices.list_ids(by_balance)), listed(by_balance)),
+        ("list_ids overdue only", timed(lambda: invoices.list_ids(overdue)), listed(overdue)),
+        ('list_ids search "hanley"', timed(lambda: invoices.list_ids(search)), listed(search)),
+        ("rows of one block (200)", timed(lambda: invoices.rows(block)), "200 rows"),
+        ("receivables ageing (every open invoice)", timed(lambda: system.receivables.ageing()), ""),
+        ("page: create → first paint", *first_paint_ms(system, InvoicesPage)),
+        ("page: sort by balance → painted", *first_paint_ms(system, InvoicesPage, then=sorted_by_balance)),
+        ("page: overdue only → painted", *first_paint_ms(system, InvoicesPage, then=overdue_only)),
     ]
-    print(f"\n{total:,} invoices, SQLite\n")
-    print("| step | ms (median) |")
-    print("|---|---:|")
-    for name, ms in rows:
-        print(f"| {name} | {ms:,.0f} |")
+    print(f"{db.dialect}: {total:,} invoices measured", file=sys.stderr)
     db.engine.dispose()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--invoices", type=int, default=100_000)
+    parser.add_argument("--postgresql", help="a PostgreSQL URL already seeded by this benchmark (PostgreSQL only)")
+    args = parser.parse_args()
+    print(f"load before: {os.getloadavg()}", file=sys.stderr)
+    if args.postgresql:
+        for label, ms, note in bench(args.postgresql, args.invoices, seeding=False):
+            print(f"| {label} | {ms:,.0f} | {note} |")
+        return
+    results: dict[str, list[Row]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-invoices-page-") as tmp:
+        results["SQLite"] = bench(f"sqlite:///{Path(tmp, 'bench.sqlite3').as_posix()}", args.invoices, seeding=True)
+    print(f"load between: {os.getloadavg()}", file=sys.stderr)
+    cluster = start_cluster(durable=True)
+    try:
+        results["PostgreSQL"] = bench(cluster.create_database("bench"), args.invoices, seeding=True)
+    finally:
+        cluster.stop()
+    print(f"load after: {os.getloadavg()}", file=sys.stderr)
+    print(f"\n{args.invoices:,} invoices\n")
+    print("| step | SQLite ms | PostgreSQL ms | note (SQLite / PostgreSQL) |")
+    print("|---|---:|---:|---|")
+    for (label, ms_sqlite, note), (_, ms_pg, note_pg) in zip(results["SQLite"], results["PostgreSQL"], strict=True):
+        notes = note if note == note_pg else f"{note} / {note_pg}"
+        print(f"| {label} | {ms_sqlite:,.0f} | {ms_pg:,.0f} | {notes} |")
 
 
 if __name__ == "__main__":
