@@ -161,3 +161,12 @@ def test_items_change_while_open_by_the_assignee_or_a_supervisor():
     assert "assigned technician" in items_refusal("ongoing", viewer, "vic")
     for final in (WorkOrderStatus.COMPLETED, WorkOrderStatus.BILLED, WorkOrderStatus.CANCELLED):
         assert "can no longer change" in items_refusal(final, boss, "tom")
+
+
+def test_a_line_above_ten_million_is_refused_as_a_typo():
+    from tuffops_desktop.domain.pricing import check_line_amount
+
+    check_line_amount(D("1000"), D("10000"))  # exactly ten million is allowed
+    with pytest.raises(ValidationError) as err:
+        check_line_amount(D("100000"), D("1000000"))  # each within its own bound
+    assert "at most 10,000,000 per line" in err.value.field_errors["quantity"]

@@ -139,6 +139,19 @@ def test_bad_quantities_are_refused_and_nothing_is_stored(services, shop):
     assert tom.items(order.id).lines[0].quantity == D("1.000")
 
 
+def test_a_line_too_large_for_the_books_is_refused_not_a_database_error(services, shop):
+    """100,000 units at 1,000,000 passes each bound but overflowed the amount columns on PostgreSQL."""
+    dear = services.price_list.add(PriceListInput("Chiller plant, complete", "material", "each", "1000000"))
+    tom, order = shop["as_tom"].work_order_items, shop["order"]
+    with pytest.raises(ValidationError, match="at most 10,000,000 per line"):
+        tom.add(order.id, dear.id, "100000")
+    assert _line_count(services) == 0
+    line = tom.add(order.id, dear.id, "10").lines[0]
+    with pytest.raises(ValidationError, match="at most 10,000,000 per line"):
+        tom.change_quantity(line.id, "11", line.version)
+    assert tom.items(order.id).lines[0].quantity == D("10.000")
+
+
 def test_a_technician_cannot_touch_someone_elses_work_order(services, shop):
     bob, order, labour = shop["as_bob"].work_order_items, shop["order"], shop["labour"]
     with pytest.raises(NotFound):  # not even visible to him, as on the work-orders page

@@ -29,6 +29,7 @@ CENT = Decimal("0.01")
 QUANTITY_STEP = Decimal("0.001")
 QUANTITY_MAX = Decimal("100000")  # a typo guard: 100,000 hours or kilograms on one work order is a mistake
 PRICE_MAX = Decimal("1000000")
+LINE_MAX = Decimal("10000000")  # one line above ten million is a typo (and near the columns' limit)
 HUNDRED = Decimal(100)
 
 
@@ -237,6 +238,16 @@ def line_amount(quantity: Decimal, unit_price: Decimal, discount_rate: Decimal |
     rate = discount_rate or Decimal(0)
     net = (exact * (HUNDRED - rate) / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
     return LineAmount(gross=gross, discount=gross - net, net=net)
+
+
+def check_line_amount(quantity: Decimal, unit_price: Decimal) -> None:
+    """Refuse a line worth more than ``LINE_MAX`` before discount: quantity and price may each
+    be plausible (100,000 m; 1,000,000 a unit) while their product is a typo that would also
+    overflow the stored amounts (12 digits) on PostgreSQL."""
+    if quantity * unit_price > LINE_MAX:
+        raise ValidationError(
+            {"quantity": f"This line would come to {quantity * unit_price:,.2f}; at most {LINE_MAX:,} per line."}
+        )
 
 
 @dataclass(frozen=True)

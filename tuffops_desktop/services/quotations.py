@@ -51,7 +51,7 @@ from tuffops_desktop.domain.invoices import LineInput, validate_tax_rate
 from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.phones import split_list
-from tuffops_desktop.domain.pricing import line_amount, validate_money, validate_quantity
+from tuffops_desktop.domain.pricing import check_line_amount, line_amount, validate_money, validate_quantity
 from tuffops_desktop.domain.quotations import (
     Action,
     QuotationInput,
@@ -371,6 +371,7 @@ class QuotationService:
             last = session.scalar(
                 select(func.max(QuotationLine.position)).where(QuotationLine.quotation_id == quotation.id)
             )
+            check_line_amount(amount, entry.price)
             session.add(
                 QuotationLine(
                     quotation_id=quotation.id,
@@ -431,6 +432,7 @@ class QuotationService:
                 self._check_unit_on(session, quotation, target)
                 changes["unit_id"] = [line.unit_id, target]
                 line.unit_id = target
+            check_line_amount(line.quantity, line.unit_price)
             if changes:
                 session.flush()
                 self._retotal(session, quotation)

@@ -23,7 +23,13 @@ from tuffops_desktop.db.models import Customer, PriceListItem, User, WorkOrder, 
 from tuffops_desktop.domain.errors import ConcurrencyConflict, InvalidTransition, NotFound, ValidationError
 from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P
-from tuffops_desktop.domain.pricing import items_refusal, line_amount, totals, validate_quantity
+from tuffops_desktop.domain.pricing import (
+    check_line_amount,
+    items_refusal,
+    line_amount,
+    totals,
+    validate_quantity,
+)
 from tuffops_desktop.domain.work_orders import ASSIGN, EDIT, SUPERVISE, WorkOrderActor
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
@@ -59,6 +65,7 @@ class WorkOrderItemService:
                 )
             customer = session.get(Customer, order.customer_id) if order.customer_id else None
             discount = customer.discount_rate if customer is not None and customer.discount_rate else None
+            check_line_amount(amount, entry.price)
             last = session.scalar(
                 select(func.max(WorkOrderItem.position)).where(WorkOrderItem.work_order_id == order.id)
             )
@@ -98,6 +105,7 @@ class WorkOrderItemService:
         amount = validate_quantity(quantity)
         with self._ctx.write() as session:
             line, order = self._line(session, item_id, expected_version)
+            check_line_amount(amount, line.unit_price)
             before = line.quantity
             if before != amount:
                 line.quantity = amount
