@@ -106,3 +106,24 @@ def test_sort_asks_for_an_sql_query_instead_of_sorting(qtbot):
     assert model.ids() == [3, 1, 2]
     with qtbot.waitSignal(model.sort_refused):
         model.sort(2, Qt.SortOrder.AscendingOrder)
+
+
+def test_a_block_arriving_after_the_model_was_deleted_is_dropped(qtbot, kit):
+    """A page closed (or rebuilt) while a block of rows was on its way: the answer finds no
+    model and must be dropped, not raise 'Internal C++ object already deleted'."""
+    import threading
+
+    import shiboken6
+
+    release = threading.Event()
+
+    def slow(ids):  # noqa: ANN001, ANN202
+        release.wait(5)
+        return [Row(i, f"row {i}", i) for i in ids]
+
+    model = IdTableModel(COLUMNS, slow, block_size=10, ops=kit.ops)
+    model.set_ids([1, 2, 3])
+    assert model.data(model.index(0, 0)) == "…"  # asks for the block in the background
+    shiboken6.delete(model)
+    release.set()
+    qtbot.wait(300)  # the answer arrives; pytest-qt fails the test on an exception in the loop

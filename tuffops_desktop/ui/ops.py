@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from tuffops_desktop.domain.errors import OperationCancelled
@@ -112,6 +112,8 @@ class Ops:
                 form,
                 on_reload,
             )
+        if parent is not None and not shiboken6.isValid(parent):
+            return OpResult(False, None)  # closed while waiting: nobody to tell, nothing to show
         if task.error is not None:
             return self._failed(task.error, parent, form, on_reload)
         return OpResult(True, task.value)
@@ -125,15 +127,18 @@ class Ops:
         on_failed: Callable[[BaseException], None] | None = None,
         form: FieldErrorSink | None = None,
         report: bool = True,
+        owner: QObject | None = None,
         **kwargs: Any,
     ) -> Task:
         """Run ``fn`` in the background; ``on_done(value)`` on the GUI thread, or the error
-        through the mapper (unless ``report=False``) and then ``on_failed(error)``."""
+        through the mapper (unless ``report=False``) and then ``on_failed(error)``.
+        ``owner``: an object that is not a widget (a table model) whose deletion also drops
+        the answer."""
 
         def alive() -> bool:
-            """The answer is for ``parent``: drop it when that widget was deleted meanwhile
-            (a dialog closed while its preview was still being painted)."""
-            return parent is None or shiboken6.isValid(parent)
+            """The answer is for ``parent`` (and ``owner``): drop it when one was deleted
+            meanwhile (a dialog closed while its preview was still being painted)."""
+            return (parent is None or shiboken6.isValid(parent)) and (owner is None or shiboken6.isValid(owner))
 
         def failed(exc: BaseException) -> None:
             if not alive():

@@ -391,6 +391,7 @@ class IdTableModel(QAbstractTableModel, Generic[R]):
             self._fetch_rows,
             chunk,
             parent=None,
+            owner=self,
             report=False,
             on_done=lambda fetched: self._block_arrived(generation, block, fetched),
             on_failed=lambda exc: self._block_failed(generation, block, exc),

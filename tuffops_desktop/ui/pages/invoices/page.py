@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtWidgets import (
     QCheckBox,
     QPushButton,
@@ -247,8 +248,9 @@ class InvoicesPage(ListPage):
     def show_current(self, record_id: object) -> None:
         if isinstance(record_id, int):
             self._pinned = None
-            result = self._ops.call(self._services.invoices.get, record_id, parent=self)
-            self.panel.show_invoice(result.value if result.ok else None)
+            result = self._ops.call(self._services.invoices.get, record_id, parent=self.panel)
+            if result.ok or shiboken6.isValid(self.panel):
+                self.panel.show_invoice(result.value if result.ok else None)
         elif self._pinned is not None:
             self.panel.show_invoice(self._pinned)  # no longer listed: keep showing it
         else:
