@@ -57,6 +57,7 @@ class FakeSettings:
             "company_phone": "+1-869-465-1111",
             "company_email": "office@coolbreeze.example",
             "invoice_payment_instructions": "",
+            "company_logo": "",
             "feature_flag_invoices_enabled": True,
             **values,
         }

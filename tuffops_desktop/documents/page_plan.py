@@ -16,11 +16,13 @@ Amounts print with :func:`money_print`: a fixed, locale-free form (``1,234.50``,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from tuffops_desktop.documents.fonts import register_fonts
@@ -67,9 +69,10 @@ class Fill:
 
 @dataclass(frozen=True)
 class PlacedImage:
-    """An image file (the company logo) scaled into ``box``, aspect ratio kept."""
+    """An image (the company logo: the content of a PNG or JPEG file) scaled into
+    ``box``, aspect ratio kept."""
 
-    path: str
+    data: bytes = field(repr=False)
     box: Box
 
 
@@ -105,13 +108,14 @@ def write_plan_pdf(plan: DocumentPlan, out: str | Path | BinaryIO) -> None:
     canvas = Canvas(str(out) if isinstance(out, (str, Path)) else out, pagesize=plan.page_size)
     canvas.setTitle(plan.title)
     canvas.setCreator("TuffOps Desktop")
+    readers: dict[bytes, ImageReader] = {}  # one per image: decoded once, stored once in the PDF
     for page in plan.pages:
-        _draw_page(canvas, page)
+        _draw_page(canvas, page, readers)
         canvas.showPage()
     canvas.save()
 
 
-def _draw_page(canvas: Canvas, page: PlanPage) -> None:
+def _draw_page(canvas: Canvas, page: PlanPage, readers: dict[bytes, ImageReader]) -> None:
     for fill in page.fills:
         canvas.setFillColorRGB(*fill.color)
         canvas.rect(fill.box.x, fill.box.y, fill.box.width, fill.box.height, stroke=0, fill=1)
@@ -121,8 +125,11 @@ def _draw_page(canvas: Canvas, page: PlanPage) -> None:
         canvas.line(segment.x1, segment.y1, segment.x2, segment.y2)
     for image in page.images:
         box = image.box
+        reader = readers.get(image.data)
+        if reader is None:
+            reader = readers[image.data] = ImageReader(BytesIO(image.data))
         canvas.drawImage(
-            image.path, box.x, box.y, box.width, box.height, preserveAspectRatio=True, anchor="sw", mask="auto"
+            reader, box.x, box.y, box.width, box.height, preserveAspectRatio=True, anchor="sw", mask="auto"
         )
     for text in page.texts:
         canvas.setFillColorRGB(*text.color)

@@ -38,10 +38,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.utils import ImageReader
 
 from tuffops_desktop.documents.fonts import register_fonts
 from tuffops_desktop.documents.geometry import Box, Segment
@@ -100,13 +102,16 @@ class Company:
     """Who sends the document: the company settings.
 
     ``lines`` are printed under the name as given (address lines, "phone · e-mail");
-    ``logo_path`` is an image file printed left of the name (left out when it cannot be
-    read, so a logo missing on one workstation never stops a document).
+    ``logo`` is the content of a PNG or JPEG file (the Settings logo), printed left of
+    the name, scaled to fit the header (at most ``LOGO_MAX`` points) with its aspect
+    ratio kept; ``logo_path`` names an image file instead, for callers without the bytes.
+    A logo that cannot be read is left out, so it never stops a document.
     """
 
     name: str
     lines: tuple[str, ...] = ()
     logo_path: str = ""
+    logo: bytes = field(default=b"", repr=False)
 
 
 @dataclass(frozen=True)
@@ -299,7 +304,7 @@ class _Row:
     texts: list[_Text] = field(default_factory=list)
     rules: list[tuple[float, float, float, float, float, float]] = field(default_factory=list)  # x1 d1 x2 d2 w grey
     bands: list[tuple[float, float, float, float, Rgb]] = field(default_factory=list)  # x, down, width, height
-    images: list[tuple[str, float, float, float, float]] = field(default_factory=list)  # path, x, down, w, h
+    images: list[tuple[bytes, float, float, float, float]] = field(default_factory=list)  # data, x, down, w, h
     keep_with_next: bool = False
     table: int | None = None  # the table this row continues (its headings repeat on a new page)
 
@@ -366,20 +371,20 @@ def _fitting_size(text: str, font: str, size: float, width: float) -> float:
 
 
 # ------------------------------------------------------------------ sections
-def _logo_size(path: str) -> tuple[float, float] | None:
-    """The logo's printed size within ``LOGO_MAX``, or None when the file cannot be read."""
-    if not path:
-        return None
+def _logo(company: Company) -> tuple[bytes, float, float] | None:
+    """The company's logo image and its printed width and height within ``LOGO_MAX``, or
+    None when there is none or it cannot be read."""
     try:
-        from reportlab.lib.utils import ImageReader
-
-        width, height = ImageReader(path).getSize()
+        data = company.logo or (Path(company.logo_path).read_bytes() if company.logo_path else b"")
+        if not data:
+            return None
+        width, height = ImageReader(BytesIO(data)).getSize()
     except Exception:  # noqa: BLE001 - a missing or broken logo prints no logo
         return None
     if width <= 0 or height <= 0:
         return None
     scale = min(LOGO_MAX[0] / width, LOGO_MAX[1] / height)
-    return width * scale, height * scale
+    return data, width * scale, height * scale
 
 
 def _header(doc: TabularDocument, fonts: _Fonts, box: Box) -> _Row:
@@ -392,12 +397,13 @@ def _header(doc: TabularDocument, fonts: _Fonts, box: Box) -> _Row:
     right_width = min(max(value_width + label_width + 10, title_width, number_width), box.width * 0.45)
     left_width = box.width - right_width - 18
     left_x = box.x
-    logo = _logo_size(doc.company.logo_path)
+    logo = _logo(doc.company)
     if logo is not None:
-        logo_row = _Row(logo[1] + 6)
-        logo_row.images.append((doc.company.logo_path, box.x, 0.0, logo[0], logo[1]))
-        left_x = box.x + logo[0] + 10
-        left_width -= logo[0] + 10
+        data, logo_width, logo_height = logo
+        logo_row = _Row(logo_height + 6)
+        logo_row.images.append((data, box.x, 0.0, logo_width, logo_height))
+        left_x = box.x + logo_width + 10
+        left_width -= logo_width + 10
     company = _paragraph(doc.company.name, fonts.bold, 13, left_x, left_width)
     for detail in doc.company.lines:
         company += _paragraph(detail, fonts.regular, 8.5, left_x, left_width, color=GREY)

@@ -6,6 +6,8 @@ flag), so every workstation and the intake listener see the same values. Default
 written put-if-missing: a new database gets the baseline and an edited value is never
 overwritten by an upgrade. Read-only keys (infrastructure such as the customer
 integration switch) exist and are used in code but are hidden from the Settings page.
+The company logo is a setting too: the image itself (``domain/logo.py``), so every
+workstation prints the same one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from urllib.parse import urlsplit
 import phonenumbers
 
 from tuffops_desktop.domain.errors import ValidationError
+from tuffops_desktop.domain.logo import check_logo_text, describe_logo_text, logo_text
 from tuffops_desktop.domain.quotations import DEFAULT_STATUSES, check_status_list
 from tuffops_desktop.i18n import N_
 
@@ -28,7 +31,7 @@ class SettingSpec:
     """One declared setting."""
 
     name: str
-    kind: str  # "str" | "bool" | "decimal" | "int" | "json"
+    kind: str  # "str" | "bool" | "decimal" | "int" | "json" | "image" (base64 PNG/JPEG, "" for none)
     default: Any
     title: str
     readonly: bool = False
@@ -43,6 +46,9 @@ class SettingSpec:
     maximum: Decimal | None = None
     step: Decimal | None = None
     unit: str = ""
+    # What the audit trail records of a value, when not the value itself (a logo's
+    # format, size and fingerprint rather than half a megabyte of image).
+    audited: Callable[[Any], Any] | None = None
 
 
 def _check_region(value: str) -> str | None:
@@ -93,6 +99,14 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("company_phone", "str", "", N_("Company phone")),
     SettingSpec("company_email", "str", "", N_("Company e-mail")),
     SettingSpec("company_address", "str", "", N_("Company address"), max_length=400),
+    SettingSpec(
+        "company_logo",
+        "image",
+        "",
+        N_("Logo"),
+        check=check_logo_text,
+        audited=describe_logo_text,
+    ),
     SettingSpec(
         "phone_default_region",
         "str",
@@ -233,6 +247,8 @@ def coerce(spec: SettingSpec, raw: Any) -> Any:
             value = int(str(raw).strip())
         elif spec.kind == "json":
             value = raw
+        elif spec.kind == "image":
+            value = logo_text(raw)
         else:
             value = " ".join(str(raw if raw is not None else "").split())
             if spec.normalize is not None:

@@ -10,7 +10,7 @@ reads have returned, outside any transaction.
 
 What prints:
 
-* an invoice: the company (name, address, phone · e-mail from Settings), "Bill to" with
+* an invoice: the company (logo, name, address, phone · e-mail from Settings), "Bill to" with
   the name and address as issued, the work order and unit, invoice and due dates, the
   lines snapshotted at issue (after each line's discount), before-discount, discount,
   subtotal, tax at the invoice's rate, total, amount paid and balance due, the payments
@@ -44,6 +44,7 @@ from tuffops_desktop.documents.statement_pdf import (
     plan_statement,
 )
 from tuffops_desktop.domain.invoices import InvoiceStatus, InvoicingDisabled, PaymentMethod
+from tuffops_desktop.domain.logo import logo_bytes
 from tuffops_desktop.domain.pricing import unit_label
 from tuffops_desktop.services.dto.invoices import Invoice, Statement
 
@@ -98,12 +99,16 @@ def _require_invoicing(settings: SettingsSource) -> None:
 
 
 def company_from_settings(settings: SettingsSource) -> Company:
-    """The sender block: company name, address lines, then phone · e-mail."""
+    """The sender block: the logo, company name, address lines, then phone · e-mail.
+
+    The logo is the image stored in Settings (``company_logo``), the same on every
+    workstation; invoices, quotations and statements all take it from here."""
     address = [line.strip() for line in _text(settings.get("company_address")).splitlines() if line.strip()]
     contact = join_nonblank([_text(settings.get("company_phone")), _text(settings.get("company_email"))])
     return Company(
         name=_text(settings.get("company_name")) or "—",
         lines=(*address, *([contact] if contact else [])),
+        logo=logo_bytes(_text(settings.get("company_logo"))),
     )
 
 

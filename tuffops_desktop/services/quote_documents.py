@@ -6,12 +6,12 @@ does for invoices (its company block and date format are reused), and plans or w
 the PDF. Reading goes through the guarded service calls, so the permission checks are
 theirs; planning and writing run after they have returned, outside any transaction.
 
-What prints: the company, "Quotation for" with the customer's name and address, the
-quotation's date and validity, what the customer asked for, the units it covers, the
-lines (after each line's discount, with the unit a line is for), before-discount,
-discount, subtotal, tax at the quotation's rate and the total. A quotation in a draft
-status is stamped "DRAFT" and a cancelled or rejected one says so, so a paper copy is
-never mistaken for the offer the customer accepted.
+What prints: the company (logo and details from Settings), "Quotation for" with the
+customer's name and address, the quotation's date and validity, what the customer asked
+for, the units it covers, the lines (after each line's discount, with the unit a line is
+for), before-discount, discount, subtotal, tax at the quotation's rate and the total. A
+quotation in a draft status is stamped "DRAFT" and a cancelled or rejected one says so,
+so a paper copy is never mistaken for the offer the customer accepted.
 """
 
 from __future__ import annotations

@@ -143,4 +143,5 @@ class SettingsService:
             if before == value:
                 continue
             row.value = to_json(spec, value)
-            audit.record(session, self._ctx, "setting", name, "update", audit.diff({name: before}, {name: value}))
+            old, new = (spec.audited(before), spec.audited(value)) if spec.audited else (before, value)
+            audit.record(session, self._ctx, "setting", name, "update", audit.diff({name: old}, {name: new}))

@@ -109,8 +109,8 @@ def _color(rgb: Rgb) -> QColor:
 
 
 @lru_cache(maxsize=16)
-def _image(path: str) -> QImage:
-    return QImage(path)
+def _image(data: bytes) -> QImage:
+    return QImage.fromData(data)
 
 
 def paint_plan_page(painter: QPainter, page: PlanPage) -> None:
@@ -128,7 +128,7 @@ def paint_plan_page(painter: QPainter, page: PlanPage) -> None:
         painter.setPen(pen)
         painter.drawLine(QPointF(segment.x1, height - segment.y1), QPointF(segment.x2, height - segment.y2))
     for placed in page.images:
-        image = _image(placed.path)
+        image = _image(placed.data)
         if not image.isNull():
             painter.drawImage(to_top_down(placed.box, height), image)
     dpi = float(painter.device().logicalDpiY())

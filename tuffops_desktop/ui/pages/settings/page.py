@@ -3,7 +3,8 @@
 Built from the declared settings (``services.settings.list()``), each with the editor
 its spec (``domain.settings``) calls for: a check box for yes/no, a drop-down for a fixed
 list of choices (QR error correction), a spin box with its range, step and unit for
-numbers (tax rate, durations), a text field for the rest. Only changed values are
+numbers (tax rate, durations), a preview with "Choose logo…" and "Remove" for the
+company logo (``logo_editor.py``), a text field for the rest. Only changed values are
 saved, in one transaction, with the versions they were read at; bad values get inline
 messages. Read-only (installation) keys are not listed, and users without
 ``settings.edit`` see the values but cannot change them.
@@ -41,6 +42,7 @@ from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.dto.settings import SettingValue
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.settings.logo_editor import LogoEditor
 from tuffops_desktop.ui.pages.settings.price_list_section import PriceListSection
 from tuffops_desktop.ui.pages.settings.quotation_statuses_section import QuotationStatusesSection
 from tuffops_desktop.ui.prompts import Prompts
@@ -56,7 +58,7 @@ HINTS = {
 }
 
 
-Editor = QLineEdit | QCheckBox | QComboBox | QDoubleSpinBox
+Editor = QLineEdit | QCheckBox | QComboBox | QDoubleSpinBox | LogoEditor
 
 
 def _text(value: Any) -> str:
@@ -109,6 +111,8 @@ def editor_value(editor: Editor) -> Any:
         return editor.currentData()
     if isinstance(editor, QDoubleSpinBox):
         return Decimal(f"{editor.value():.{editor.decimals()}f}")
+    if isinstance(editor, LogoEditor):
+        return editor.value()
     return editor.text().strip()
 
 
@@ -119,6 +123,8 @@ def show_value(editor: Editor, value: Any) -> None:
         editor.setCurrentIndex(max(editor.findData(value), 0))
     elif isinstance(editor, QDoubleSpinBox):
         editor.setValue(float(value if value is not None else 0))
+    elif isinstance(editor, LogoEditor):
+        editor.set_value(str(value or ""))
     else:
         editor.setText(_text(value))
         editor.setCursorPosition(0)
@@ -132,6 +138,8 @@ def same_value(editor: Editor, loaded: Any) -> bool:
         return bool(current == _text(loaded))
     if isinstance(editor, QCheckBox):
         return bool(current == bool(loaded))
+    if isinstance(editor, LogoEditor):
+        return bool(current == (loaded or ""))
     return bool(current == loaded)
 
 
@@ -325,7 +333,12 @@ class SettingsPage(QWidget):
                 form.setHorizontalSpacing(14)
                 groups[value.group] = form
                 self.groups_layout.addWidget(box)
-            editor = make_editor(SETTINGS_BY_NAME.get(value.name), _(value.title), self._can_edit)
+            spec = SETTINGS_BY_NAME.get(value.name)
+            editor: Editor
+            if spec is not None and spec.kind == "image":
+                editor = LogoEditor(self._ops, self._prompts, self, self._can_edit)
+            else:
+                editor = make_editor(spec, _(value.title), self._can_edit)
             if isinstance(editor, QCheckBox):
                 caption = plain_label("", role="fieldname")
             else:
@@ -335,6 +348,9 @@ class SettingsPage(QWidget):
             caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             box_widget, error = field_box(editor, _(HINTS[value.name]) if value.name in HINTS else "")
             self.errors.bind(value.name, editor, error)
+            if isinstance(editor, LogoEditor):
+                caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                editor.changed.connect(lambda e=error: (e.clear(), e.hide()))  # a new logo: the refusal goes
             self.editors[value.name] = editor
             self._watch(editor)
             form.addRow(caption, box_widget)
@@ -347,5 +363,7 @@ class SettingsPage(QWidget):
             editor.currentIndexChanged.connect(lambda _i: self._on_edited())
         elif isinstance(editor, QDoubleSpinBox):
             editor.valueChanged.connect(lambda _v: self._on_edited())
+        elif isinstance(editor, LogoEditor):
+            editor.changed.connect(self._on_edited)
         else:
             editor.textChanged.connect(lambda _t: self._on_edited())
