@@ -5,6 +5,7 @@ Day / Week switch, and the view remembered after the window is opened again."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -330,3 +331,36 @@ def test_the_board_in_its_own_window_remembers_its_view(qtbot, demo, kit, tmp_pa
     qtbot.waitUntil(lambda: again.board.plan is not None, timeout=5000)
     assert again.board.view == "week" and again.board.plan.days == 7
     again.close()
+
+
+def test_an_earlier_read_arriving_late_never_puts_an_old_board_back(qtbot, demo, kit, monkeypatch):
+    """Two reads of the same week (before and after a booking): the first answer is slow and
+    arrives last; the board must keep the second (a CI run lost a fresh booking this way)."""
+    import threading
+
+    from tuffops_desktop.ui.pages.dispatch import page as page_module
+
+    office = demo.services_as("office")
+    board = week_board(qtbot, office, kit, monday_in(9, office.ctx.today()))
+    real = page_module.load_board
+    gate = threading.Event()
+    answers: list[object] = []
+
+    def load(services, first, days):  # noqa: ANN001, ANN202
+        plan = real(services, first, days)
+        if not answers:  # the first (older) read waits until the second has been shown
+            answers.append("old")
+            gate.wait(5)
+            return replace(plan, bookings=())  # what the board looked like before
+        answers.append("new")
+        return plan
+
+    monkeypatch.setattr(page_module, "load_board", load)
+    board.refresh()  # the older read
+    board.refresh()  # the newer one
+    qtbot.waitUntil(lambda: answers == ["old", "new"], timeout=5000)
+    qtbot.wait(100)
+    newest = board.plan
+    gate.set()
+    qtbot.wait(300)
+    assert board.plan is newest

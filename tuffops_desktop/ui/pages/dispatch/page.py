@@ -143,6 +143,7 @@ class DispatchPage(QWidget):
         self.window_of_its_own: DispatchWindow | None = None
         self._state: ViewState | None = None
         self._requested: tuple[date, int] | None = None  # the range last asked for
+        self._reads = 0  # reads of the board asked for; only the latest one's answer is shown
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(REFRESH_DELAY_MS)
@@ -286,16 +287,20 @@ class DispatchPage(QWidget):
 
     # ----------------------------------------------------------------- Page protocol
     def refresh(self) -> None:
-        """Read the board shown again in the background; an answer for another range is dropped."""
+        """Read the board shown again in the background. Only the answer to the latest read is
+        shown: an earlier one (another range, or the same range read before a booking just
+        made) may arrive later and must not put an old board back."""
         self._label_range()
         first, days = self._requested = self.span()
+        self._reads += 1
+        read = self._reads
         self._ops.run(
             load_board,
             self._services,
             first,
             days,
             parent=self,
-            on_done=lambda plan: self._show(plan) if (plan.first, plan.days) == self.span() else None,
+            on_done=lambda plan: self._show(plan) if read == self._reads else None,
         )
 
     def focus_search(self) -> None:
