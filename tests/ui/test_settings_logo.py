@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from tests.documents.test_priced_document import FakeSettings, make_invoice, make_lines
 from tests.logo_samples import LOGO_BLUE, logo_jpeg, logo_png, noisy_png
 from tuffops_desktop.documents.priced_document import plan_priced_document
-from tuffops_desktop.domain.logo import logo_bytes
+from tuffops_desktop.domain.logo import inspect_logo, logo_bytes
 from tuffops_desktop.services.invoice_documents import company_from_settings, invoice_document
 from tuffops_desktop.ui.pages.settings import logo_editor
 from tuffops_desktop.ui.pages.settings.logo_editor import LogoEditor
@@ -34,6 +34,14 @@ def choose(qtbot, editor: LogoEditor, kit, path) -> None:  # noqa: ANN001
     kit.prompts.open_path = path
     editor.choose_button.click()
     qtbot.waitUntil(lambda: not editor.reading, timeout=10_000)
+
+
+def test_the_demo_company_has_a_logo(qtbot, demo, kit):
+    """``tuffops demo`` stores resources/demo_logo.png, so its documents show a logo."""
+    logo = inspect_logo(logo_bytes(demo.services_as("admin").settings.get("company_logo")))
+    assert (logo.format, logo.width, logo.height) == ("PNG", 160, 160)
+    editor = make_page(qtbot, demo.services_as("admin"), kit).editors["company_logo"]
+    assert editor.description.text() == "PNG 160 × 160 px, 1 KB" and not editor.preview.pixmap().isNull()
 
 
 def test_choose_save_revert_and_remove_the_logo(qtbot, demo, kit, tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from tuffops_desktop.config.paths import install_root
 from tuffops_desktop.db.base import table_of
 from tuffops_desktop.db.models import BlankQrLabel, Customer, Unit, UnitOwnership, User
 from tuffops_desktop.domain.customers import CustomerInput, CustomerType, search_text, validate_customer
@@ -176,6 +177,7 @@ def seed_demo(
                 "company_phone": "+1 869 465 2200",
                 "company_email": "office@caribecooling.example",
                 "company_address": "12 Bay Road, Basseterre, St Kitts",
+                "company_logo": (install_root() / "resources" / "demo_logo.png").read_bytes(),
                 "phone_default_region": "KN",
                 "phone_default_area_code": "869",
             },
