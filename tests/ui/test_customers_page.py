@@ -313,3 +313,35 @@ def _input(detail) -> CustomerInput:  # noqa: ANN001
         remote_id=detail.remote_id or "",
         notes=detail.notes,
     )
+
+
+def test_an_earlier_relist_arriving_late_does_not_hide_a_new_customer(qtbot, office, kit):
+    """Two change-feed re-lists: the first (from before a customer was added) is slow and arrives
+    last; the list must keep the second answer, with the new customer in it."""
+    import threading
+
+    from tuffops_desktop.services.changes import Change
+
+    page = make_page(qtbot, office, kit)
+    real = page._list_ids
+    gate = threading.Event()
+    calls: list[str] = []
+
+    def list_ids(query):  # noqa: ANN001, ANN202
+        if not calls:
+            calls.append("old")
+            ids = real(query)  # read before the customer exists
+            gate.wait(5)
+            return ids
+        calls.append("new")
+        return real(query)
+
+    page._list_ids = list_ids
+    page.apply_changes([Change("customer", None, "update")])
+    qtbot.waitUntil(lambda: calls == ["old"], timeout=3000)
+    added = office.customers.create(CustomerInput(customer_type="residential", first_name="Late", last_name="Answer"))
+    page.apply_changes([Change("customer", added.id, "create")])
+    qtbot.waitUntil(lambda: page.model.row_of_id(added.id) is not None, timeout=3000)
+    gate.set()
+    qtbot.wait(300)
+    assert page.model.row_of_id(added.id) is not None

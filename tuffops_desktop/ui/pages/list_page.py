@@ -140,6 +140,8 @@ class ListPage(QWidget):
         super().__init__(parent)
         self.setObjectName("Page")
         self._list_ids = list_ids
+        self._relists = 0  # re-lists asked for by the change feed; only the latest is applied
+        self._changed_meanwhile: set[int] = set()  # records changed since the last applied re-list
         self._services = services
         self._ops = ops
         self._prompts = prompts
@@ -266,13 +268,17 @@ class ListPage(QWidget):
             return
         changed = {c.id for c in relevant if c.id is not None}
         query = self.controller.query
-        self._ops.run(
-            self._list_ids,
-            query,
-            parent=self,
-            report=False,
-            on_done=lambda ids: self._apply_listing(query, ids, changed),
-        )
+        self._relists += 1
+        relist = self._relists
+        self._changed_meanwhile |= changed
+
+        def arrived(ids: list[int]) -> None:
+            if relist != self._relists:
+                return  # a later re-list is on its way: an earlier answer must not undo it
+            touched, self._changed_meanwhile = self._changed_meanwhile, set()
+            self._apply_listing(query, ids, touched)
+
+        self._ops.run(self._list_ids, query, parent=self, report=False, on_done=arrived)
 
     def show_record(self, record_id: int) -> bool:
         """Select ``record_id`` and show it in the detail panel. When the search, a filter
