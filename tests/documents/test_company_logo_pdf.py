@@ -5,6 +5,7 @@ logo box with its aspect ratio kept, and visible where the plan puts it."""
 from __future__ import annotations
 
 import base64
+import io
 import subprocess
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def _images(pdf: Path) -> list[dict[str, str]]:
     require_tools()
     out = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
     rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
-    return [{"page": r[0], "type": r[2], "width": r[3], "height": r[4], "object": r[10]} for r in rows]
+    return [{"page": r[0], "type": r[2], "width": r[3], "height": r[4], "enc": r[8], "object": r[10]} for r in rows]
 
 
 def _near(pixel: tuple[int, ...], colour: tuple[int, int, int], tolerance: int = 40) -> bool:
@@ -69,14 +70,26 @@ def test_the_logo_is_stored_once_and_drawn_on_every_page_of_a_long_invoice(tmp_p
     assert {row["type"] for row in rows} == {"image", "smask"}  # the PNG's transparency kept
 
 
-def test_a_jpeg_logo_and_a_tall_one_fit_the_box_by_height(tmp_path):
-    plan, pdf = render_invoice(make_invoice(make_lines(2)), tmp_path, _with_logo(logo_jpeg(200, 400)))
+def test_a_jpeg_logo_is_embedded_as_it_is_and_a_tall_one_fits_the_box_by_height(tmp_path):
+    plan, pdf = render_invoice(make_invoice(make_lines(2)), tmp_path, _with_logo(logo_jpeg(100, 200)))
     (image,) = plan.pages[0].images
     assert image.box.height == pytest.approx(LOGO_MAX[1]) and image.box.width == pytest.approx(LOGO_MAX[1] / 2)
-    assert [(row["width"], row["height"]) for row in _images(pdf)] == [("200", "400")]
+    assert [(row["width"], row["height"], row["enc"]) for row in _images(pdf)] == [("100", "200", "jpeg")]
 
 
 def test_unreadable_logo_bytes_print_no_logo():
     doc = invoice_document(make_invoice(make_lines(1)), Company("Cool Breeze", logo=b"\x89PNG\r\n\x1a\nbroken"))
     assert plan_priced_document(doc).pages[0].images == ()
     assert plan_priced_document(invoice_document(make_invoice(make_lines(1)), Company("No logo"))).pages[0].images == ()
+
+
+def test_a_logo_far_bigger_than_the_box_needs_is_scaled_down_once_for_print(tmp_path):
+    big = logo_png(2400, 800)
+    plan, pdf = render_invoice(make_invoice(make_lines(2)), tmp_path, _with_logo(big))
+    (image,) = plan.pages[0].images
+    assert image.box.width == pytest.approx(LOGO_MAX[0]) and image.box.height == pytest.approx(40, abs=0.1)
+    with Image.open(io.BytesIO(image.data)) as printed:
+        assert printed.format == "PNG" and printed.size == (500, 167)  # the 120-point box at 300 dpi
+    assert [(row["width"], row["height"]) for row in _images(pdf) if row["type"] == "image"] == [("500", "167")]
+    again = plan_priced_document(invoice_document(make_invoice(make_lines(1)), Company("X", logo=big)))
+    assert again.pages[0].images[0].data is image.data  # prepared once, reused by the next document

@@ -119,7 +119,7 @@ def test_invoices_quotations_and_statements_print_the_settings_logo(services, tm
         assert image.box.width == pytest.approx(LOGO_MAX[0]) and image.box.height == pytest.approx(30)
         assert plan.pages[0].images[0].box.y > plan.pages[0].size_pt[1] / 2  # in the header
 
-    tall = logo_jpeg(300, 600)
+    tall = logo_jpeg(100, 200)
     services.settings.update({"company_logo": tall})
     image = _logo_box(plans()[0])
     assert image.box.height == pytest.approx(LOGO_MAX[1]) and image.box.width == pytest.approx(27)
@@ -130,4 +130,4 @@ def test_invoices_quotations_and_statements_print_the_settings_logo(services, tm
     write_invoice_pdf(services.invoices, services.settings, services.invoices.get(invoice_id).number, pdf)
     listed = subprocess.run(["pdfimages", "-list", str(pdf)], check=True, capture_output=True, text=True).stdout
     rows = [line.split() for line in listed.splitlines()[2:]]
-    assert [(row[0], row[2], row[3], row[4]) for row in rows] == [("1", "image", "300", "600")]
+    assert [(row[0], row[2], row[3], row[4]) for row in rows] == [("1", "image", "100", "200")]
