@@ -10,6 +10,7 @@ from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.csv_io import CsvService
 from tuffops_desktop.services.customers import CustomerService
 from tuffops_desktop.services.dispatch import DispatchService
+from tuffops_desktop.services.inventory import InventoryService
 from tuffops_desktop.services.invoices import InvoiceService
 from tuffops_desktop.services.maintenance import MaintenanceService
 from tuffops_desktop.services.price_list import PriceListService
@@ -48,6 +49,7 @@ class Services:
     receivables: ReceivablesService
     accounting_export: AccountingExportService
     quotations: QuotationService
+    inventory: InventoryService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -76,4 +78,5 @@ def build_services(ctx: ServiceContext) -> Services:
         receivables=ReceivablesService(ctx),
         accounting_export=AccountingExportService(ctx),
         quotations=QuotationService(ctx),
+        inventory=InventoryService(ctx),
     )

@@ -4,6 +4,7 @@ from tuffops_desktop.db.models.audit import AuditEntry
 from tuffops_desktop.db.models.catalog import DeviceModel, DeviceType, Manufacturer
 from tuffops_desktop.db.models.changes import ChangeLogEntry
 from tuffops_desktop.db.models.customers import Customer
+from tuffops_desktop.db.models.inventory import Part, StockLocation, StockMovement
 from tuffops_desktop.db.models.invoices import DocumentCounter, Invoice, InvoiceLine, Payment
 from tuffops_desktop.db.models.price_list import PriceListItem, WorkOrderItem
 from tuffops_desktop.db.models.quotations import Quotation, QuotationLine, QuotationNote, QuotationUnit
@@ -31,6 +32,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "Manufacturer",
+    "Part",
     "Payment",
     "PriceListItem",
     "Quotation",
@@ -40,6 +42,8 @@ __all__ = [
     "RequestNote",
     "RetiredQrCode",
     "Setting",
+    "StockLocation",
+    "StockMovement",
     "TechnicianHours",
     "Unit",
     "UnitLinkGroup",

@@ -1,0 +1,74 @@
+"""Inventory: parts, the places they are kept, and the append-only stock ledger.
+
+Stock is never a stored number that gets edited: on hand and reserved per part and
+location are the sums of ``stock_movements`` (each quantity stored signed, as its
+effect). Rules: ``domain/inventory.py``; writer: ``services/inventory.py``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tuffops_desktop.db.base import Base, UtcDateTime, utcnow
+
+
+class Part(Base):
+    """Something a technician takes to site (a filter, a capacitor, refrigerant by the kg)."""
+
+    __tablename__ = "parts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    manufacturer: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    category: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    unit: Mapped[str] = mapped_column(String(8), nullable=False)  # domain.pricing.UnitOfMeasure
+    cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), nullable=True)
+    price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class StockLocation(Base):
+    """A warehouse or a technician's van."""
+
+    __tablename__ = "stock_locations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)  # warehouse | van
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+
+class StockMovement(Base):
+    """One line of the stock ledger; never updated or deleted.
+
+    ``quantity`` is signed as its effect on on hand (receive, transfer, adjust, consume,
+    return) or on reserved (reserve, release). A transfer is two rows with the same
+    ``transfer_group``."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), nullable=False)
+    location_id: Mapped[int] = mapped_column(ForeignKey("stock_locations.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)  # domain.inventory.MovementKind
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 3), nullable=False)
+    work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), nullable=True)
+    transfer_group: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    reason: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    created_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+
+    __table_args__ = (
+        Index("ix_stock_movements_part_location", "part_id", "location_id"),
+        Index("ix_stock_movements_work_order_id", "work_order_id"),
+    )
