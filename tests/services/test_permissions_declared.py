@@ -93,6 +93,7 @@ def test_the_walk_sees_every_service_of_the_registry():
         "receivables",
         "quotations",
         "accounting_export",
+        "inventory",
     }
     assert len(declarations()) > 50
 
@@ -205,6 +206,10 @@ def _seed(services: Services) -> Seed:
     services.work_order_items.add(order.id, labour.id, "2")
     completed = completed_work_order(services, units[1].id)
     quotations = seed_quotations(services)
+    part = services.inventory.add_part("P-100", "Capacitor 35 uF")
+    store = services.inventory.add_location("Warehouse")
+    services.inventory.add_location("Van — Tess", "van", technician.id)
+    services.inventory.receive(part.id, store.id, "10")
     return Seed(
         services,
         ann.id,
@@ -260,6 +265,14 @@ def _qlist(seed: Seed) -> int:
 def _invoice(seed: Seed) -> Any:
     """The seeded work order's invoice once issued (None before)."""
     return seed.system.invoices.for_work_order(seed.completed_work_order_id)
+
+
+def _part(seed: Seed) -> int:
+    return seed.system.inventory.parts()[0].id
+
+
+def _loc(seed: Seed, name: str) -> int:
+    return next(x.id for x in seed.system.inventory.locations() if x.name == name)
 
 
 def _ver(seed: Seed, kind: str, entity_id: int) -> int:
@@ -441,6 +454,20 @@ CALLS: dict[str, Call] = {
     "receivables.balances": lambda s, d: s.receivables.balances(),
     "receivables.ageing": lambda s, d: s.receivables.ageing(date.today()),
     "receivables.statement": lambda s, d: s.receivables.statement(d.customer_id, date(2026, 1, 1), date.today()),
+    "inventory.add_part": lambda s, d: s.inventory.add_part("P-200", "Filter drier"),
+    "inventory.parts": lambda s, d: s.inventory.parts(),
+    "inventory.add_location": lambda s, d: s.inventory.add_location("Van 2", "van"),
+    "inventory.locations": lambda s, d: s.inventory.locations(),
+    "inventory.receive": lambda s, d: s.inventory.receive(_part(d), _loc(d, "Warehouse"), "5"),
+    "inventory.stock": lambda s, d: s.inventory.stock(_part(d)),
+    "inventory.transfer": lambda s, d: s.inventory.transfer(_part(d), _loc(d, "Warehouse"), _loc(d, "Van — Tess"), "2"),
+    "inventory.adjust": lambda s, d: s.inventory.adjust(_part(d), _loc(d, "Warehouse"), "-1", "counted"),
+    "inventory.reserve": lambda s, d: s.inventory.reserve(_part(d), _loc(d, "Van — Tess"), d.work_order_id, "1"),
+    "inventory.release": lambda s, d: s.inventory.release(_part(d), _loc(d, "Van — Tess"), d.work_order_id),
+    "inventory.consume": lambda s, d: s.inventory.consume(_part(d), _loc(d, "Van — Tess"), "1", d.work_order_id),
+    "inventory.return_unused": lambda s, d: s.inventory.return_unused(
+        _part(d), _loc(d, "Van — Tess"), "1", d.work_order_id
+    ),
     "quotations.statuses": lambda s, d: s.quotations.statuses(),
     "quotations.add_status": lambda s, d: s.quotations.add_status("Site visit", _qlist(d)),
     "quotations.rename_status": lambda s, d: s.quotations.rename_status("pending", "Being priced", _qlist(d)),
