@@ -111,3 +111,23 @@ def test_unit_import_checks_customers_dates_and_guids(services):
     assert "manufacturer" in message and "installed_at" in message and "qr_code_guid" in message
     assert services.units.count() == 0
     assert services.csv.import_units(io.StringIO(text.splitlines()[0] + "\n" + text.splitlines()[1] + "\n")) == 1
+
+
+def test_exported_cells_never_run_as_formulas_and_import_back_unchanged(services):
+    """A customer named like a formula (and every +1… phone) is written with a leading
+    apostrophe, so a spreadsheet shows text; importing the file takes it off again."""
+    import csv
+
+    services.settings.update({"phone_default_region": "KN", "phone_default_area_code": "869"})
+    make_customer(services, first_name='=HYPERLINK("http://evil.example","Click")', last_name="@Home", phones="5551234")
+    out = io.StringIO()
+    services.csv.export_customers(out)
+    row = list(csv.DictReader(io.StringIO(out.getvalue())))[0]
+    assert row["first_name"] == '\'=HYPERLINK("http://evil.example","Click")'
+    assert row["last_name"] == "'@Home" and row["phones"] == "'+18695551234"
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in row.values())
+    before = services.customers.count()
+    assert services.csv.import_customers(io.StringIO(out.getvalue())) == 1
+    newest = services.customers.get(max(services.customers.list_ids(ListQuery())))
+    assert newest.first_name == '=HYPERLINK("http://evil.example","Click")' and newest.last_name == "@Home"
+    assert newest.phones == ("+18695551234",) and services.customers.count() == before + 1

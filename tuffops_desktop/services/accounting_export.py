@@ -64,6 +64,7 @@ from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.pricing import ItemKind
 from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.csv_io import spreadsheet_text
 from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.invoices import invoicing_enabled
 
@@ -99,7 +100,6 @@ COLUMNS = (
     "VoidReason",
     "Memo",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -111,9 +111,7 @@ class ExportSummary:
     payments: int
 
 
-def _text(value: str) -> str:
-    """Text as a spreadsheet shows it, never run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+_text = spreadsheet_text  # one guard for every CSV the app writes (services/csv_io.py)
 
 
 def _money(value: Decimal | None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import TextIO
 
@@ -87,7 +87,7 @@ class CsvService:
     # ----------------------------------------------------------------- export
     @requires(P.CUSTOMERS_VIEW)
     def export_customers(self, out: TextIO, progress: Progress | None = None) -> int:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SpreadsheetSafeWriter(out)
         writer.writerow(CUSTOMER_COLUMNS)
         count = 0
         with self._ctx.read() as session:
@@ -120,7 +120,7 @@ class CsvService:
 
     @requires(P.UNITS_VIEW)
     def export_units(self, out: TextIO, progress: Progress | None = None) -> int:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = SpreadsheetSafeWriter(out)
         writer.writerow(UNIT_COLUMNS)
         stmt = (
             select(Unit, Manufacturer.name, DeviceType.name, DeviceModel.name)
@@ -322,6 +322,32 @@ class _Rows:
         self._steps.advance()
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """Text as a spreadsheet shows it, never run as a formula: a cell starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (``+1869…``
+    phone numbers and a customer named ``=HYPERLINK(…)`` alike). ``unguard`` takes it off
+    again when the file is imported."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def unguard(value: str) -> str:
+    """An imported cell as it was before ``spreadsheet_text`` guarded it."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
+class SpreadsheetSafeWriter:
+    """``csv.writer`` whose text cells go through ``spreadsheet_text`` (numbers as they are)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([spreadsheet_text(v) if isinstance(v, str) else v for v in row])
+
+
 def _rows(
     text: str, *, required: tuple[str, ...], known: tuple[str, ...], errors: list[tuple[int, str]]
 ) -> Iterator[tuple[int, dict[str, str]]]:
@@ -350,7 +376,7 @@ def _rows(
             if None in row:
                 errors.append((line, "More values than columns."))
                 continue
-            values = {k: (v or "").strip() for k, v in row.items()}
+            values = {k: unguard((v or "").strip()) for k, v in row.items()}
             if not any(values.values()):
                 continue
             if "id" in values and values["id"]:
