@@ -381,7 +381,9 @@ class InventoryService:
 
 
 def _sums(work_order_id: int | None) -> tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]:
-    """On hand, reserved, and reserved for ``work_order_id``: sums over the ledger rows."""
+    """On hand, reserved, and reserved for ``work_order_id``: sums over the ledger rows.
+
+    With no work order the third is 0: every reservation names its work order."""
     on_hand = func.coalesce(func.sum(case((StockMovement.kind.in_(ON_HAND_KINDS), StockMovement.quantity), else_=0)), 0)
     reserved = func.coalesce(
         func.sum(case((StockMovement.kind.in_(RESERVED_KINDS), StockMovement.quantity), else_=0)), 0
