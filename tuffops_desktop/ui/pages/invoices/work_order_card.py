@@ -8,8 +8,9 @@ doing) and the new invoice opens on the Invoices page. A work order with an acti
 invoice shows its number, status and balance and a link to it.
 
 Nothing of it shows while the setting ``feature_flag_invoices_enabled`` is off, or to a
-user without ``invoices.view``/``invoices.create``. The flag is read when the card is
-built; the main window rebuilds its pages when the setting changes.
+user without ``invoices.view``/``invoices.create``. The flag is read in the background
+when the card first shows an invoiceable work order, once per card; the main window
+rebuilds its pages when the setting changes.
 """
 
 from __future__ import annotations
@@ -32,13 +33,6 @@ INVOICEABLE = (WorkOrderStatus.COMPLETED.value, WorkOrderStatus.BILLED.value)
 FLAG = "feature_flag_invoices_enabled"
 
 
-def invoicing_enabled(services: Services, ops: Ops, parent: QWidget | None = None) -> bool:
-    """The company setting that shows or hides all invoicing (on when it cannot be read:
-    the services refuse anyway while it is off)."""
-    result = ops.call(services.settings.get, FLAG, parent=parent)
-    return bool(result.value) if result.ok else True
-
-
 class WorkOrderInvoiceCard(QWidget):
     """The work order's invoice, or the button that issues it.
 
@@ -57,7 +51,10 @@ class WorkOrderInvoiceCard(QWidget):
         actor = services.ctx.actor
         self._can_view = actor.can("invoices.view")
         self._can_create = actor.can("invoices.create")
-        self.enabled = (self._can_view or self._can_create) and invoicing_enabled(services, ops, self)
+        # the company setting that shows or hides all invoicing; None until read (on when it
+        # cannot be read: the services refuse anyway while it is off)
+        self.enabled: bool | None = None if (self._can_view or self._can_create) else False
+        self._reading_flag = False
         self.work_order: WorkOrderDetail | None = None
         self.invoice: Invoice | None = None
         self.status = plain_label(wrap=True, selectable=True)
@@ -84,7 +81,11 @@ class WorkOrderInvoiceCard(QWidget):
         """Show ``detail``'s invoice (read in the background) or "No invoice yet"."""
         self.work_order = detail
         self.invoice = None
-        shown = self.enabled and detail is not None and detail.status in INVOICEABLE
+        if self.enabled is None and detail is not None and detail.status in INVOICEABLE:
+            self.setVisible(False)
+            self._read_flag()
+            return
+        shown = bool(self.enabled) and detail is not None and detail.status in INVOICEABLE
         self.setVisible(shown)
         if not shown or detail is None:
             return
@@ -100,6 +101,24 @@ class WorkOrderInvoiceCard(QWidget):
             parent=self,
             on_done=lambda invoice, asked=detail.id: self._show(asked, invoice),
         )
+
+    def _read_flag(self) -> None:
+        """Read the setting in the background, then show the work order then on screen."""
+        if self._reading_flag:
+            return
+        self._reading_flag = True
+        self._ops.run(
+            self._services.settings.get,
+            FLAG,
+            parent=self,
+            on_done=lambda value: self._flag_read(bool(value)),
+            on_failed=lambda _error: self._flag_read(True),
+        )
+
+    def _flag_read(self, enabled: bool) -> None:
+        self._reading_flag = False
+        self.enabled = enabled
+        self.show_work_order(self.work_order)
 
     def _show(self, work_order_id: int, invoice: Invoice | None) -> None:
         if self.work_order is None or self.work_order.id != work_order_id:
