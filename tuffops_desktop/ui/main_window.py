@@ -33,7 +33,7 @@ sign-in again. (The services refuse such a user's actions anyway, at once.)
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
@@ -386,10 +386,11 @@ class MainWindow(QMainWindow):
             start = next((n for n, s in enumerate(self._sections) if s.key == "customers"), 0)
         self.navigation.setCurrentRow(start)
 
-    def _rebuild(self, actor: Actor) -> None:
+    def _rebuild(self, actor: Actor, features: Mapping[str, bool] | None = None) -> None:
         """Services, sidebar, menus and pages for ``actor``'s permissions. Open pages are
         built anew (each page decides at construction what its user may do), keeping
-        their remembered state; the page on screen stays if the user still sees it."""
+        their remembered state; the page on screen stays if the user still sees it.
+        ``features``: feature settings just read (they are not read again)."""
         row = self.navigation.currentRow()
         shown = self._sections[row].key if 0 <= row < len(self._sections) else None
         for key, page in self._pages.items():
@@ -403,7 +404,7 @@ class MainWindow(QMainWindow):
             self.scan_dialog.deleteLater()
             self.scan_dialog = None
         self._services = build_services(replace(self._services.ctx, actor=actor))
-        self._sections = [s for s in sections() if self._visible(s)]
+        self._sections = [s for s in sections() if self._visible(s, features)]
         self._fill_navigation()
         for action in self.shortcuts.actions:
             self.removeAction(action)
@@ -447,13 +448,17 @@ class MainWindow(QMainWindow):
         help_menu.addAction(shortcuts.add("shortcuts", self.show_shortcuts))
         return shortcuts
 
-    def _visible(self, section: Section) -> bool:
+    def _visible(self, section: Section, features: Mapping[str, bool] | None = None) -> bool:
         if not self._services.ctx.actor.can(section.permission):
             return False
-        if section.feature_setting:
-            result = self._ops.call(self._services.settings.get, section.feature_setting, parent=None)
-            self._features[section.feature_setting] = bool(result.value) if result.ok else True
-            return self._features[section.feature_setting]
+        name = section.feature_setting
+        if name:
+            if features is not None and name in features:
+                self._features[name] = features[name]
+            else:
+                result = self._ops.call(self._services.settings.get, name, parent=None)
+                self._features[name] = bool(result.value) if result.ok else True
+            return self._features[name]
         return True
 
     def recheck_features(self) -> None:
@@ -471,7 +476,7 @@ class MainWindow(QMainWindow):
     def _apply_features(self, features: dict[str, bool]) -> None:
         if all(self._features.get(name, value) == value for name, value in features.items()):
             return
-        self._rebuild(self._services.ctx.actor)
+        self._rebuild(self._services.ctx.actor, features)
         self.statusBar().showMessage(
             _("The company's settings changed: the window now shows what is turned on."), 20_000
         )
