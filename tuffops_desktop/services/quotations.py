@@ -28,14 +28,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import (
     Customer,
     DeviceModel,
-    DocumentCounter,
     PriceListItem,
     Quotation,
     QuotationLine,
@@ -91,6 +88,7 @@ from tuffops_desktop.services.dto.quotations import (
     QuotationWorkOrderInfo,
 )
 from tuffops_desktop.services.guard import requires, requires_any
+from tuffops_desktop.services.invoices import next_number
 from tuffops_desktop.services.listing import (
     FirstIds,
     ListQuery,
@@ -213,7 +211,7 @@ class QuotationService:
         with self._ctx.write() as session:
             customer = self._customer(session, data.customer_id)
             year = self._ctx.today().year
-            sequence = _next_sequence(session, self._ctx.db.dialect, year)
+            sequence = next_number(session, COUNTER_KIND, year)
             number = quotation_number(year, sequence)
             quotation = Quotation(
                 number=number,
@@ -894,21 +892,3 @@ def _customer_address(customer: Customer | None) -> list[str]:
         return []
     place = " ".join(part for part in (customer.postcode, customer.city) if part)
     return [line for line in (customer.address, place, customer.country) if line]
-
-
-def _next_sequence(session: Session, dialect: str, year: int) -> int:
-    """The next quotation number of ``year`` from ``document_counters`` (kind ``quotation``).
-
-    The row is made if missing (``ON CONFLICT DO NOTHING``: two workstations making the
-    year's first quotation at once do not collide), then incremented in place, which
-    holds its lock until the transaction ends: numbers are unique and, with the
-    transaction rolled back on any error, without gaps."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(DocumentCounter).values(kind=COUNTER_KIND, year=year, last=0).on_conflict_do_nothing())
-    value = session.scalar(
-        update(DocumentCounter)
-        .where(DocumentCounter.kind == COUNTER_KIND, DocumentCounter.year == year)
-        .values(last=DocumentCounter.last + 1)
-        .returning(DocumentCounter.last)
-    )
-    return int(value or 0)
