@@ -28,7 +28,6 @@ Use :func:`show_document_preview` (or :class:`DocumentPreviewDialog` to keep a h
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -37,7 +36,6 @@ from PySide6.QtCore import QMarginsF, QPointF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontDatabase,
     QFontMetricsF,
     QImage,
     QPageLayout,
@@ -49,7 +47,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from tuffops_desktop.documents.fonts import FONT_BOLD, FONT_REGULAR, font_path
+from tuffops_desktop.documents.fonts import FONT_BOLD, FONT_REGULAR
 from tuffops_desktop.documents.page_plan import DocumentPlan, PlanPage, Rgb, write_plan_pdf
 from tuffops_desktop.domain.progress import Progress
 from tuffops_desktop.files import whole_file
@@ -58,6 +56,7 @@ from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.ops import Ops, ProgressJob
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.stickers.painter import PrinterRefused, load_fonts, to_top_down
+from tuffops_desktop.ui.stickers.painter import _family as font_family  # one font cache for both painters
 from tuffops_desktop.ui.stickers.preview import PagePreview
 from tuffops_desktop.ui.widgets.accelerators import assign_accelerators
 from tuffops_desktop.ui.widgets.labels import plain_label
@@ -84,26 +83,6 @@ METRES_PER_INCH = 0.0254
 
 
 # ------------------------------------------------------------------- painting
-_font_lock = threading.Lock()
-_families: dict[str, str] = {}
-
-
-def _family(font_name: str) -> str:
-    """The Qt family of one of the PDF's font names (loaded on the GUI thread first)."""
-    with _font_lock:
-        if font_name not in _families:
-            font_id = QFontDatabase.addApplicationFont(str(font_path(font_name)))
-            families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-            _families[font_name] = families[0] if families else "DejaVu Sans"
-        return _families[font_name]
-
-
-def _load_fonts() -> None:
-    load_fonts(FONT_REGULAR, FONT_BOLD)
-    for name in (FONT_REGULAR, FONT_BOLD):
-        _family(name)
-
-
 def _color(rgb: Rgb) -> QColor:
     return QColor.fromRgbF(*rgb)
 
@@ -134,7 +113,7 @@ def paint_plan_page(painter: QPainter, page: PlanPage) -> None:
     dpi = float(painter.device().logicalDpiY())
     for text in page.texts:
         line = text.line
-        font = QFont(_family(line.font))
+        font = QFont(font_family(line.font))
         font.setBold(line.font == FONT_BOLD)
         font.setPointSizeF(line.size * 72.0 / dpi)  # the painter's unit is one point
         font.setKerning(False)  # reportlab's widths do not kern
@@ -219,7 +198,7 @@ class DocumentPreview(PagePreview):
     """The page viewer (navigation, zoom) showing the pages of a ``DocumentPlan``."""
 
     def __init__(self, parent: QWidget | None = None, *, ops: Ops | None = None) -> None:
-        _load_fonts()  # on the GUI thread, before a worker paints text
+        load_fonts(FONT_REGULAR, FONT_BOLD)  # on the GUI thread, before a worker paints text
         super().__init__(parent, ops=ops)
         self.plan: DocumentPlan | None = None
 
