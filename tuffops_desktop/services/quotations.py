@@ -88,7 +88,7 @@ from tuffops_desktop.services.dto.quotations import (
     QuotationWorkOrderInfo,
 )
 from tuffops_desktop.services.guard import requires, requires_any
-from tuffops_desktop.services.invoices import next_number
+from tuffops_desktop.services.invoices import address_block, next_number
 from tuffops_desktop.services.listing import (
     FirstIds,
     ListQuery,
@@ -802,7 +802,7 @@ class QuotationService:
             title=quotation.title,
             customer_id=quotation.customer_id,
             customer_name=customer.display_name if customer else "",
-            customer_address="\n".join(_customer_address(customer)),
+            customer_address=address_block(customer) if customer else "",
             customer_requests=quotation.customer_requests,
             valid_until=quotation.valid_until,
             created_at=quotation.created_at,
@@ -885,10 +885,3 @@ def _head(quotation: Quotation) -> dict[str, Any]:
         "valid_until": quotation.valid_until,
         "discount_rate": quotation.discount_rate,
     }
-
-
-def _customer_address(customer: Customer | None) -> list[str]:
-    if customer is None:
-        return []
-    place = " ".join(part for part in (customer.postcode, customer.city) if part)
-    return [line for line in (customer.address, place, customer.country) if line]
