@@ -59,7 +59,6 @@ __all__ = [
     "write_invoice_pdf",
     "statement_document",
     "statement_plan",
-    "write_statement_pdf",
     "day_text",
 ]
 
@@ -274,19 +273,3 @@ def statement_plan(
     statement = receivables.statement(customer_id, start, end)
     company = company_from_settings(settings)
     return plan_statement(statement_document(statement, company, issued_on or date.today()))
-
-
-def write_statement_pdf(
-    receivables: StatementSource,
-    settings: SettingsSource,
-    customer_id: int,
-    start: date,
-    end: date,
-    out: str | Path | BinaryIO,
-    *,
-    issued_on: date | None = None,
-) -> DocumentPlan:
-    """Write a customer's statement as a PDF into ``out``; returns its plan."""
-    plan = statement_plan(receivables, settings, customer_id, start, end, issued_on=issued_on)
-    write_plan_pdf(plan, out)
-    return plan
