@@ -28,11 +28,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, insert, select, text  # noqa: E402
 
+from benchmarks.bench_lists import timed  # noqa: E402
+from benchmarks.bench_work_orders import print_table, raw_fetch  # noqa: E402
 from benchmarks.ui_paint import first_paint_ms  # noqa: E402
 from tests.pgcluster import start_cluster  # noqa: E402
 from tuffops_desktop.bootstrap import open_database, system_services  # noqa: E402
@@ -52,15 +52,6 @@ from tuffops_desktop.services.listing import Flag, ListQuery  # noqa: E402
 from tuffops_desktop.services.registry import Services  # noqa: E402
 from tuffops_desktop.ui.pages.invoices.page import InvoicesPage  # noqa: E402
 from tuffops_desktop.ui.pages.list_page import ListPage  # noqa: E402
-
-
-def timed(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def seed(services: Services, count: int) -> None:
@@ -127,15 +118,6 @@ Row = tuple[str, float, str]
 def raw_baseline(engine: Engine) -> list[Row]:
     """The DB-API driver alone reading the ids the page's queries return."""
 
-    def fetch(sql: str) -> list[object]:
-        conn = engine.raw_connection()
-        try:
-            cursor = conn.cursor()
-            cursor.execute(sql)
-            return list(cursor.fetchall())
-        finally:
-            conn.close()
-
     newest = "SELECT id FROM invoices ORDER BY year DESC, sequence DESC"
     by_balance = f"SELECT id FROM invoices ORDER BY {BALANCE_SQL} DESC, year DESC, sequence DESC"
     rows: list[Row] = []
@@ -144,8 +126,8 @@ def raw_baseline(engine: Engine) -> list[Row]:
         ("baseline: raw driver, first 1,000 ids newest first", newest + " LIMIT 1000"),
         ("baseline: raw driver, every id by balance", by_balance),
     ):
-        ms = timed(lambda sql=sql: fetch(sql))
-        rows.append((label, ms, f"{len(fetch(sql)):,} ids"))
+        ms, ids = timed(lambda sql=sql: raw_fetch(engine, sql))
+        rows.append((label, ms, f"{len(ids):,} ids"))  # type: ignore[arg-type]
     return rows
 
 
@@ -184,23 +166,27 @@ def bench(url: str, count: int, *, seeding: bool) -> list[Row]:
     block = invoices.first_ids(ListQuery(), 200).ids
     rows: list[Row] = raw_baseline(db.engine)
     rows += [
-        ("first_ids (count + 1,000 ids), newest first", timed(lambda: invoices.first_ids(newest, 1000)), first(newest)),
+        (
+            "first_ids (count + 1,000 ids), newest first",
+            timed(lambda: invoices.first_ids(newest, 1000))[0],
+            first(newest),
+        ),
         (
             "first_ids (count + 1,000 ids) by balance",
-            timed(lambda: invoices.first_ids(by_balance, 1000)),
+            timed(lambda: invoices.first_ids(by_balance, 1000))[0],
             first(by_balance),
         ),
         (
             "first_ids (count + 1,000 ids) overdue only",
-            timed(lambda: invoices.first_ids(overdue, 1000)),
+            timed(lambda: invoices.first_ids(overdue, 1000))[0],
             first(overdue),
         ),
-        ("list_ids, every id, newest first", timed(lambda: invoices.list_ids(newest)), listed(newest)),
-        ("list_ids sorted by balance", timed(lambda: invoices.list_ids(by_balance)), listed(by_balance)),
-        ("list_ids overdue only", timed(lambda: invoices.list_ids(overdue)), listed(overdue)),
-        ('list_ids search "hanley"', timed(lambda: invoices.list_ids(search)), listed(search)),
-        ("rows of one block (200)", timed(lambda: invoices.rows(block)), "200 rows"),
-        ("receivables ageing (every open invoice)", timed(lambda: system.receivables.ageing()), ""),
+        ("list_ids, every id, newest first", timed(lambda: invoices.list_ids(newest))[0], listed(newest)),
+        ("list_ids sorted by balance", timed(lambda: invoices.list_ids(by_balance))[0], listed(by_balance)),
+        ("list_ids overdue only", timed(lambda: invoices.list_ids(overdue))[0], listed(overdue)),
+        ('list_ids search "hanley"', timed(lambda: invoices.list_ids(search))[0], listed(search)),
+        ("rows of one block (200)", timed(lambda: invoices.rows(block))[0], "200 rows"),
+        ("receivables ageing (every open invoice)", timed(lambda: system.receivables.ageing())[0], ""),
         ("page: create → first paint", *first_paint_ms(system, InvoicesPage)),
         ("page: sort by balance → painted", *first_paint_ms(system, InvoicesPage, then=sorted_by_balance)),
         ("page: overdue only → painted", *first_paint_ms(system, InvoicesPage, then=overdue_only)),
@@ -231,11 +217,7 @@ def main() -> None:
         cluster.stop()
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
     print(f"\n{args.invoices:,} invoices\n")
-    print("| step | SQLite ms | PostgreSQL ms | note (SQLite / PostgreSQL) |")
-    print("|---|---:|---:|---|")
-    for (label, ms_sqlite, note), (_, ms_pg, note_pg) in zip(results["SQLite"], results["PostgreSQL"], strict=True):
-        notes = note if note == note_pg else f"{note} / {note_pg}"
-        print(f"| {label} | {ms_sqlite:,.0f} | {ms_pg:,.0f} | {notes} |")
+    print_table(results)
 
 
 if __name__ == "__main__":

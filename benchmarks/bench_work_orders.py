@@ -131,20 +131,30 @@ def bench(url: str, customers: int, work_orders: int, technicians: int, *, seed:
     return rows
 
 
+def raw_fetch(engine: Engine, sql: str) -> list[object]:
+    """``sql``'s rows through the DB-API driver alone (no SQLAlchemy): the baseline's read."""
+    conn = engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        conn.close()
+
+
+def print_table(results: dict[str, list[tuple[str, float, str]]]) -> None:
+    """The SQLite and PostgreSQL rows side by side as a Markdown table."""
+    print("| step | SQLite ms | PostgreSQL ms | note (SQLite / PostgreSQL) |")
+    print("|---|---:|---:|---|")
+    for (label, ms_sqlite, note), (_, ms_pg, note_pg) in zip(results["SQLite"], results["PostgreSQL"], strict=True):
+        notes = note if note == note_pg else f"{note} / {note_pg}"
+        print(f"| {label} | {ms_sqlite:,.0f} | {ms_pg:,.0f} | {notes} |")
+
+
 def _raw_baseline(engine: Engine) -> list[tuple[str, float, str]]:
     """The DB-API driver alone (no SQLAlchemy) reading ids: what any list of that size costs."""
-
-    def fetch(sql: str) -> list[object]:
-        conn = engine.raw_connection()
-        try:
-            cursor = conn.cursor()
-            cursor.execute(sql)
-            return list(cursor.fetchall())
-        finally:
-            conn.close()
-
-    ms_all, every = timed(lambda: fetch("SELECT id FROM work_orders ORDER BY id DESC"))
-    ms_first, first = timed(lambda: fetch(f"SELECT id FROM work_orders ORDER BY id DESC LIMIT {FIRST_IDS}"))
+    ms_all, every = timed(lambda: raw_fetch(engine, "SELECT id FROM work_orders ORDER BY id DESC"))
+    ms_first, first = timed(lambda: raw_fetch(engine, f"SELECT id FROM work_orders ORDER BY id DESC LIMIT {FIRST_IDS}"))
     return [
         ("baseline: raw driver, every id in id order", ms_all, f"{len(every):,} ids"),  # type: ignore[arg-type]
         ("baseline: raw driver, first 1,000 ids", ms_first, f"{len(first):,} ids"),  # type: ignore[arg-type]
@@ -177,11 +187,7 @@ def main() -> None:
         finally:
             cluster.stop()
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
-    print("| step | SQLite ms | PostgreSQL ms | note (SQLite / PostgreSQL) |")
-    print("|---|---:|---:|---|")
-    for (label, ms_sqlite, note), (_, ms_pg, note_pg) in zip(results["SQLite"], results["PostgreSQL"], strict=True):
-        notes = note if note == note_pg else f"{note} / {note_pg}"
-        print(f"| {label} | {ms_sqlite:,.0f} | {ms_pg:,.0f} | {notes} |")
+    print_table(results)
 
 
 if __name__ == "__main__":
