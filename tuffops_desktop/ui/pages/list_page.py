@@ -50,6 +50,7 @@ from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.list_query import ListController
 from tuffops_desktop.ui.prompts import Prompts
+from tuffops_desktop.ui.tasks import Task
 from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.empty_state import EmptyState
@@ -140,7 +141,7 @@ class ListPage(QWidget):
         super().__init__(parent)
         self.setObjectName("Page")
         self._list_ids = list_ids
-        self._relists = 0  # re-lists asked for by the change feed; only the latest is applied
+        self._relist: Task | None = None  # the change feed's re-list on its way; a newer one replaces it
         self._changed_meanwhile: set[int] = set()  # records changed since the last applied re-list
         self._services = services
         self._ops = ops
@@ -268,17 +269,16 @@ class ListPage(QWidget):
             return
         changed = {c.id for c in relevant if c.id is not None}
         query = self.controller.query
-        self._relists += 1
-        relist = self._relists
+        if self._relist is not None:
+            self._relist.cancel()  # a later re-list is on its way: an earlier answer must not undo it
         self._changed_meanwhile |= changed
 
         def arrived(ids: list[int]) -> None:
-            if relist != self._relists:
-                return  # a later re-list is on its way: an earlier answer must not undo it
+            self._relist = None
             touched, self._changed_meanwhile = self._changed_meanwhile, set()
             self._apply_listing(query, ids, touched)
 
-        self._ops.run(self._list_ids, query, parent=self, report=False, on_done=arrived)
+        self._relist = self._ops.run(self._list_ids, query, parent=self, report=False, on_done=arrived)
 
     def show_record(self, record_id: int) -> bool:
         """Select ``record_id`` and show it in the detail panel. When the search, a filter
