@@ -13,12 +13,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +26,14 @@ from tuffops_desktop.services.dto.quotations import QuotationDetail, QuotationLi
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import money_text
 from tuffops_desktop.ui.ops import Ops
-from tuffops_desktop.ui.pages.work_orders.items import COLUMNS, QTY_COLUMN, ItemPickerDialog, ItemsModel, quantity_text
+from tuffops_desktop.ui.pages.work_orders.items import (
+    COLUMNS,
+    QTY_COLUMN,
+    ItemPickerDialog,
+    ItemsModel,
+    lines_table,
+    quantity_text,
+)
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.widgets.labels import plain_label
 
@@ -72,26 +76,7 @@ class QuotationLinesSection(QWidget):
 
         self.model = QuotationLinesModel(self)
         self.model.quantity_edited.connect(self.set_quantity)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setMinimumHeight(110)
-        self.table.setMaximumHeight(200)
+        self.table = lines_table(self.model, maximum_height=200, type_to_edit=False)
 
         self.totals = plain_label("", role="hint", wrap=True)
         self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -168,6 +168,33 @@ class ItemsModel(QAbstractTableModel):
         return ""
 
 
+def lines_table(model: ItemsModel, *, maximum_height: int, type_to_edit: bool) -> QTableView:
+    """The table of a card of priced lines (work-order items, quotation lines): one row
+    selected at a time, the quantity edited in place (also by typing when ``type_to_edit``)."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    triggers = QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+    if type_to_edit:
+        triggers |= QAbstractItemView.EditTrigger.AnyKeyPressed
+    table.setEditTriggers(triggers)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(26)
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, len(COLUMNS)):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    table.setMinimumHeight(110)
+    table.setMaximumHeight(maximum_height)
+    return table
+
+
 class _SearchLine(QLineEdit):
     """The picker's search field: Down moves into the matches, Enter takes the chosen one."""
 
@@ -344,28 +371,7 @@ class WorkOrderItemsSection(QWidget):
 
         self.model = ItemsModel(self)
         self.model.quantity_edited.connect(self.set_quantity)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setMinimumHeight(110)
-        self.table.setMaximumHeight(190)
+        self.table = lines_table(self.model, maximum_height=190, type_to_edit=True)
 
         self.totals = plain_label("", role="hint")
         self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
