@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from PIL import Image
-from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.utils import ImageReader
 
 from tuffops_desktop.documents.fonts import register_fonts
@@ -65,7 +65,6 @@ from tuffops_desktop.documents.page_plan import (
 from tuffops_desktop.documents.text_fit import line_metrics, place_line, text_width, wrap_paragraphs
 
 __all__ = [
-    "PAGE_SIZES",
     "MARGIN",
     "Company",
     "Party",
@@ -82,7 +81,6 @@ __all__ = [
     "render_document",
 ]
 
-PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
 MARGIN = 40.0  # points (14 mm): inside every office printer's printable area
 FOOTER_HEIGHT = 18.0
 BODY_SIZE = 9.0
