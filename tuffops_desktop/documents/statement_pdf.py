@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from reportlab.lib.pagesizes import LETTER
 
-from tuffops_desktop.documents.page_plan import DocumentPlan, money_print, write_plan_pdf
+from tuffops_desktop.documents.page_plan import DocumentPlan, money_print
 from tuffops_desktop.documents.priced_document import (
     Column,
     Company,
@@ -29,6 +29,7 @@ from tuffops_desktop.documents.priced_document import (
     Table,
     TabularDocument,
     plan_document,
+    render_document,
 )
 
 __all__ = ["StatementLine", "OpenInvoice", "StatementDocument", "statement_table", "plan_statement", "render_statement"]
@@ -177,6 +178,4 @@ def render_statement(
     doc: StatementDocument, out: str | Path | BinaryIO, *, page_size: tuple[float, float] = LETTER
 ) -> DocumentPlan:
     """Plan the statement and write it as a PDF; returns the plan."""
-    plan = plan_statement(doc, page_size)
-    write_plan_pdf(plan, out)
-    return plan
+    return render_document(statement_table(doc), out, page_size=page_size)
