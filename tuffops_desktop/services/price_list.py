@@ -43,6 +43,19 @@ def entry_info(item: PriceListItem, pricing: bool) -> PriceListEntry:
     )
 
 
+def active_entry(session: Session, entry_id: int) -> PriceListItem:
+    """The entry a user picked to add as a line (work-order item or quotation line);
+    refused unless it exists and is still active."""
+    entry = session.get(PriceListItem, entry_id)
+    if entry is None:
+        raise ValidationError({"price_list_item_id": "Choose an entry from the price list."})
+    if not entry.active:
+        raise ValidationError(
+            {"price_list_item_id": f"“{entry.name}” is no longer on the price list; choose another entry."}
+        )
+    return entry
+
+
 class PriceListService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx

@@ -33,7 +33,6 @@ from sqlalchemy.orm import Session
 from tuffops_desktop.db.models import (
     Customer,
     DeviceModel,
-    PriceListItem,
     Quotation,
     QuotationLine,
     QuotationNote,
@@ -102,6 +101,7 @@ from tuffops_desktop.services.listing import (
     ref_field,
     search_terms,
 )
+from tuffops_desktop.services.price_list import active_entry
 from tuffops_desktop.services.settings import SettingsService, read_setting
 from tuffops_desktop.services.work_orders import insert_work_order
 
@@ -359,13 +359,7 @@ class QuotationService:
         with self._ctx.write() as session:
             quotation = self._editable(session, quotation_id)
             self._check_unit_on(session, quotation, unit_id)
-            entry = session.get(PriceListItem, price_list_item_id)
-            if entry is None:
-                raise ValidationError({"price_list_item_id": "Choose an entry from the price list."})
-            if not entry.active:
-                raise ValidationError(
-                    {"price_list_item_id": f"“{entry.name}” is no longer on the price list; choose another entry."}
-                )
+            entry = active_entry(session, price_list_item_id)
             last = session.scalar(
                 select(func.max(QuotationLine.position)).where(QuotationLine.quotation_id == quotation.id)
             )

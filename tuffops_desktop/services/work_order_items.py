@@ -19,8 +19,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tuffops_desktop.db.models import Customer, PriceListItem, User, WorkOrder, WorkOrderItem
-from tuffops_desktop.domain.errors import ConcurrencyConflict, InvalidTransition, NotFound, ValidationError
+from tuffops_desktop.db.models import Customer, User, WorkOrder, WorkOrderItem
+from tuffops_desktop.domain.errors import ConcurrencyConflict, InvalidTransition, NotFound
 from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.pricing import (
@@ -35,6 +35,7 @@ from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.work_orders import WorkOrderItemInfo, WorkOrderItems
 from tuffops_desktop.services.guard import requires, requires_any
+from tuffops_desktop.services.price_list import active_entry
 
 
 class WorkOrderItemService:
@@ -56,13 +57,7 @@ class WorkOrderItemService:
         with self._ctx.write() as session:
             order = self._order(session, work_order_id, for_update=True)
             self._check_may_edit(session, order)
-            entry = session.get(PriceListItem, price_list_item_id)
-            if entry is None:
-                raise ValidationError({"price_list_item_id": "Choose an entry from the price list."})
-            if not entry.active:
-                raise ValidationError(
-                    {"price_list_item_id": f"“{entry.name}” is no longer on the price list; choose another entry."}
-                )
+            entry = active_entry(session, price_list_item_id)
             customer = session.get(Customer, order.customer_id) if order.customer_id else None
             discount = customer.discount_rate if customer is not None and customer.discount_rate else None
             check_line_amount(amount, entry.price)
