@@ -379,6 +379,19 @@ class BoardGrid(QWidget):
             painter.drawLine(QPointF(left, top + height), QPointF(left + NAME_WIDTH, top + height))
         painter.restore()
 
+    def paint_chip(self, painter: QPainter, plan: BoardPlan, row: WorkOrderRow, rect: QRectF, sla_bar: QRectF) -> None:
+        """A work order's block in its status colour (outlined when selected), its SLA bar at
+        ``sla_bar`` and its flags; the grids write their own text on it."""
+        painter.setPen(self.selection_pen(row))
+        painter.setBrush(QColor(status_colour(row.status)))
+        painter.drawRoundedRect(rect, 4, 4)
+        sla = SLA_COLOURS.get(plan.sla(row))
+        if sla is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(sla))
+            painter.drawRoundedRect(sla_bar, 2, 2)
+        self.paint_flags(painter, row, rect)
+
     def paint_flags(self, painter: QPainter, row: WorkOrderRow, rect: QRectF) -> None:
         """Hatching for a booking outside the working hours; a red outline and a warning mark
         for one that overlaps another booking of the technician."""
@@ -725,15 +738,7 @@ class DayGrid(BoardGrid):
         plan = self.plan
         if rect is None or plan is None:
             return
-        painter.setPen(self.selection_pen(row))
-        painter.setBrush(QColor(status_colour(row.status)))
-        painter.drawRoundedRect(rect, 4, 4)
-        sla = SLA_COLOURS.get(plan.sla(row))
-        if sla is not None:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(sla))
-            painter.drawRoundedRect(QRectF(rect.left() + 2, rect.bottom() - 7, rect.width() - 4, 5), 2, 2)
-        self.paint_flags(painter, row, rect)
+        self.paint_chip(painter, plan, row, rect, QRectF(rect.left() + 2, rect.bottom() - 7, rect.width() - 4, 5))
         painter.setPen(QColor("#ffffff"))
         flagged = Flag.OVERLAP in plan.flags_of(row)
         text = QRectF(rect.left() + 5, rect.top() + 2, rect.width() - (24 if flagged else 8), rect.height() - 10)
@@ -940,15 +945,7 @@ class WeekGrid(BoardGrid):
         plan = self.plan
         if rect is None or plan is None:
             return
-        painter.setPen(self.selection_pen(row))
-        painter.setBrush(QColor(status_colour(row.status)))
-        painter.drawRoundedRect(rect, 4, 4)
-        sla = SLA_COLOURS.get(plan.sla(row))
-        if sla is not None:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(sla))
-            painter.drawRoundedRect(QRectF(rect.left() + 2, rect.top() + 2, 5, rect.height() - 4), 2, 2)
-        self.paint_flags(painter, row, rect)
+        self.paint_chip(painter, plan, row, rect, QRectF(rect.left() + 2, rect.top() + 2, 5, rect.height() - 4))
         begins = local_start(row)
         flagged = Flag.OVERLAP in plan.flags_of(row)
         text = rect.adjusted(10, 0, -(18 if flagged else 4), 0)
