@@ -195,28 +195,45 @@ def bill_for_invoice(session: Session, ctx: ServiceContext, order: WorkOrder, in
         raise InvalidTransition(
             f"Work order {work_order_number(order.id)} is {current.label.lower()}; it cannot be billed."
         )
-    order.status = transition.target.value
+    _record_move(
+        session,
+        ctx,
+        order,
+        current,
+        transition.target,
+        action=Action.BILL.value,
+        reason=f"Invoice {invoice_number}",
+        changes={"status": [current.value, transition.target.value], "invoice": [None, invoice_number]},
+    )
+
+
+def _record_move(
+    session: Session,
+    ctx: ServiceContext,
+    order: WorkOrder,
+    current: WorkOrderStatus,
+    target: WorkOrderStatus,
+    *,
+    action: str,
+    reason: str,
+    changes: dict[str, list[Any]],
+) -> None:
+    """``order`` moves from ``current`` to ``target``: its status, a history row and an
+    audit row (``changes``) for ``action``."""
+    order.status = target.value
     order.updated_at = ctx.now()
-    reason = f"Invoice {invoice_number}"
     session.add(
         WorkOrderHistory(
             work_order_id=order.id,
             at=ctx.now(),
             by=ctx.actor.username,
             from_status=current.value,
-            to_status=transition.target.value,
+            to_status=target.value,
             reason=reason,
         )
     )
     session.flush()
-    audit.record(
-        session,
-        ctx,
-        "work_order",
-        order.id,
-        Action.BILL.value,
-        {"status": [current.value, transition.target.value], "invoice": [None, invoice_number]},
-    )
+    audit.record(session, ctx, "work_order", order.id, action, changes)
 
 
 _SEARCH_SQLITE = table("work_order_search", column("rowid"), column("text"))  # FTS5, trigram tokenizer
@@ -388,20 +405,9 @@ class WorkOrderService:
                 order.customer_id = unit.customer_id
             if step is Action.APPROVE:
                 self._stamp_unit(session, order)
-            order.status = target.value
-            order.updated_at = self._ctx.now()
-            session.add(
-                WorkOrderHistory(
-                    work_order_id=order.id,
-                    at=self._ctx.now(),
-                    by=self._ctx.actor.username,
-                    from_status=current.value,
-                    to_status=target.value,
-                    reason=reason or "",
-                )
+            _record_move(
+                session, self._ctx, order, current, target, action=step.value, reason=reason or "", changes=changes
             )
-            session.flush()
-            audit.record(session, self._ctx, "work_order", order.id, step.value, changes)
             if order.quotation_id is not None:
                 fulfil_when_done(session, self._ctx, order.quotation_id)  # its quotation may now be fulfilled
             return self._detail(session, order)
