@@ -92,6 +92,11 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
+def _lines(text: str) -> tuple[str, ...]:
+    """An address's non-blank lines, stripped."""
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
 def _require_invoicing(settings: SettingsSource) -> None:
     if not settings.get("feature_flag_invoices_enabled"):
         raise InvoicingDisabled()
@@ -102,7 +107,7 @@ def company_from_settings(settings: SettingsSource) -> Company:
 
     The logo is the image stored in Settings (``company_logo``), the same on every
     workstation; invoices, quotations and statements all take it from here."""
-    address = [line.strip() for line in _text(settings.get("company_address")).splitlines() if line.strip()]
+    address = _lines(_text(settings.get("company_address")))
     contact = join_nonblank([_text(settings.get("company_phone")), _text(settings.get("company_email"))])
     return Company(
         name=_text(settings.get("company_name")) or "—",
@@ -120,7 +125,7 @@ def _method(value: str) -> str:
 
 def invoice_document(invoice: Invoice, company: Company, *, instructions: str = "") -> PricedDocument:
     """The invoice as the customer reads it (``instructions``: the Settings text, if any)."""
-    address = tuple(line.strip() for line in invoice.customer_address.splitlines() if line.strip())
+    address = _lines(invoice.customer_address)
     notes: list[tuple[str, str]] = []
     received = [p for p in invoice.payments if not p.voided]
     if received:
@@ -214,7 +219,7 @@ def write_invoice_pdf(
 def statement_document(statement: Statement, company: Company, issued_on: date) -> StatementDocument:
     """The statement of ``statement.customer_id`` for its period, dated ``issued_on``."""
     buckets = statement.ageing
-    address = tuple(line.strip() for line in statement.customer_address.splitlines() if line.strip())
+    address = _lines(statement.customer_address)
     account = statement.customer_remote_id or str(statement.customer_id)
     return StatementDocument(
         identifier=f"Account {account}",
