@@ -1,7 +1,8 @@
 """Accounts receivable: balances per customer, ageing as of a date, customer statements.
 
 Rules in ``domain/receivables.py``. Everything is computed in SQL from the invoices and
-their payments, the same statements on SQLite and PostgreSQL: the ageing buckets compare
+their payments (but a statement's ageing, summed in Python from the open invoices it has
+just read), the same statements on SQLite and PostgreSQL: the ageing buckets compare
 each invoice's due date with boundary dates worked out in Python from the report date
 (``as_of - 30 days`` …), so no date arithmetic differs between the databases.
 
@@ -23,7 +24,7 @@ from tuffops_desktop.db.models import Customer, Invoice, Payment
 from tuffops_desktop.domain.errors import NotFound, ValidationError
 from tuffops_desktop.domain.invoices import InvoiceStatus, days_overdue
 from tuffops_desktop.domain.permissions import P
-from tuffops_desktop.domain.receivables import BUCKETS, Bucket
+from tuffops_desktop.domain.receivables import BUCKETS, Bucket, OpenItem, age
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.invoices import (
     AgeingBuckets,
@@ -216,12 +217,8 @@ class ReceivablesService:
             )
             for inv, paid_amount in open_rows
         )
-        ageing_row = session.execute(
-            select(*_bucket_sums(end, balance))
-            .select_from(Invoice)
-            .outerjoin(paid, paid.c.invoice_id == Invoice.id)
-            .where(mine, Invoice.issued_on <= end, balance > 0)
-        ).one()
+        # The ageing is of exactly these open invoices: summed here, not queried again.
+        ageing = age((OpenItem(item.due_on, item.balance) for item in open_invoices), end)
         return Statement(
             customer_id=customer.id,
             customer_name=customer.display_name,
@@ -233,5 +230,5 @@ class ReceivablesService:
             entries=tuple(entries),
             closing_balance=running,
             open_invoices=open_invoices,
-            ageing=_buckets(ageing_row),
+            ageing=AgeingBuckets(*(ageing[bucket] for bucket in Bucket)),
         )
