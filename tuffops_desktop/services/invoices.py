@@ -401,8 +401,7 @@ class InvoiceService:
                 created_by=ctx.actor.username,
             )
             session.add(payment)
-            before_status, before_paid = invoice.status, invoice.paid
-            self._set_paid(invoice, before_paid + fields.amount)
+            paid_changes = self._set_paid(invoice, invoice.paid + fields.amount)
             session.flush()
             audit.record(
                 session,
@@ -416,8 +415,7 @@ class InvoiceService:
                     "paid_on": [None, fields.paid_on],
                     "method": [None, fields.method.value],
                     "reference": [None, fields.reference],
-                    "paid": [before_paid, invoice.paid],
-                    **({"status": [before_status, invoice.status]} if before_status != invoice.status else {}),
+                    **paid_changes,
                 },
             )
             return self._detail(session, invoice)
@@ -445,8 +443,7 @@ class InvoiceService:
             payment.void_reason = why
             payment.voided_at = ctx.now()
             payment.voided_by = ctx.actor.username
-            before_status, before_paid = invoice.status, invoice.paid
-            self._set_paid(invoice, before_paid - payment.amount)
+            paid_changes = self._set_paid(invoice, invoice.paid - payment.amount)
             session.flush()
             audit.record(
                 session,
@@ -459,20 +456,24 @@ class InvoiceService:
                     "amount": [payment.amount, payment.amount],
                     "voided": [False, True],
                     "reason": [None, why],
-                    "paid": [before_paid, invoice.paid],
-                    **({"status": [before_status, invoice.status]} if before_status != invoice.status else {}),
+                    **paid_changes,
                 },
             )
             return self._detail(session, invoice)
 
     # ----------------------------------------------------------------- helpers
-    def _set_paid(self, invoice: Invoice, paid: Decimal) -> None:
-        """New paid sum; the status follows the balance (paid at zero, sent otherwise)."""
+    def _set_paid(self, invoice: Invoice, paid: Decimal) -> dict[str, list[Any]]:
+        """New paid sum; the status follows the balance (paid at zero, sent otherwise).
+        Returns the audit changes: ``paid``, and ``status`` when it changed."""
         target = status_for(invoice.total - paid)
         check_transition(invoice.status, target)
+        changes: dict[str, list[Any]] = {"paid": [invoice.paid, paid]}
+        if invoice.status != target.value:
+            changes["status"] = [invoice.status, target.value]
         invoice.paid = paid
         invoice.status = target.value
         invoice.updated_at = self._ctx.now()
+        return changes
 
     @staticmethod
     def _balance(invoice: Invoice) -> Decimal:
