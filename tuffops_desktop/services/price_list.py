@@ -21,6 +21,7 @@ from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.work_orders import PriceListEntry
 from tuffops_desktop.services.guard import requires, requires_any
+from tuffops_desktop.services.listing import like_escape
 
 SEARCH_LIMIT = 200  # the picker shows the best matches; a longer list means the user should type more
 
@@ -73,8 +74,7 @@ class PriceListService:
         if kind:
             stmt = stmt.where(PriceListItem.kind == kind)
         for word in (text or "").casefold().split()[:8]:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(func.lower(PriceListItem.name).like(f"%{escaped}%", escape="\\"))
+            stmt = stmt.where(func.lower(PriceListItem.name).like(f"%{like_escape(word)}%", escape="\\"))
         stmt = stmt.order_by(PriceListItem.kind.desc(), func.lower(PriceListItem.name), PriceListItem.id)
         pricing = sees_prices(self._ctx)
         with self._ctx.read() as session:
