@@ -213,7 +213,7 @@ class InventoryService:
             part, source, stock, _ = self._begin(session, part_id, from_location_id)
             target = self._location(session, to_location_id, incoming=True)
             check_take(stock, q, part.number, source.name)
-            check_total(self._stock(session, part.id, target.id), q)
+            check_total(self._stock(session, part.id, target.id)[0], q)
             group = str(uuid.uuid4())
             self._append(session, part, source, MovementKind.TRANSFER_OUT, q, group=group, target=target)
             self._append(session, part, target, MovementKind.TRANSFER_IN, q, group=group, target=source)
@@ -312,13 +312,8 @@ class InventoryService:
         location = self._location(session, location_id, incoming=incoming)
         if work_order_id is not None and session.get(WorkOrder, work_order_id) is None:
             raise NotFound("This work order does not exist.")
-        on_hand, reserved, for_order = _sums(work_order_id)
-        row = session.execute(
-            select(on_hand, reserved, for_order).where(
-                StockMovement.part_id == part.id, StockMovement.location_id == location.id
-            )
-        ).one()
-        return part, location, Stock(_qty(row[0]), _qty(row[1])), _qty(row[2])
+        stock, for_order = self._stock(session, part.id, location.id, work_order_id)
+        return part, location, stock, for_order
 
     @staticmethod
     def _location(session: Session, location_id: int, *, incoming: bool = False) -> StockLocation:
@@ -330,15 +325,19 @@ class InventoryService:
         return location
 
     @staticmethod
-    def _stock(session: Session, part_id: int, location_id: int) -> Stock:
-        on_hand, reserved, _ = _sums(None)
+    def _stock(
+        session: Session, part_id: int, location_id: int, work_order_id: int | None = None
+    ) -> tuple[Stock, Decimal]:
+        """The part's stock at the location, and what ``work_order_id`` has reserved there (0 for None)."""
         row = session.execute(
-            select(on_hand, reserved).where(StockMovement.part_id == part_id, StockMovement.location_id == location_id)
+            select(*_sums(work_order_id)).where(
+                StockMovement.part_id == part_id, StockMovement.location_id == location_id
+            )
         ).one()
-        return Stock(_qty(row[0]), _qty(row[1]))
+        return Stock(_qty(row[0]), _qty(row[1])), _qty(row[2])
 
     def _after(self, session: Session, part: Part, location: StockLocation) -> LocationStock:
-        s = self._stock(session, part.id, location.id)
+        s, _ = self._stock(session, part.id, location.id)
         return LocationStock(location.id, location.name, s.on_hand, s.reserved, s.available)
 
     def _append(
