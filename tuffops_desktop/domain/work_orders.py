@@ -40,6 +40,12 @@ SUPERVISE = "work_orders.supervise"
 ASSIGN = "work_orders.assign"
 
 
+def sees_only_own(permissions: frozenset[str] | set[str]) -> bool:
+    """A technician (edits work orders, neither supervises nor dispatches) reaches only the
+    work orders assigned to them: on the list, the board and the items card alike."""
+    return EDIT in permissions and SUPERVISE not in permissions and ASSIGN not in permissions
+
+
 class WorkOrderStatus(StrEnum):
     UNASSIGNED = "unassigned"
     PENDING = "pending"

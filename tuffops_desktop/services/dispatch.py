@@ -21,7 +21,12 @@ from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P, Role
 from tuffops_desktop.domain.scheduling import STANDARD_WEEK, WorkingHours
 from tuffops_desktop.domain.units import friendly_label
-from tuffops_desktop.domain.work_orders import ASSIGN, EDIT, OPEN, SUPERVISE, WorkOrderStatus, urgency_key
+from tuffops_desktop.domain.work_orders import (
+    OPEN,
+    WorkOrderStatus,
+    sees_only_own,
+    urgency_key,
+)
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.dispatch import DispatchBoard
 from tuffops_desktop.services.dto.work_orders import TechnicianInfo, WorkOrderRow
@@ -132,8 +137,7 @@ class DispatchService:
 
     # ----------------------------------------------------------------- helpers
     def _own_only(self) -> bool:
-        perms = self._ctx.actor.permissions
-        return EDIT in perms and SUPERVISE not in perms and ASSIGN not in perms
+        return sees_only_own(self._ctx.actor.permissions)
 
     @staticmethod
     def _rows() -> Any:

@@ -30,7 +30,7 @@ from tuffops_desktop.domain.pricing import (
     totals,
     validate_quantity,
 )
-from tuffops_desktop.domain.work_orders import ASSIGN, EDIT, SUPERVISE, WorkOrderActor
+from tuffops_desktop.domain.work_orders import EDIT, SUPERVISE, WorkOrderActor, sees_only_own
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.work_orders import WorkOrderItemInfo, WorkOrderItems
@@ -133,8 +133,7 @@ class WorkOrderItemService:
     def _own_only(self) -> bool:
         """A technician (edits, neither supervises nor dispatches) reaches only their own
         work orders, as on the work-orders page (``WorkOrderService``)."""
-        perms = self._ctx.actor.permissions
-        return EDIT in perms and SUPERVISE not in perms and ASSIGN not in perms
+        return sees_only_own(self._ctx.actor.permissions)
 
     def _order(self, session: Session, work_order_id: int, *, for_update: bool = False) -> WorkOrder:
         stmt = select(WorkOrder).where(WorkOrder.id == work_order_id)

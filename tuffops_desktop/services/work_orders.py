@@ -36,11 +36,8 @@ from tuffops_desktop.domain.permissions import P, Role
 from tuffops_desktop.domain.requests import ScheduleTime
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.domain.work_orders import (
-    ASSIGN,
     BY_ACTION,
-    EDIT,
     OPEN,
-    SUPERVISE,
     UNIT_DATE_ON_APPROVAL,
     Action,
     HistoryEntry,
@@ -50,6 +47,7 @@ from tuffops_desktop.domain.work_orders import (
     available_actions,
     check_assignable,
     decide,
+    sees_only_own,
     sla_due,
     time_on_site,
     validate_duration,
@@ -433,8 +431,7 @@ class WorkOrderService:
 
     def _own_only(self) -> bool:
         """A technician (edits work orders, neither supervises nor dispatches) sees only their own."""
-        perms = self._ctx.actor.permissions
-        return EDIT in perms and SUPERVISE not in perms and ASSIGN not in perms
+        return sees_only_own(self._ctx.actor.permissions)
 
     def _matching(self, query: ListQuery) -> Any:
         """The ids ``query`` lists, unordered: the filters are on work_orders' own columns and
