@@ -1,48 +1,36 @@
-"""Inventory: parts, stock locations and the stock ledger — the one writer of stock.
+"""Inventory: parts, stock locations and the stock movements people make on the inventory page.
 
-Every stock change is one user action = one transaction that appends ledger rows
-(``stock_movements``), an audit row and a change-feed notice (entity ``part``). Stock is
-derived from the ledger with one SQL aggregate, never stored. Rules:
-``domain/inventory.py``.
-
-**Two workstations, the last units.** A movement that takes stock (transfer, reserve,
-consume, a downward adjustment) reads the balance and then appends; two such actions
-must not both read the same balance. Each movement therefore first locks the part's row
-(PostgreSQL: ``SELECT … FOR UPDATE``; the second workstation waits until the first
-commits and then, at READ COMMITTED, reads the balance with the first one's rows in it).
-On SQLite a write transaction starts with ``BEGIN IMMEDIATE`` and is alone anyway. The
-lock is per part (all its locations): simpler than a per-(part, location) balance row,
-and a transfer touches two locations of one part.
+Every stock change is one user action = one transaction; the movement rows, the cached
+levels, the audit row and the change-feed notice are written by the one ledger writer,
+``services/stock_ledger.py`` (which also explains the per-part lock that keeps two
+workstations from taking the last units twice). Rules: ``domain/inventory.py``.
 """
 
 from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tuffops_desktop.db.models import Part, StockLocation, StockMovement, User, WorkOrder
+from tuffops_desktop.db.models import Part, StockLevel, StockLocation, User
 from tuffops_desktop.domain.errors import NotFound, ValidationError
 from tuffops_desktop.domain.inventory import (
-    ON_HAND_KINDS,
-    RESERVED_KINDS,
     MovementKind,
     Stock,
     check_consume,
     check_release,
     check_take,
     check_total,
-    signed,
     validate_adjustment,
     validate_reason,
 )
 from tuffops_desktop.domain.permissions import P
-from tuffops_desktop.domain.pricing import QUANTITY_STEP, UnitOfMeasure, validate_money, validate_quantity
+from tuffops_desktop.domain.pricing import UnitOfMeasure, validate_money, validate_quantity
 from tuffops_desktop.services import audit
+from tuffops_desktop.services import stock_ledger as ledger
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.inventory import LocationInfo, LocationStock, PartInfo
 from tuffops_desktop.services.guard import requires
@@ -76,11 +64,6 @@ def _text(value: str | None, field: str, limit: int, *, required: bool) -> str:
     if len(text) > limit:
         raise ValidationError({field: f"At most {limit} characters (now {len(text)})."})
     return text
-
-
-def _qty(value: object) -> Decimal:
-    """A summed quantity as an exact three-decimal Decimal (SQLite sums NUMERIC as REAL)."""
-    return Decimal(str(value or 0)).quantize(QUANTITY_STEP)
 
 
 class InventoryService:
@@ -172,12 +155,10 @@ class InventoryService:
     @requires(P.INVENTORY_VIEW)
     def stock(self, part_id: int) -> list[LocationStock]:
         """The part's on hand / reserved / available at every location that ever held it."""
-        on_hand, reserved, _ = _sums(None)
         stmt = (
-            select(StockLocation.id, StockLocation.name, on_hand, reserved)
-            .join(StockMovement, StockMovement.location_id == StockLocation.id)
-            .where(StockMovement.part_id == part_id)
-            .group_by(StockLocation.id, StockLocation.name)
+            select(StockLocation.id, StockLocation.name, StockLevel.on_hand, StockLevel.reserved)
+            .join(StockLevel, StockLevel.location_id == StockLocation.id)
+            .where(StockLevel.part_id == part_id)
             .order_by(StockLocation.name)
         )
         with self._ctx.read() as session:
@@ -185,7 +166,7 @@ class InventoryService:
                 raise NotFound("This part does not exist.")
             rows = []
             for location_id, name, hand, res in session.execute(stmt):
-                s = Stock(_qty(hand), _qty(res))
+                s = Stock(ledger.qty(hand), ledger.qty(res))
                 rows.append(LocationStock(location_id, name, s.on_hand, s.reserved, s.available))
             return rows
 
@@ -211,9 +192,9 @@ class InventoryService:
             raise ValidationError({"to_location": "Choose a different location to transfer to."})
         with self._ctx.write() as session:
             part, source, stock, _ = self._begin(session, part_id, from_location_id)
-            target = self._location(session, to_location_id, incoming=True)
+            target = ledger.location(session, to_location_id, incoming=True)
             check_take(stock, q, part.number, source.name)
-            check_total(self._stock(session, part.id, target.id)[0], q)
+            check_total(ledger.stock(session, part.id, target.id), q)
             group = str(uuid.uuid4())
             self._append(session, part, source, MovementKind.TRANSFER_OUT, q, group=group, target=target)
             self._append(session, part, target, MovementKind.TRANSFER_IN, q, group=group, target=source)
@@ -304,41 +285,14 @@ class InventoryService:
     ) -> tuple[Part, StockLocation, Stock, Decimal]:
         """Lock the part (serialising every movement of it), then read its stock at the
         location and what ``work_order_id`` has reserved there."""
-        part = session.scalar(select(Part).where(Part.id == part_id).with_for_update())
-        if part is None:
-            raise NotFound("This part does not exist.")
-        if incoming and not part.active:
-            raise ValidationError({"part": f"Part {part.number} is no longer stocked."})
-        location = self._location(session, location_id, incoming=incoming)
-        if work_order_id is not None and session.get(WorkOrder, work_order_id) is None:
-            raise NotFound("This work order does not exist.")
-        stock, for_order = self._stock(session, part.id, location.id, work_order_id)
-        return part, location, stock, for_order
-
-    @staticmethod
-    def _location(session: Session, location_id: int, *, incoming: bool = False) -> StockLocation:
-        location = session.get(StockLocation, location_id)
-        if location is None:
-            raise NotFound("This stock location does not exist.")
-        if incoming and not location.active:
-            raise ValidationError({"location": f"{location.name} is no longer used for stock."})
-        return location
-
-    @staticmethod
-    def _stock(
-        session: Session, part_id: int, location_id: int, work_order_id: int | None = None
-    ) -> tuple[Stock, Decimal]:
-        """The part's stock at the location, and what ``work_order_id`` has reserved there (0 for None)."""
-        row = session.execute(
-            select(*_sums(work_order_id)).where(
-                StockMovement.part_id == part_id, StockMovement.location_id == location_id
-            )
-        ).one()
-        return Stock(_qty(row[0]), _qty(row[1])), _qty(row[2])
+        part = ledger.lock_part(session, part_id, incoming=incoming)
+        location = ledger.location(session, location_id, incoming=incoming)
+        ledger.check_work_order(session, work_order_id)
+        stock = ledger.stock(session, part.id, location.id)
+        return part, location, stock, ledger.reserved_for(session, part.id, location.id, work_order_id)
 
     def _after(self, session: Session, part: Part, location: StockLocation) -> LocationStock:
-        s, _ = self._stock(session, part.id, location.id)
-        return LocationStock(location.id, location.name, s.on_hand, s.reserved, s.available)
+        return ledger.location_stock(session, part, location)
 
     def _append(
         self,
@@ -354,49 +308,16 @@ class InventoryService:
         target: StockLocation | None = None,
         signed_already: bool = False,
     ) -> None:
-        stored = quantity if signed_already else signed(kind, quantity)
-        session.add(
-            StockMovement(
-                part_id=part.id,
-                location_id=location.id,
-                kind=kind.value,
-                quantity=stored,
-                work_order_id=work_order_id,
-                transfer_group=group,
-                reason=reason,
-                created_at=self._ctx.now(),
-                created_by=self._ctx.actor.username,
-            )
+        ledger.append(
+            session,
+            self._ctx,
+            part,
+            location,
+            kind,
+            quantity,
+            work_order_id=work_order_id,
+            reason=reason,
+            group=group,
+            other=target,
+            signed_already=signed_already,
         )
-        session.flush()
-        changes: dict[str, object] = {"location": location.name, "quantity": stored}
-        if work_order_id is not None:
-            changes["work_order_id"] = work_order_id
-        if reason:
-            changes["reason"] = reason
-        if target is not None:
-            changes["other_location"] = target.name
-        audit.record(session, self._ctx, "part", part.id, kind.value, changes)
-
-
-def _sums(work_order_id: int | None) -> tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]:
-    """On hand, reserved, and reserved for ``work_order_id``: sums over the ledger rows.
-
-    With no work order the third is 0: every reservation names its work order."""
-    on_hand = func.coalesce(func.sum(case((StockMovement.kind.in_(ON_HAND_KINDS), StockMovement.quantity), else_=0)), 0)
-    reserved = func.coalesce(
-        func.sum(case((StockMovement.kind.in_(RESERVED_KINDS), StockMovement.quantity), else_=0)), 0
-    )
-    for_order = func.coalesce(
-        func.sum(
-            case(
-                (
-                    StockMovement.kind.in_(RESERVED_KINDS) & (StockMovement.work_order_id == work_order_id),
-                    StockMovement.quantity,
-                ),
-                else_=0,
-            )
-        ),
-        0,
-    )
-    return on_hand, reserved, for_order

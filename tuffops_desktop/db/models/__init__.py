@@ -4,7 +4,7 @@ from tuffops_desktop.db.models.audit import AuditEntry
 from tuffops_desktop.db.models.catalog import DeviceModel, DeviceType, Manufacturer
 from tuffops_desktop.db.models.changes import ChangeLogEntry
 from tuffops_desktop.db.models.customers import Customer
-from tuffops_desktop.db.models.inventory import Part, StockLocation, StockMovement
+from tuffops_desktop.db.models.inventory import Part, StockLevel, StockLocation, StockMovement, StockOrder
 from tuffops_desktop.db.models.invoices import DocumentCounter, Invoice, InvoiceLine, Payment
 from tuffops_desktop.db.models.price_list import PriceListItem, WorkOrderItem
 from tuffops_desktop.db.models.quotations import Quotation, QuotationLine, QuotationNote, QuotationUnit
@@ -33,6 +33,8 @@ __all__ = [
     "InvoiceLine",
     "Manufacturer",
     "Part",
+    "StockLevel",
+    "StockOrder",
     "Payment",
     "PriceListItem",
     "Quotation",

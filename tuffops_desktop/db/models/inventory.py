@@ -71,4 +71,52 @@ class StockMovement(Base):
     __table_args__ = (
         Index("ix_stock_movements_part_location", "part_id", "location_id"),
         Index("ix_stock_movements_work_order_id", "work_order_id"),
+        Index("ix_stock_movements_part_id_id", "part_id", "id"),
     )
+
+
+class StockLevel(Base):
+    """A part at a location: the cached on hand and reserved, and what the office sets there.
+
+    ``on_hand`` / ``reserved`` are a cache of the ledger's sums, written only by
+    ``services/stock_ledger.py`` in the transaction that appends the movement (a test
+    proves they always agree with the ledger). ``minimum`` / ``reorder_quantity`` drive
+    the low-stock list (None: not watched); ``bin`` is the shelf/bin code on the label."""
+
+    __tablename__ = "stock_levels"
+
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("stock_locations.id"), primary_key=True)
+    on_hand: Mapped[Decimal] = mapped_column(Numeric(15, 3), nullable=False, default=Decimal("0"))
+    reserved: Mapped[Decimal] = mapped_column(Numeric(15, 3), nullable=False, default=Decimal("0"))
+    minimum: Mapped[Decimal | None] = mapped_column(Numeric(12, 3), nullable=True)
+    reorder_quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 3), nullable=True)
+    bin: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+
+    __table_args__ = (Index("ix_stock_levels_location_id", "location_id", "part_id"),)
+
+
+class StockOrder(Base):
+    """Parts ordered from a supplier for a location, not yet delivered (``open``): the
+    incoming stock the low-stock list counts. Receiving it appends a ``receive`` movement
+    and closes it (``received``); ``cancelled`` when the order is called off."""
+
+    __tablename__ = "stock_orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    part_id: Mapped[int] = mapped_column(ForeignKey("parts.id"), nullable=False)
+    location_id: Mapped[int] = mapped_column(ForeignKey("stock_locations.id"), nullable=False)
+    quantity: Mapped[Decimal] = mapped_column(Numeric(12, 3), nullable=False)
+    supplier: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    reference: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(10), nullable=False)  # open | received | cancelled
+    ordered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
+    ordered_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __table_args__ = (
+        Index("ix_stock_orders_part_location_status", "part_id", "location_id", "status"),
+        Index("ix_stock_orders_status", "status"),
+    )
+    __mapper_args__ = {"version_id_col": version}

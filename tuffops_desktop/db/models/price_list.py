@@ -53,6 +53,10 @@ class WorkOrderItem(Base):
     quantity: Mapped[Decimal] = mapped_column(Numeric(12, 3), nullable=False)
     # The customer's discount (percent) when the line was added; None = no discount.
     discount_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 2), nullable=True)
+    # A material line that is a stocked part (``db/models/inventory.py``), and the location
+    # its stock is reserved at and taken from (``services/work_order_stock.py``).
+    part_id: Mapped[int | None] = mapped_column(ForeignKey("parts.id"), nullable=True)
+    stock_location_id: Mapped[int | None] = mapped_column(ForeignKey("stock_locations.id"), nullable=True)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     created_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
@@ -62,5 +66,6 @@ class WorkOrderItem(Base):
     __table_args__ = (
         Index("ix_work_order_items_work_order_id", "work_order_id", "position"),
         Index("ix_work_order_items_price_list_item_id", "price_list_item_id"),
+        Index("ix_work_order_items_part_id", "part_id"),
     )
     __mapper_args__ = {"version_id_col": version}
