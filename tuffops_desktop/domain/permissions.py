@@ -54,6 +54,7 @@ class Permission(StrEnum):
     INVENTORY_CREATE = "inventory.create"
     INVENTORY_EDIT = "inventory.edit"
     INVENTORY_DELETE = "inventory.delete"
+    INVENTORY_COSTS = "inventory.costs"  # part costs, markup and the stock valuation
     REPORTS_VIEW = "reports.view"
     SETTINGS_VIEW = "settings.view"
     SETTINGS_EDIT = "settings.edit"
@@ -121,7 +122,7 @@ ROLE_BUNDLES: dict[Role, frozenset[str]] = {
         | _area("customer_requests", "view", "create", "edit")
         | _area("invoices")
         | _area("checklists", "view")
-        | _area("inventory", "view", "create", "edit")
+        | _area("inventory", "view", "create", "edit", "costs")
         | _area("reports")
         | _area("settings", "view")
         | _area("users", "view")
@@ -129,7 +130,10 @@ ROLE_BUNDLES: dict[Role, frozenset[str]] = {
     ),
     # Narrow by design: their own work orders only (the list is scoped by the service).
     Role.TECHNICIAN: frozenset(
-        _area("work_orders", "view", "edit") | _area("checklists", "view") | {"photos.create", "notes.create"}
+        _area("work_orders", "view", "edit")
+        | _area("checklists", "view")
+        | _area("inventory", "view")  # the stock of the vans and the warehouse, no costs
+        | {"photos.create", "notes.create"}
     ),
     # Builds quotes: reads customers and units, writes quotations.
     Role.ESTIMATOR: frozenset(
