@@ -11,6 +11,7 @@
 ``tuffops stickers --layout NAME --out FILE (--customer ID | --units GUID… | --blank N | --unprinted)``
 ``tuffops workorder sheet NUMBER --out FILE``
 ``tuffops invoice pdf NUMBER --out FILE`` / ``tuffops invoice statement CUSTOMER_ID --from DAY --to DAY --out FILE``
+``tuffops inventory check|low-stock|valuation|labels …`` (``cli_inventory.py``)
 
 Every command takes ``--database-url`` (or ``TUFFOPS_DATABASE_URL``); the default is an
 SQLite file in the user's data folder. Mistakes print one clear line and exit non-zero.
@@ -29,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from tuffops_desktop import APP_NAME, __version__
+from tuffops_desktop import APP_NAME, __version__, cli_inventory
 from tuffops_desktop.config.paths import default_database_url, user_data_dir
 from tuffops_desktop.domain.errors import DomainError, ImportRejected
 from tuffops_desktop.domain.permissions import parse_role
@@ -158,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="end", required=True, type=_day, help="last day, YYYY-MM-DD")
     export.add_argument("--out", required=True, help="CSV file to write")
 
+    cli_inventory.add_parser(sub, _Parser)
+
     for noun in ("customers", "units"):
         p = sub.add_parser(noun, help=f"import or export {noun} as CSV")
         p_sub = p.add_subparsers(dest="csv_command", required=True, parser_class=_Parser)
@@ -259,6 +262,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             return _csv(services, args.command, args.csv_command, Path(args.file))
         if args.command == "stickers":
             return _stickers(services, args)
+        if args.command == "inventory":
+            return cli_inventory.run(services, args)
         if args.command == "workorder":
             return _job_sheet(services, args.number, Path(args.out))
         if args.command == "invoice" and args.invoice_command == "export":
