@@ -193,6 +193,28 @@ def test_bad_payments_report_every_field():
         pay("5", paid_on=None)
 
 
+def test_a_payment_dated_before_the_invoice_was_issued_is_refused():
+    issued = TODAY - timedelta(days=3)
+    fields = validate_payment(
+        "5", issued, "cash", "", balance=HUNDRED, number="INV-2026-00003", today=TODAY, issued_on=issued
+    )
+    assert fields.paid_on == issued
+    with pytest.raises(ValidationError) as caught:
+        validate_payment(
+            "5",
+            issued - timedelta(days=1),
+            "cash",
+            "",
+            balance=HUNDRED,
+            number="INV-2026-00003",
+            today=TODAY,
+            issued_on=issued,
+        )
+    assert caught.value.field_errors == {
+        "paid_on": f"Invoice INV-2026-00003 was issued on {issued.isoformat()}; a payment cannot be dated before that."
+    }
+
+
 def test_reasons():
     assert validate_reason("  wrong   amount ") == "wrong amount"
     with pytest.raises(ValidationError, match="reason for voiding"):

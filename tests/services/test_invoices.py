@@ -197,6 +197,14 @@ def test_partial_and_full_payments_overpayment_refused_void_reopens(services, sh
         assert last.changes["status"] == ["paid", "sent"]
 
 
+def test_a_payment_dated_before_the_invoice_is_refused_and_not_stored(services, shop):
+    invoice = services.invoices.get(issued(services, shop["unit_id"]))
+    with pytest.raises(ValidationError) as refused:
+        services.invoices.record_payment(invoice.id, "5", invoice.issued_on - timedelta(days=1), "cash")
+    assert "cannot be dated before that" in refused.value.field_errors["paid_on"]
+    assert count(services, Payment) == 0
+
+
 def test_no_payment_on_a_cancelled_invoice(services, shop):
     invoice = services.invoices.get(issued(services, shop["unit_id"]))
     services.invoices.cancel(invoice.id, "Duplicate", invoice.version)

@@ -275,12 +275,22 @@ class PaymentFields:
 
 
 def validate_payment(
-    amount: object, paid_on: object, method: object, reference: str, *, balance: Decimal, number: str, today: date
+    amount: object,
+    paid_on: object,
+    method: object,
+    reference: str,
+    *,
+    balance: Decimal,
+    number: str,
+    today: date,
+    issued_on: date | None = None,
 ) -> PaymentFields:
     """Check a payment against invoice ``number``'s ``balance``; every problem is reported at once.
 
     The amount is more than zero, whole cents and at most the balance (an overpayment
-    is refused, naming the balance); the date is a date not after ``today``; the method
+    is refused, naming the balance); the date is a date not after ``today`` and not before
+    the invoice was issued (``issued_on``: money received earlier is a deposit, not a payment
+    of this invoice); the method
     one of ``PaymentMethod``; the reference at most ``REFERENCE_MAX`` characters.
     """
     errors: dict[str, str] = {}
@@ -300,6 +310,10 @@ def validate_payment(
         errors["paid_on"] = "Enter the date the payment was received."
     elif paid_on > today:
         errors["paid_on"] = "A payment cannot be dated in the future."
+    elif issued_on is not None and paid_on < issued_on:
+        errors["paid_on"] = (
+            f"Invoice {number} was issued on {issued_on.isoformat()}; a payment cannot be dated before that."
+        )
     try:
         chosen = PaymentMethod(str(method))
     except ValueError:

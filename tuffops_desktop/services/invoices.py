@@ -390,6 +390,7 @@ class InvoiceService:
                 balance=invoice.total - invoice.paid,
                 number=invoice.number,
                 today=ctx.today(),
+                issued_on=invoice.issued_on,
             )
             payment = Payment(
                 invoice_id=invoice.id,
