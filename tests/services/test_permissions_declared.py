@@ -35,6 +35,7 @@ from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.domain.scheduling import WorkingHours
 from tuffops_desktop.domain.units import UnitInput, validate_unit
 from tuffops_desktop.services.context import Actor, ServiceContext
+from tuffops_desktop.services.dto.stock_control import CountEntry
 from tuffops_desktop.services.dto.users import UserInfo
 from tuffops_desktop.services.guard import Access, access_of, public, requires, requires_any
 from tuffops_desktop.services.listing import ListQuery
@@ -94,6 +95,7 @@ def test_the_walk_sees_every_service_of_the_registry():
         "quotations",
         "accounting_export",
         "inventory",
+        "stock_control",
     }
     assert len(declarations()) > 50
 
@@ -273,6 +275,17 @@ def _part(seed: Seed) -> int:
 
 def _loc(seed: Seed, name: str) -> int:
     return next(x.id for x in seed.system.inventory.locations() if x.name == name)
+
+
+def _open_order(seed: Seed) -> tuple[int, int]:
+    """The oldest open supplier order as (id, version); (1, 1) before there is one."""
+    orders = seed.system.stock_control.open_orders()
+    return (orders[0].id, orders[0].version) if orders else (1, 1)
+
+
+def _count(seed: Seed) -> list[CountEntry]:
+    line = seed.system.stock_control.count_sheet(_loc(seed, "Warehouse")).lines[0]
+    return [CountEntry(line.part_id, line.expected, "3")]
 
 
 def _ver(seed: Seed, kind: str, entity_id: int) -> int:
@@ -468,6 +481,19 @@ CALLS: dict[str, Call] = {
     "inventory.return_unused": lambda s, d: s.inventory.return_unused(
         _part(d), _loc(d, "Van — Tess"), "1", d.work_order_id
     ),
+    "stock_control.levels": lambda s, d: s.stock_control.levels(_part(d), _loc(d, "Warehouse")),
+    "stock_control.set_levels": lambda s, d: s.stock_control.set_levels(_part(d), _loc(d, "Warehouse"), "20", "5"),
+    "stock_control.low_stock": lambda s, d: s.stock_control.low_stock(),
+    "stock_control.low_stock_csv": lambda s, d: s.stock_control.low_stock_csv(),
+    "stock_control.order": lambda s, d: s.stock_control.order(_part(d), _loc(d, "Warehouse"), "5", "Acme"),
+    "stock_control.order_suggested": lambda s, d: s.stock_control.order_suggested([(_part(d), _loc(d, "Warehouse"))]),
+    "stock_control.open_orders": lambda s, d: s.stock_control.open_orders(),
+    "stock_control.receive_order": lambda s, d: s.stock_control.receive_order(*_open_order(d)),
+    "stock_control.cancel_order": lambda s, d: s.stock_control.cancel_order(*_open_order(d)),
+    "stock_control.count_sheet": lambda s, d: s.stock_control.count_sheet(_loc(d, "Warehouse")),
+    "stock_control.count": lambda s, d: s.stock_control.count(_loc(d, "Warehouse"), _count(d), "Tess"),
+    "stock_control.valuation": lambda s, d: s.stock_control.valuation(),
+    "stock_control.valuation_csv": lambda s, d: s.stock_control.valuation_csv(),
     "quotations.statuses": lambda s, d: s.quotations.statuses(),
     "quotations.add_status": lambda s, d: s.quotations.add_status("Site visit", _qlist(d)),
     "quotations.rename_status": lambda s, d: s.quotations.rename_status("pending", "Being priced", _qlist(d)),

@@ -19,6 +19,7 @@ from tuffops_desktop.services.receivables import ReceivablesService
 from tuffops_desktop.services.requests import RequestService
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.stickers import StickerService
+from tuffops_desktop.services.stock_control import StockControlService
 from tuffops_desktop.services.unit_history import UnitHistoryService
 from tuffops_desktop.services.units import UnitService
 from tuffops_desktop.services.users import UserService
@@ -50,6 +51,7 @@ class Services:
     accounting_export: AccountingExportService
     quotations: QuotationService
     inventory: InventoryService
+    stock_control: StockControlService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -79,4 +81,5 @@ def build_services(ctx: ServiceContext) -> Services:
         accounting_export=AccountingExportService(ctx),
         quotations=QuotationService(ctx),
         inventory=InventoryService(ctx),
+        stock_control=StockControlService(ctx),
     )
