@@ -96,6 +96,7 @@ def test_the_walk_sees_every_service_of_the_registry():
         "accounting_export",
         "inventory",
         "stock_control",
+        "inventory_listing",
     }
     assert len(declarations()) > 50
 
@@ -271,6 +272,10 @@ def _invoice(seed: Seed) -> Any:
 
 def _part(seed: Seed) -> int:
     return seed.system.inventory.parts()[0].id
+
+
+def _pver(seed: Seed) -> int:
+    return seed.system.inventory.part(_part(seed)).version
 
 
 def _loc(seed: Seed, name: str) -> int:
@@ -480,6 +485,23 @@ CALLS: dict[str, Call] = {
     "inventory.consume": lambda s, d: s.inventory.consume(_part(d), _loc(d, "Van — Tess"), "1", d.work_order_id),
     "inventory.return_unused": lambda s, d: s.inventory.return_unused(
         _part(d), _loc(d, "Van — Tess"), "1", d.work_order_id
+    ),
+    "inventory.part": lambda s, d: s.inventory.part(_part(d)),
+    "inventory.update_part": lambda s, d: s.inventory.update_part(
+        _part(d), number="P-100", name="Capacitor 35/5 uF", unit="each", expected_version=_pver(d)
+    ),
+    "inventory.set_part_active": lambda s, d: s.inventory.set_part_active(_part(d), True, _pver(d)),
+    "inventory.update_location": lambda s, d: s.inventory.update_location(
+        _loc(d, "Van — Tess"), "Van — Tess", "van", d.technician_id
+    ),
+    "inventory.set_location_active": lambda s, d: s.inventory.set_location_active(_loc(d, "Van — Tess"), True),
+    "inventory_listing.list_ids": lambda s, d: s.inventory_listing.list_ids(ListQuery(sort="number")),
+    "inventory_listing.first_ids": lambda s, d: s.inventory_listing.first_ids(ListQuery(sort="on_hand"), 10),
+    "inventory_listing.rows": lambda s, d: s.inventory_listing.rows([_part(d)]),
+    "inventory_listing.categories": lambda s, d: s.inventory_listing.categories(),
+    "inventory_listing.ledger_ids": lambda s, d: s.inventory_listing.ledger_ids(_part(d)),
+    "inventory_listing.ledger_rows": lambda s, d: s.inventory_listing.ledger_rows(
+        d.system.inventory_listing.ledger_ids(_part(d))
     ),
     "stock_control.levels": lambda s, d: s.stock_control.levels(_part(d), _loc(d, "Warehouse")),
     "stock_control.set_levels": lambda s, d: s.stock_control.set_levels(_part(d), _loc(d, "Warehouse"), "20", "5"),

@@ -23,7 +23,7 @@ go below zero.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from tuffops_desktop.domain.errors import ValidationError
@@ -169,3 +169,15 @@ def check_total(stock: Stock, quantity: Decimal) -> None:
     """A location never holds more than the quantity guard allows (a typo guard, like lines)."""
     if stock.on_hand + quantity > QUANTITY_MAX * 100:
         raise ValidationError({"quantity": "That would put more stock at this location than the app can hold."})
+
+
+MARKUP_STEP = Decimal("0.0001")  # a hundredth of a percent
+
+
+def markup(cost: Decimal | None, price: Decimal | None) -> Decimal | None:
+    """What the price adds on top of the cost, as a fraction of the cost: (price − cost) / cost
+    (0.25 = 25 % over cost; negative when sold below cost). None when the part has no price
+    or no cost (or costs nothing: any price would be an infinite markup)."""
+    if cost is None or price is None or cost <= 0:
+        return None
+    return ((price - cost) / cost).quantize(MARKUP_STEP, rounding=ROUND_HALF_UP)

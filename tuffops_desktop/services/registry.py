@@ -11,6 +11,7 @@ from tuffops_desktop.services.csv_io import CsvService
 from tuffops_desktop.services.customers import CustomerService
 from tuffops_desktop.services.dispatch import DispatchService
 from tuffops_desktop.services.inventory import InventoryService
+from tuffops_desktop.services.inventory_listing import InventoryListingService
 from tuffops_desktop.services.invoices import InvoiceService
 from tuffops_desktop.services.maintenance import MaintenanceService
 from tuffops_desktop.services.price_list import PriceListService
@@ -52,6 +53,7 @@ class Services:
     quotations: QuotationService
     inventory: InventoryService
     stock_control: StockControlService
+    inventory_listing: InventoryListingService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -82,4 +84,5 @@ def build_services(ctx: ServiceContext) -> Services:
         quotations=QuotationService(ctx),
         inventory=InventoryService(ctx),
         stock_control=StockControlService(ctx),
+        inventory_listing=InventoryListingService(ctx),
     )
