@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Numeric, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import Part, StockLevel, StockLocation, StockOrder
@@ -67,6 +67,7 @@ ORDER_ENTITY = "stock_order"
 # Every stored quantity is a multiple of 0.001; comparing against half of that keeps the
 # SQL predicate exact on SQLite too, where NUMERIC arithmetic is done in floating point.
 HALF_STEP = Decimal("0.0005")
+VALUE = Numeric(24, 5)  # Σ on hand (3 decimals) × cost (2 decimals), exact
 LOW_STOCK_COLUMNS = (
     "location",
     "bin",
@@ -85,7 +86,11 @@ VALUATION_COLUMNS = ("location", "kind", "parts_with_stock", "units_on_hand", "v
 
 
 def _money(value: object) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+    """A sum of on hand × cost to the cent, half up. The exact sum has at most five
+    decimals (three of quantity, two of cost); SQLite sums in floating point, so the sum
+    is first brought back to those five decimals."""
+    exact = Decimal(str(value or 0)).quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
+    return exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _plain(value: Decimal | None) -> Decimal | str:
@@ -510,7 +515,8 @@ class StockControlService:
                 StockLocation.kind,
                 parts_with_stock,
                 func.coalesce(func.sum(case((has, StockLevel.on_hand), else_=0)), 0),
-                func.coalesce(func.sum(case((costed, StockLevel.on_hand * Part.cost), else_=0)), 0),
+                # at five decimals: SQLite would otherwise hand the sum back cut to the cost's two
+                type_coerce(func.coalesce(func.sum(case((costed, StockLevel.on_hand * Part.cost), else_=0)), 0), VALUE),
                 func.count(case((and_(has, Part.cost.is_(None)), literal(1)))),
             )
             .select_from(StockLocation)
@@ -532,7 +538,7 @@ class StockControlService:
             "",
             sum(x.parts_with_stock for x in locations),
             ledger.qty(sum((x.units_on_hand for x in locations), Decimal(0))),
-            _money(sum((x.value for x in locations), Decimal(0))),
+            sum((x.value for x in locations), Decimal("0.00")),
             sum(x.parts_without_cost for x in locations),
         )
         return Valuation(read_at, locations, total)
