@@ -2,6 +2,7 @@
 
 ``tuffops``                      open the desktop app
 ``tuffops db upgrade``           apply schema migrations, print the revision
+``tuffops db backup --out FILE`` / ``tuffops db restore FILE``  the embedded database (``db/backup.py``)
 ``tuffops demo [--customers N] [--technicians N] [--work-orders N]`` fill an empty database with demo data
 (``--work-orders N`` on a filled one: add N work orders, for benchmarks)
 ``tuffops user add NAME --role ROLE [--password-stdin]``
@@ -67,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     db_sub.add_parser("upgrade", help="apply schema migrations and print the revision")
+    db_backup = db_sub.add_parser("backup", help="embedded database: copy it to a new file (online, consistent)")
+    db_backup.add_argument("--out", required=True, help="the backup file to write (must not exist yet)")
+    db_restore = db_sub.add_parser("restore", help="embedded database: replace it with a backup (moved aside first)")
+    db_restore.add_argument("file", help="a backup written by tuffops db backup")
 
     demo = sub.add_parser("demo", help="fill an empty database with demo data")
     demo.add_argument("--customers", type=int, default=60, help="how many customers (default 60)")
@@ -206,6 +211,11 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
 
     if args.command == "intake" and args.intake_command == "serve":
         return _serve_intake(args, url)
+    if args.command == "db" and args.db_command in ("backup", "restore"):  # never opens (or upgrades) it first
+        from tuffops_desktop.db.backup import run_command
+
+        print(run_command(args.db_command, url, Path(args.out if args.db_command == "backup" else args.file)))
+        return EXIT_OK
     db = open_database(url)
     try:
         services = system_services(db)
