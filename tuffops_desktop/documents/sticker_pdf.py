@@ -29,7 +29,13 @@ from tuffops_desktop.documents.text_fit import PlacedText
 from tuffops_desktop.domain.progress import Progress, Steps
 from tuffops_desktop.files import whole_file
 
-__all__ = ["write_sticker_pdf", "write_calibration_pdf", "render_sticker_sheet", "render_calibration_page"]
+__all__ = [
+    "write_sticker_pdf",
+    "write_calibration_pdf",
+    "render_sticker_sheet",
+    "render_calibration_page",
+    "write_sheet_pdf",
+]
 
 PdfTarget = str | Path | BinaryIO
 
@@ -125,11 +131,19 @@ def render_sticker_sheet(
         offset_x_mm=offset_x_mm,
         offset_y_mm=offset_y_mm,
     )
+    return write_sheet_pdf(sheet, out, progress=progress)
+
+
+def write_sheet_pdf(
+    sheet: StickerSheet, out: PdfTarget, *, title: str = "QR stickers", progress: Progress | None = None
+) -> StickerSheetPlan:
+    """Plan and draw ``sheet`` page by page into a PDF (as :func:`render_sticker_sheet`)."""
+    layout = sheet.layout
     steps = Steps(progress, sheet.page_count)
     steps.start()
     pages: list[StickerPagePlan] = []
     with _whole_file(out) as target:
-        canvas = _canvas(target, layout.page_size_pt, f"QR stickers — {layout.name}")
+        canvas = _canvas(target, layout.page_size_pt, f"{title} — {layout.name}")
         for number in range(sheet.page_count):
             page = sheet.page(number)
             _draw_sticker_page(canvas, page)

@@ -228,6 +228,11 @@ class StickerSheet:
         """Every page, planned before anything is drawn."""
         return StickerSheetPlan(self.layout, tuple(self.pages()))
 
+    def text_items(self, content: StickerContent, text_height: float) -> list[tuple[str, TextStyle]]:
+        """The sticker's lines and how each may be set (a sheet of other labels, e.g. part
+        labels, says other things in the same box)."""
+        return _text_items(content, text_height, self._fonts)
+
     def _plan_page(self, number: int) -> StickerPagePlan:
         part = self.page_slice(number)
         first = self.start_position if number == 0 else 1
@@ -239,7 +244,7 @@ class StickerSheet:
             matrix = encode(content.url, self.error_correction)
             split = _split_label(label, self.layout, matrix.size, page_height)
             block = fit_block(
-                _text_items(content, split.text_area.height, self._fonts), split.text_area.width, split.text_area.height
+                self.text_items(content, split.text_area.height), split.text_area.width, split.text_area.height
             )
             texts = block.place(split.text_area, align=split.align)
             placed.append(

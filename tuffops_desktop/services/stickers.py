@@ -49,6 +49,26 @@ def _checked_layout(data: dict[str, Any]) -> LabelLayout:
     return layout
 
 
+def layouts_in(session: Session) -> dict[str, LabelLayout]:
+    """Built-in layouts plus the company's own (by key), read in ``session`` (also by the
+    part labels, which inventory users print without seeing units)."""
+    layouts = dict(builtin_layouts())
+    for data in read_setting(session, "label_layouts_custom") or []:
+        try:
+            layout = LabelLayout.from_dict(data)
+        except (LayoutError, TypeError, ValueError, KeyError):
+            continue
+        layouts[layout.key] = layout
+    return layouts
+
+
+def offset_in(session: Session, key: str) -> tuple[float, float]:
+    """This office's printer offset on layout ``key`` (mm right, mm down), read in ``session``."""
+    offsets = read_setting(session, "label_offsets") or {}
+    x, y = offsets.get(key, (0.0, 0.0))
+    return float(x), float(y)
+
+
 class StickerService:
     def __init__(self, ctx: ServiceContext, settings: SettingsService, units: UnitService) -> None:
         self._ctx = ctx
@@ -59,16 +79,8 @@ class StickerService:
     @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def layouts(self) -> dict[str, LabelLayout]:
         """Built-in layouts plus the company's own (by key)."""
-        layouts = dict(builtin_layouts())
         with self._ctx.read() as session:
-            custom = read_setting(session, "label_layouts_custom") or []
-        for data in custom:
-            try:
-                layout = LabelLayout.from_dict(data)
-            except (LayoutError, TypeError, ValueError, KeyError):
-                continue
-            layouts[layout.key] = layout
-        return layouts
+            return layouts_in(session)
 
     @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def layout(self, key: str) -> LabelLayout:
@@ -111,9 +123,7 @@ class StickerService:
     @requires_any(P.UNITS_VIEW, P.SETTINGS_VIEW)
     def offset(self, key: str) -> tuple[float, float]:
         with self._ctx.read() as session:
-            offsets = read_setting(session, "label_offsets") or {}
-        x, y = offsets.get(key, (0.0, 0.0))
-        return float(x), float(y)
+            return offset_in(session, key)
 
     @requires(P.SETTINGS_EDIT)
     def set_offset(self, key: str, x_mm: float, y_mm: float) -> None:
