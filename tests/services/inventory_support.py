@@ -15,6 +15,7 @@ class Stockroom:
     van_id: int
     work_order_id: int
     other_work_order_id: int
+    technician_id: int | None = None  # maria, whose van it is
 
 
 def stockroom(services: Services, *, on_hand: str = "10") -> Stockroom:
@@ -29,4 +30,4 @@ def stockroom(services: Services, *, on_hand: str = "10") -> Stockroom:
     other = services.work_orders.create(unit.id, "maintenance", "Yearly service")
     if on_hand != "0":
         inv.receive(part.id, warehouse.id, on_hand)
-    return Stockroom(part.id, warehouse.id, van.id, order.id, other.id)
+    return Stockroom(part.id, warehouse.id, van.id, order.id, other.id, maria.id)

@@ -257,6 +257,12 @@ def _line(seed: Seed) -> Any:
     return seed.system.work_order_items.items(seed.work_order_id).lines[0]
 
 
+def _part_line(seed: Seed) -> Any:
+    """The work order's part line (its first line until ``add_part`` has run)."""
+    lines = seed.system.work_order_items.items(seed.work_order_id).lines
+    return next((x for x in lines if x.is_part), lines[0])
+
+
 def _quote(seed: Seed, accepted: bool = False) -> Any:
     return seed.system.quotations.get(seed.quotations[1 if accepted else 0])
 
@@ -447,6 +453,11 @@ CALLS: dict[str, Call] = {
         _line(d).id, "3", _line(d).version
     ),
     "work_order_items.remove": lambda s, d: s.work_order_items.remove(_line(d).id, _line(d).version),
+    "work_order_items.search_parts": lambda s, d: s.work_order_items.search_parts("P-1"),
+    "work_order_items.add_part": lambda s, d: s.work_order_items.add_part(d.work_order_id, _part(d), "1"),
+    "work_order_items.set_location": lambda s, d: s.work_order_items.set_location(
+        _part_line(d).id, _loc(d, "Warehouse"), _part_line(d).version
+    ),
     "invoices.preview": lambda s, d: s.invoices.preview(d.completed_work_order_id),
     "invoices.issue": lambda s, d: s.invoices.issue(
         d.completed_work_order_id, expected_version=_ver(d, "work_orders", d.completed_work_order_id)

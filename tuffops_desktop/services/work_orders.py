@@ -80,6 +80,7 @@ from tuffops_desktop.services.listing import (
     trigram_phrases,
 )
 from tuffops_desktop.services.quotation_fulfilment import fulfil_when_done
+from tuffops_desktop.services.work_order_stock import follow_move
 
 _Technician = aliased(User)
 
@@ -382,6 +383,9 @@ class WorkOrderService:
 
         ``assign``/``reassign`` need ``technician_id`` (and may book ``scheduled_start``);
         ``pause`` needs a ``PauseReason``. Approving moves the unit's date for the work type.
+        The work order's stocked parts follow the move (``services.work_order_stock``):
+        assigning reserves them, approving consumes them, cancelling releases them; a
+        shortfall refuses the move and nothing is stored.
         """
         with self._ctx.write() as session:
             order = self._load(session, work_order_id, for_update=True)
@@ -406,6 +410,7 @@ class WorkOrderService:
             _record_move(
                 session, self._ctx, order, current, target, action=step.value, reason=reason or "", changes=changes
             )
+            follow_move(session, self._ctx, order, current)  # its parts' stock: reserve, consume or release
             if order.quotation_id is not None:
                 fulfil_when_done(session, self._ctx, order.quotation_id)  # its quotation may now be fulfilled
             return self._detail(session, order)

@@ -116,6 +116,47 @@ class WorkOrderItemInfo:
     gross: Decimal | None  # quantity × unit price, to the cent
     amount: Decimal | None  # what the customer pays for the line (after the discount)
     version: int
+    # A stocked part (``services/work_order_stock.py``): its number, the location its stock
+    # comes from, what the work order holds reserved there for this line, and the active
+    # locations it could come from instead. None / () on a price-list line.
+    part_id: int | None = None
+    part_number: str | None = None
+    stock_location_id: int | None = None
+    location_name: str | None = None
+    reserved: Decimal | None = None
+    places: tuple[StockPlace, ...] = ()
+
+    @property
+    def is_part(self) -> bool:
+        return self.part_id is not None
+
+
+@dataclass(frozen=True)
+class StockPlace:
+    """A stock location a part can be taken from, with what is free there now."""
+
+    location_id: int
+    name: str
+    kind: str  # warehouse | van
+    available: Decimal
+
+
+@dataclass(frozen=True)
+class PartChoice:
+    """A stocked part as the item picker offers it: number, name, unit, the price (None
+    for users who may not see prices, or when it has none) and what is free where."""
+
+    id: int
+    number: str
+    name: str
+    unit: str
+    price: Decimal | None
+    places: tuple[StockPlace, ...]
+
+    @property
+    def available(self) -> Decimal:
+        """Free at all active locations together."""
+        return sum((p.available for p in self.places), Decimal("0"))
 
 
 @dataclass(frozen=True)
