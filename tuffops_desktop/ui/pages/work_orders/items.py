@@ -7,6 +7,14 @@ may have decimals (metres, kilograms). Removing asks first. The price, discount 
 amount columns and the totals show only to users with ``work_orders.pricing``; the
 service records the prices either way. Who may change the lines and when is the
 service's decision (``WorkOrderItems.can_edit``); otherwise the card says why not.
+
+Stocked parts come from the inventory: the picker's "Parts" group is searched by part
+number or name and shows what is free; a part line says where its stock comes from (a
+small combo of the active locations, each with what is free there: choosing another
+moves the line's reservation) and how much the work order holds reserved for it. Which
+location is used by default, and when stock is reserved, consumed or released, is the
+services' decision (``services/work_order_stock.py``); a refusal (say, not enough free
+at the chosen location) goes through the central error mapper.
 Everything is read and written through ``Ops`` off the GUI thread.
 """
 
@@ -16,10 +24,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -27,6 +36,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTreeWidget,
     QTreeWidgetItem,
@@ -36,7 +47,13 @@ from PySide6.QtWidgets import (
 
 from tuffops_desktop.domain.pricing import ItemKind, kind_label, unit_label
 from tuffops_desktop.i18n import N_, _
-from tuffops_desktop.services.dto.work_orders import PriceListEntry, WorkOrderItemInfo, WorkOrderItems
+from tuffops_desktop.services.dto.work_orders import (
+    PartChoice,
+    PriceListEntry,
+    StockPlace,
+    WorkOrderItemInfo,
+    WorkOrderItems,
+)
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import money_text, number_text
 from tuffops_desktop.ui.ops import Ops
@@ -57,8 +74,16 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("discount", N_("Discount"), True),
     ("amount", N_("Amount"), True),
 )
+# The Items card adds where a stocked part comes from and what is reserved for it (after
+# the money, so the columns above keep their places on the quotation's Lines card too).
+STOCK_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("location", N_("From"), False),
+    ("reserved", N_("Reserved"), False),
+)
+ITEM_COLUMNS = COLUMNS + STOCK_COLUMNS
 QTY_COLUMN = 2
-NUMERIC = {"quantity", "unit_price", "discount", "amount"}
+LOCATION_COLUMN = len(COLUMNS)
+NUMERIC = {"quantity", "unit_price", "discount", "amount", "reserved"}
 
 
 def quantity_text(value: Decimal) -> str:
@@ -66,6 +91,11 @@ def quantity_text(value: Decimal) -> str:
     exponent = value.normalize().as_tuple().exponent
     places = max(0, -exponent) if isinstance(exponent, int) else 0
     return number_text(value, places)
+
+
+def place_text(place: StockPlace) -> str:
+    """A location as the combos offer it: "Van — Maria (3 available)"."""
+    return _("{name} ({available} available)").format(name=place.name, available=quantity_text(place.available))
 
 
 def percent_text(value: Decimal | None) -> str:
@@ -79,15 +109,21 @@ def percent_text(value: Decimal | None) -> str:
 class ItemsModel(QAbstractTableModel):
     """The lines of one work order; the quantity cell is editable when the user may change items.
 
+    ``columns``: ``COLUMNS`` (a quotation's lines) or ``ITEM_COLUMNS`` (a work order's
+    items, with where each stocked part comes from and what is reserved for it).
+
     Signals:
         quantity_edited(int, str): the user typed a new quantity for this line (the model
             itself does not change: it shows the service's answer).
+        location_edited(int, int): the user chose another stock location for this part line.
     """
 
     quantity_edited = Signal(int, str)
+    location_edited = Signal(int, int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, columns: tuple[tuple[str, str, bool], ...] = COLUMNS) -> None:
         super().__init__(parent)
+        self.columns = columns
         self.lines: tuple[WorkOrderItemInfo, ...] = ()
         self.editable = False
 
@@ -101,14 +137,14 @@ class ItemsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.lines)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
-        key = COLUMNS[section][0]
+        key = self.columns[section][0]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _(COLUMNS[section][1])
+            return _(self.columns[section][1])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             horizontal = Qt.AlignmentFlag.AlignRight if key in NUMERIC else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
@@ -118,32 +154,50 @@ class ItemsModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.lines):
             return None
         line = self.lines[index.row()]
-        key = COLUMNS[index.column()][0]
+        key = self.columns[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(line, key)
         if role == Qt.ItemDataRole.EditRole:
+            if key == "location":
+                return getattr(line, "stock_location_id", None)
             return format(line.quantity.normalize(), "f") if key == "quantity" else self._text(line, key)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             horizontal = Qt.AlignmentFlag.AlignRight if key in NUMERIC else Qt.AlignmentFlag.AlignLeft
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and key == "name":
             return line.name
+        if role == Qt.ItemDataRole.ToolTipRole and key in ("location", "reserved") and _is_part(line):
+            return _("{reserved} of {quantity} {unit} reserved for this work order at {place}").format(
+                reserved=quantity_text(line.reserved or Decimal(0)),
+                quantity=quantity_text(line.quantity),
+                unit=_(unit_label(line.unit)),
+                place=line.location_name or "",
+            )
         if role == ITEM_ID_ROLE:
             return line.id
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and index.column() == QTY_COLUMN and self.editable:
+        if not index.isValid() or not self.editable:
+            return flags
+        key = self.columns[index.column()][0]
+        if key == "quantity" or (key == "location" and _is_part(self.lines[index.row()])):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def setData(
         self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
     ) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.EditRole or index.column() != QTY_COLUMN or not index.isValid():
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         line = self.lines[index.row()]
+        if self.columns[index.column()][0] == "location":
+            if _is_part(line) and isinstance(value, int) and value != line.stock_location_id:
+                self.location_edited.emit(line.id, value)
+            return False
+        if index.column() != QTY_COLUMN:
+            return False
         text = str(value).strip()
         if text and text != format(line.quantity.normalize(), "f"):
             self.quantity_edited.emit(line.id, text)
@@ -152,7 +206,8 @@ class ItemsModel(QAbstractTableModel):
     @staticmethod
     def _text(line: WorkOrderItemInfo, key: str) -> str:
         if key == "name":
-            return line.name
+            number = getattr(line, "part_number", None)
+            return f"{line.name} · {number}" if number else line.name
         if key == "kind":
             return _(kind_label(line.kind))
         if key == "quantity":
@@ -165,7 +220,71 @@ class ItemsModel(QAbstractTableModel):
             return percent_text(line.discount_rate)
         if key == "amount":
             return money_text(line.amount) if line.amount is not None else ""
+        if key == "location":
+            return (line.location_name or "") if _is_part(line) else ""
+        if key == "reserved":
+            return quantity_text(line.reserved) if _is_part(line) and line.reserved is not None else ""
         return ""
+
+
+def _is_part(line: object) -> bool:
+    """A stocked part's line (a quotation line never is)."""
+    return getattr(line, "part_id", None) is not None
+
+
+class LocationDelegate(QStyledItemDelegate):
+    """The "From" cell of a part line: a small combo of the active stock locations, each with
+    what is free there; choosing one asks the model to move the line (``location_edited``)."""
+
+    def __init__(self, model: ItemsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+
+    def createEditor(  # noqa: N802
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
+        line = self._model.lines[index.row()]
+        combo = QComboBox(parent)
+        combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        places = list(line.places)
+        if line.stock_location_id is not None and all(p.location_id != line.stock_location_id for p in places):
+            combo.addItem(line.location_name or "", line.stock_location_id)  # no longer used for stock
+        for place in places:
+            combo.addItem(place_text(place), place.location_id)
+        combo.setToolTip(_("Where this part is taken from; choosing another moves its reservation."))
+        widest = max(
+            (combo.fontMetrics().horizontalAdvance(combo.itemText(n)) for n in range(combo.count())), default=0
+        )
+        combo.view().setMinimumWidth(widest + 32)  # the list may be wider than the cell
+        combo.activated.connect(lambda _row, c=combo: self.commitData.emit(c))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            row = editor.findData(index.data(Qt.ItemDataRole.EditRole))
+            editor.blockSignals(True)
+            editor.setCurrentIndex(max(row, 0))
+            editor.blockSignals(False)
+
+    def setModelData(  # noqa: N802
+        self, editor: QWidget, model: QAbstractTableModel, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        if isinstance(editor, QComboBox) and editor.currentData() is not None:
+            model.setData(index, int(editor.currentData()), Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(  # noqa: N802
+        self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        editor.setGeometry(option.rect)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        line = self._model.lines[index.row()] if 0 <= index.row() < len(self._model.lines) else None
+        if line is None or not _is_part(line):
+            return hint
+        here = next((p for p in line.places if p.location_id == line.stock_location_id), None)
+        text = place_text(here) if here is not None else (line.location_name or "")
+        return QSize(max(hint.width(), option.fontMetrics.horizontalAdvance(text) + 44), hint.height())
 
 
 def lines_table(model: ItemsModel, *, maximum_height: int, type_to_edit: bool) -> QTableView:
@@ -188,7 +307,7 @@ def lines_table(model: ItemsModel, *, maximum_height: int, type_to_edit: bool) -
     header = table.horizontalHeader()
     header.setStretchLastSection(False)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for column in range(1, len(COLUMNS)):
+    for column in range(1, model.columnCount()):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     table.setMinimumHeight(110)
     table.setMaximumHeight(maximum_height)
@@ -208,22 +327,38 @@ class _SearchLine(QLineEdit):
 
 
 class ItemPickerDialog(FormDialog):
-    """Choose a price-list entry (searched by name, grouped services / materials) and a quantity."""
+    """Choose a price-list entry (searched by name, grouped services / materials) and a
+    quantity; with ``parts`` also a stocked part (searched by number or name, the "Parts"
+    group, with what is free) and where to take it from ("Automatic": the services choose)."""
 
-    def __init__(self, services: Services, ops: Ops, *, pricing: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, ops: Ops, *, pricing: bool, parts: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._services = services
         self._ops = ops
         self._pricing = pricing
+        self._with_parts = parts
         self.setWindowTitle(_("Add an item"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600 if parts else 560)
         self.search = _SearchLine()
-        self.search.setPlaceholderText(_("Type part of a name, e.g. filter, labour, R-410A"))
+        self.search.setPlaceholderText(
+            _("Type part of a name or a part number, e.g. filter, labour, P-100")
+            if parts
+            else _("Type part of a name, e.g. filter, labour, R-410A")
+        )
         self.search.setClearButtonEnabled(True)
         self.matches = QTreeWidget()
         self.matches.setRootIsDecorated(False)
-        self.matches.setHeaderLabels([_("Item"), _("Unit"), _("Price")] if pricing else [_("Item"), _("Unit")])
-        self.matches.setColumnCount(3 if pricing else 2)
+        headers = [_("Item"), _("Unit")]
+        if parts:
+            headers.append(_("Free"))
+        if pricing:
+            headers.append(_("Price"))
+        self._price_column = len(headers) - 1 if pricing else -1
+        self._free_column = 2 if parts else -1
+        self.matches.setColumnCount(len(headers))
+        self.matches.setHeaderLabels(headers)
         header = self.matches.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -237,6 +372,12 @@ class ItemPickerDialog(FormDialog):
         quantity_row = QHBoxLayout()
         quantity_row.addWidget(self.quantity)
         quantity_row.addWidget(self.unit_hint, 1)
+        self.location = QComboBox()
+        self.location.setToolTip(
+            _("Automatic: the assigned technician's van when it has enough, else the warehouse with the most free.")
+        )
+        self.location_label = QLabel(_("&From"))
+        self.location_label.setBuddy(self.location)
         form = QFormLayout()
         search_label = QLabel(_("&Search"))
         search_label.setBuddy(self.search)
@@ -255,54 +396,102 @@ class ItemPickerDialog(FormDialog):
         layout.addWidget(self.empty)
         quantity_form = QFormLayout()
         quantity_form.addRow(quantity_label, quantity_row)
+        quantity_form.addRow(self.location_label, self.location)
         layout.addLayout(quantity_form)
         layout.addWidget(self.buttons)
+        self.location.setVisible(False)
+        self.location_label.setVisible(False)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self._search)
         self._asked = ""
+        self._found: list[PriceListEntry] = []
+        self._found_parts: list[PartChoice] = []
+        self._answered: set[str] = set()  # which searches ("entries", "parts") answered ``_asked``
         self.search.textChanged.connect(lambda _text: self._timer.start())
         self.search.down.connect(self._into_matches)
         self.search.returnPressed.connect(self._take_first)
         self.matches.currentItemChanged.connect(self._chosen_changed)
-        self.matches.itemDoubleClicked.connect(lambda item, _col: self.accept() if self._entry(item) else None)
+        self.matches.itemDoubleClicked.connect(lambda item, _col: self.accept() if self._choice(item) else None)
         self._search()
 
     # ----------------------------------------------------------------- results
     def chosen(self) -> PriceListEntry | None:
-        return self._entry(self.matches.currentItem())
+        """The price-list entry chosen (None when nothing, or a part, is chosen)."""
+        value = self._choice(self.matches.currentItem())
+        return value if isinstance(value, PriceListEntry) else None
+
+    def chosen_part(self) -> PartChoice | None:
+        """The stocked part chosen (None when nothing, or a price-list entry, is chosen)."""
+        value = self._choice(self.matches.currentItem())
+        return value if isinstance(value, PartChoice) else None
+
+    def location_id(self) -> int | None:
+        """Where the chosen part is taken from (None: automatic)."""
+        value = self.location.currentData()
+        return int(value) if value is not None else None
 
     def quantity_text(self) -> str:
         return self.quantity.text().strip()
 
     def entries(self) -> list[PriceListEntry]:
-        """The matches shown, in order (for tests)."""
-        found: list[PriceListEntry] = []
+        """The price-list matches shown, in order (for tests)."""
+        return [c for c in self._choices() if isinstance(c, PriceListEntry)]
+
+    def parts(self) -> list[PartChoice]:
+        """The stocked parts shown, in order (for tests)."""
+        return [c for c in self._choices() if isinstance(c, PartChoice)]
+
+    def _choices(self) -> list[PriceListEntry | PartChoice]:
+        found: list[PriceListEntry | PartChoice] = []
         for g in range(self.matches.topLevelItemCount()):
             group = self.matches.topLevelItem(g)
-            found.extend(e for c in range(group.childCount()) if (e := self._entry(group.child(c))) is not None)
+            found.extend(c for n in range(group.childCount()) if (c := self._choice(group.child(n))) is not None)
         return found
 
     def _search(self) -> None:
         text = self.search.text()
         self._asked = text
+        self._answered = set()
         self._ops.run(
             self._services.price_list.search,
             text,
             parent=self,
-            on_done=lambda found, asked=text: self._fill(found, asked),
+            on_done=lambda found, asked=text: self._fill("entries", found, asked),
         )
+        if self._with_parts:
+            self._ops.run(
+                self._services.work_order_items.search_parts,
+                text,
+                parent=self,
+                on_done=lambda found, asked=text: self._fill("parts", found, asked),
+            )
 
-    def _fill(self, found: Sequence[PriceListEntry], asked: str) -> None:
+    def _fill(self, what: str, found: Sequence[PriceListEntry] | Sequence[PartChoice], asked: str) -> None:
         if asked != self._asked:
             return  # an older answer: the user typed on meanwhile
+        if what == "parts":
+            self._found_parts = [p for p in found if isinstance(p, PartChoice)]
+        else:
+            self._found = [e for e in found if isinstance(e, PriceListEntry)]
+        self._answered.add(what)
+        if self._with_parts and len(self._answered) < 2:
+            return  # show both groups at once, so the list does not jump under the user
+        self._show_matches(asked)
+
+    def _show_matches(self, asked: str) -> None:
         self.matches.clear()
         first: QTreeWidgetItem | None = None
-        for kind, title in ((ItemKind.SERVICE, _("Services")), (ItemKind.MATERIAL, _("Materials"))):
-            entries = [e for e in found if e.kind == kind.value]
-            if not entries:
+        groups: list[tuple[str, list[PriceListEntry | PartChoice]]] = [
+            (_("Services"), [e for e in self._found if e.kind == ItemKind.SERVICE.value]),
+            (_("Materials"), [e for e in self._found if e.kind == ItemKind.MATERIAL.value]),
+        ]
+        if self._with_parts:
+            groups.append((_("Parts"), list(self._found_parts)))
+        for title, choices in groups:
+            if not choices:
                 continue
             group = QTreeWidgetItem([title])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -310,36 +499,65 @@ class ItemPickerDialog(FormDialog):
             font.setBold(True)
             group.setFont(0, font)
             self.matches.addTopLevelItem(group)
-            for entry in entries:
-                cells = [entry.name, _(unit_label(entry.unit))]
-                if self._pricing:
-                    cells.append(money_text(entry.price) if entry.price is not None else "")
-                item = QTreeWidgetItem(cells)
-                item.setData(0, ITEM_ID_ROLE, entry)
-                if self._pricing:
-                    item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                group.addChild(item)
-                first = first or item
+            for choice in choices:
+                group.addChild(self._row(choice))
+                first = first or group.child(group.childCount() - 1)
             group.setExpanded(True)
-        self.empty.setText("" if found else _("Nothing on the price list matches “{text}”.").format(text=asked))
-        self.empty.setVisible(not found)
+        anything = bool(self._found or self._found_parts)
+        nothing = (
+            _("Nothing on the price list or in stock matches “{text}”.")
+            if self._with_parts
+            else _("Nothing on the price list matches “{text}”.")
+        )
+        self.empty.setText("" if anything else nothing.format(text=asked))
+        self.empty.setVisible(not anything)
         if first is not None:
             self.matches.setCurrentItem(first)
         else:
             self._chosen_changed(None, None)
 
-    def _entry(self, item: QTreeWidgetItem | None) -> PriceListEntry | None:
+    def _row(self, choice: PriceListEntry | PartChoice) -> QTreeWidgetItem:
+        if isinstance(choice, PartChoice):
+            cells = [f"{choice.number}  {choice.name}", _(unit_label(choice.unit))]
+        else:
+            cells = [choice.name, _(unit_label(choice.unit))]
+        if self._with_parts:
+            cells.append(quantity_text(choice.available) if isinstance(choice, PartChoice) else "")
+        if self._pricing:
+            cells.append(money_text(choice.price) if choice.price is not None else "")
+        item = QTreeWidgetItem(cells)
+        item.setData(0, ITEM_ID_ROLE, choice)
+        for column in (self._free_column, self._price_column):
+            if column >= 0:
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if isinstance(choice, PartChoice):
+            free = [p for p in choice.places if p.available > 0]
+            item.setToolTip(
+                0,
+                "\n".join(place_text(p) for p in free) if free else _("None free at any location."),
+            )
+        return item
+
+    def _choice(self, item: QTreeWidgetItem | None) -> PriceListEntry | PartChoice | None:
         value = item.data(0, ITEM_ID_ROLE) if item is not None else None
-        return value if isinstance(value, PriceListEntry) else None
+        return value if isinstance(value, (PriceListEntry, PartChoice)) else None
 
     def _chosen_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        entry = self._entry(current)
-        self.add_button.setEnabled(entry is not None)
-        self.unit_hint.setText(_(unit_label(entry.unit)) if entry else "")
+        choice = self._choice(current)
+        self.add_button.setEnabled(choice is not None)
+        self.unit_hint.setText(_(unit_label(choice.unit)) if choice else "")
+        part = choice if isinstance(choice, PartChoice) else None
+        self.location.clear()
+        if part is not None:
+            self.location.addItem(_("Automatic"), None)
+            for place in part.places:
+                self.location.addItem(place_text(place), place.location_id)
+        self.location.setVisible(part is not None)
+        self.location_label.setVisible(part is not None)
 
     def _into_matches(self) -> None:
         self.matches.setFocus()
-        if self.chosen() is None and self.entries():
+        if self._choice(self.matches.currentItem()) is None and self._choices():
             self.matches.setCurrentItem(self.matches.topLevelItem(0).child(0))
 
     def _take_first(self) -> None:
@@ -347,7 +565,7 @@ class ItemPickerDialog(FormDialog):
             self._timer.stop()
             self._search()
             return
-        if self.chosen() is not None:
+        if self._choice(self.matches.currentItem()) is not None:
             self.quantity.setFocus()
             self.quantity.selectAll()
 
@@ -369,9 +587,13 @@ class WorkOrderItemsSection(QWidget):
         self.work_order_id: int | None = None
         self.card: WorkOrderItems | None = None
 
-        self.model = ItemsModel(self)
+        self.model = ItemsModel(self, ITEM_COLUMNS)
         self.model.quantity_edited.connect(self.set_quantity)
+        # queued: the combo that asked must not be torn down (by the reload) while it signals
+        self.model.location_edited.connect(self.set_location, Qt.ConnectionType.QueuedConnection)
         self.table = lines_table(self.model, maximum_height=190, type_to_edit=True)
+        self.location_delegate = LocationDelegate(self.model, self.table)
+        self.table.setItemDelegateForColumn(LOCATION_COLUMN, self.location_delegate)
 
         self.totals = plain_label("", role="hint")
         self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -431,6 +653,13 @@ class WorkOrderItemsSection(QWidget):
         pricing = bool(card and card.pricing)
         for column, (_key, _title, priced) in enumerate(COLUMNS):
             self.table.setColumnHidden(column, priced and not pricing)
+        stocked = bool(card and any(line.is_part for line in card.lines))
+        for column in range(len(COLUMNS), len(ITEM_COLUMNS)):
+            self.table.setColumnHidden(column, not stocked)
+        if card is not None and card.can_edit:
+            for row, line in enumerate(card.lines):
+                if line.is_part:  # the location combo, shown in the cell
+                    self.table.openPersistentEditor(self.model.index(row, LOCATION_COLUMN))
         if card is not None and pricing and card.lines:
             parts = []
             if card.discount:
@@ -467,12 +696,15 @@ class WorkOrderItemsSection(QWidget):
         card = self.card
         if card is None:
             return
-        dialog = ItemPickerDialog(self._services, self._ops, pricing=card.pricing, parent=self)
+        dialog = ItemPickerDialog(self._services, self._ops, pricing=card.pricing, parts=True, parent=self)
         if not dialog.exec():
             return
         entry = dialog.chosen()
+        part = dialog.chosen_part()
         if entry is not None:
             self.add_entry(entry.id, dialog.quantity_text())
+        elif part is not None:
+            self.add_part(part.id, dialog.quantity_text(), dialog.location_id())
 
     def add_entry(self, entry_id: int, quantity: str = "1") -> bool:
         if self.work_order_id is None:
@@ -480,6 +712,37 @@ class WorkOrderItemsSection(QWidget):
         result = self._ops.call(
             self._services.work_order_items.add, self.work_order_id, entry_id, quantity or "1", parent=self
         )
+        return self._after(result.value if result.ok else None, result.ok)
+
+    def add_part(self, part_id: int, quantity: str = "1", location_id: int | None = None) -> bool:
+        """Add a stocked part (``location_id`` None: the services choose where it comes from)."""
+        if self.work_order_id is None:
+            return False
+        result = self._ops.call(
+            self._services.work_order_items.add_part,
+            self.work_order_id,
+            part_id,
+            quantity or "1",
+            location_id,
+            parent=self,
+        )
+        return self._after(result.value if result.ok else None, result.ok)
+
+    def set_location(self, item_id: int, location_id: int) -> bool:
+        """Take a part line's stock from another location (its reservation moves with it)."""
+        line = next((line for line in self.model.lines if line.id == item_id), None)
+        if line is None:
+            return False
+        result = self._ops.call(
+            self._services.work_order_items.set_location,
+            item_id,
+            location_id,
+            line.version,
+            parent=self,
+            on_reload=lambda _current: self.reload(),
+        )
+        if not result.ok:
+            self._show(self.card)  # the combo goes back to where the line still is at once
         return self._after(result.value if result.ok else None, result.ok)
 
     def edit_quantity(self) -> None:
