@@ -28,9 +28,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tuffops_desktop.db.models import Part, StockLocation, WorkOrder, WorkOrderItem
+from tuffops_desktop.db.models import Part, StockLevel, StockLocation, WorkOrder, WorkOrderItem
 from tuffops_desktop.domain.errors import ValidationError
-from tuffops_desktop.domain.inventory import MovementKind, check_consume, check_take
+from tuffops_desktop.domain.inventory import MovementKind, Stock, check_consume, check_take
 from tuffops_desktop.domain.work_order_stock import (
     Place,
     StockStep,
@@ -96,14 +96,22 @@ def default_location(session: Session, order: WorkOrder, part_id: int, quantity:
     most free (``domain.work_order_stock.default_place``)."""
     places: dict[str, list[Place]] = {"van": [], "warehouse": []}
     rows = session.execute(
-        select(StockLocation.id, StockLocation.name, StockLocation.kind, StockLocation.technician_id)
+        select(
+            StockLocation.id,
+            StockLocation.name,
+            StockLocation.kind,
+            StockLocation.technician_id,
+            StockLevel.on_hand,
+            StockLevel.reserved,
+        )
+        .outerjoin(StockLevel, (StockLevel.location_id == StockLocation.id) & (StockLevel.part_id == part_id))
         .where(StockLocation.active.is_(True))
         .order_by(StockLocation.name, StockLocation.id)
     ).all()
-    for location_id, name, kind, technician_id in rows:
+    for location_id, name, kind, technician_id, on_hand, reserved in rows:
         if kind == "van" and (order.technician_id is None or technician_id != order.technician_id):
             continue
-        available = ledger.stock(session, part_id, location_id).available
+        available = Stock(ledger.qty(on_hand), ledger.qty(reserved)).available
         places.setdefault(kind, []).append(Place(location_id, name, available))
     return default_place(quantity, places["van"], places["warehouse"])
 
