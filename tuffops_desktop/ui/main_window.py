@@ -57,6 +57,7 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.context import Actor
 from tuffops_desktop.services.registry import Services, build_services
+from tuffops_desktop.ui.about import AboutDialog, show_about
 from tuffops_desktop.ui.connection import ConnectionBanner, ConnectionMonitor
 from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.live import LiveFeed
@@ -275,6 +276,10 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def show_about(self) -> AboutDialog:
+        """Help > About: version, database and schema revision."""
+        return show_about(self, self._services.ctx.db, self._ops.runner)
+
     def open_by_scan(self) -> OpenByScanDialog:
         """Ctrl+K: the box that opens a scanned sticker or a searched customer, unit or request."""
         kinds = {s.record_kind for s in self._sections if s.record_kind}
@@ -446,6 +451,7 @@ class MainWindow(QMainWindow):
         go.addAction(shortcuts.add("switch_focus", self.switch_focus))
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(shortcuts.add("shortcuts", self.show_shortcuts))
+        help_menu.addAction(_("&About {app}…").format(app=APP_NAME), self.show_about)
         return shortcuts
 
     def _visible(self, section: Section, features: Mapping[str, bool] | None = None) -> bool:
