@@ -15,7 +15,8 @@
 ``tuffops inventory check|low-stock|valuation|labels …`` (``cli_inventory.py``)
 
 Every command takes ``--database-url`` (or ``TUFFOPS_DATABASE_URL``); the default is an
-SQLite file in the user's data folder. Mistakes print one clear line and exit non-zero.
+SQLite file in the user's data folder (the app: the database chosen in its first-run
+wizard). Mistakes print one clear line and exit non-zero.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tuffops", description=f"{APP_NAME} {__version__}")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    # The packaged app's self-check (ui/smoke.py, tests/packaging): password on standard input.
+    parser.add_argument("--smoke-window", metavar="USER", help=argparse.SUPPRESS)
     parser.add_argument(
         "--database-url",
         default=None,
@@ -186,9 +189,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_ERROR
+            if args.smoke_window:
+                from tuffops_desktop.ui.smoke import smoke_window
+
+                return smoke_window(url, args.smoke_window, _read_password(True))
             from tuffops_desktop.app import run_desktop  # Qt is imported only for the GUI
 
-            return run_desktop(url)
+            # No address given: the app opens the database chosen at first run (or asks).
+            return run_desktop(args.database_url or os.environ.get("TUFFOPS_DATABASE_URL"))
         return _run_command(args, url)
     except ImportRejected as exc:
         print(f"tuffops: {exc.row_errors and 'import refused, nothing was imported:'}", file=sys.stderr)
