@@ -28,6 +28,7 @@ from tuffops_desktop.domain.qr import new_guid
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.demo_inventory import add_demo_inventory
 from tuffops_desktop.services.demo_invoices import add_demo_invoices
 from tuffops_desktop.services.demo_items import add_demo_items, seed_price_list
 from tuffops_desktop.services.demo_quotes import add_demo_quotes
@@ -315,6 +316,7 @@ def seed_demo(
         )
     invoiced = add_demo_invoices(ctx, seed=seed)  # past repairs, each with its invoice
     quoted = add_demo_quotes(ctx, seed=seed)  # a quotation in every status, two converted, one fulfilled
+    add_demo_inventory(ctx, seed=seed)  # parts, warehouse and vans, stock reserved for pending work
     extra = add_demo_work_orders(ctx, work_orders, seed=seed) if work_orders else 0
     return DemoResult(
         customers=customers,
