@@ -97,6 +97,7 @@ def test_the_walk_sees_every_service_of_the_registry():
         "inventory",
         "stock_control",
         "inventory_listing",
+        "part_labels",
     }
     assert len(declarations()) > 50
 
@@ -292,6 +293,10 @@ def _open_order(seed: Seed) -> tuple[int, int]:
     """The oldest open supplier order as (id, version); (1, 1) before there is one."""
     orders = seed.system.stock_control.open_orders()
     return (orders[0].id, orders[0].version) if orders else (1, 1)
+
+
+def _labels(seed: Seed) -> Any:
+    return seed.system.part_labels.contents(_loc(seed, "Warehouse"))
 
 
 def _count(seed: Seed) -> list[CountEntry]:
@@ -527,6 +532,11 @@ CALLS: dict[str, Call] = {
     "stock_control.count": lambda s, d: s.stock_control.count(_loc(d, "Warehouse"), _count(d), "Tess"),
     "stock_control.valuation": lambda s, d: s.stock_control.valuation(),
     "stock_control.valuation_csv": lambda s, d: s.stock_control.valuation_csv(),
+    "part_labels.layouts": lambda s, d: s.part_labels.layouts(),
+    "part_labels.part_ids": lambda s, d: s.part_labels.part_ids(["P-100"]),
+    "part_labels.contents": lambda s, d: s.part_labels.contents(_loc(d, "Warehouse")),
+    "part_labels.sheet": lambda s, d: s.part_labels.sheet(_labels(d), "avery-5160"),
+    "part_labels.render": lambda s, d: s.part_labels.render(_labels(d), "avery-5160", io.BytesIO()),
     "quotations.statuses": lambda s, d: s.quotations.statuses(),
     "quotations.add_status": lambda s, d: s.quotations.add_status("Site visit", _qlist(d)),
     "quotations.rename_status": lambda s, d: s.quotations.rename_status("pending", "Being priced", _qlist(d)),

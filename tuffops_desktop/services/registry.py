@@ -14,6 +14,7 @@ from tuffops_desktop.services.inventory import InventoryService
 from tuffops_desktop.services.inventory_listing import InventoryListingService
 from tuffops_desktop.services.invoices import InvoiceService
 from tuffops_desktop.services.maintenance import MaintenanceService
+from tuffops_desktop.services.part_labels import PartLabelService
 from tuffops_desktop.services.price_list import PriceListService
 from tuffops_desktop.services.quotations import QuotationService
 from tuffops_desktop.services.receivables import ReceivablesService
@@ -54,6 +55,7 @@ class Services:
     inventory: InventoryService
     stock_control: StockControlService
     inventory_listing: InventoryListingService
+    part_labels: PartLabelService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -85,4 +87,5 @@ def build_services(ctx: ServiceContext) -> Services:
         inventory=InventoryService(ctx),
         stock_control=StockControlService(ctx),
         inventory_listing=InventoryListingService(ctx),
+        part_labels=PartLabelService(ctx),
     )
