@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tuffops_desktop.domain.permissions import Role, effective_permissions
 from tuffops_desktop.services.changes import Change
@@ -107,16 +108,16 @@ def choose_location(qtbot, view: LowStockView, name: str) -> None:  # noqa: ANN0
 # ----------------------------------------------------------------- low stock
 
 
-def test_low_stock_view_lists_filters_and_follows_changes(qtbot, kit, office, admin, shop):
+def test_low_stock_view_lists_filters_and_follows_changes(qtbot, qtmodeltester, kit, office, admin, shop):
     view = show_view(qtbot, LowStockView(office, kit.ops))
     choose_location(qtbot, view, shop.location)
     assert [(r.part_number, r.on_hand, r.reserved, r.available, r.minimum, r.suggested) for r in view.rows] == [
         (shop.numbers[0], D(3), D(0), D(3), D(5), D(10)),
         (shop.numbers[1], D(2), D(4), D(0), None, D(2)),
     ]
-    table = view.table
-    assert table.rowCount() == 2
-    assert [table.item(0, c).text() for c in range(table.columnCount())] == [
+    model = view.model
+    assert model.rowCount() == 2
+    assert [model.text(0, c) for c in range(model.columnCount())] == [
         view.rows[0].part_number,
         "Run capacitor 45/5 uF",
         shop.location,
@@ -130,13 +131,26 @@ def test_low_stock_view_lists_filters_and_follows_changes(qtbot, kit, office, ad
         "each",
     ]
     assert view.summary.text() == "2 parts are low."
-    assert view.table.item(1, 5).toolTip() == "More is reserved for work orders than is on hand."
+    short = model.index(1, 5)
+    assert short.data(Qt.ItemDataRole.ToolTipRole) == "More is reserved for work orders than is on hand."
+    assert (
+        short.data(Qt.ItemDataRole.ForegroundRole) is not None
+        and model.index(0, 5).data(Qt.ItemDataRole.ToolTipRole) is None
+    )
+    assert model.index(0, 9).data(Qt.ItemDataRole.FontRole).bold()
+    qtmodeltester.check(model)
     shoot(view, "low_stock")
 
     admin.inventory.receive(shop.capacitor, shop.location_id, "2")  # 5: no longer low
     view.apply_changes([Change("part", shop.capacitor, "receive")])
     qtbot.waitUntil(lambda: len(view.rows) == 1, timeout=5000)
     assert view.rows[0].part_id == shop.filter and view.summary.text() == "1 part is low."
+
+    # a new location appears in the filter
+    admin.inventory.add_location(f"{shop.location} annex")
+    view.apply_changes([Change("stock_location", None, "create")])
+    qtbot.waitUntil(lambda: view.location.findText(f"{shop.location} annex") >= 0, timeout=5000)
+    assert view.location.currentText() == shop.location  # the chosen one stays
 
     # a technician sees the list but neither orders nor changes minimums
     tech = show_view(qtbot, LowStockView(build_services(_as_tech(office)), kit.ops))
@@ -223,7 +237,7 @@ def test_receive_and_cancel_orders(qtbot, kit, office, shop):
     view = show_view(qtbot, OnOrderView(office, kit.ops))
     qtbot.waitUntil(lambda: first.id in [o.id for o in view.orders] and view._task is None, timeout=5000)
     row = [o.id for o in view.orders].index(first.id)
-    assert view.table.item(row, 7).text() == "PO-1001" and view.table.item(row, 4).text() == "10"
+    assert view.model.text(row, 7) == "PO-1001" and view.model.text(row, 4) == "10"
     shoot(view, "on_order")
 
     view.table.selectRow(row)
@@ -251,20 +265,25 @@ def test_receive_and_cancel_orders(qtbot, kit, office, shop):
 # ----------------------------------------------------------------- cycle count
 
 
-def test_count_dialog_saves_differences_and_shows_them(qtbot, kit, office, shop):
+def test_count_dialog_saves_differences_and_shows_them(qtbot, qtmodeltester, kit, office, shop):
     dialog = CountDialog(office, kit.ops, shop.location_id)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.sheet is not None, timeout=5000)
-    assert [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())] == ["A-1-3", "B-2", "C-1"]
-    assert [dialog.table.item(r, 4).text() for r in range(3)] == ["3", "2", "12.5"]
+    assert [dialog.model.text(r, 0) for r in range(dialog.model.rowCount())] == ["A-1-3", "B-2", "C-1"]
+    assert [dialog.model.text(r, 4) for r in range(3)] == ["3", "2", "12.5"]
     assert dialog.counted_by.text() == "Olivia Office"
     dialog.set_counted(0, "4")
     dialog.set_counted(2, "12.5")
-    assert dialog.table.item(0, 6).text() == "+1" and dialog.table.item(2, 6).text() == "0"
+    assert dialog.model.text(0, 6) == "+1" and dialog.model.text(2, 6) == "0"
     dialog.set_counted(1, "x")
-    assert dialog.table.item(1, 6).text() == "not a count"
+    assert dialog.model.text(1, 6) == "not a count"
     assert dialog.progress.text() == "3 of 3 lines counted."
+    dialog.bin_filter.setText("b")  # part of the location: the typed counts stay
+    assert [dialog.model.text(r, 0) for r in range(dialog.model.rowCount())] == ["B-2"]
+    assert dialog.model.text(0, 5) == "x" and len(dialog.entries()) == 3
+    dialog.bin_filter.setText("")
+    qtmodeltester.check(dialog.model)
     shoot(dialog, "count_dialog")
     assert not dialog.save()  # "x" is refused by the service; nothing stored
     assert "A count cannot be negative" not in dialog.form_error.text()
@@ -275,7 +294,7 @@ def test_count_dialog_saves_differences_and_shows_them(qtbot, kit, office, shop)
     assert dialog.summary.text() == (
         "Saved. 1 of 2 counted lines differed and were adjusted (“Cycle count — counted by Olivia Office”)."
     )
-    assert [dialog.adjustments.item(0, c).text() for c in range(6)] == [
+    assert [dialog.adjusted.text(0, c) for c in range(6)] == [
         dialog.sheet.lines[0].part_number,
         "Run capacitor 45/5 uF",
         "3",

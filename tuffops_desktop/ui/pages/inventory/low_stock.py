@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -25,18 +23,23 @@ from PySide6.QtWidgets import (
 
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.stock_control import SUPPLIER_MAX
-from tuffops_desktop.i18n import N_, _
+from tuffops_desktop.i18n import _
+from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.dto.inventory import LocationInfo
 from tuffops_desktop.services.dto.stock_control import LowStockRow, StockOrderInfo
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import count_text
+from tuffops_desktop.ui.models.columns import RIGHT, Column
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inventory.levels_dialog import LevelsDialog
 from tuffops_desktop.ui.pages.inventory.stock_views import (
     LiveView,
     LocationFilter,
+    RowsModel,
     export_report,
+    fit_columns,
     quantity_cell,
+    rows_view,
     selected_rows,
 )
 from tuffops_desktop.ui.pages.invoices.dialogs import FieldsDialog, read_only_table, table_item
@@ -44,22 +47,33 @@ from tuffops_desktop.ui.theme import ERROR_TEXT
 from tuffops_desktop.ui.widgets.forms import action_buttons
 from tuffops_desktop.ui.widgets.labels import plain_label
 
-KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-COLUMNS = (
-    N_("Part"),
-    N_("Name"),
-    N_("Location"),
-    N_("Bin"),
-    N_("On hand"),
-    N_("Reserved"),
-    N_("Incoming"),
-    N_("Available"),
-    N_("Minimum"),
-    N_("Suggested"),
-    N_("Unit"),
-)
-NUMERIC = {4, 5, 6, 7, 8, 9}
+STRETCH = 1  # the part's name takes the spare width
 SUGGESTED = 9
+
+
+def low_stock_columns() -> list[Column[LowStockRow]]:
+    def short(r: LowStockRow) -> str | None:
+        return ERROR_TEXT if r.on_hand < r.reserved else None
+
+    return [
+        Column(_("Part"), lambda r: r.part_number),
+        Column(_("Name"), lambda r: r.part_name, tooltip=lambda r: r.part_name),
+        Column(_("Location"), lambda r: r.location_name),
+        Column(_("Bin"), lambda r: r.bin),
+        Column(_("On hand"), lambda r: quantity_cell(r.on_hand), align=RIGHT),
+        Column(
+            _("Reserved"),
+            lambda r: quantity_cell(r.reserved),
+            align=RIGHT,
+            foreground=short,
+            tooltip=lambda r: _("More is reserved for work orders than is on hand.") if short(r) else "",
+        ),
+        Column(_("Incoming"), lambda r: quantity_cell(r.incoming), align=RIGHT),
+        Column(_("Available"), lambda r: quantity_cell(r.available), align=RIGHT),
+        Column(_("Minimum"), lambda r: quantity_cell(r.minimum), align=RIGHT),
+        Column(_("Suggested"), lambda r: quantity_cell(r.suggested), align=RIGHT),
+        Column(_("Unit"), lambda r: r.unit),
+    ]
 
 
 class LowStockView(LiveView):
@@ -74,6 +88,7 @@ class LowStockView(LiveView):
         self._services = services
         self._can_edit = services.ctx.actor.can(P.INVENTORY_EDIT)
         self.rows: list[LowStockRow] = []
+        self._locations_stale = True
         self.location = LocationFilter()
         self.location.currentIndexChanged.connect(lambda _i: self.refresh())
         self.summary = plain_label(role="hint")
@@ -95,10 +110,10 @@ class LowStockView(LiveView):
         top.addWidget(self.levels_button)
         top.addWidget(self.order_button)
         top.addWidget(self.export_button)
-        self.table = read_only_table([_(c) for c in COLUMNS], NUMERIC, stretch=1)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.itemDoubleClicked.connect(lambda _item: self.edit_levels())
+        self.model: RowsModel[LowStockRow] = RowsModel(low_stock_columns(), bold=frozenset({SUGGESTED}))
+        self.table = rows_view(self.model, stretch=STRETCH, multi=True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.table.doubleClicked.connect(lambda _i: self.edit_levels())
         self.note = plain_label(
             _(
                 "A part is low when on hand − reserved + incoming is below its minimum, or below zero "
@@ -118,25 +133,34 @@ class LowStockView(LiveView):
 
     # ----------------------------------------------------------------- data
     def load(self) -> None:
-        if self.location.count() == 1:  # the locations first (once), then the list
+        if self._locations_stale:  # the filter's locations (first time, or one was added or renamed)
+            self._locations_stale = False
             self._ops.run(self._services.inventory.locations, parent=self, on_done=self._locations, report=False)
         self._task = self._ops.run(
             self._services.stock_control.low_stock, self.location.location_id(), parent=self, on_done=self.show_rows
         )
+
+    def apply_changes(self, changes: Sequence[Change]) -> None:
+        if any(c.entity in ("stock_location", "*") for c in changes):
+            self._locations_stale = True
+        super().apply_changes(changes)
 
     def _locations(self, locations: Sequence[LocationInfo]) -> None:
         self.location.set_locations(locations)
 
     def show_rows(self, rows: list[LowStockRow]) -> None:
         self.loaded()
-        keep = {self.rows[r].key for r in selected_rows(self.table) if r < len(self.rows)}
+        keep = {row.key for row in self.selected()}
         self.rows = rows
-        self.table.setRowCount(0)
-        for row in rows:
-            self._add(row)
+        self.model.set_rows(rows)
+        fit_columns(self.table, STRETCH)
+        selection = self.table.selectionModel()
         for index, row in enumerate(rows):
             if row.key in keep:
-                self.table.selectRow(index)
+                selection.select(
+                    self.model.index(index, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+                )
         where = self.location.currentText() if self.location.location_id() is not None else ""
         if not rows:
             text = _("Nothing is low at {where}.").format(where=where) if where else _("Nothing is low.")
@@ -146,32 +170,6 @@ class LowStockView(LiveView):
             text = _("{count} parts are low.").format(count=count_text(len(rows)))
         self.summary.setText(text)
         self._update_buttons()
-
-    def _add(self, row: LowStockRow) -> None:
-        at = self.table.rowCount()
-        self.table.insertRow(at)
-        cells = [
-            table_item(row.part_number),
-            table_item(row.part_name, tooltip=row.part_name),
-            table_item(row.location_name),
-            table_item(row.bin),
-            table_item(quantity_cell(row.on_hand), right=True),
-            table_item(quantity_cell(row.reserved), right=True),
-            table_item(quantity_cell(row.incoming), right=True),
-            table_item(quantity_cell(row.available), right=True),
-            table_item(quantity_cell(row.minimum), right=True),
-            table_item(quantity_cell(row.suggested), right=True),
-            table_item(row.unit),
-        ]
-        if row.on_hand < row.reserved:  # promised beyond what is there: say why it is listed
-            cells[5].setForeground(QColor(ERROR_TEXT))
-            cells[5].setToolTip(_("More is reserved for work orders than is on hand."))
-        font = cells[SUGGESTED].font()
-        font.setBold(True)
-        cells[SUGGESTED].setFont(font)
-        for column, cell in enumerate(cells):
-            cell.setData(KEY_ROLE, row.key)
-            self.table.setItem(at, column, cell)
 
     # ----------------------------------------------------------------- actions
     def selected(self) -> list[LowStockRow]:

@@ -8,33 +8,43 @@ calls an order off. Both check that nobody received or cancelled the order meanw
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.stock_control import quantity_text
-from tuffops_desktop.i18n import N_, _
+from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.stock_control import StockOrderInfo
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import count_text, date_time_text
+from tuffops_desktop.ui.models.columns import RIGHT, Column
 from tuffops_desktop.ui.ops import Ops
-from tuffops_desktop.ui.pages.inventory.stock_views import LiveView, quantity_cell, selected_rows
-from tuffops_desktop.ui.pages.invoices.dialogs import FieldsDialog, read_only_table, table_item
+from tuffops_desktop.ui.pages.inventory.stock_views import (
+    LiveView,
+    RowsModel,
+    fit_columns,
+    quantity_cell,
+    rows_view,
+    selected_rows,
+)
+from tuffops_desktop.ui.pages.invoices.dialogs import FieldsDialog
 from tuffops_desktop.ui.widgets.forms import action_buttons
 from tuffops_desktop.ui.widgets.labels import plain_label
 
-ORDER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-COLUMNS = (
-    N_("Ordered"),
-    N_("Part"),
-    N_("Name"),
-    N_("Location"),
-    N_("Quantity"),
-    N_("Unit"),
-    N_("Supplier"),
-    N_("Reference"),
-    N_("By"),
-)
+STRETCH = 2  # the part's name takes the spare width
+
+
+def order_columns() -> list[Column[StockOrderInfo]]:
+    return [
+        Column(_("Ordered"), lambda o: date_time_text(o.ordered_at)),
+        Column(_("Part"), lambda o: o.part_number),
+        Column(_("Name"), lambda o: o.part_name, tooltip=lambda o: o.part_name),
+        Column(_("Location"), lambda o: o.location_name),
+        Column(_("Quantity"), lambda o: quantity_cell(o.quantity), align=RIGHT),
+        Column(_("Unit"), lambda o: o.unit),
+        Column(_("Supplier"), lambda o: o.supplier, tooltip=lambda o: o.supplier),
+        Column(_("Reference"), lambda o: o.reference),
+        Column(_("By"), lambda o: o.ordered_by),
+    ]
 
 
 class OnOrderView(LiveView):
@@ -61,9 +71,10 @@ class OnOrderView(LiveView):
         top.addWidget(self.summary, 1)
         top.addWidget(self.receive_button)
         top.addWidget(self.cancel_button)
-        self.table = read_only_table([_(c) for c in COLUMNS], {4}, stretch=2)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.itemDoubleClicked.connect(lambda _item: self.receive_selected())
+        self.model: RowsModel[StockOrderInfo] = RowsModel(order_columns())
+        self.table = rows_view(self.model, stretch=STRETCH)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.table.doubleClicked.connect(lambda _i: self.receive_selected())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
@@ -78,26 +89,10 @@ class OnOrderView(LiveView):
         self.loaded()
         chosen = self.selected()
         self.orders = orders
-        self.table.setRowCount(0)
-        for order in orders:
-            at = self.table.rowCount()
-            self.table.insertRow(at)
-            cells = [
-                table_item(date_time_text(order.ordered_at)),
-                table_item(order.part_number),
-                table_item(order.part_name, tooltip=order.part_name),
-                table_item(order.location_name),
-                table_item(quantity_cell(order.quantity), right=True),
-                table_item(order.unit),
-                table_item(order.supplier, tooltip=order.supplier),
-                table_item(order.reference),
-                table_item(order.ordered_by),
-            ]
-            for column, cell in enumerate(cells):
-                cell.setData(ORDER_ID_ROLE, order.id)
-                self.table.setItem(at, column, cell)
-            if chosen is not None and order.id == chosen.id:
-                self.table.selectRow(at)
+        self.model.set_rows(orders)
+        fit_columns(self.table, STRETCH)
+        if chosen is not None and chosen.id in [o.id for o in orders]:
+            self.table.selectRow([o.id for o in orders].index(chosen.id))
         if not orders:
             self.summary.setText(_("Nothing is on order."))
         elif len(orders) == 1:
