@@ -8,14 +8,16 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QListView, QStyleOptionViewItem
 
 from tests.factories import make_customer, make_unit
 from tuffops_desktop.ui.pages.work_orders.items import (
     ITEM_COLUMNS,
     LOCATION_COLUMN,
+    PLACE_ROLE,
     ItemPickerDialog,
     WorkOrderItemsSection,
+    place_text,
 )
 
 COLUMN = {key: n for n, (key, _title, _priced) in enumerate(ITEM_COLUMNS)}
@@ -95,7 +97,9 @@ def test_a_part_is_added_through_the_picker_and_reserved_once_assigned(qtbot, de
     qtbot.waitUntil(lambda: cell(section, 0, "reserved") == "2", timeout=5000)
     combo = location_combo(section, 0)
     assert combo is not None and combo.currentData() == store.id
-    assert combo.itemText(combo.findData(store.id)) == f"{store.name} (3 available)"
+    entry = combo.findData(store.id)
+    assert combo.itemText(entry) == store.name  # the cell shows the name; the list what is free
+    assert place_text(combo.itemData(entry, PLACE_ROLE)) == f"{store.name} (3 available)"
     assert "2 of 2 each reserved" in section.model.index(0, COLUMN["reserved"]).data(Qt.ItemDataRole.ToolTipRole)
 
 
@@ -152,3 +156,17 @@ def test_a_technician_sees_the_stock_columns_without_prices(qtbot, demo, kit, sh
     section = make_section(qtbot, office, kit, order.id)
     qtbot.waitUntil(lambda: location_combo(section, 2) is not None, timeout=5000)
     section.grab().save(str(tmp_path / "items-office.png"))
+    combo = location_combo(section, 2)
+    assert combo is not None
+    listed = QListView()  # its open list, painted without opening a popup offscreen
+    qtbot.addWidget(listed)
+    listed.setModel(combo.model())
+    listed.setItemDelegate(combo.itemDelegate())
+    listed.resize(combo.view().minimumWidth(), 120)
+    listed.show()
+    texts = [listed.itemDelegate().sizeHint(QStyleOptionViewItem(), combo.model().index(0, 0)).width()]
+    assert texts[0] > combo.fontMetrics().horizontalAdvance(combo.itemText(0))  # "(… available)" added
+    listed.grab().save(str(tmp_path / "items-combo-list.png"))
+    section.resize(440, 300)  # the work-order panel's width by default
+    qtbot.wait(50)
+    section.grab().save(str(tmp_path / "items-office-narrow.png"))

@@ -63,6 +63,7 @@ from tuffops_desktop.ui.widgets.labels import plain_label
 
 SEARCH_DELAY_MS = 150
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PLACE_ROLE = Qt.ItemDataRole.UserRole + 2  # a location combo's entry: its StockPlace
 
 # key, title, with prices only
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
@@ -232,9 +233,21 @@ def _is_part(line: object) -> bool:
     return getattr(line, "part_id", None) is not None
 
 
+class _PlaceListDelegate(QStyledItemDelegate):
+    """The open list of a location combo: each location with what is free there, while the
+    closed combo shows just the name (so the cell stays small)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        place = index.data(PLACE_ROLE)
+        if isinstance(place, StockPlace):
+            option.text = place_text(place)
+
+
 class LocationDelegate(QStyledItemDelegate):
-    """The "From" cell of a part line: a small combo of the active stock locations, each with
-    what is free there; choosing one asks the model to move the line (``location_edited``)."""
+    """The "From" cell of a part line: a small combo of the active stock locations (the open
+    list says what is free at each); choosing one asks the model to move the line
+    (``location_edited``)."""
 
     def __init__(self, model: ItemsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -250,12 +263,12 @@ class LocationDelegate(QStyledItemDelegate):
         if line.stock_location_id is not None and all(p.location_id != line.stock_location_id for p in places):
             combo.addItem(line.location_name or "", line.stock_location_id)  # no longer used for stock
         for place in places:
-            combo.addItem(place_text(place), place.location_id)
+            combo.addItem(place.name, place.location_id)
+            combo.setItemData(combo.count() - 1, place, PLACE_ROLE)
+        combo.setItemDelegate(_PlaceListDelegate(combo))
         combo.setToolTip(_("Where this part is taken from; choosing another moves its reservation."))
-        widest = max(
-            (combo.fontMetrics().horizontalAdvance(combo.itemText(n)) for n in range(combo.count())), default=0
-        )
-        combo.view().setMinimumWidth(widest + 32)  # the list may be wider than the cell
+        widest = max((combo.fontMetrics().horizontalAdvance(place_text(p)) for p in places), default=0)
+        combo.view().setMinimumWidth(widest + 32)  # the list is wider than the cell
         combo.activated.connect(lambda _row, c=combo: self.commitData.emit(c))
         return combo
 
@@ -282,9 +295,8 @@ class LocationDelegate(QStyledItemDelegate):
         line = self._model.lines[index.row()] if 0 <= index.row() < len(self._model.lines) else None
         if line is None or not _is_part(line):
             return hint
-        here = next((p for p in line.places if p.location_id == line.stock_location_id), None)
-        text = place_text(here) if here is not None else (line.location_name or "")
-        return QSize(max(hint.width(), option.fontMetrics.horizontalAdvance(text) + 44), hint.height())
+        name = option.fontMetrics.horizontalAdvance(line.location_name or "")  # its list opens wider
+        return QSize(max(hint.width(), name + 44), hint.height())
 
 
 def lines_table(model: ItemsModel, *, maximum_height: int, type_to_edit: bool) -> QTableView:
