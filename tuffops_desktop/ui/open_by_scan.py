@@ -7,8 +7,10 @@ text into matches using the services' own list searches (``ListQuery`` text sear
 runs only on the ``TaskRunner`` (through ``Ops``), never on the GUI thread:
 
 - a sticker URL or GUID → the unit with that QR code;
+- a part label (``TUFFOPS:PART:<number>``, ``domain.part_labels``) or a typed part number
+  → that part (nothing else);
 - a ticket (``R-XXXXX-XXXXX``) → that request;
-- anything else → customers, units and requests whose search text matches every word.
+- anything else → customers, units, requests and parts whose search text matches every word.
 
 Enter opens the only match at once; with several, they are listed (arrow keys, Enter).
 Only the kinds of record the user has a page for are searched.
@@ -25,6 +27,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from tuffops_desktop.domain.errors import ValidationError
+from tuffops_desktop.domain.part_labels import parse_part_code
 from tuffops_desktop.domain.qr import parse_guid_or_url
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.listing import ListQuery
@@ -33,7 +36,7 @@ from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
 
-UNIT, CUSTOMER, REQUEST = "unit", "customer", "customer_request"  # change-feed entities, as MainWindow.open_record
+UNIT, CUSTOMER, REQUEST, PART = "unit", "customer", "customer_request", "part"  # change-feed entities, as open_record
 PER_KIND = 8  # matches listed per kind of record
 _TICKET = re.compile(r"R-?([0-9A-Z]{5})-?([0-9A-Z]{5})", re.IGNORECASE)
 
@@ -67,6 +70,13 @@ class ScanSearch:
         guid = _guid(text)
         if guid is not None:
             return self._units(guid, include_inactive=True, qr_code=guid) if UNIT in self._kinds else []
+        scanned = parse_part_code(text)
+        if scanned is not None:
+            return self._part_numbered(scanned) if PART in self._kinds else []
+        if PART in self._kinds:
+            exact = self._part_numbered(text)  # a part number typed in full
+            if exact:
+                return exact
         ticket = _TICKET.fullmatch(text)
         if ticket is not None and REQUEST in self._kinds:
             wanted = f"R-{ticket.group(1)}-{ticket.group(2)}".upper()
@@ -80,6 +90,8 @@ class ScanSearch:
             matches += self._units(text)
         if REQUEST in self._kinds:
             matches += self._requests(text)
+        if PART in self._kinds:
+            matches += self._parts(text)
         return matches
 
     def _customers(self, text: str) -> list[Match]:
@@ -113,6 +125,26 @@ class ScanSearch:
             for r in service.rows(ids)
         ]
 
+    def _parts(self, text: str) -> list[Match]:
+        """Parts whose number, name, maker or category hold every word of ``text``."""
+        service = self._services.inventory_listing
+        ids = service.list_ids(ListQuery(text=text, sort="number"))[:PER_KIND]
+        return self._part_matches(ids)
+
+    def _part_numbered(self, number: str) -> list[Match]:
+        """The part numbered ``number`` (any case), or nothing."""
+        try:
+            ids = self._services.part_labels.part_ids([number])
+        except ValidationError:
+            return []
+        return self._part_matches(ids)
+
+    def _part_matches(self, ids: list[int]) -> list[Match]:
+        return [
+            Match(PART, r.id, r.number, " · ".join(p for p in (_("Part"), r.name, r.manufacturer) if p))
+            for r in self._services.inventory_listing.rows(ids)
+        ]
+
 
 def _guid(text: str) -> str | None:
     try:
@@ -132,7 +164,7 @@ class OpenByScanDialog(QDialog):
         self._generation = 0
         self._listed_for: str | None = None
         self.chosen: Match | None = None
-        self.box = SearchBox(_("Scan a sticker, or type a customer, unit or ticket…"))
+        self.box = SearchBox(_("Scan a sticker or part label, or type a customer, unit, ticket or part…"))
         self.box.setMaxLength(300)
         self.box.setMinimumWidth(420)
         prompt = QLabel(_("&Scan or search:"))
