@@ -1,8 +1,11 @@
 """The desktop app's composition root: everything is built here and passed down.
 
-Order: Qt application → theme → error handling (log file, excepthook) → database
-(schema upgrade) → sign-in → services for the signed-in user → main window. Nothing is
-kept in module globals; each piece receives what it needs.
+Order: Qt application → theme → error handling (log file, excepthook) → which database
+(``--database-url``, else the remembered first-run choice, else the first-run wizard:
+``ui/first_run.py``, which also upgrades an older schema and creates the first
+administrator) → sign-in (skipped right after the wizard created that administrator) →
+services for the signed-in user → main window. Nothing is kept in module globals; each
+piece receives what it needs.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.context import Actor
 from tuffops_desktop.ui.connection import ConnectionMonitor
 from tuffops_desktop.ui.error_mapper import ErrorMapper
+from tuffops_desktop.ui.first_run import Opened, open_for_desktop
 from tuffops_desktop.ui.login_dialog import LoginDialog
 from tuffops_desktop.ui.main_window import MainWindow
 from tuffops_desktop.ui.ops import Ops
@@ -39,12 +43,15 @@ from tuffops_desktop.ui.window_state import WindowState
 log = logging.getLogger("tuffops")
 
 EXIT_OK, EXIT_ERROR = 0, 1
+CHANGE_DATABASE = -1  # the user asked at sign-in for another database: the wizard again
 ANONYMOUS = Actor(user_id=None, username="anonymous")
 WINDOW_STATE_FILE = "window-state.ini"
 
 
-def run_desktop(url: str) -> int:
-    """Open the desktop app on the database at ``url``; returns the process exit code."""
+def run_desktop(url: str | None = None) -> int:
+    """Open the desktop app; returns the process exit code. ``url``: the database given on
+    the command line (or ``TUFFOPS_DATABASE_URL``); None: the one chosen at first run,
+    and the sign-in then offers "Use another database…" (the wizard again)."""
     _configure_logging()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -54,45 +61,76 @@ def run_desktop(url: str) -> int:
     app.setWindowIcon(app_icon())
     apply_theme(app)
     prompts = Prompts()
-
+    runner = TaskRunner()
+    local = LocalConfig.default()
+    secrets = KeyringSecretStore(APP_NAME)
+    ask = False
     try:
-        db = open_database(url)
+        while True:
+            opened = open_for_desktop(url, runner=runner, prompts=prompts, local=local, secrets=secrets, ask=ask)
+            if not isinstance(opened, Opened):
+                return opened
+            code = _session(app, opened, runner, prompts, local, secrets, may_change=url is None)
+            if code != CHANGE_DATABASE:
+                return code
+            ask = True
+    finally:
+        runner.shutdown(timeout_ms=2000)
+
+
+def _session(
+    app: QApplication,
+    opened: Opened,
+    runner: TaskRunner,
+    prompts: Prompts,
+    local: LocalConfig,
+    secrets: KeyringSecretStore,
+    *,
+    may_change: bool,
+) -> int:
+    """Sign in and work on one database until the app quits (its exit code) or the user
+    asks for another database at sign-in (``CHANGE_DATABASE``)."""
+    try:
+        db = open_database(opened.url)
     except KnownError as exc:
         log.error("cannot open the database: %s", exc.message)
         prompts.warning(None, _("Cannot open the database"), exc.message)
         return EXIT_ERROR
 
-    runner = TaskRunner()
     monitor = ConnectionMonitor(database_probe(db), heartbeat_ms=15_000, runner=runner)
     mapper = ErrorMapper(prompts, monitor.report_lost)
     restore_hook = install_excepthook(mapper)
+    actor = opened.actor  # the first administrator, just created by the wizard: signed in
     try:
         while True:  # back to the sign-in when an administrator deactivates the user
-            login = LoginDialog(
-                services_for(db, ANONYMOUS).users.authenticate,
-                KeyringSecretStore(APP_NAME),
-                LocalConfig.default(),
-                scope=database_scope(db),
-                database_label=database_label(db),
-            )
-            if not login.exec() or login.actor is None:
-                return EXIT_OK
-            services = services_for(db, login.actor)
+            if actor is None:
+                login = LoginDialog(
+                    services_for(db, ANONYMOUS).users.authenticate,
+                    secrets,
+                    local,
+                    scope=database_scope(db),
+                    database_label=database_label(db),
+                    can_change_database=may_change,
+                )
+                if not login.exec() or login.actor is None:
+                    return CHANGE_DATABASE if login.change_database_requested else EXIT_OK
+                actor = login.actor
+            services = services_for(db, actor)
             window = MainWindow(
                 services,
                 Ops(mapper, runner, monitor),
                 prompts,
                 monitor,
                 database_label=database_label(db),
-                state=window_state(login.actor.username),
+                state=window_state(actor.username),
             )
             window.show()
             code = app.exec()
             if not window.signed_out:
                 return code
+            actor = None
     finally:
         monitor.shutdown()
-        runner.shutdown(timeout_ms=2000)
         restore_hook()
         db.engine.dispose()
 

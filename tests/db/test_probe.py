@@ -1,20 +1,19 @@
-""" "Test connection": each way of failing has its own clear message, found against a real
-PostgreSQL (a cluster of its own, where one role signs in with a password), and the
-schema states the first-run wizard acts on (empty, older, current, newer) on both
-databases."""
+"""Test connection: each way of failing has its own clear message, found against a real
+PostgreSQL (a cluster of its own, ``tests/office_cluster.py``, where roles sign in with a
+password), and the schema states the first-run wizard acts on (empty, older, current,
+newer) on both databases."""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.pgcluster import Cluster, free_port, start_cluster
+from tests.office_cluster import office_url, start_office_cluster
+from tests.pgcluster import Cluster, free_port
 from tuffops_desktop.bootstrap import open_database, system_services
 from tuffops_desktop.db.engine import make_engine
 from tuffops_desktop.db.migrate import head_revision, upgrade
@@ -30,41 +29,12 @@ from tuffops_desktop.db.probe import (
 )
 from tuffops_desktop.errors import DatabaseTooNew, DatabaseUnavailable
 
-PASSWORD = "Office-Pa55"
-
 
 @pytest.fixture(scope="module")
 def office() -> Iterator[Cluster]:
-    """A cluster where the role ``office`` must give its password (scram-sha-256) and owns
-    the empty database ``tuffops``; ``clerk`` may connect but owns nothing."""
-    cluster = start_cluster()
-    admin = create_engine(cluster.url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f"CREATE ROLE office LOGIN PASSWORD '{PASSWORD}'"))
-            conn.execute(text(f"CREATE ROLE clerk LOGIN PASSWORD '{PASSWORD}'"))
-            conn.execute(text(f"CREATE ROLE outsider LOGIN PASSWORD '{PASSWORD}'"))
-            conn.execute(text("CREATE DATABASE tuffops OWNER office"))
-            hba = Path(conn.execute(text("SHOW hba_file")).scalar_one())
-            rules = (
-                "host all office 127.0.0.1/32 scram-sha-256\n"
-                "host all clerk 127.0.0.1/32 scram-sha-256\n"
-                "host all outsider 127.0.0.1/32 reject\n"
-            )
-            hba.write_text(rules + hba.read_text(encoding="utf-8"), encoding="utf-8")
-            conn.execute(text("SELECT pg_reload_conf()"))
-        yield cluster
-    finally:
-        admin.dispose()
-        cluster.stop()
-
-
-def office_url(cluster: Cluster, *, user: str = "office", password: str = PASSWORD, database: str = "tuffops") -> str:
-    return (
-        make_url(cluster.url)
-        .set(username=user, password=password, database=database)
-        .render_as_string(hide_password=False)
-    )
+    cluster = start_office_cluster()
+    yield cluster
+    cluster.stop()
 
 
 def test_wrong_password(office):

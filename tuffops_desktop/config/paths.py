@@ -37,6 +37,11 @@ def user_data_dir() -> Path:
     return path
 
 
+def default_database_path() -> Path:
+    """The embedded single-PC database file (it may not exist yet)."""
+    return user_data_dir() / "tuffops.sqlite3"
+
+
 def default_database_url() -> str:
     """The embedded single-PC database: an SQLite file in the user data folder."""
-    return f"sqlite:///{(user_data_dir() / 'tuffops.sqlite3').as_posix()}"
+    return f"sqlite:///{default_database_path().as_posix()}"

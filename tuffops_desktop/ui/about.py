@@ -14,6 +14,7 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy import Engine
+from sqlalchemy.engine import URL
 
 from tuffops_desktop import APP_NAME, __version__
 from tuffops_desktop.config.paths import user_data_dir
@@ -31,7 +32,8 @@ def database_address(engine: Engine) -> str:
     url = engine.url
     if url.get_backend_name() == "sqlite":
         return url.database or ":memory:"
-    return url.set(password=None).render_as_string(hide_password=False).replace("+psycopg", "")
+    shown = URL.create("postgresql", url.username, None, url.host, url.port, url.database)
+    return shown.render_as_string(hide_password=False)  # (``URL.set(password=None)`` keeps it)
 
 
 def schema_revision(engine: Engine) -> str | None:

@@ -3,6 +3,8 @@
 A wrong password or an unreachable database is said inline, under the fields; the
 dialog never stacks message boxes. When this computer has no secure password store,
 the dialog says so and the "remember me" box is off: we never keep passwords in a file.
+When the database is the one chosen at first run (not given on the command line),
+"Use another database…" goes back to the first-run wizard.
 """
 
 from __future__ import annotations
@@ -50,9 +52,11 @@ class LoginDialog(QDialog):
         scope: identifies the database, so a password remembered for one office
             database is not offered for another.
         database_label: shown under the title ("PostgreSQL · office-server/tuffops").
+        can_change_database: offer "Use another database…" (the first-run wizard).
 
     Attributes:
         actor: the signed-in user, after Accept.
+        change_database_requested: the dialog closed for the user to pick another database.
     """
 
     def __init__(
@@ -63,6 +67,7 @@ class LoginDialog(QDialog):
         *,
         scope: str,
         database_label: str,
+        can_change_database: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -72,6 +77,7 @@ class LoginDialog(QDialog):
         self._scope = scope
         self._store_ok = True
         self.actor: Actor | None = None
+        self.change_database_requested = False
         self.setWindowTitle(_("Sign in — {app}").format(app=APP_NAME))
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(440)
@@ -105,6 +111,12 @@ class LoginDialog(QDialog):
         buttons.addButton(_("Quit"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.sign_in)
         buttons.rejected.connect(self.reject)
+        self.change_database_button = buttons.addButton(
+            _("Use another database…"), QDialogButtonBox.ButtonRole.ResetRole
+        )
+        self.change_database_button.setProperty("link", True)
+        self.change_database_button.setVisible(can_change_database)
+        self.change_database_button.clicked.connect(self.change_database)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 18)
@@ -140,6 +152,11 @@ class LoginDialog(QDialog):
         self._remember(actor.username, password)
         self.accept()
         return True
+
+    def change_database(self) -> None:
+        """Close, for the first-run wizard to choose another database."""
+        self.change_database_requested = True
+        self.reject()
 
     # ----------------------------------------------------------------- helpers
     def _account(self, username: str) -> str:
