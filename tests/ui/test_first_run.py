@@ -123,6 +123,7 @@ def test_this_computer_only_creates_the_database_and_the_first_administrator(qtb
     found = check_database(opened.url)
     assert found.ready and found.revision == head_revision() and found.users == 1
     assert remembered(local) == EmbeddedChoice(database)
+    assert local.get("last_username") == "owner", "the next sign-in offers the new administrator"
     assert startup_choice(LocalConfig(local.path)) == EmbeddedChoice(database)
 
 
@@ -253,7 +254,7 @@ def test_without_a_keyring_it_says_so_and_asks_at_each_start(qtbot, runner, loca
     )
     (kwargs,) = asked
     assert kwargs["start"] is Step.SERVER and isinstance(kwargs["choice"], ServerChoice)
-    assert kwargs["message"] == "Enter the database password for office on 127.0.0.1."
+    assert kwargs["notice"] == "Enter the database password for office on 127.0.0.1." and kwargs["message"] == ""
 
 
 def test_a_remembered_server_that_refuses_the_password_opens_the_server_page(qtbot, runner, local, data_dir, office):

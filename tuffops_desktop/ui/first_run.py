@@ -66,8 +66,10 @@ from tuffops_desktop.domain.errors import DomainError, ValidationError
 from tuffops_desktop.errors import KnownError
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.context import Actor
+from tuffops_desktop.ui.login_dialog import LAST_USERNAME_KEY
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.tasks import Task, TaskRunner
+from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.accelerators import assign_accelerators
 from tuffops_desktop.ui.widgets.form_dialog import FormDialog
 from tuffops_desktop.ui.widgets.form_errors import FormErrors, field_box
@@ -116,7 +118,8 @@ class SetupWizard(FormDialog):
         secrets: the OS keyring (office server passwords).
         local: this computer's preferences (the remembered choice).
         start: the first page: ``CHOOSE`` for a first start; ``SERVER`` to ask again for
-            a remembered office server's password (``choice`` and ``message`` say why);
+            a remembered office server's password (``choice``; ``message`` says what
+            failed, ``notice`` what is asked);
             ``SCHEMA``/``ADMIN`` for a database already chosen (``url`` and ``check``)
             that needs an upgrade or its first administrator.
 
@@ -135,6 +138,7 @@ class SetupWizard(FormDialog):
         url: str | None = None,
         check: DatabaseCheck | None = None,
         message: str = "",
+        notice: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -191,6 +195,8 @@ class SetupWizard(FormDialog):
         self._show(start)
         if message:
             self._say(message, error=True)
+        elif notice:
+            self._say(notice)
 
     # ----------------------------------------------------------------- pages
     def _choose_page(self) -> QWidget:
@@ -597,6 +603,8 @@ class SetupWizard(FormDialog):
         """The database is ready: remember the choice (and keep the password), accept."""
         url = self._url
         assert url is not None
+        if actor is not None:
+            self._local.set(LAST_USERNAME_KEY, actor.username)  # the sign-in offers it next time
         if self._choice is not None:
             remember(self._local, self._choice)
             if isinstance(self._choice, ServerChoice):
@@ -668,9 +676,9 @@ class SetupWizard(FormDialog):
     def _say(self, text: str, *, error: bool = False, busy: bool = False) -> None:
         self.status.setText(text)
         self.status.setProperty("role", "error" if error else ("hint" if busy else "note"))
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        repolish(self.status)
         self.status.show()
+        self.status.updateGeometry()
         if self.isVisible():
             self.fit_height()
 
@@ -737,7 +745,8 @@ def open_for_desktop(
             secrets=secrets,
         )
     if isinstance(choice, ServerChoice):
-        message = _("Enter the database password for {user} on {host}.").format(user=choice.user, host=choice.host)
+        notice = _("Enter the database password for {user} on {host}.").format(user=choice.user, host=choice.host)
+        message = ""
         try:
             password = secrets.get(choice.secret_account)
         except SecretStoreUnavailable:
@@ -760,7 +769,9 @@ def open_for_desktop(
                     url=url,
                     check=outcome,
                 )
-        return _exec(wizard_factory(runner, secrets, local, start=Step.SERVER, choice=choice, message=message))
+        return _exec(
+            wizard_factory(runner, secrets, local, start=Step.SERVER, choice=choice, message=message, notice=notice)
+        )
     return _exec(wizard_factory(runner, secrets, local))
 
 
