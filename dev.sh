@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
-# Qt runtime, fonts, a virtual X server, PostgreSQL for the tests, PDF and QR checks.
+# Qt runtime, fonts, a virtual X server, PostgreSQL for the tests, PDF and QR checks,
+# NSIS (the tests compile the Windows installer script around the Linux bundle).
 DEBIAN_PACKAGES=(
   postgresql
   fonts-dejavu-core
@@ -16,6 +17,7 @@ DEBIAN_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
   xvfb xauth poppler-utils zbar-tools
+  nsis
 )
 # Only for benchmarks and visual checks (not needed by the tests): wrk chromium
 
