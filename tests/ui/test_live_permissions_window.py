@@ -64,13 +64,13 @@ def test_the_window_follows_a_demotion_and_a_promotion(qtbot, demo, kit, dana):
 
     with qtbot.waitSignal(window.user_changed, timeout=5000):
         _change(admin, user_id, "technician")
-    assert window.section_keys() == ["work_orders", "dispatch"]
+    assert window.section_keys() == ["work_orders", "dispatch", "inventory"]
     assert isinstance(window.current_page(), WorkOrdersPage)  # Units is gone: the first page left
     assert window.show_section("customers") is None
     assert window.role_label.text() == "Role: Technician"
     assert "changed your permissions" in window.statusBar().currentMessage()
     go_menu_pages = [a.text() for a in window.shortcuts.actions if a.text().startswith("Go to")]
-    assert len(go_menu_pages) == 2, go_menu_pages
+    assert len(go_menu_pages) == 3, go_menu_pages
 
     with qtbot.waitSignal(window.user_changed, timeout=5000):
         _change(admin, user_id, "office", ("settings.edit",))

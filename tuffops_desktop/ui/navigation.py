@@ -44,6 +44,7 @@ def sections() -> list[Section]:
     from tuffops_desktop.ui.pages.customers.page import CustomersPage
     from tuffops_desktop.ui.pages.dispatch.page import DispatchPage
     from tuffops_desktop.ui.pages.inbox.page import InboxPage
+    from tuffops_desktop.ui.pages.inventory.page import InventoryPage
     from tuffops_desktop.ui.pages.invoices.page import InvoicesPage
     from tuffops_desktop.ui.pages.quotes.page import QuotesPage
     from tuffops_desktop.ui.pages.settings.page import SettingsPage
@@ -68,6 +69,8 @@ def sections() -> list[Section]:
             N_("Inventory"),
             "inventory.view",
             N_("Parts and materials in stock, reserved for jobs and used on site."),
+            InventoryPage,
+            record_kind="part",
         ),
         Section(
             "quotes",
