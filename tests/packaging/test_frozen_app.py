@@ -233,7 +233,9 @@ def test_the_main_window_opens_every_section_and_closes(bundle, demo, tmp_path):
         TUFFOPS_SMOKE_SCREENSHOT=str(shot),
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"Main window: \d+ sections shown to admin and closed", result.stdout), result.stdout
+    assert re.search(
+        r"Main window: first page ready in [\d.]+ s; \d+ sections shown to admin and closed", result.stdout
+    ), result.stdout
     assert shot.stat().st_size > 20_000  # a painted window, not an empty frame
 
     refused = frozen(bundle, "--smoke-window", "admin", data_dir=demo.data_dir, stdin="wrong\n")

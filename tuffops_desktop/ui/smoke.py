@@ -106,8 +106,10 @@ def smoke_window(url: str, username: str, password: str) -> int:
         )
         window.resize(1280, 800)
         window.show()
+        _settle(app, runner)
+        first_ready = time.monotonic() - started  # what a user waits for after signing in
         sections = window.section_keys()
-        for key in reversed(sections):  # ends on the first section, the one a user sees first
+        for key in [*sections[1:], *sections[:1]]:  # ends on the first section, for the picture
             window.show_section(key)
             _settle(app, runner)
         screenshot = os.environ.get("TUFFOPS_SMOKE_SCREENSHOT")
@@ -124,8 +126,8 @@ def smoke_window(url: str, username: str, password: str) -> int:
     if prompts.failures:
         return 1
     print(
-        f"Main window: {len(sections)} sections shown to {actor.username} and closed "
-        f"in {time.monotonic() - started:.1f} s."
+        f"Main window: first page ready in {first_ready:.2f} s; {len(sections)} sections shown "
+        f"to {actor.username} and closed in {time.monotonic() - started:.1f} s."
     )
     return 0
 
