@@ -6,6 +6,7 @@ adds the parser and hands the parsed arguments here.
 ``tuffops inventory check``                                  cached levels equal the ledger
 ``tuffops inventory low-stock [--location NAME] [--csv FILE]``  what to reorder
 ``tuffops inventory valuation [--csv FILE]``                  stock value at cost per location
+``tuffops inventory labels --location NAME [--parts N1,N2] --layout NAME --out FILE``  part/bin labels
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from tuffops_desktop.domain.errors import NotFound
 from tuffops_desktop.domain.stock_control import quantity_text
+from tuffops_desktop.errors import KnownError
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -34,6 +36,12 @@ def add_parser(sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     low.add_argument("--csv", metavar="FILE", help="write the list to this CSV file instead of printing it")
     value = inventory_sub.add_parser("valuation", help="stock value at cost per location")
     value.add_argument("--csv", metavar="FILE", help="write the report to this CSV file instead of printing it")
+    labels = inventory_sub.add_parser("labels", help="part and bin labels (QR code, number, name, bin) to a PDF")
+    labels.add_argument("--location", metavar="NAME", required=True, help="the parts kept here, in bin order")
+    labels.add_argument("--parts", metavar="N1,N2", help="only these part numbers (comma-separated)")
+    labels.add_argument("--layout", required=True, help="label stock, e.g. avery-5160, avery-l7160, tape-62mm-x-29mm")
+    labels.add_argument("--out", metavar="FILE", required=True, help="PDF file to write")
+    labels.add_argument("--start", type=int, default=1, help="first free label on a partly used sheet (default 1)")
 
 
 def run(services: Any, args: argparse.Namespace) -> int:
@@ -44,6 +52,8 @@ def run(services: Any, args: argparse.Namespace) -> int:
         return _low_stock(services, args.location, args.csv)
     if args.inventory_command == "valuation":
         return _valuation(services, args.csv)
+    if args.inventory_command == "labels":
+        return _labels(services, args)
     return EXIT_FAILED
 
 
@@ -167,4 +177,18 @@ def _valuation(services: Any, csv_path: str | None) -> int:
         print(line)
     if report.total.parts_without_cost:
         print(f"{report.total.parts_without_cost} part(s) with stock have no cost and are not in the value.")
+    return EXIT_OK
+
+
+def _labels(services: Any, args: argparse.Namespace) -> int:
+    """Labels are checked and laid out before the file is written (no file on a refusal)."""
+    labels = services.part_labels
+    where = location_id(services, args.location)
+    chosen = labels.part_ids(args.parts.split(",")) if args.parts is not None else None
+    contents = labels.contents(where, chosen)
+    try:
+        plan = labels.render(contents, args.layout, Path(args.out), start_position=args.start)
+    except OSError as exc:
+        raise KnownError(f"Cannot write {args.out}: {exc.strerror or exc}.") from None
+    print(f"{len(contents)} label(s) on {plan.pages} page(s) written to {args.out}.")
     return EXIT_OK
