@@ -31,7 +31,7 @@ from sqlalchemy.orm import aliased
 
 from tuffops_desktop.db.models import Part, StockLevel, StockLocation, StockMovement, StockOrder
 from tuffops_desktop.domain.errors import NotFound, ValidationError
-from tuffops_desktop.domain.inventory import ZERO, Stock, markup
+from tuffops_desktop.domain.inventory import ZERO, MovementKind, Stock, markup
 from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.stock_control import OrderStatus, is_low
@@ -224,42 +224,53 @@ class InventoryListingService:
 
     @requires(P.INVENTORY_VIEW)
     def ledger_rows(self, ids: Sequence[int]) -> list[LedgerRow]:
-        """The movements ``ids``, in the order asked; a transfer names its other side."""
+        """The movements ``ids``, in the order asked; a transfer names its other side.
+
+        The two rows of a transfer are appended while the part is locked, so they are
+        neighbours in the part's ledger: the other side is the part's next movement (of a
+        transfer out) or its previous one (of a transfer in) with the same transfer group,
+        found by the part's index (``ix_stock_movements_part_id_id``), never by a scan."""
         if not ids:
             return []
         ids = list(ids)
         other = aliased(StockMovement)
-        other_location = aliased(StockLocation)
-        stmt = (
-            select(StockMovement, StockLocation.name, other_location.name)
-            .join(StockLocation, StockLocation.id == StockMovement.location_id)
-            .outerjoin(
-                other,
-                and_(
-                    StockMovement.transfer_group.is_not(None),
-                    other.transfer_group == StockMovement.transfer_group,
-                    other.id != StockMovement.id,
-                ),
+
+        def neighbour(after: bool) -> Any:
+            step = other.id > StockMovement.id if after else other.id < StockMovement.id
+            return (
+                select(other.location_id)
+                .where(
+                    other.part_id == StockMovement.part_id, step, other.transfer_group == StockMovement.transfer_group
+                )
+                .order_by(other.id.asc() if after else other.id.desc())
+                .limit(1)
+                .scalar_subquery()
             )
-            .outerjoin(other_location, other_location.id == other.location_id)
-            .where(StockMovement.id.in_(ids))
+
+        other_side = case(
+            (StockMovement.transfer_group.is_(None), None),
+            (StockMovement.kind == MovementKind.TRANSFER_OUT.value, neighbour(after=True)),
+            (StockMovement.kind == MovementKind.TRANSFER_IN.value, neighbour(after=False)),
+            else_=None,
         )
+        stmt = select(StockMovement, other_side).where(StockMovement.id.in_(ids))
         with self._ctx.read() as session:
+            names: dict[int, str] = {i: n for i, n in session.execute(select(StockLocation.id, StockLocation.name))}
             found = {
                 m.id: LedgerRow(
                     id=m.id,
                     at=m.created_at,
                     kind=m.kind,
                     location_id=m.location_id,
-                    location_name=name,
-                    other_location=other_name or "",
+                    location_name=names.get(m.location_id, ""),
+                    other_location=names.get(other_id, "") if other_id is not None else "",
                     quantity=qty(m.quantity),
                     work_order_id=m.work_order_id,
                     work_order_number=work_order_number(m.work_order_id) if m.work_order_id else "",
                     reason=m.reason,
                     by=m.created_by,
                 )
-                for m, name, other_name in session.execute(stmt)
+                for m, other_id in session.execute(stmt)
             }
         return [found[i] for i in ids if i in found]
 

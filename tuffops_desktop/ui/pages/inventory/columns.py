@@ -185,7 +185,14 @@ def ledger_columns() -> list[Column[LedgerRow]]:
     """A part's movements (newest first; not sortable: the ledger reads in time order)."""
     return [
         Column(_("When"), lambda r: date_time_text(r.at), "", width=130, fit=widest_date_time_text),
-        Column(_("Movement"), lambda r: kind_label(r.kind), "", width=112, tag=lambda r: KIND_COLOURS.get(r.kind)),
+        Column(
+            _("Movement"),
+            lambda r: kind_label(r.kind),
+            "",
+            width=136,
+            fit=lambda: max((kind_label(k) for k in KIND_LABELS), key=len) + "  ",  # the pill's padding too
+            tag=lambda r: KIND_COLOURS.get(r.kind),
+        ),
         Column(_("Location"), _where, "", width=150, tooltip=_where),
         Column(
             _("Quantity"),
