@@ -9,6 +9,7 @@ from decimal import Decimal
 from itertools import count
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tuffops_desktop.domain.errors import ValidationError
@@ -81,6 +82,21 @@ def select(qtbot, page: InventoryPage, part_id: int) -> None:  # noqa: ANN001
     assert page.show_record(part_id)
     qtbot.waitUntil(lambda: page.panel.part is not None and page.panel.part.id == part_id, timeout=5000)
     qtbot.waitUntil(lambda: page.panel.ledger_count.text() != "", timeout=5000)
+
+
+def answer_dialog(qtbot, dialog_type, fill) -> None:  # noqa: ANN001
+    """Fill the next modal dialog of ``dialog_type`` when it opens (``fill`` saves it)."""
+
+    def attempt() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, dialog_type) and widget.isVisible():
+                fill(widget)
+                if widget.isVisible():
+                    widget.reject()
+                return
+        QTimer.singleShot(20, attempt)
+
+    QTimer.singleShot(0, attempt)
 
 
 def cell(page: InventoryPage, part_id: int, header: str) -> str:
@@ -302,3 +318,49 @@ def test_the_page_lays_out_at_the_smallest_window(qtbot, kit, office, stock):
     for left, right in zip(toolbar, toolbar[1:], strict=False):
         assert left.geometry().right() < right.geometry().left(), (left, right)  # nothing overlaps
     assert page.search.width() >= page.search.minimumWidth()
+
+
+def test_levels_from_the_toolbar_make_the_part_low(qtbot, kit, office, stock):
+    from tuffops_desktop.ui.pages.inventory.levels_dialog import LevelsDialog
+
+    page = make_page(qtbot, office, kit)
+    search(qtbot, page, stock["prefix"])
+    select(qtbot, page, stock["cap"])
+    van_row = next(r for r in range(page.panel.stock.rowCount()) if "van" in page.panel.stock.item(r, 0).text())
+    page.panel.stock.selectRow(van_row)
+    assert page.chosen_location_id() == stock["van"] and page.levels_button.isEnabled()
+
+    def fill(dialog: LevelsDialog) -> None:
+        dialog.minimum.setText("5")
+        dialog.bin.setText("VAN-B2")
+        assert dialog.save()
+
+    answer_dialog(qtbot, LevelsDialog, fill)
+    page.levels_button.click()
+    qtbot.waitUntil(lambda: page.panel.low_tag.isVisibleTo(page.panel), timeout=5000)
+    assert page.panel.selected_location_id() == stock["van"]  # the chosen row stays chosen
+    assert page.panel.stock.item(van_row, 7).text() == "VAN-B2"
+    qtbot.waitUntil(lambda: row_of(qtbot, page, stock["cap"]).low, timeout=3000)
+    page.low_only.setChecked(True)
+    qtbot.waitUntil(lambda: page.model.ids() == [stock["cap"]], timeout=3000)
+
+
+def test_filters_and_search_are_remembered(qtbot, kit, office, stock, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from tuffops_desktop.ui.window_state import ViewState
+
+    state = ViewState(QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat), "pages/inventory")
+    page = make_page(qtbot, office, kit)
+    page.location_filter.setCurrentIndex(page.location_filter.findData(str(stock["store"])))
+    page.category_filter.setCurrentIndex(page.category_filter.findData("UI tests"))
+    page.status_filter.setCurrentIndex(page.status_filter.findData("all"))
+    search(qtbot, page, "capacitor")
+    page.save_state(state)
+    again = make_page(qtbot, office, kit)
+    again.restore_state(state)
+    query = again.controller.query
+    assert query.text == "capacitor" and query.filter("active") is None
+    assert again.location_filter_id() == stock["store"] and query.filter("category") is not None
+    qtbot.waitUntil(lambda: stock["cap"] in again.model.ids(), timeout=3000)
+    assert stock["gas"] not in again.model.ids()
