@@ -287,7 +287,7 @@ class TransferDialog(_MovementDialog):
         if location_id is not None and self.source.findData(location_id) >= 0:
             self.source.setCurrentIndex(self.source.findData(location_id))
         self.target = location_combo(locations)
-        self.available = plain_label(role="hint")
+        self.available = plain_label(role="hint", wrap=True)
         self.quantity = _quantity_field()
         self.add_field("from_location", _("From"), self.source)
         self.form.addRow("", self.available)
@@ -357,7 +357,7 @@ class AdjustDialog(_MovementDialog):
                 self.location.addItem(where.name, where.id)
         if location_id is not None and self.location.findData(location_id) >= 0:
             self.location.setCurrentIndex(self.location.findData(location_id))
-        self.now = plain_label(role="hint")
+        self.now = plain_label(role="hint", wrap=True)
         self.change = _quantity_field(_("e.g. -2 or 3"))
         self.reason = QLineEdit()
         self.reason.setMaxLength(REASON_MAX)
