@@ -17,6 +17,8 @@ from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.pages.customers.page import CustomersPage
+from tuffops_desktop.ui.pages.inventory.count_dialog import SheetModel
+from tuffops_desktop.ui.pages.inventory.stock_views import RowsModel
 from tuffops_desktop.ui.pages.customers.picker import CustomerSearchDialog
 from tuffops_desktop.ui.pages.inbox.add_dialog import AddRequestDialog
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
@@ -27,8 +29,10 @@ from tuffops_desktop.ui.pages.work_orders.items import ItemsModel
 
 # Every QAbstractItemModel subclass in tuffops_desktop.ui; a new one must be added here
 # (and so gets the model tester below through the pages that build it).
-# ItemsModel: tests/ui/test_work_order_items_ui.py; QuotationLinesModel: tests/ui/test_quotes_page.py
-KNOWN_MODEL_CLASSES = {IdTableModel, ItemsModel, QuotationLinesModel}
+# ItemsModel: tests/ui/test_work_order_items_ui.py; QuotationLinesModel: tests/ui/test_quotes_page.py;
+# RowsModel (low stock, on order, valuation) and SheetModel (cycle count):
+# tests/ui/test_inventory_stock_control_ui.py
+KNOWN_MODEL_CLASSES = {IdTableModel, ItemsModel, QuotationLinesModel, RowsModel, SheetModel}
 
 
 def _our_model_classes() -> set[type]:
