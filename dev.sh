@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
 # Qt runtime, fonts, a virtual X server, PostgreSQL for the tests, PDF and QR checks,
-# NSIS (the tests compile the Windows installer script around the Linux bundle).
+# NSIS and Wine (the tests compile the Windows installer and run it: install, upgrade, uninstall).
 DEBIAN_PACKAGES=(
   postgresql
   fonts-dejavu-core
@@ -17,7 +17,7 @@ DEBIAN_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1
   xvfb xauth poppler-utils zbar-tools
-  nsis
+  nsis wine64
 )
 # Only for benchmarks and visual checks (not needed by the tests): wrk chromium
 
