@@ -135,6 +135,14 @@ def _session(
         db.engine.dispose()
 
 
+def smoke_window(url: str, username: str, password: str) -> int:
+    """Hidden ``tuffops --smoke-window USER``: the packaged app opens and closes its own
+    window unattended (``ui/smoke.py``; run by tests/packaging and the Windows CI job)."""
+    from tuffops_desktop.ui.smoke import smoke_window as check
+
+    return check(url, username, password)
+
+
 def window_state(username: str) -> WindowState:
     """Where this user's window layout is remembered: an INI file in this computer's local
     (not roaming) data folder, so each machine keeps the layout that fits its screens."""

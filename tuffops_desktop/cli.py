@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 return EXIT_ERROR
             if args.smoke_window:
-                from tuffops_desktop.ui.smoke import smoke_window
+                from tuffops_desktop.app import smoke_window
 
                 return smoke_window(url, args.smoke_window, _read_password(True))
             from tuffops_desktop.app import run_desktop  # Qt is imported only for the GUI
