@@ -15,7 +15,7 @@ rows bulk-inserted in time order over three years (raw DB-API ``executemany`` on
 warehouse, transfers to the vans (two rows each), reservations for work orders released
 when the part is used or the job cancelled, consumption, returns and adjustments; stock
 never goes below zero and nothing reserved is taken. How often a part moves is skewed
-like a real shop's (a few filters and capacitors move thousands of times, most parts a
+like a real shop's (a few parts move thousands of times, most parts a
 few times). The cached ``stock_levels`` of the bulk parts are then computed by SQL from
 the ledger (one ``INSERT … SELECT … GROUP BY``), a third of them given a minimum, reorder
 quantity and bin, a quarter of the low ones on order; ``stock_ledger.disagreements`` then checks
