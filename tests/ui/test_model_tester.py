@@ -17,11 +17,11 @@ from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.ui.models.id_table import IdTableModel
 from tuffops_desktop.ui.pages.customers.page import CustomersPage
-from tuffops_desktop.ui.pages.inventory.count_dialog import SheetModel
-from tuffops_desktop.ui.pages.inventory.stock_views import RowsModel
 from tuffops_desktop.ui.pages.customers.picker import CustomerSearchDialog
 from tuffops_desktop.ui.pages.inbox.add_dialog import AddRequestDialog
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
+from tuffops_desktop.ui.pages.inventory.count_dialog import SheetModel
+from tuffops_desktop.ui.pages.inventory.stock_views import RowsModel
 from tuffops_desktop.ui.pages.quotes.lines import QuotationLinesModel
 from tuffops_desktop.ui.pages.settings.page import SettingsPage
 from tuffops_desktop.ui.pages.units.page import UnitsPage
