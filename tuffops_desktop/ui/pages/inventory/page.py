@@ -25,9 +25,7 @@ selects a part (a scanned part label opens it this way).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -50,6 +48,7 @@ from tuffops_desktop.services.listing import Flag, ListQuery, Ref, any_of
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inventory.columns import NAME_COLUMN, part_columns
+from tuffops_desktop.ui.pages.inventory.count_dialog import CountDialog
 from tuffops_desktop.ui.pages.inventory.detail import PartPanel
 from tuffops_desktop.ui.pages.inventory.dialogs import (
     AdjustDialog,
@@ -58,6 +57,10 @@ from tuffops_desktop.ui.pages.inventory.dialogs import (
     ReceiveDialog,
     TransferDialog,
 )
+from tuffops_desktop.ui.pages.inventory.levels_dialog import LevelsDialog
+from tuffops_desktop.ui.pages.inventory.low_stock import LowStockView
+from tuffops_desktop.ui.pages.inventory.orders import OnOrderView
+from tuffops_desktop.ui.pages.inventory.valuation import ValuationView
 from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.prompts import Prompts
 
@@ -71,17 +74,6 @@ PARTS_TAB = 0
 FILTER_CHARS = 9  # a filter combo is this many characters wide (longer names elide): four filters fit at 1024 px
 EDIT_PERMISSION = "inventory.edit"
 CREATE_PERMISSION = "inventory.create"
-
-
-def optional_view(module: str, name: str) -> type | None:
-    """A view class of ``ui.pages.inventory.<module>`` when that module exists (the
-    stock-control views are built separately; the page works without them)."""
-    try:
-        found = importlib.import_module(f"tuffops_desktop.ui.pages.inventory.{module}")
-    except ImportError:
-        return None
-    view = getattr(found, name, None)
-    return view if isinstance(view, type) else None
 
 
 class InventoryPage(ListPage):
@@ -192,19 +184,19 @@ class InventoryPage(ListPage):
 
     # ----------------------------------------------------------------- tabs
     def _add_view_tabs(self) -> None:
-        """The stock-control views the build has, each a tab (built when first shown)."""
+        """The stock-control views, each a tab (built when first shown); the valuation only
+        for users who may see costs."""
         services, ops = self._services, self._ops
-        views: list[tuple[str, str, str, bool]] = [
-            (N_("Low stock"), "low_stock", "LowStockView", True),
-            (N_("On order"), "orders", "OnOrderView", True),
-            (N_("Valuation"), "valuation", "ValuationView", services.ctx.actor.can("inventory.costs")),
+        views: list[tuple[str, type[QWidget], bool]] = [
+            (N_("Low stock"), LowStockView, True),
+            (N_("On order"), OnOrderView, True),
+            (N_("Valuation"), ValuationView, services.ctx.actor.can("inventory.costs")),
         ]
-        for title, module, name, allowed in views:
-            view = optional_view(module, name) if allowed else None
-            if view is None:
+        for title, view, allowed in views:
+            if not allowed:
                 continue
             self.tabs.addTab(_(title))
-            self._views.append((name, lambda view=view: view(services, ops, None)))
+            self._views.append((view.__name__, lambda view=view: view(services, ops, None)))
 
     def _stack_views(self) -> QStackedWidget:
         """Move the list's toolbar and the table/panel splitter into the first view of a
@@ -408,24 +400,20 @@ class InventoryPage(ListPage):
             why_edit if not self._can_edit else (_("No location holds this part") if has and not held else ""),
         )
         self._enable(self.adjust_button, self._can_edit and has, why_edit if not self._can_edit else "")
-        count = self._count_dialog() is not None
         self._enable(
             self.count_button,
-            self._can_edit and count and location is not None,
+            self._can_edit and location is not None,
             why_edit
             if not self._can_edit
-            else (_("Choose a location (filter or stock row) to count") if count and location is None else ""),
+            else (_("Choose a location (filter or stock row) to count") if location is None else ""),
         )
-        self.count_button.setVisible(count)
-        levels = self._levels_dialog() is not None
         self._enable(
             self.levels_button,
-            self._can_edit and levels and has and location is not None,
+            self._can_edit and has and location is not None,
             why_edit
             if not self._can_edit
             else (_("Choose the location in the part's stock table") if has and location is None else ""),
         )
-        self.levels_button.setVisible(levels)
         self.active_button.setText(_("Reactivate") if has and not part.active else _("Deactivate"))
         self._enable(self.active_button, self._can_edit and has, why_edit if not self._can_edit else "")
         self._enable(
@@ -502,31 +490,21 @@ class InventoryPage(ListPage):
             self.refresh()
 
     def count_location(self) -> None:
-        dialog_class = self._count_dialog()
         location = self.chosen_location_id()
-        if dialog_class is None or location is None:
+        if location is None:
             return
-        dialog = dialog_class(self._services, self._ops, location, self)
+        dialog = CountDialog(self._services, self._ops, location, self)
         dialog.exec()
         self.refresh()
 
     def edit_levels(self) -> None:
-        dialog_class = self._levels_dialog()
         part, location = self.panel.part, self.chosen_location_id()
-        if dialog_class is None or part is None or location is None:
+        if part is None or location is None:
             return
-        if dialog_class(self._services, self._ops, part.id, location, self).exec():
+        if LevelsDialog(self._services, self._ops, part.id, location, self).exec():
             self.after_change(part.id)
 
     # ----------------------------------------------------------------- helpers
-    @staticmethod
-    def _count_dialog() -> Any:
-        return optional_view("count_dialog", "CountDialog")
-
-    @staticmethod
-    def _levels_dialog() -> Any:
-        return optional_view("levels_dialog", "LevelsDialog")
-
     def _fresh_part(self) -> PartDetail | None:
         """The selected part as stored now (a dialog starts from what is true)."""
         part = self.panel.part
