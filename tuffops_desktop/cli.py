@@ -13,6 +13,7 @@
 ``tuffops workorder sheet NUMBER --out FILE``
 ``tuffops invoice pdf NUMBER --out FILE`` / ``tuffops invoice statement CUSTOMER_ID --from DAY --to DAY --out FILE``
 ``tuffops inventory check|low-stock|valuation|labels …`` (``cli_inventory.py``)
+``tuffops settings get KEY`` / ``tuffops settings set KEY VALUE`` / ``tuffops settings list`` (``cli_settings.py``)
 
 Every command takes ``--database-url`` (or ``TUFFOPS_DATABASE_URL``); the default is an
 SQLite file in the user's data folder (the app: the database chosen in its first-run
@@ -32,7 +33,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from tuffops_desktop import APP_NAME, __version__, cli_inventory
+from tuffops_desktop import APP_NAME, __version__, cli_inventory, cli_settings
 from tuffops_desktop.config.paths import default_database_url, user_data_dir
 from tuffops_desktop.domain.errors import DomainError, ImportRejected
 from tuffops_desktop.domain.permissions import parse_role
@@ -168,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="CSV file to write")
 
     cli_inventory.add_parser(sub, _Parser)
+    cli_settings.add_parser(sub, _Parser)
 
     for noun in ("customers", "units"):
         p = sub.add_parser(noun, help=f"import or export {noun} as CSV")
@@ -282,6 +284,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             return _stickers(services, args)
         if args.command == "inventory":
             return cli_inventory.run(services, args)
+        if args.command == "settings":
+            return cli_settings.run(services, args)
         if args.command == "workorder":
             return _job_sheet(services, args.number, Path(args.out))
         if args.command == "invoice" and args.invoice_command == "export":
