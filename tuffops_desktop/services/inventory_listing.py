@@ -31,7 +31,7 @@ from sqlalchemy.orm import aliased
 
 from tuffops_desktop.db.models import Part, StockLevel, StockLocation, StockMovement, StockOrder
 from tuffops_desktop.domain.errors import NotFound, ValidationError
-from tuffops_desktop.domain.inventory import ZERO, MovementKind, Stock, markup
+from tuffops_desktop.domain.inventory import ZERO, Stock, markup
 from tuffops_desktop.domain.numbers import work_order_number
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.stock_control import OrderStatus, is_low
@@ -224,34 +224,22 @@ class InventoryListingService:
 
     @requires(P.INVENTORY_VIEW)
     def ledger_rows(self, ids: Sequence[int]) -> list[LedgerRow]:
-        """The movements ``ids``, in the order asked; a transfer names its other side.
-
-        The two rows of a transfer are appended while the part is locked, so they are
-        neighbours in the part's ledger: the other side is the part's next movement (of a
-        transfer out) or its previous one (of a transfer in) with the same transfer group,
-        found by the part's index (``ix_stock_movements_part_id_id``), never by a scan."""
+        """The movements ``ids``, in the order asked; a transfer names its other side:
+        the other row of its transfer group, found by ``ix_stock_movements_transfer_group``
+        (migration 0016), never by a scan of the part's ledger."""
         if not ids:
             return []
         ids = list(ids)
         other = aliased(StockMovement)
-
-        def neighbour(after: bool) -> Any:
-            step = other.id > StockMovement.id if after else other.id < StockMovement.id
-            return (
-                select(other.location_id)
-                .where(
-                    other.part_id == StockMovement.part_id, step, other.transfer_group == StockMovement.transfer_group
-                )
-                .order_by(other.id.asc() if after else other.id.desc())
-                .limit(1)
-                .scalar_subquery()
+        other_side = (
+            select(other.location_id)
+            .where(
+                StockMovement.transfer_group.is_not(None),
+                other.transfer_group == StockMovement.transfer_group,
+                other.id != StockMovement.id,
             )
-
-        other_side = case(
-            (StockMovement.transfer_group.is_(None), None),
-            (StockMovement.kind == MovementKind.TRANSFER_OUT.value, neighbour(after=True)),
-            (StockMovement.kind == MovementKind.TRANSFER_IN.value, neighbour(after=False)),
-            else_=None,
+            .limit(1)
+            .scalar_subquery()
         )
         stmt = select(StockMovement, other_side).where(StockMovement.id.in_(ids))
         with self._ctx.read() as session:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tuffops_desktop.db.base import Base, UtcDateTime, utcnow
@@ -72,6 +72,13 @@ class StockMovement(Base):
         Index("ix_stock_movements_part_location", "part_id", "location_id"),
         Index("ix_stock_movements_work_order_id", "work_order_id"),
         Index("ix_stock_movements_part_id_id", "part_id", "id"),
+        # migration 0016: a transfer's other side (only transfers carry a group)
+        Index(
+            "ix_stock_movements_transfer_group",
+            "transfer_group",
+            sqlite_where=text("transfer_group IS NOT NULL"),
+            postgresql_where=text("transfer_group IS NOT NULL"),
+        ),
     )
 
 
