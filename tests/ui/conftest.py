@@ -4,6 +4,8 @@ prompts that answer on script instead of opening modal dialogs."""
 from __future__ import annotations
 
 import os
+import sqlite3
+from contextlib import closing
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -48,13 +50,28 @@ class DemoDatabase:
         return self._cache[username]
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """``seed_demo(customers=30)`` built once per test run (it takes seconds: a year of
+    history, inventory); every module gets its own copy of the file."""
+    path = tmp_path_factory.mktemp("ui-demo-template") / "demo.sqlite3"
+    db = open_database(f"sqlite:///{path.as_posix()}")
+    result = seed_demo(system_services(db).ctx, customers=30)
+    db.engine.dispose()
+    return path, dict(result.passwords)
+
+
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoDatabase]:
+def demo(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: tuple[Path, dict[str, str]]
+) -> Iterator[DemoDatabase]:
+    template, passwords = demo_template
     path = tmp_path_factory.mktemp("ui-db") / "ui.sqlite3"
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as target:
+        source.backup(target)  # a consistent copy, whatever journal mode the template is in
     url = f"sqlite:///{path.as_posix()}"
     db = open_database(url)
-    result = seed_demo(system_services(db).ctx, customers=30)
-    yield DemoDatabase(db=db, url=url, passwords=result.passwords)
+    yield DemoDatabase(db=db, url=url, passwords=passwords)
     db.engine.dispose()
 
 
