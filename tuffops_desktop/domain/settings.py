@@ -20,8 +20,10 @@ from urllib.parse import urlsplit
 
 import phonenumbers
 
+from tuffops_desktop.domain.emails import normalize_email
 from tuffops_desktop.domain.errors import ValidationError
 from tuffops_desktop.domain.logo import check_logo_text, describe_logo_text, logo_text
+from tuffops_desktop.domain.notifications import TlsMode
 from tuffops_desktop.domain.quotations import DEFAULT_STATUSES, check_status_list
 from tuffops_desktop.i18n import N_
 
@@ -91,6 +93,28 @@ def _check_terms(value: int) -> str | None:
 def _check_duration(value: Decimal) -> str | None:
     if value <= 0 or value > 24 or (value * 2) != int(value * 2):
         return "Hours in steps of 0.5, up to 24."
+    return None
+
+
+def _check_port(value: int) -> str | None:
+    if not 1 <= value <= 65535:
+        return "A port number from 1 to 65535 (usually 587, 465 or 25)."
+    return None
+
+
+def _check_host(value: str) -> str | None:
+    if value and not all(ch.isalnum() or ch in ".-:[]_" for ch in value):
+        return "A host name such as smtp.example.com, or an IP address."
+    return None
+
+
+def _check_optional_email(value: str) -> str | None:
+    if not value:
+        return None
+    try:
+        normalize_email(value)
+    except ValidationError:
+        return f"“{value}” is not an e-mail address."
     return None
 
 
@@ -221,6 +245,56 @@ SETTINGS: tuple[SettingSpec, ...] = (
             ("Q", N_("Q: survives 25 % damage")),
             ("H", N_("H: survives 30 % damage, densest code")),
         ),
+    ),
+    # Settings → E-mail: the mail server the outbox sender uses (services/mail_sender.py).
+    # The password is not a setting: it lives in each computer's keyring, or in the
+    # environment / a file of the ``tuffops notify serve`` service (config/secrets.py).
+    SettingSpec("smtp_enabled", "bool", False, N_("Send e-mail"), group="E-mail"),
+    SettingSpec(
+        "smtp_host", "str", "", N_("Mail server (SMTP host)"), group="E-mail", max_length=253, check=_check_host
+    ),
+    SettingSpec(
+        "smtp_port",
+        "int",
+        587,
+        N_("Port"),
+        group="E-mail",
+        check=_check_port,
+        minimum=Decimal(1),
+        maximum=Decimal(65535),
+        step=Decimal(1),
+    ),
+    SettingSpec(
+        "smtp_tls_mode",
+        "str",
+        TlsMode.STARTTLS.value,
+        N_("Encryption"),
+        group="E-mail",
+        max_length=10,
+        check=lambda v: None if v in {m.value for m in TlsMode} else "Choose STARTTLS, SSL or none.",
+        normalize=str.lower,
+        choices=tuple((mode.value, mode.label) for mode in TlsMode),
+    ),
+    SettingSpec("smtp_user", "str", "", N_("User name"), group="E-mail", max_length=254),
+    SettingSpec(
+        "smtp_from",
+        "str",
+        "",
+        N_("From address"),
+        group="E-mail",
+        max_length=254,
+        check=_check_optional_email,
+        normalize=str.strip,
+    ),
+    SettingSpec(
+        "smtp_reply_to",
+        "str",
+        "",
+        N_("Reply-To address"),
+        group="E-mail",
+        max_length=254,
+        check=_check_optional_email,
+        normalize=str.strip,
     ),
 )
 

@@ -6,6 +6,7 @@ from tuffops_desktop.db.models.changes import ChangeLogEntry
 from tuffops_desktop.db.models.customers import Customer
 from tuffops_desktop.db.models.inventory import Part, StockLevel, StockLocation, StockMovement, StockOrder
 from tuffops_desktop.db.models.invoices import DocumentCounter, Invoice, InvoiceLine, Payment
+from tuffops_desktop.db.models.notifications import OutboxMessage
 from tuffops_desktop.db.models.price_list import PriceListItem, WorkOrderItem
 from tuffops_desktop.db.models.quotations import Quotation, QuotationLine, QuotationNote, QuotationUnit
 from tuffops_desktop.db.models.requests import CustomerRequest, RequestNote, WorkOrder, WorkOrderHistory, WorkOrderNote
@@ -32,6 +33,7 @@ __all__ = [
     "Invoice",
     "InvoiceLine",
     "Manufacturer",
+    "OutboxMessage",
     "Part",
     "StockLevel",
     "StockOrder",

@@ -35,6 +35,8 @@ class Customer(Base):
     payment_terms_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     remote_id: Mapped[str | None] = mapped_column(String(100), unique=True, nullable=True)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The customer asked for no e-mail from us (migration 0014; honoured by the notification events).
+    notify_opt_out: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     search_text: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
