@@ -18,6 +18,7 @@ from tuffops_desktop.services.part_labels import PartLabelService
 from tuffops_desktop.services.price_list import PriceListService
 from tuffops_desktop.services.quotations import QuotationService
 from tuffops_desktop.services.receivables import ReceivablesService
+from tuffops_desktop.services.reports import ReportService
 from tuffops_desktop.services.requests import RequestService
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.services.stickers import StickerService
@@ -56,6 +57,7 @@ class Services:
     stock_control: StockControlService
     inventory_listing: InventoryListingService
     part_labels: PartLabelService
+    reports: ReportService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -88,4 +90,5 @@ def build_services(ctx: ServiceContext) -> Services:
         stock_control=StockControlService(ctx),
         inventory_listing=InventoryListingService(ctx),
         part_labels=PartLabelService(ctx),
+        reports=ReportService(ctx),
     )
