@@ -58,6 +58,7 @@ from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.context import Actor
 from tuffops_desktop.services.registry import Services, build_services
 from tuffops_desktop.ui.about import AboutDialog, show_about
+from tuffops_desktop.ui.alerts import DesktopAlerts
 from tuffops_desktop.ui.connection import ConnectionBanner, ConnectionMonitor
 from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.live import LiveFeed
@@ -221,6 +222,14 @@ class MainWindow(QMainWindow):
 
         monitor.restored.connect(self._on_restored)
         monitor.lost.connect(lambda _message: self.statusBar().showMessage(_("Database unreachable"), 5000))
+        self.alerts = DesktopAlerts(  # tray alerts: new requests, work orders assigned to me (ui/alerts.py)
+            services,
+            ops,
+            state.window().child("alerts") if state is not None else None,
+            self,
+            lambda text: self.statusBar().showMessage(text, 20_000),
+        )
+        self.alerts.open_requested.connect(self.open_record)
         self.shortcuts = self._make_shortcuts()
         if state is not None:
             state.restore_window(self)
@@ -348,6 +357,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_state()
         self.live.stop()
+        self.alerts.close()
         if not self.signed_out:  # the next sign-in's window goes on with the same monitor
             self._monitor.shutdown()
         super().closeEvent(event)
@@ -409,6 +419,7 @@ class MainWindow(QMainWindow):
             self.scan_dialog.deleteLater()
             self.scan_dialog = None
         self._services = build_services(replace(self._services.ctx, actor=actor))
+        self.alerts.set_services(self._services)
         self._sections = [s for s in sections() if self._visible(s, features)]
         self._fill_navigation()
         for action in self.shortcuts.actions:
@@ -449,6 +460,8 @@ class MainWindow(QMainWindow):
         go.addAction(shortcuts.add("next_page", lambda: self.step_page(1)))
         go.addAction(shortcuts.add("previous_page", lambda: self.step_page(-1)))
         go.addAction(shortcuts.add("switch_focus", self.switch_focus))
+        go.addSeparator()
+        go.addAction(self.alerts.action)
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(shortcuts.add("shortcuts", self.show_shortcuts))
         help_menu.addAction(_("&About {app}…").format(app=APP_NAME), self.show_about)
@@ -530,6 +543,7 @@ class MainWindow(QMainWindow):
             self.update_inbox_badge()
         if any(c.entity in ("setting", "*") for c in changes):
             self.recheck_features()
+        self.alerts.apply_changes(changes)
         for page in self._pages.values():
             if isinstance(page, Page):
                 page.apply_changes(changes)
