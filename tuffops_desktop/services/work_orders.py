@@ -54,7 +54,7 @@ from tuffops_desktop.domain.work_orders import (
     validate_note,
     validate_requests_text,
 )
-from tuffops_desktop.services import audit
+from tuffops_desktop.services import audit, notification_events
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.work_orders import (
     TechnicianInfo,
@@ -411,6 +411,7 @@ class WorkOrderService:
                 session, self._ctx, order, current, target, action=step.value, reason=reason or "", changes=changes
             )
             follow_move(session, self._ctx, order, current)  # its parts' stock: reserve, consume or release
+            notification_events.work_order_moved(session, self._ctx, order, step, changes)  # e-mails, if any
             if order.quotation_id is not None:
                 fulfil_when_done(session, self._ctx, order.quotation_id)  # its quotation may now be fulfilled
             return self._detail(session, order)
