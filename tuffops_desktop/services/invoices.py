@@ -72,7 +72,7 @@ from tuffops_desktop.domain.numbers import invoice_number, parse_invoice_number,
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.pricing import line_amount
 from tuffops_desktop.domain.units import friendly_label
-from tuffops_desktop.services import audit
+from tuffops_desktop.services import audit, notification_events
 from tuffops_desktop.services import changes as change_feed
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.invoices import (
@@ -337,6 +337,7 @@ class InvoiceService:
                     "total": [None, preview.total],
                 },
             )
+            notification_events.invoice_issued(session, ctx, invoice)  # to the customer, PDF attached
             return self._detail(session, invoice)
 
     @requires(P.INVOICES_EDIT)
@@ -419,6 +420,7 @@ class InvoiceService:
                     **paid_changes,
                 },
             )
+            notification_events.payment_received(session, ctx, invoice, payment)
             return self._detail(session, invoice)
 
     @requires(P.INVOICES_EDIT)

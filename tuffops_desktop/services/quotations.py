@@ -74,7 +74,7 @@ from tuffops_desktop.domain.quotations import (
 )
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.domain.work_orders import WorkOrderType, validate_requests_text
-from tuffops_desktop.services import audit
+from tuffops_desktop.services import audit, notification_events
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.quotations import (
     QuotationDetail,
@@ -483,6 +483,7 @@ class QuotationService:
                     raise InvalidTransition(refusal)
                 quotation.submitted_at = now
                 quotation.submitted_by = self._ctx.actor.username
+                notification_events.quotation_sent(session, self._ctx, quotation)  # to the customer, PDF attached
             if step in (Action.ACCEPT, Action.REJECT):
                 quotation.decided_at = now
                 quotation.decided_by = self._ctx.actor.username

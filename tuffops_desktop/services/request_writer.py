@@ -2,7 +2,9 @@
 
 A new request is three facts written together, in the caller's transaction: the
 ``customer_requests`` row, its audit row, and the change-feed notification that wakes
-every workstation's inbox (``audit.record`` publishes it). The office dialog
+every workstation's inbox (``audit.record`` publishes it); plus, when the contact given
+is an e-mail address, the "request received" e-mail in the outbox
+(``notification_events.request_received``). The office dialog
 (``RequestService.submit_office``) and the public listener (on SQLite, where there is no
 database function) both come here.
 
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 from tuffops_desktop.db.base import table_of
 from tuffops_desktop.db.models import CustomerRequest
 from tuffops_desktop.domain.requests import RequestFields, RequestSource, RequestStatus
-from tuffops_desktop.services import audit
+from tuffops_desktop.services import audit, notification_events
 from tuffops_desktop.services.context import Actor, ServiceContext
 
 PUBLIC_FORM_USER = "public form"
@@ -79,5 +81,8 @@ def insert_request(
         "create",
         {"ticket": [None, ticket], "unit_id": [None, unit_id], "source": [None, source.value]},
         at=at,
+    )
+    notification_events.request_received(
+        session, ctx, request_id=request_id, unit_id=unit_id, fields=fields, ticket=ticket
     )
     return request_id
