@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from tuffops_desktop.db.models import Customer, CustomerRequest, DeviceModel, Manufacturer, RequestNote, Unit
+from tuffops_desktop.domain.customers import CustomerType
 from tuffops_desktop.domain.errors import AlreadyConverted, ConcurrencyConflict, NotFound, ValidationError
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.phones import PhoneDefaults, split_list
@@ -77,7 +78,8 @@ _SORTS = {
 }
 
 # ``ListQuery.filters`` keys: status, source (AnyOf), received (Between local days),
-# preferred (Between dates), unit, customer (Ref).
+# preferred (Between dates), unit, customer (Ref), customer_type (AnyOf: the type of the
+# unit's customer; a unit without one never matches — the reports' drill-down).
 _FILTERS = {
     "status": enum_field(CustomerRequest.status, {s.value for s in RequestStatus}),
     "source": enum_field(CustomerRequest.source, {s.value for s in RequestSource}),
@@ -85,6 +87,7 @@ _FILTERS = {
     "preferred": date_field(CustomerRequest.schedule_at),
     "unit": ref_field(CustomerRequest.unit_id),
     "customer": ref_field(Unit.customer_id),
+    "customer_type": enum_field(Customer.customer_type, {t.value for t in CustomerType}),
 }
 
 

@@ -9,10 +9,10 @@ retired (it then answers "not found", like any unknown code) and is never reused
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, literal, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, insert, literal, not_, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from tuffops_desktop.db.models import (
@@ -26,10 +26,11 @@ from tuffops_desktop.db.models import (
     UnitLinkGroup,
     UnitOwnership,
 )
-from tuffops_desktop.domain.customers import search_text
+from tuffops_desktop.domain.customers import CustomerType, search_text
 from tuffops_desktop.domain.errors import ConcurrencyConflict, NotFound, ValidationError
 from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.qr import new_guid, parse_guid_or_url, public_url
+from tuffops_desktop.domain.reports import MAINTENANCE_DUE_SOON_DAYS
 from tuffops_desktop.domain.units import (
     UnitFields,
     UnitInput,
@@ -44,25 +45,54 @@ from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.units import OwnershipPeriod, UnitDetail, UnitRow
 from tuffops_desktop.services.guard import requires, requires_any
 from tuffops_desktop.services.listing import (
+    AnyOf,
+    FilterField,
     ListQuery,
     apply_filters,
     date_field,
+    enum_field,
     flag_field,
     matches_all,
     ref_field,
 )
+from tuffops_desktop.services.maintenance import _due_by as due_by  # the due list's exact per-cadence test
 from tuffops_desktop.services.settings import read_setting
 
 MAX_BLANK_LABELS = 5000
 
 # ``ListQuery.filters`` keys: customer (Ref; Ref(None) = stock), link_group (Ref),
-# sticker_printed (Flag), installed (Between dates).
+# sticker_printed (Flag), installed (Between dates), customer_type (AnyOf: of the unit's
+# customer; a stock unit never matches), maintenance (AnyOf ``overdue`` / ``due_soon``,
+# ``_filters``; both from the reports' drill-down).
 _FILTERS = {
     "customer": ref_field(Unit.customer_id),
     "link_group": ref_field(Unit.link_group_id),
     "sticker_printed": flag_field(Unit.sticker_printed_at.is_not(None)),
     "installed": date_field(Unit.installed_at),
+    "customer_type": enum_field(Customer.customer_type, {t.value for t in CustomerType}),
 }
+MAINTENANCE_STATES = frozenset({"overdue", "due_soon"})
+
+
+def _filters(today: date) -> dict[str, FilterField]:
+    """``_FILTERS`` and ``maintenance``: active units whose next maintenance
+    (``domain.units.maintenance_dates``) is before ``today`` (``overdue``) or from today to
+    today + ``MAINTENANCE_DUE_SOON_DAYS`` (``due_soon``), exact per cadence as the
+    maintenance-due list selects them."""
+    overdue = due_by(today - timedelta(days=1))
+    states = {
+        "overdue": overdue,
+        "due_soon": and_(due_by(today + timedelta(days=MAINTENANCE_DUE_SOON_DAYS)), not_(overdue)),
+    }
+
+    def maintenance(value: AnyOf) -> ColumnElement[bool]:
+        unknown = value.values - MAINTENANCE_STATES
+        if unknown:
+            raise ValidationError({"filters": f"Unknown value: {', '.join(sorted(unknown))}."})
+        return and_(Unit.active.is_(True), or_(false(), *[states[v] for v in sorted(value.values)]))
+
+    return {**_FILTERS, "maintenance": FilterField(AnyOf, maintenance)}
+
 
 _UNIT_FIELDS = (
     "device_model_id",
@@ -135,7 +165,7 @@ class UnitService:
             stmt = stmt.where(matches_all(haystack, query.text))
         if not query.include_inactive:
             stmt = stmt.where(Unit.active.is_(True))
-        stmt = apply_filters(stmt, query, _FILTERS)
+        stmt = apply_filters(stmt, query, _filters(self._ctx.today()))
         if query.sort in ("warranty", "next_maintenance"):
             return self._ids_by_computed_date(stmt, query.sort, query.descending)
         label = func.coalesce(func.nullif(Unit.location, ""), Unit.serial_number)

@@ -80,6 +80,7 @@ from tuffops_desktop.services.listing import (
     trigram_phrases,
 )
 from tuffops_desktop.services.quotation_fulfilment import fulfil_when_done
+from tuffops_desktop.services.work_order_drill import drill_filters
 from tuffops_desktop.services.work_order_stock import follow_move
 
 _Technician = aliased(User)
@@ -499,6 +500,7 @@ class WorkOrderService:
             "due": date_field(WorkOrder.due_at, timestamp=True),
             "scheduled": date_field(WorkOrder.scheduled_start, timestamp=True),
             "overdue": flag_field(overdue),
+            **drill_filters(now, self._ctx.db.dialect),  # the Reports page's drill-down
         }
 
     def _load(self, session: Session, work_order_id: int, *, for_update: bool = False) -> WorkOrder:
