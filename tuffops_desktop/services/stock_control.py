@@ -98,6 +98,38 @@ def _plain(value: Decimal | None) -> Decimal | str:
     return "" if value is None else Decimal(quantity_text(value))
 
 
+def location_values(session: Session) -> list[LocationValue]:
+    """Stock value at cost per location (one statement, also the Reports page's stock value):
+    the parts with stock there, the units on hand, Σ on hand × the part's cost (rounded to
+    the cent once per location) and how many parts with stock have no cost set (they add
+    nothing). Locations no longer used are listed while they still hold stock."""
+    has = StockLevel.on_hand > 0
+    costed = and_(has, Part.cost.is_not(None))
+    parts_with_stock = func.count(case((has, literal(1))))
+    stmt = (
+        select(
+            StockLocation.id,
+            StockLocation.name,
+            StockLocation.kind,
+            parts_with_stock,
+            func.coalesce(func.sum(case((has, StockLevel.on_hand), else_=0)), 0),
+            # at five decimals: SQLite would otherwise hand the sum back cut to the cost's two
+            type_coerce(func.coalesce(func.sum(case((costed, StockLevel.on_hand * Part.cost), else_=0)), 0), VALUE),
+            func.count(case((and_(has, Part.cost.is_(None)), literal(1)))),
+        )
+        .select_from(StockLocation)
+        .outerjoin(StockLevel, StockLevel.location_id == StockLocation.id)
+        .outerjoin(Part, Part.id == StockLevel.part_id)
+        .group_by(StockLocation.id, StockLocation.name, StockLocation.kind, StockLocation.active)
+        .having(or_(StockLocation.active.is_(True), parts_with_stock > 0))
+        .order_by(StockLocation.name)
+    )
+    return [
+        LocationValue(loc_id, name, kind, int(n), ledger.qty(units), _money(value), int(no_cost))
+        for loc_id, name, kind, n, units, value, no_cost in session.execute(stmt)
+    ]
+
+
 def _order_info(order: StockOrder, part: Part, where: StockLocation) -> StockOrderInfo:
     return StockOrderInfo(
         id=order.id,
@@ -500,38 +532,11 @@ class StockControlService:
     # ----------------------------------------------------------------- valuation
     @requires(P.INVENTORY_COSTS)
     def valuation(self) -> Valuation:
-        """Stock value at cost per location (one statement): the parts with stock there,
-        the units on hand, Σ on hand × the part's cost (rounded to the cent once per
-        location) and how many parts with stock have no cost set (they add nothing).
-        Locations no longer used are listed while they still hold stock. The total adds
-        the locations up (a part kept at two locations counts at both)."""
-        has = StockLevel.on_hand > 0
-        costed = and_(has, Part.cost.is_not(None))
-        parts_with_stock = func.count(case((has, literal(1))))
-        stmt = (
-            select(
-                StockLocation.id,
-                StockLocation.name,
-                StockLocation.kind,
-                parts_with_stock,
-                func.coalesce(func.sum(case((has, StockLevel.on_hand), else_=0)), 0),
-                # at five decimals: SQLite would otherwise hand the sum back cut to the cost's two
-                type_coerce(func.coalesce(func.sum(case((costed, StockLevel.on_hand * Part.cost), else_=0)), 0), VALUE),
-                func.count(case((and_(has, Part.cost.is_(None)), literal(1)))),
-            )
-            .select_from(StockLocation)
-            .outerjoin(StockLevel, StockLevel.location_id == StockLocation.id)
-            .outerjoin(Part, Part.id == StockLevel.part_id)
-            .group_by(StockLocation.id, StockLocation.name, StockLocation.kind, StockLocation.active)
-            .having(or_(StockLocation.active.is_(True), parts_with_stock > 0))
-            .order_by(StockLocation.name)
-        )
+        """Stock value at cost per location (one statement, ``location_values``) and the total,
+        which adds the locations up (a part kept at two locations counts at both)."""
         with self._ctx.read() as session:
             read_at = self._ctx.now()
-            locations = [
-                LocationValue(loc_id, name, kind, int(n), ledger.qty(units), _money(value), int(no_cost))
-                for loc_id, name, kind, n, units, value, no_cost in session.execute(stmt)
-            ]
+            locations = location_values(session)
         total = LocationValue(
             None,
             "Total",
