@@ -11,8 +11,8 @@ Create Date: 2026-11-30
   carries 0008's search triggers, so the column is added with a plain ``ALTER TABLE …
   ADD COLUMN`` (never a SQLite batch copy, which drops triggers).
 * PostgreSQL: ``intake_submit_request`` (0003) is replaced so that a public request whose
-  contact is an e-mail address also queues the "request received" message (the ticket
-  and the preferred date the customer typed, nothing internal), with its audit row and
+  contact is an e-mail address also queues the "request received" message (the ticket,
+  the unit's public label and the preferred date and window, nothing internal), with its audit row and
   change notification. The listener's role keeps EXECUTE on the function and nothing
   else. Downgrading restores 0003's body.
 """
@@ -51,6 +51,7 @@ DECLARE
     v_existing text;
     v_at timestamptz;
     v_contact text;
+    v_label text;
 BEGIN
     -- The listener validated all of this already; the checks here hold even for a
     -- caller that is not our listener (a stolen password).
@@ -86,9 +87,13 @@ BEGIN
         RETURN v_existing;
     END IF;
 
-    SELECT u.id, u.customer_id, coalesce(c.notify_opt_out, false)
-      INTO v_unit_id, v_customer_id, v_opt_out
-      FROM public.units u LEFT JOIN public.customers c ON c.id = u.customer_id
+    -- The unit's label as its public page shows it (the view intake_unit_pages, 0002).
+    SELECT u.id, u.customer_id, coalesce(c.notify_opt_out, false),
+           coalesce(nullif(u.location, ''), nullif(u.serial_number, ''), m.name)
+      INTO v_unit_id, v_customer_id, v_opt_out, v_label
+      FROM public.units u
+      JOIN public.device_models m ON m.id = u.device_model_id
+      LEFT JOIN public.customers c ON c.id = u.customer_id
      WHERE u.qr_code_guid = p_guid AND u.active;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown unit' USING ERRCODE = 'P0002';
@@ -113,8 +118,9 @@ BEGIN
                                                            'action', 'create')::text);
 
     -- "Request received" (0014): only when the contact is one e-mail address, and not to a
-    -- customer who opted out. The ticket and what the customer typed as the preferred
-    -- date, nothing internal. The sender renders it later (services/mail_sender.py).
+    -- customer who opted out. The context is what the customer saw or typed (the ticket,
+    -- the unit's public label, the preferred date and window: the fields of
+    -- domain/notification_templates.FIELDS), nothing internal. The sender renders it later.
     v_contact := btrim(p_contact_info);
     IF v_contact ~ '^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$' AND NOT v_opt_out THEN
         v_contact := split_part(v_contact, '@', 1) || '@' || lower(split_part(v_contact, '@', 2));
@@ -124,8 +130,8 @@ BEGIN
             created_at, created_by, updated_at
         ) VALUES (
             'request_received', 'queued', json_build_array(v_contact),
-            json_build_object('ticket', p_ticket, 'schedule_at', p_schedule_at::text,
-                              'schedule_time', p_schedule_time, 'request_id', v_request_id),
+            json_build_object('ticket', p_ticket, 'unit', coalesce(v_label, ''),
+                              'preferred_date', p_schedule_at::text, 'preferred_window', p_schedule_time),
             v_customer_id, 'request_received:' || v_request_id::text,
             substr(md5(random()::text || clock_timestamp()::text), 1, 16), '',
             0, v_at, '', '', '', v_at, 'public form', v_at

@@ -9,6 +9,8 @@ time. We never fall back to writing the password in a file.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Protocol
 
 import keyring
@@ -80,3 +82,37 @@ class MemorySecretStore:
 
     def delete(self, account: str) -> None:
         self.secrets.pop(account, None)
+
+
+# ---------------------------------------------------------------------------- SMTP
+SMTP_PASSWORD_ENV = "TUFFOPS_SMTP_PASSWORD"
+"""``tuffops notify serve``: the mail server's password in the service's environment."""
+
+SMTP_PASSWORD_FILE_ENV = "TUFFOPS_SMTP_PASSWORD_FILE"
+"""``tuffops notify serve``: a file holding the password (e.g. a systemd credential)."""
+
+
+def smtp_account(user: str, host: str) -> str:
+    """The keyring account of the mail server's password on a desktop: one per user and
+    server, so changing either never sends an old password to a new server."""
+    return f"smtp:{user.strip()}@{host.strip().lower()}"
+
+
+def smtp_password_for_service(environ: Mapping[str, str], password_file: Path | None = None) -> str | None:
+    """The mail server's password of the ``notify serve`` service, or None when none is given.
+
+    In order: the file named on the command line (``--password-file``), the file named
+    by ``TUFFOPS_SMTP_PASSWORD_FILE``, the variable ``TUFFOPS_SMTP_PASSWORD``. A file
+    holds the password alone; one trailing line break is ignored. A named file that
+    cannot be read raises ``SecretStoreUnavailable`` (a service that starts without its
+    password would fail every message).
+    """
+    named = password_file or (Path(environ[SMTP_PASSWORD_FILE_ENV]) if environ.get(SMTP_PASSWORD_FILE_ENV) else None)
+    if named is not None:
+        try:
+            text = named.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SecretStoreUnavailable(f"Cannot read the mail password file {named}: {exc.strerror or exc}") from exc
+        return text[:-1] if text.endswith("\n") else text
+    value = environ.get(SMTP_PASSWORD_ENV)
+    return value if value else None
