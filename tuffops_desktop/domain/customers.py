@@ -88,6 +88,7 @@ class CustomerInput:
     payment_terms_days: str | int | None = None
     remote_id: str = ""
     notes: str = ""
+    notify_opt_out: bool = False  # the customer asked for no e-mail from us
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class CustomerFields:
     payment_terms_days: int | None = None
     remote_id: str | None = None
     notes: str = ""
+    notify_opt_out: bool = False
 
 
 def validate_customer(data: CustomerInput, phone_defaults: PhoneDefaults) -> CustomerFields:
@@ -167,6 +169,7 @@ def validate_customer(data: CustomerInput, phone_defaults: PhoneDefaults) -> Cus
         payment_terms_days=terms,
         remote_id=remote_id,
         notes=notes,
+        notify_opt_out=bool(data.notify_opt_out),
     )
 
 

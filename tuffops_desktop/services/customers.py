@@ -86,6 +86,7 @@ def _stored_values(c: Customer) -> dict[str, Any]:
         "payment_terms_days": c.payment_terms_days,
         "remote_id": c.remote_id,
         "notes": c.notes,
+        "notify_opt_out": c.notify_opt_out,
     }
 
 
@@ -106,6 +107,7 @@ def _apply(c: Customer, fields: CustomerFields) -> None:
     c.payment_terms_days = fields.payment_terms_days
     c.remote_id = fields.remote_id
     c.notes = fields.notes
+    c.notify_opt_out = fields.notify_opt_out
     c.search_text = search_text(
         fields.display_name,
         fields.emails,
@@ -148,6 +150,7 @@ def detail(c: Customer) -> CustomerDetail:
         version=c.version,
         created_at=c.created_at,
         updated_at=c.updated_at,
+        notify_opt_out=c.notify_opt_out,
     )
 
 
@@ -325,6 +328,7 @@ class CustomerService:
                     default_sla_hours=existing.default_sla_hours,
                     payment_terms_days=existing.payment_terms_days,
                     notes=existing.notes,
+                    notify_opt_out=existing.notify_opt_out,  # the customer's wish, told to the office
                 )
                 changes = audit.diff(_stored_values(existing), _fields_dict(keep_local))
                 if changes:

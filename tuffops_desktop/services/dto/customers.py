@@ -47,3 +47,4 @@ class CustomerDetail:
     version: int
     created_at: datetime
     updated_at: datetime
+    notify_opt_out: bool = False  # no e-mail notifications (services/notification_events.py)

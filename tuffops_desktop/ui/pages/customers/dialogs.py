@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
@@ -88,6 +89,7 @@ class CustomerDialog(FormDialog):
         self.emails.setPlaceholderText(_("name@example.com, accounts@example.com"))
         self.phones = QLineEdit()
         self.phones.setPlaceholderText(_("465 2200, +44 20 7946 0958"))
+        self.notify_opt_out = QCheckBox(_("Ne&ver e-mail this customer"))
         self.address = QLineEdit()
         self.city = QLineEdit()
         self.postcode = QLineEdit()
@@ -118,6 +120,12 @@ class CustomerDialog(FormDialog):
             [
                 ("emails", _("E-mails"), self.emails, _("Separate several with commas; the first is the default.")),
                 ("phones", _("Phones"), self.phones, _("Local numbers get the company's country and area code.")),
+                (
+                    "notify_opt_out",
+                    _("Notifications"),
+                    self.notify_opt_out,
+                    _("Ticked: no quotes, invoices, reminders or visit notices by e-mail."),
+                ),
             ],
         )
         where = self._group(
@@ -213,6 +221,7 @@ class CustomerDialog(FormDialog):
         self.company_name.setText(detail.company_name)
         self.emails.setText(", ".join(detail.emails))
         self.phones.setText(", ".join(format_phone(p) for p in detail.phones))
+        self.notify_opt_out.setChecked(detail.notify_opt_out)
         self.address.setText(detail.address)
         self.city.setText(detail.city)
         self.postcode.setText(detail.postcode)
@@ -242,6 +251,7 @@ class CustomerDialog(FormDialog):
             payment_terms_days=self.payment_terms_days.text().strip() or None,
             remote_id=self.remote_id.text(),
             notes=self.notes.toPlainText(),
+            notify_opt_out=self.notify_opt_out.isChecked(),
         )
 
     def save(self) -> bool:
@@ -312,6 +322,7 @@ class CustomerDialog(FormDialog):
             "company_name": self.company_name,
             "emails": self.emails,
             "phones": self.phones,
+            "notify_opt_out": self.notify_opt_out,
             "address": self.address,
             "city": self.city,
             "postcode": self.postcode,
