@@ -12,6 +12,7 @@ workstation prints the same one.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -23,7 +24,9 @@ import phonenumbers
 from tuffops_desktop.domain.emails import normalize_email
 from tuffops_desktop.domain.errors import ValidationError
 from tuffops_desktop.domain.logo import check_logo_text, describe_logo_text, logo_text
-from tuffops_desktop.domain.notifications import TlsMode
+from tuffops_desktop.domain.notification_templates import DEFAULTS as TEMPLATE_DEFAULTS
+from tuffops_desktop.domain.notification_templates import check_template, setting_name
+from tuffops_desktop.domain.notifications import Event, TlsMode
 from tuffops_desktop.domain.quotations import DEFAULT_STATUSES, check_status_list
 from tuffops_desktop.i18n import N_
 
@@ -295,6 +298,19 @@ SETTINGS: tuple[SettingSpec, ...] = (
         max_length=254,
         check=_check_optional_email,
         normalize=str.strip,
+    ),
+    # Settings → E-mail → Templates: the office's copy of each e-mail (``notify_template_<event>``,
+    # {"subject", "text", "html"}); one that does not render is refused (domain/notification_templates.py).
+    *(
+        SettingSpec(
+            setting_name(event),
+            "json",
+            TEMPLATE_DEFAULTS[event].as_json(),
+            event.label,
+            group="E-mail templates",
+            check=functools.partial(check_template, event),
+        )
+        for event in Event
     ),
 )
 
