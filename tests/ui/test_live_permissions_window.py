@@ -21,6 +21,7 @@ OFFICE_KEYS = [
     "quotes",
     "invoices",
     "reports",
+    "outbox",
     "settings",
 ]
 

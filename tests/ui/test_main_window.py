@@ -40,6 +40,7 @@ def test_office_sees_its_sections_and_starts_on_customers(qtbot, demo, kit):
         "quotes",
         "invoices",
         "reports",
+        "outbox",
         "settings",
     ]
     assert isinstance(window.current_page(), CustomersPage)

@@ -168,6 +168,7 @@ def _rows(session: Session, ids: Sequence[int]) -> list[OutboxRow]:
             next_attempt_at=message.next_attempt_at,
             last_error=message.last_error,
             server_reply=message.server_reply,
+            message_id=message.message_id,
             created_at=message.created_at,
             created_by=message.created_by,
             sent_at=message.sent_at,

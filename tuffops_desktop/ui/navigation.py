@@ -46,6 +46,7 @@ def sections() -> list[Section]:
     from tuffops_desktop.ui.pages.inbox.page import InboxPage
     from tuffops_desktop.ui.pages.inventory.page import InventoryPage
     from tuffops_desktop.ui.pages.invoices.page import InvoicesPage
+    from tuffops_desktop.ui.pages.outbox.page import OutboxPage
     from tuffops_desktop.ui.pages.quotes.page import QuotesPage
     from tuffops_desktop.ui.pages.settings.page import SettingsPage
     from tuffops_desktop.ui.pages.units.page import UnitsPage
@@ -96,5 +97,13 @@ def sections() -> list[Section]:
             N_("Revenue, technician utilisation, warranty and maintenance due lists."),
         ),
         Section("users", N_("Users and roles"), "users.edit", "", UsersPage, record_kind="user"),
+        Section(
+            "outbox",
+            N_("Outbox"),
+            "settings.view",
+            N_("E-mails to customers and staff: waiting, sent and failed."),
+            OutboxPage,
+            record_kind="outbox",
+        ),
         Section("settings", N_("Settings"), "settings.view", "", SettingsPage),
     ]

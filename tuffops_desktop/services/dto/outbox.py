@@ -30,6 +30,7 @@ class OutboxRow:
     next_attempt_at: datetime | None
     last_error: str
     server_reply: str
+    message_id: str | None
     created_at: datetime
     created_by: str
     sent_at: datetime | None

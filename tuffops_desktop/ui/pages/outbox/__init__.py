@@ -1,0 +1,1 @@
+"""Settings → Outbox: the e-mails the business queued, sent and failed."""
