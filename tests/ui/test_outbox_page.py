@@ -11,11 +11,13 @@ import pytest
 from pytestqt.modeltest import ModelTester
 from sqlalchemy import update
 
+from tests.factories import make_customer
 from tuffops_desktop.db.models import OutboxMessage
 from tuffops_desktop.domain.notifications import Event
 from tuffops_desktop.services import outbox
 from tuffops_desktop.services.listing import ListQuery
 from tuffops_desktop.ui.main_window import MainWindow
+from tuffops_desktop.ui.pages.customers.page import CustomersPage
 from tuffops_desktop.ui.pages.outbox.page import OutboxPage
 
 SHOT = "/tmp/tuffops-outbox.png"
@@ -178,3 +180,35 @@ def test_a_change_by_another_sender_arrives_and_the_customer_opens(qtbot, demo, 
     customers = window.current_page()
     assert window.section_keys()[window.navigation.currentRow()] == "customers"
     assert customers.table.selected_id() == mail["ann"]
+
+
+CUSTOMER_SHOT = "/tmp/tuffops-customer-messages.png"
+
+
+def test_the_customers_page_lists_the_messages_sent_to_them(qtbot, demo, kit, mail, themed):
+    office = demo.services_as("office")
+    page = CustomersPage(office, kit.ops, kit.prompts)
+    qtbot.addWidget(page)
+    page.resize(1300, 860)
+    page.show()
+    assert page.show_record(mail["ann"])
+    panel = page.detail
+    table = panel.messages_table
+    qtbot.waitUntil(lambda: table.rowCount() >= 2, timeout=3000)
+    rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
+    ours = [r for r in rows if r[1] in ("Payment received", "Request received")]
+    assert [r[1:] for r in ours[:2]] == [["Payment received", "Failed"], ["Request received", "Queued"]]  # newest first
+    assert panel.messages_title.text() == f"E-mails ({len(rows)})"
+    assert not panel.messages_note.isVisible() and table.isVisible()
+    assert table.item(rows.index(ours[0]), 2).toolTip() == "Cannot reach the mail server. Check the host name and port."
+    qtbot.wait(50)
+    page.grab().save(CUSTOMER_SHOT)
+
+    quiet = make_customer(office, first_name="Quentin", last_name="Quiet", emails="q@example.com")
+    page.detail.show_customer(office.customers.get(quiet.id))
+    qtbot.waitUntil(lambda: panel.messages_note.text() == "No e-mails to this customer yet.", timeout=3000)
+    assert not table.isVisible() and panel.messages_title.text() == "E-mails"
+    opted = make_customer(office, first_name="Olga", last_name="Optout", emails="o@example.com", notify_opt_out=True)
+    page.detail.show_customer(office.customers.get(opted.id))
+    qtbot.waitUntil(lambda: table.rowCount() == 0 and not table.isVisible(), timeout=3000)
+    assert panel.messages_note.text() == "This customer is never e-mailed (opted out)."
