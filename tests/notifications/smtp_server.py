@@ -123,7 +123,7 @@ class SmtpServer:
             and self.auth is not None
             and (auth_data.login.decode(), auth_data.password.decode()) == self.auth
         )
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
 
     def start(self) -> SmtpServer:
         kwargs: dict[str, object] = {"hostname": "127.0.0.1", "port": self.port, "server_hostname": "mail.test"}
@@ -132,7 +132,9 @@ class SmtpServer:
         elif self.tls == "ssl":
             kwargs["ssl_context"] = self._server_context()
         if self.auth is not None:
-            kwargs.update(auth_required=True, authenticator=self._authenticate, auth_require_tls=self.tls != "none")
+            kwargs.update(
+                auth_required=True, authenticator=self._authenticate, auth_require_tls=self.tls == "starttls"
+            )  # aiosmtpd: implicit TLS counts as none
         controller = Controller(self.recorder, **kwargs)
         if self.tls == "ssl":
             # The controller's readiness probe connects without our CA; trust it for the probe.

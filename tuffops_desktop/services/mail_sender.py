@@ -236,8 +236,20 @@ class SmtpConnection:
             )
         if not self._password:
             raise DeliveryFailed(SmtpProblem.AUTH, "no password is stored for this user", connection=True)
+        # One mechanism, the first the server offers of PLAIN, LOGIN, CRAM-MD5 (smtplib's
+        # ``login`` would try each in turn after a refusal, and some servers then hang up).
+        offered = (smtp.esmtp_features.get("auth") or "").upper().split()
+        mechanism = next((m for m in ("PLAIN", "LOGIN", "CRAM-MD5") if m in offered), None)
+        if mechanism is None:
+            raise DeliveryFailed(
+                SmtpProblem.AUTH, f"the server offers no login method we know ({' '.join(offered)})", connection=True
+            )
+        smtp.user, smtp.password = self._config.user, self._password
+        method = {"PLAIN": smtp.auth_plain, "LOGIN": smtp.auth_login, "CRAM-MD5": smtp.auth_cram_md5}[mechanism]
         try:
-            smtp.login(self._config.user, self._password)
+            code, reply = smtp.auth(mechanism, method, initial_response_ok=True)
+            if code not in (235, 503):
+                raise smtplib.SMTPAuthenticationError(code, reply)
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryFailed(SmtpProblem.AUTH, _reply_text(exc.smtp_code, exc.smtp_error), connection=True) from exc
         except smtplib.SMTPNotSupportedError as exc:
