@@ -245,7 +245,8 @@ class SmtpConnection:
                 SmtpProblem.AUTH, f"the server offers no login method we know ({' '.join(offered)})", connection=True
             )
         smtp.user, smtp.password = self._config.user, self._password
-        method = {"PLAIN": smtp.auth_plain, "LOGIN": smtp.auth_login, "CRAM-MD5": smtp.auth_cram_md5}[mechanism]
+        methods: dict[str, Any] = {"PLAIN": smtp.auth_plain, "LOGIN": smtp.auth_login, "CRAM-MD5": smtp.auth_cram_md5}
+        method = methods[mechanism]
         try:
             code, reply = smtp.auth(mechanism, method, initial_response_ok=True)
             if code not in (235, 503):
