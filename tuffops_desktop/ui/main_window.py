@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from tuffops_desktop import APP_NAME
 from tuffops_desktop.domain.permissions import Role
+from tuffops_desktop.domain.reports import DrillDown
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.context import Actor
@@ -66,9 +67,11 @@ from tuffops_desktop.ui.navigation import Section, sections
 from tuffops_desktop.ui.open_by_scan import OpenByScanDialog, ScanSearch
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.inbox.page import InboxPage
+from tuffops_desktop.ui.pages.invoices.page import LIST_TAB, InvoicesPage
 from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.pages.page import Page
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
+from tuffops_desktop.ui.pages.reports.page import ReportsPage
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.shortcuts import PAGE_KEYS, ShortcutActions, ShortcutsDialog
 from tuffops_desktop.ui.widgets.icons import app_icon
@@ -81,6 +84,14 @@ KeyRole = Qt.ItemDataRole.UserRole + 1
 BadgeRole = Qt.ItemDataRole.UserRole + 2  # text of the count pill of a sidebar entry ("" = none)
 NAV_ITEM_HEIGHT = 34
 BADGE_COLOUR = "#2563eb"
+# a report's drill-down kind -> the section listing those records
+DRILL_SECTIONS = {
+    "work_orders": "work_orders",
+    "invoices": "invoices",
+    "requests": "inbox",
+    "units": "units",
+    "customers": "customers",
+}
 
 
 def role_title(role: str) -> str:
@@ -256,6 +267,21 @@ class MainWindow(QMainWindow):
             return False
         page = self.show_section(section.key)
         return isinstance(page, ListPage) and page.show_record(record_id)
+
+    def open_list(self, kind: str, drill: DrillDown) -> bool:
+        """Show the list of ``kind`` (a report's drill-down: ``work_orders``, ``invoices``,
+        ``requests``, ``units``, ``customers``) filtered to exactly ``drill.filters``, under a
+        removable "Filtered: ``drill.title``" chip. False when this user has no such page."""
+        key = DRILL_SECTIONS.get(kind)
+        if key is None or key not in self.section_keys():
+            return False
+        page = self.show_section(key)
+        if not isinstance(page, ListPage):
+            return False
+        if isinstance(page, InvoicesPage):
+            page.show_tab(LIST_TAB)  # its list, not the receivables
+        page.show_filtered(drill.title, dict(drill.filters))  # type: ignore[arg-type]
+        return True
 
     def current_page(self) -> QWidget | None:
         return self.stack.currentWidget()
@@ -513,6 +539,9 @@ class MainWindow(QMainWindow):
                 if isinstance(page, InboxPage):
                     page.inbox_changed.connect(self.update_inbox_badge)
                 if isinstance(page, ListPage):
+                    page.open_record_requested.connect(self.open_record)
+                if isinstance(page, ReportsPage):
+                    page.drill_requested.connect(lambda drill: self.open_list(drill.kind, drill))
                     page.open_record_requested.connect(self.open_record)
             if not isinstance(page, Page):
                 raise TypeError(f"{type(page).__name__} does not implement the Page protocol")
