@@ -315,13 +315,13 @@ DEFAULTS: dict[Event, TemplateText] = {
         subject="Maintenance due on {{ due_date }}",
         text=(
             "Dear {{ customer }},\n\n"
-            "{{ unit }} is due for its {{ frequency }} maintenance on {{ due_date }}.\n\n"
+            "{{ unit }} is due for maintenance ({{ frequency }}) on {{ due_date }}.\n\n"
             "Regular maintenance keeps it efficient and reliable. Reply to this e-mail or call us to book a visit.\n\n"
             + _SIGN
         ),
         html=(
             "<p>Dear {{ customer }},</p>"
-            "<p><strong>{{ unit }}</strong> is due for its {{ frequency }} maintenance on {{ due_date }}.</p>"
+            "<p><strong>{{ unit }}</strong> is due for maintenance ({{ frequency }}) on {{ due_date }}.</p>"
             "<p>Regular maintenance keeps it efficient and reliable. Reply to this e-mail or call us to book "
             "a visit.</p>" + _SIGN_HTML
         ),
@@ -360,7 +360,7 @@ SAMPLES: dict[str, str] = {
     "balance": "750.00",
     "days_overdue": "12",
     "bucket": "1–30 days",
-    "frequency": "quarterly",
+    "frequency": "every 6 months",
 }
 SAMPLE_COMPANY = Company(name="My Service Company", phone="+1-869-555-1234", email="office@example.com")
 

@@ -14,6 +14,7 @@ from tuffops_desktop.services.inventory import InventoryService
 from tuffops_desktop.services.inventory_listing import InventoryListingService
 from tuffops_desktop.services.invoices import InvoiceService
 from tuffops_desktop.services.maintenance import MaintenanceService
+from tuffops_desktop.services.notification_render import NotificationTemplateService
 from tuffops_desktop.services.part_labels import PartLabelService
 from tuffops_desktop.services.price_list import PriceListService
 from tuffops_desktop.services.quotations import QuotationService
@@ -58,6 +59,7 @@ class Services:
     inventory_listing: InventoryListingService
     part_labels: PartLabelService
     reports: ReportService
+    notification_templates: NotificationTemplateService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -91,4 +93,5 @@ def build_services(ctx: ServiceContext) -> Services:
         inventory_listing=InventoryListingService(ctx),
         part_labels=PartLabelService(ctx),
         reports=ReportService(ctx),
+        notification_templates=NotificationTemplateService(ctx),
     )
