@@ -98,6 +98,7 @@ def test_the_walk_sees_every_service_of_the_registry():
         "stock_control",
         "inventory_listing",
         "part_labels",
+        "notification_templates",
     }
     assert len(declarations()) > 50
 
@@ -559,6 +560,12 @@ CALLS: dict[str, Call] = {
     "quotations.add_note": lambda s, d: s.quotations.add_note(d.quotations[0], "Customer prefers mornings"),
     "quotations.act": lambda s, d: s.quotations.act(d.quotations[0], "send", _quote(d).version),
     "quotations.convert": lambda s, d: s.quotations.convert(d.quotations[1], _quote(d, True).version),
+    "notification_templates.templates": lambda s, d: s.notification_templates.templates(),
+    "notification_templates.preview": lambda s, d: s.notification_templates.preview("invoice_issued"),
+    "notification_templates.save": lambda s, d: s.notification_templates.save(
+        "payment_received", {"subject": "Paid: {{ invoice }}", "text": "Thanks", "html": "<p>Thanks</p>"}
+    ),
+    "notification_templates.reset": lambda s, d: s.notification_templates.reset("payment_received"),
 }
 
 

@@ -44,8 +44,8 @@ from tuffops_desktop.db.models import (
     WorkOrder,
 )
 from tuffops_desktop.documents.page_plan import write_plan_pdf
-from tuffops_desktop.domain.errors import NotFound, ValidationError
-from tuffops_desktop.domain.invoices import InvoiceStatus
+from tuffops_desktop.domain.errors import NotFound, PermissionDenied, ValidationError
+from tuffops_desktop.domain.invoices import InvoiceStatus, InvoicingDisabled
 from tuffops_desktop.domain.notification_templates import (
     COMMON_FIELDS,
     DEFAULTS,
@@ -347,10 +347,15 @@ def preview(
         example = _Example(sample_context(event), "example values (there is no matching record yet)")
     message = render_template(event, chosen, example.context, _company(source))
     files: tuple[tuple[str, int], ...] = ()
+    described = example.source
     if example.attachment is not None:
-        name, data, _mime = _attachment(session, source, *example.attachment)
-        files = ((name, len(data)),)
-    return TemplatePreview(message.subject, message.text, message.html, files, example.source)
+        try:
+            name, data, _mime = _attachment(session, source, *example.attachment)
+        except (PermissionDenied, InvoicingDisabled):
+            described += " (its PDF is not shown: you may not see it, or invoicing is off)"
+        else:
+            files = ((name, len(data)),)
+    return TemplatePreview(message.subject, message.text, message.html, files, described)
 
 
 # ---------------------------------------------------------------------------- the service

@@ -48,6 +48,7 @@ def sections() -> list[Section]:
     from tuffops_desktop.ui.pages.invoices.page import InvoicesPage
     from tuffops_desktop.ui.pages.outbox.page import OutboxPage
     from tuffops_desktop.ui.pages.quotes.page import QuotesPage
+    from tuffops_desktop.ui.pages.reports.page import ReportsPage
     from tuffops_desktop.ui.pages.settings.page import SettingsPage
     from tuffops_desktop.ui.pages.units.page import UnitsPage
     from tuffops_desktop.ui.pages.users.page import UsersPage
@@ -94,7 +95,8 @@ def sections() -> list[Section]:
             "reports",
             N_("Reports"),
             "reports.view",
-            N_("Revenue, technician utilisation, warranty and maintenance due lists."),
+            N_("How the shop is doing: requests, work, technicians, money and stock, down to the rows."),
+            ReportsPage,
         ),
         Section("users", N_("Users and roles"), "users.edit", "", UsersPage, record_kind="user"),
         Section(

@@ -13,7 +13,9 @@ position and an editor's unsaved text stay as they are.
 
 ``show_record`` selects a record asked for from elsewhere (a link on another page, Open
 by scan), widening the search and filters when they hide it; a page asks the window to
-open a record of another page with ``open_record_requested(kind, id)``.
+open a record of another page with ``open_record_requested(kind, id)``. ``show_filtered``
+lists exactly the records behind a report's figure (the window's ``open_list``), under a
+removable "Filtered: …" chip.
 
 Between sessions a page keeps its columns (width, order, hidden), splitter, sort, filter
 choices and search (``save_state``/``restore_state``, stored by ``ui.window_state``).
@@ -54,6 +56,7 @@ from tuffops_desktop.ui.tasks import Task
 from tuffops_desktop.ui.theme import repolish
 from tuffops_desktop.ui.widgets.data_table import DataTable
 from tuffops_desktop.ui.widgets.empty_state import EmptyState
+from tuffops_desktop.ui.widgets.filter_chip import FilterChip
 from tuffops_desktop.ui.widgets.labels import plain_label
 from tuffops_desktop.ui.widgets.search_box import SearchBox
 from tuffops_desktop.ui.window_state import ViewState
@@ -169,6 +172,9 @@ class ListPage(QWidget):
         self._second_row: QHBoxLayout | None = None
         self._filters: list[QWidget] = []
         self.table.delete_requested.connect(lambda _id: self.deactivate_selected())
+        self.filter_chip = FilterChip()  # shown while a report's drill-down filters the list
+        self.filter_chip.removed.connect(self.clear_filtered)
+        self._unfiltered: ListQuery | None = None  # the page's own query while filtered
 
     # ----------------------------------------------------------------- building
     def build(
@@ -223,6 +229,7 @@ class ListPage(QWidget):
         layout.addLayout(top)
         for widget in notes:
             layout.addWidget(widget)
+        layout.addWidget(self.filter_chip, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(toolbar)
         layout.addLayout(second_row)
         layout.addWidget(splitter, 1)
@@ -349,10 +356,45 @@ class ListPage(QWidget):
         """The selection changed to ``record_id`` (an int, or None): fill the detail panel."""
 
     def set_filters(self, filters: Mapping[str, Filter | None]) -> None:
-        query = self.controller.query
+        """Change the page's filters (after a report's drill-down: on the page's own)."""
+        query = self._leave_filtered() or self.controller.query
         for key, value in filters.items():
             query = query.with_filter(key, value)
         self.controller.set_query(query)
+
+    def show_filtered(self, title: str, filters: Mapping[str, Filter]) -> None:
+        """List exactly the records a report figure stands for: ``filters`` replace the
+        page's own (its filter widgets are disabled meanwhile, inactive records included),
+        the search starts empty, and the chip says "Filtered: ``title``". Removing the chip
+        (``clear_filtered``) lists with the page's own filters again."""
+        if self._unfiltered is None:
+            self._unfiltered = self.controller.query
+        for widget in self._filters:
+            widget.setEnabled(False)
+        self.search.reset()
+        self.filter_chip.show_title(title)
+        base = self._unfiltered
+        self.controller.set_query(
+            ListQuery(sort=base.sort, descending=base.descending, include_inactive=True, filters=dict(filters))
+        )
+
+    def clear_filtered(self) -> None:
+        """Back to the page's own filters after a report's drill-down (nothing when none)."""
+        query = self._leave_filtered()
+        if query is not None:
+            self.controller.set_query(query)
+
+    def _leave_filtered(self) -> ListQuery | None:
+        """Hide the chip and enable the filter widgets; the page's own query (search
+        emptied), or None when the list was not filtered by a report."""
+        if self._unfiltered is None:
+            return None
+        query, self._unfiltered = replace(self._unfiltered, text=""), None
+        self.filter_chip.hide()
+        for widget in self._filters:
+            widget.setEnabled(True)
+        self.search.reset()
+        return query
 
     def after_change(self, record_id: int) -> None:
         """List again and keep ``record_id`` selected (when still listed)."""
@@ -380,7 +422,7 @@ class ListPage(QWidget):
     def _list_everything(self) -> None:
         """Empty the search, set each filter combo to its "all" entry and show inactive
         records, then list once."""
-        query = replace(self.controller.query, text="")
+        query = self._leave_filtered() or replace(self.controller.query, text="")
         self.search.reset()
         for combo, choices in self._filter_combos:
             index = next((n for n, c in enumerate(choices) if all(v is None for v in c[2].values())), -1)
