@@ -126,7 +126,6 @@ from tuffops_desktop.domain.reports import Bucket as ChartBucket
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.domain.work_orders import WorkOrderStatus, WorkOrderType
 from tuffops_desktop.services.listing import AnyOf, Between, FilterField, Ref
-from tuffops_desktop.services.stock_control import location_values
 
 __all__ = [
     "MONEY_KEYS",
@@ -400,6 +399,10 @@ def _work_order_filters(filters: ReportFilters) -> list[ColumnElement[bool]]:
 def stock_value(session: Session, period: Period | None = None, filters: ReportFilters | None = None) -> StockValue:
     """Stock at cost per location, today (the Inventory page's valuation statement; the
     period and filters do not apply)."""
+    # imported here: the list services import this module for their drill-down filters,
+    # and stock_control imports them (through csv_io)
+    from tuffops_desktop.services.stock_control import location_values
+
     rows = tuple(LocationValue(x.location_id or 0, x.name, x.value) for x in location_values(session))
     return StockValue(rows=rows, total=sum((r.value for r in rows), ZERO))
 
