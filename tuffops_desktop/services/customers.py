@@ -34,7 +34,7 @@ from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.dto.customers import CustomerDetail, CustomerRow
 from tuffops_desktop.services.guard import requires, requires_any
-from tuffops_desktop.services.listing import ListQuery, apply_filters, date_field, enum_field, matches_all
+from tuffops_desktop.services.listing import FilterField, ListQuery, apply_filters, date_field, enum_field, matches_all
 from tuffops_desktop.services.settings import phone_defaults, read_setting
 
 # Fields the external system owns when the integration is on; the rest stay editable.
@@ -62,11 +62,20 @@ _SORTS = {
     "created": Customer.created_at,
 }
 
-# ``ListQuery.filters`` keys: type (AnyOf customer types), created (Between dates).
+# ``ListQuery.filters`` keys: type (AnyOf customer types), created (Between dates),
+# invoiced (the Reports page's drill-down: ``report_money.customer_drill_filters``).
 _FILTERS = {
     "type": enum_field(Customer.customer_type, {t.value for t in CustomerType}),
     "created": date_field(Customer.created_at, timestamp=True),
 }
+
+
+def _filters() -> dict[str, FilterField]:
+    """``_FILTERS`` and the drill-down's ``invoiced``."""
+    # Imported here: report_money reads stock_control, whose CSV export imports this module.
+    from tuffops_desktop.services.report_money import customer_drill_filters
+
+    return {**_FILTERS, **customer_drill_filters()}
 
 
 def _stored_values(c: Customer) -> dict[str, Any]:
@@ -173,7 +182,7 @@ class CustomerService:
     def list_ids(self, query: ListQuery) -> list[int]:
         """Ids of the customers matching ``query``, in display order."""
         stmt = select(Customer.id).where(matches_all(Customer.search_text, query.text))
-        stmt = apply_filters(stmt, query, _FILTERS)
+        stmt = apply_filters(stmt, query, _filters())
         if not query.include_inactive:
             stmt = stmt.where(Customer.active.is_(True))
         key: SQLColumnExpression[Any]

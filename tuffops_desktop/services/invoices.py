@@ -99,6 +99,7 @@ from tuffops_desktop.services.listing import (
     ref_field,
     search_terms,
 )
+from tuffops_desktop.services.report_money import invoice_drill_filters
 from tuffops_desktop.services.settings import read_setting
 from tuffops_desktop.services.work_orders import bill_for_invoice
 
@@ -586,6 +587,7 @@ class InvoiceService:
             "issued": date_field(Invoice.issued_on),
             "due": date_field(Invoice.due_on),
             "overdue": flag_field(overdue),
+            **invoice_drill_filters(),  # the Reports page's drill-down
         }
 
     def _matching(self, query: ListQuery) -> Any:

@@ -63,7 +63,7 @@ MAX_BLANK_LABELS = 5000
 # ``ListQuery.filters`` keys: customer (Ref; Ref(None) = stock), link_group (Ref),
 # sticker_printed (Flag), installed (Between dates), customer_type (AnyOf: of the unit's
 # customer; a stock unit never matches), maintenance (AnyOf ``overdue`` / ``due_soon``,
-# ``_filters``; both from the reports' drill-down).
+# ``_filters``), repaired (Between local days); the last three for the reports' drill-down.
 _FILTERS = {
     "customer": ref_field(Unit.customer_id),
     "link_group": ref_field(Unit.link_group_id),
@@ -91,7 +91,10 @@ def _filters(today: date) -> dict[str, FilterField]:
             raise ValidationError({"filters": f"Unknown value: {', '.join(sorted(unknown))}."})
         return and_(Unit.active.is_(True), or_(false(), *[states[v] for v in sorted(value.values)]))
 
-    return {**_FILTERS, "maintenance": FilterField(AnyOf, maintenance)}
+    # Imported here: report_money reads stock_control, whose CSV export imports this module.
+    from tuffops_desktop.services.report_money import unit_drill_filters
+
+    return {**_FILTERS, "maintenance": FilterField(AnyOf, maintenance), **unit_drill_filters()}
 
 
 _UNIT_FIELDS = (

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -222,10 +223,17 @@ class ReportsPage(QWidget):
         controls.addWidget(plain_label("–"))
         controls.addWidget(self.end_edit)
         controls.addSpacing(12)
-        controls.addWidget(self.technician)
-        controls.addWidget(self.customer_type)
-        controls.addWidget(self.work_type)
-        controls.addStretch(1)
+        self.filter_bar = QWidget()  # beside the period when it fits, else under it
+        filters = QHBoxLayout(self.filter_bar)
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.setSpacing(8)
+        filters.addWidget(self.technician)
+        filters.addWidget(self.customer_type)
+        filters.addWidget(self.work_type)
+        filters.addStretch(1)
+        controls.addWidget(self.filter_bar, 1)
+        self._controls = controls
+        self._second_row = QHBoxLayout()
 
         body = QWidget()
         body.setObjectName("Page")
@@ -249,7 +257,28 @@ class ReportsPage(QWidget):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addLayout(controls)
+        layout.addLayout(self._second_row)
         layout.addWidget(self.scroll, 1)
+
+    def _fit_controls(self) -> None:
+        """The filters beside the period when the page is wide enough, else on a row below."""
+        margins = self.layout().contentsMargins()
+        period_width = (
+            sum(w.sizeHint().width() + 8 for w in (self.period_choice, self.start_edit, self.end_edit)) + 120
+        )  # the labels and the gap
+        below = period_width + self.filter_bar.sizeHint().width() > self.width() - margins.left() - margins.right()
+        if below == (self._second_row.indexOf(self.filter_bar) >= 0):
+            return
+        if below:
+            self._controls.removeWidget(self.filter_bar)
+            self._second_row.addWidget(self.filter_bar, 1)
+        else:
+            self._second_row.removeWidget(self.filter_bar)
+            self._controls.addWidget(self.filter_bar, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_controls()
 
     def _date_edit(self) -> QDateEdit:
         edit = QDateEdit()
