@@ -19,7 +19,7 @@ from tuffops_desktop.domain.pricing import PriceListInput
 from tuffops_desktop.domain.quotations import QuotationInput
 from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.services import notification_events
-from tuffops_desktop.services.notification_events import queue_maintenance_due, queue_overdue_reminders
+from tuffops_desktop.services.notification_events import DailyJobs, queue_maintenance_due, queue_overdue_reminders
 
 EMAILS = "ann@example.com, Accounts@Harbour.Example.com"
 BOTH = ["ann@example.com", "Accounts@harbour.example.com"]
@@ -38,7 +38,7 @@ def outbox_rows(services, event: str | None = None) -> list[OutboxMessage]:
 @pytest.fixture
 def shop(services):
     """A customer with two e-mails and one unit; a technician with an e-mail."""
-    services.settings.update({"company_name": "Cool Air Ltd"})
+    services.settings.update({"company_name": "Cool Air Ltd", "smtp_enabled": True})
     customer = make_customer(services, first_name="Ann", last_name="Liburd", emails=EMAILS)
     unit = make_unit(
         services, customer_id=customer.id, location="Lobby AC #2", address="12 Bay Road", city="Basseterre"
@@ -233,6 +233,21 @@ def test_no_overdue_reminders_while_invoicing_is_off(services, shop):
     moment = datetime.combine(due + timedelta(days=10), time(12)).astimezone(UTC)
     assert queue_overdue_reminders(services.ctx, moment).queued == 0
     assert outbox_rows(services, "invoice_overdue") == []
+
+
+def test_the_daily_jobs_run_once_a_day_and_not_while_e_mail_is_off(services, shop):
+    _customer, unit, _tech = shop
+    invoice_id = _overdue_invoice(services, unit.id)
+    late = datetime.combine(services.invoices.get(invoice_id).due_on + timedelta(days=3), time(9)).astimezone(UTC)
+    services.settings.update({"smtp_enabled": False})
+    assert queue_overdue_reminders(services.ctx, late).queued == 0
+    assert queue_maintenance_due(services.ctx, late).queued == 0
+    services.settings.update({"smtp_enabled": True})
+    jobs = DailyJobs(services.ctx)
+    assert jobs.run_if_due(late) == notification_events.JobReport(1, 0)
+    assert jobs.run_if_due(late + timedelta(hours=2)) is None  # the same day
+    assert jobs.run_if_due(late + timedelta(days=1)) == notification_events.JobReport(0, 1)
+    assert len(outbox_rows(services, "invoice_overdue")) == 1
 
 
 def test_maintenance_due_is_announced_once_per_unit_and_due_date(services, shop):

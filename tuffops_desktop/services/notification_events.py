@@ -21,9 +21,11 @@ Who gets it:
 * **Technician assigned** goes to the technician's own e-mail (``users.email``).
 * Work order completed (approved), quotation sent (the PDF attached when sending),
   invoice issued (its PDF attached), payment received: to the customer.
-* Two jobs the sender runs once a day: ``queue_overdue_reminders`` (at most one reminder
-  per invoice and ageing bucket: ``dedupe_key`` ``overdue:<invoice>:<bucket>``) and
-  ``queue_maintenance_due`` (once per unit and due date: ``maintenance:<unit>:<date>``).
+* Two jobs run once a day (``DailyJobs``, for the desktop's sender loop: they insert
+  outbox rows, which the ``notify serve`` role may not): ``queue_overdue_reminders`` (at
+  most one reminder per invoice and ageing bucket: ``dedupe_key``
+  ``overdue:<invoice>:<bucket>``) and ``queue_maintenance_due`` (once per unit and due
+  date: ``maintenance:<unit>:<date>``).
 
 An address that is not deliverable (a malformed one imported long ago) is left out
 rather than refusing the business action; no address left means no message.
@@ -394,13 +396,14 @@ def queue_overdue_reminders(ctx: ServiceContext, now: datetime | None = None) ->
     """Remind customers of invoices past due: one reminder per invoice and ageing bucket
     (1–30, 31–60, 61–90, 90+ days), whatever how often this runs; one transaction.
 
-    Nothing while invoicing is switched off. Sent invoices with a balance only; the
-    reminder carries the invoice's PDF (made when it is sent, so it shows the payments
-    received by then)."""
+    Nothing while invoicing or e-mail is switched off (a reminder queued then would
+    only wait, then expire, and use up its bucket). Sent invoices with a balance only;
+    the reminder carries the invoice's PDF (made when it is sent, so it shows the
+    payments received by then)."""
     today = (now or ctx.now()).astimezone().date()
     queued = already = 0
     with ctx.write() as session:
-        if not read_setting(session, "feature_flag_invoices_enabled"):
+        if not read_setting(session, "feature_flag_invoices_enabled") or not read_setting(session, "smtp_enabled"):
             return JobReport(0, 0)
         invoices = session.scalars(
             select(Invoice)
@@ -457,11 +460,13 @@ def queue_maintenance_due(ctx: ServiceContext, now: datetime | None = None) -> J
     ``MAINTENANCE_NOTICE_DAYS``: once per unit and due date; one transaction.
 
     Active units with a customer only; a unit already overdue is announced once too
-    (for its current due date)."""
+    (for its current due date). Nothing while e-mail is switched off."""
     today = (now or ctx.now()).astimezone().date()
     horizon = today + timedelta(days=MAINTENANCE_NOTICE_DAYS)
     queued = already = 0
     with ctx.write() as session:
+        if not read_setting(session, "smtp_enabled"):
+            return JobReport(0, 0)
         rows = session.execute(
             select(Unit, DeviceModel.name, Customer.display_name)
             .join(DeviceModel, DeviceModel.id == Unit.device_model_id)
@@ -499,3 +504,24 @@ def queue_maintenance_due(ctx: ServiceContext, now: datetime | None = None) -> J
             else:
                 queued += 1
     return JobReport(queued, already)
+
+
+class DailyJobs:
+    """The daily jobs for a sender loop to call on every pass: they run on the first pass
+    of each local day (and again after a failure). Running them twice, or on several
+    workstations, queues nothing twice (their dedupe keys)."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+        self._done_on: date | None = None
+
+    def run_if_due(self, now: datetime | None = None) -> JobReport | None:
+        """Both jobs' report when they ran now; None when they already ran today."""
+        moment = now or self._ctx.now()
+        today = moment.astimezone().date()
+        if self._done_on == today:
+            return None
+        overdue = queue_overdue_reminders(self._ctx, moment)
+        maintenance = queue_maintenance_due(self._ctx, moment)
+        self._done_on = today
+        return JobReport(overdue.queued + maintenance.queued, overdue.already + maintenance.already)

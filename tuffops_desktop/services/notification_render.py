@@ -67,6 +67,7 @@ from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.domain.units import MaintenanceFrequency, friendly_label, maintenance_dates
 from tuffops_desktop.domain.work_orders import WorkOrderStatus
 from tuffops_desktop.services.context import SYSTEM_ACTOR, ServiceContext
+from tuffops_desktop.services.dto.quotations import QuotationDetail
 from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.invoice_documents import invoice_plan
 from tuffops_desktop.services.invoices import InvoiceService
@@ -82,7 +83,7 @@ from tuffops_desktop.services.notification_events import (
     request_received_context,
     scheduled_context,
 )
-from tuffops_desktop.services.quotations import QuotationService
+from tuffops_desktop.services.quotations import printable_quotation
 from tuffops_desktop.services.quote_documents import quotation_plan
 from tuffops_desktop.services.settings import SettingsService, read_setting
 
@@ -143,13 +144,24 @@ def _company(settings: SettingsSource) -> Company:
     )
 
 
+class _PrintedQuotations:
+    """Quotations as their PDF reads them, in the caller's transaction (no internal notes)."""
+
+    def __init__(self, session: Session, ctx: ServiceContext) -> None:
+        self._session = session
+        self._ctx = ctx
+
+    def get(self, quotation_id: int) -> QuotationDetail:
+        return printable_quotation(self._session, self._ctx, quotation_id)
+
+
 def _attachment(session: Session, settings: SettingsSource, kind: str, record_id: int) -> tuple[str, bytes, str]:
     """The document ``kind`` #``record_id`` as a PDF file (name, bytes, MIME type)."""
     ctx = _reader(session)
     if kind == "quotation":
-        quotation = QuotationService(ctx).get(record_id)
-        plan = quotation_plan(QuotationService(ctx), settings, record_id)
-        name = quotation.number
+        quotations = _PrintedQuotations(session, ctx)
+        plan = quotation_plan(quotations, settings, record_id)
+        name = quotations.get(record_id).number
     elif kind == "invoice":
         plan = invoice_plan(InvoiceService(ctx), settings, record_id)
         name = InvoiceService(ctx).get(record_id).number

@@ -747,7 +747,7 @@ class QuotationService:
         )
         return send_refusal(customer is not None, reachable, int(count or 0))
 
-    def _detail(self, session: Session, quotation: Quotation) -> QuotationDetail:
+    def _detail(self, session: Session, quotation: Quotation, *, internal_notes: bool = True) -> QuotationDetail:
         entries = self._entries(session)
         label = status_label(entries, quotation.status)
         pricing = self._pricing()
@@ -772,11 +772,15 @@ class QuotationService:
         sums = quotation_totals(
             (LineInput(x.quantity, x.unit_price, x.discount_rate) for x in lines), quotation.tax_rate
         )
-        notes = session.scalars(
-            select(QuotationNote)
-            .where(QuotationNote.quotation_id == quotation.id)
-            .order_by(QuotationNote.created_at, QuotationNote.id)
-        ).all()
+        notes = (
+            session.scalars(
+                select(QuotationNote)
+                .where(QuotationNote.quotation_id == quotation.id)
+                .order_by(QuotationNote.created_at, QuotationNote.id)
+            ).all()
+            if internal_notes
+            else ()
+        )
         refusal = edit_refusal(quotation.status, label)
         if not refusal and not self._ctx.actor.can(P.QUOTATIONS_EDIT.value):
             refusal = "You may look at this quotation but not change it."
@@ -858,6 +862,17 @@ class QuotationService:
             convert_refusal=conversion,
             version=quotation.version,
         )
+
+
+def printable_quotation(session: Session, ctx: ServiceContext, quotation_id: int) -> QuotationDetail:
+    """Quotation ``quotation_id`` as its PDF needs it, read in the caller's transaction and
+    without its internal notes (the e-mail sender attaches it; its database role may not
+    read notes). ``ctx`` decides what is shown, as for ``get`` (prices need
+    ``quotations.pricing``)."""
+    quotation = session.get(Quotation, quotation_id)
+    if quotation is None:
+        raise NotFound(f"Quotation #{quotation_id} does not exist.")
+    return QuotationService(ctx)._detail(session, quotation, internal_notes=False)
 
 
 def _contains(term: str) -> ColumnElement[bool]:
