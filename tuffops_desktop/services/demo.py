@@ -28,6 +28,7 @@ from tuffops_desktop.domain.qr import new_guid
 from tuffops_desktop.services import audit
 from tuffops_desktop.services.catalog import CatalogService
 from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.demo_history import seed_year
 from tuffops_desktop.services.demo_inventory import add_demo_inventory
 from tuffops_desktop.services.demo_invoices import add_demo_invoices
 from tuffops_desktop.services.demo_items import add_demo_items, seed_price_list
@@ -308,7 +309,7 @@ def seed_demo(
                 for _ in range(blank_labels)
             ],
         )
-        week = seed_week(session, ctx, rng)
+        week = seed_week(session, ctx, rng) + seed_year(session, ctx, seed)  # this week, and the year before it
         seed_price_list(session, ctx)
         add_demo_items(session, ctx, rng)
         audit.record(

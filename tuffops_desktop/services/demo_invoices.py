@@ -1,13 +1,17 @@
-"""Demo invoices: past repairs invoiced in every status, so the Invoices page, the
-receivables view and the statements have data.
+"""Demo invoices: the year's finished work billed and paid, and past repairs invoiced
+through the services in every status, so the Invoices page, the receivables view, the
+statements and the reports have data.
 
-``PAST_JOBS`` work orders of the last five months are done through the services (created,
-assigned, started, items added, submitted, approved) and invoiced through
+The year of history (``demo_history.py``) is billed in bulk by ``demo_billing.py``: every
+job approved before the last ten days, with payments on time, late, in parts or not yet.
+Besides, ``PAST_JOBS`` work orders of the last five months are done through the services
+(created, assigned, started, items added, submitted, approved) and invoiced through
 ``InvoiceService`` (numbers, lines, billing, audit exactly as in use), each with the
 clock set back to its day, so the invoices fall in every ageing bucket: current, 1–30,
 31–60, 61–90 and 90+ days past due; some paid in full, some in part, one with a voided
-payment, one cancelled. The demo week's completed work orders are left for "Issue
-invoice".
+payment, one cancelled. Both are written in order of their issue dates, so invoice
+numbers follow the dates. The demo week's completed work orders, and the work approved in
+the last ten days, are left for "Issue invoice".
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlalchemy import select
 
 from tuffops_desktop.db.models import PriceListItem, Unit, User
 from tuffops_desktop.domain.permissions import Role
+from tuffops_desktop.services import demo_billing
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.invoices import InvoiceService
 from tuffops_desktop.services.settings import SettingsService
@@ -85,10 +90,19 @@ def add_demo_invoices(ctx: ServiceContext, *, seed: int = 2026) -> int:
     if not units or not technicians or labour is None or len(others) < 3:
         return 0
     today = ctx.today()
+    stories = sorted(
+        (today - timedelta(days=days_ago + rng.randint(0, 2)), story)
+        for days_ago, story in (SCENARIOS[n % len(SCENARIOS)] for n in range(PAST_JOBS))
+    )
+    year_rng = random.Random(seed + 12)
+    with ctx.read() as session:
+        bills = demo_billing.plan(session, year_rng, today)
     issued = 0
-    for n in range(PAST_JOBS):
-        days_ago, story = SCENARIOS[n % len(SCENARIOS)]
-        issued_on = today - timedelta(days=days_ago + rng.randint(0, 2))
+    for issued_on, story in stories:
+        batch = [b for b in bills if b.issued_on <= issued_on]
+        bills = bills[len(batch) :]
+        with ctx.write() as session:
+            demo_billing.write(session, ctx, year_rng, batch, today)
         job = _past_job(
             _clock(ctx, issued_on - timedelta(days=1), 14),
             rng,
@@ -114,6 +128,8 @@ def add_demo_invoices(ctx: ServiceContext, *, seed: int = 2026) -> int:
             later.void_payment(paid.payments[-1].id, "Cheque returned unpaid by the bank")
         elif story == "cancelled":
             later.cancel(invoice.id, "Billed to the wrong customer; reissue after checking", invoice.version)
+    with ctx.write() as session:
+        demo_billing.write(session, ctx, year_rng, bills, today)
     return issued
 
 

@@ -101,6 +101,12 @@ class Booking:
     hours: Decimal = Decimal("2")
     technician: Technician | None = None
     start: datetime | None = None
+    # Chosen by the year's history (``demo_history.py``); left out, they are drawn at random.
+    work_type: WorkOrderType | None = None
+    text: str | None = None
+    window: str | None = None
+    request_id: int | None = None
+    maintenance_due_on: date | None = None
 
 
 def add_technicians(session: Session, ctx: ServiceContext, count: int, existing: set[str]) -> dict[str, str]:
@@ -291,6 +297,19 @@ def _write(
     *,
     audit_row: bool = True,
 ) -> int:
+    return len(write_bookings(session, ctx, rng, bookings, now, audit_row=audit_row))
+
+
+def write_bookings(
+    session: Session,
+    ctx: ServiceContext,
+    rng: random.Random,
+    bookings: Sequence[Booking],
+    now: datetime,
+    *,
+    audit_row: bool = True,
+) -> list[int]:
+    """Write ``bookings`` as work orders with their histories (bulk); their ids, in order."""
     rows: list[dict[str, Any]] = []
     histories = []
     for b in bookings:
@@ -298,24 +317,28 @@ def _write(
         unit_id, customer_id, sla = b.unit
         status = steps[-1][3]
         booked = status is not S.UNASSIGNED and not (status is S.CANCELLED and b.technician is None)
+        if b.maintenance_due_on is not None:  # due by the end of that day, as the due list makes it
+            due_at: datetime | None = datetime.combine(b.maintenance_due_on + timedelta(days=1), time.min).astimezone()
+        else:
+            due_at = b.created + timedelta(hours=sla) if sla else None
         rows.append(
             {
                 "unit_id": unit_id,
                 "customer_id": customer_id,
-                "request_id": None,
-                "work_type": rng.choice(TYPES).value,
+                "request_id": b.request_id,
+                "work_type": (b.work_type or rng.choice(TYPES)).value,
                 "status": status.value,
-                "customer_requests": rng.choice(JOBS),
-                "due_at": b.created + timedelta(hours=sla) if sla else None,
+                "customer_requests": b.text if b.text is not None else rng.choice(JOBS),
+                "due_at": due_at,
                 "technician_id": b.technician.id if b.technician and booked else None,
                 "scheduled_start": b.start if booked else None,
-                "time_window": rng.choice(WINDOWS),
+                "time_window": b.window if b.text is not None else rng.choice(WINDOWS),
                 "estimated_hours": b.hours,
                 "created_at": b.created,
                 "created_by": DISPATCHER,
                 "updated_at": steps[-1][0],
                 "version": len(steps),
-                "maintenance_due_on": None,
+                "maintenance_due_on": b.maintenance_due_on,
             }
         )
         histories.append(steps)
@@ -340,7 +363,7 @@ def _write(
     _stamp_units(session, rows, histories)
     if audit_row:
         audit.record(session, ctx, "database", "demo", "seed_work_orders", {"work_orders": [None, len(rows)]})
-    return len(rows)
+    return ids
 
 
 def _stamp_units(session: Session, rows: Sequence[dict[str, Any]], histories: Sequence[Sequence[Any]]) -> None:
