@@ -14,6 +14,7 @@
 ``tuffops invoice pdf NUMBER --out FILE`` / ``tuffops invoice statement CUSTOMER_ID --from DAY --to DAY --out FILE``
 ``tuffops inventory check|low-stock|valuation|labels …`` (``cli_inventory.py``)
 ``tuffops settings get KEY`` / ``tuffops settings set KEY VALUE`` / ``tuffops settings list`` (``cli_settings.py``)
+``tuffops notify serve|send|test|grant-role …`` the e-mail sender (``cli_notify.py``)
 
 Every command takes ``--database-url`` (or ``TUFFOPS_DATABASE_URL``); the default is an
 SQLite file in the user's data folder (the app: the database chosen in its first-run
@@ -33,7 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from tuffops_desktop import APP_NAME, __version__, cli_inventory, cli_settings
+from tuffops_desktop import APP_NAME, __version__, cli_inventory, cli_notify, cli_settings
 from tuffops_desktop.config.paths import default_database_url, user_data_dir
 from tuffops_desktop.domain.errors import DomainError, ImportRejected
 from tuffops_desktop.domain.permissions import parse_role
@@ -170,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_inventory.add_parser(sub, _Parser)
     cli_settings.add_parser(sub, _Parser)
+    cli_notify.add_parser(sub, _Parser)
 
     for noun in ("customers", "units"):
         p = sub.add_parser(noun, help=f"import or export {noun} as CSV")
@@ -221,6 +223,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
 
     if args.command == "intake" and args.intake_command == "serve":
         return _serve_intake(args, url)
+    if args.command == "notify":  # opens the database itself: serve/send never migrate
+        return cli_notify.run(args, url)
     if args.command == "db" and args.db_command in ("backup", "restore"):  # never opens (or upgrades) it first
         from tuffops_desktop.db.backup import run_command
 
