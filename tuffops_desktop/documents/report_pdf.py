@@ -106,6 +106,7 @@ class ReportChart:
     categories: tuple[str, ...]
     series: tuple[ChartSeries, ...]
     value_kind: ValueKind = "count"
+    legend: bool = True  # drawn when there are several series
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def chart_drawing(chart: ReportChart, width: float, height: float = CHART_HEIGHT
     regular, bold = register_fonts()
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 11, chart.title, fontName=bold, fontSize=9.5, fillColor=colors.black))
-    legend_height = 14.0 if len(chart.series) > 1 else 0.0
+    legend_height = 14.0 if len(chart.series) > 1 and chart.legend else 0.0
     top = height - 20 - legend_height
     if not chart.categories or not chart.series:
         drawing.add(
@@ -227,7 +228,9 @@ def chart_drawing(chart: ReportChart, width: float, height: float = CHART_HEIGHT
         bars.categoryAxis.labels.boxAnchor = "ne"
         bars.categoryAxis.labels.dy = -2
     bars.barSpacing = 1
-    bars.groupSpacing = 4 if len(chart.categories) > 10 else 8
+    count = len(chart.categories)
+    # a ranking of two or three keeps slim bars instead of two slabs, as on screen
+    bars.groupSpacing = 4 if count > 10 else (8 if count > 4 or not horizontal else 8 * (6 - count))
     for index, series in enumerate(chart.series):
         bars.bars[index].fillColor = _color(series.color)
         bars.bars[index].strokeColor = None
@@ -330,9 +333,13 @@ def _table(table: ReportTable, width: float, styles: _Styles) -> list[Flowable]:
         [_text(v, styles.paragraph(8, align=2 if i in table.right else 0)) for i, v in enumerate(row)]
         for row in table.rows
     ]
-    first = width * (0.4 if len(table.columns) > 2 else 0.6)
-    rest = (width - first) / max(1, len(table.columns) - 1)
-    grid = Table([head, *body], colWidths=[first] + [rest] * (len(table.columns) - 1), repeatRows=1, hAlign="LEFT")
+    # each column as wide as its longest text needs, within bounds, the spare width shared out
+    weights = [
+        min(40, max(6, len(title), *(len(row[i]) for row in table.rows if i < len(row))))
+        for i, title in enumerate(table.columns)
+    ]
+    widths = [width * w / sum(weights) for w in weights]
+    grid = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
     grid.setStyle(
         TableStyle(
             [

@@ -80,6 +80,7 @@ def report_document(view: ReportView, facts: tuple[tuple[str, str], ...]) -> Rep
                 ),
                 tuple(ChartSeries(s.name, s.values, _rgb(s.colour)) for s in c.series),
                 c.value_kind,
+                c.legend,
             )
             for c in view.charts
         ),

@@ -25,6 +25,7 @@ charts), both written on the runner.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -232,6 +233,7 @@ class ReportsPage(QWidget):
         filters.addWidget(self.work_type)
         filters.addStretch(1)
         controls.addWidget(self.filter_bar, 1)
+        controls.addStretch(0)
         self._controls = controls
         self._second_row = QHBoxLayout()
 
@@ -274,7 +276,8 @@ class ReportsPage(QWidget):
             self._second_row.addWidget(self.filter_bar, 1)
         else:
             self._second_row.removeWidget(self.filter_bar)
-            self._controls.addWidget(self.filter_bar, 1)
+            self._controls.insertWidget(self._controls.count() - 1, self.filter_bar, 1)
+        self._controls.setStretch(self._controls.count() - 1, 1 if below else 0)  # the row's end
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -443,22 +446,36 @@ class ReportsPage(QWidget):
         return ", ".join(chosen)
 
     # ----------------------------------------------------------------- drill-down
-    def drill(self, key: str, bar: Bar | None = None) -> DrillDown | None:
-        """Ask which list shows the rows behind tile ``key`` (or its ``bar``) and request it."""
+    def drill(self, key: str, bar: Bar | None = None, context: Sequence[str] = ()) -> DrillDown | None:
+        """Ask which list shows the rows behind tile ``key`` (or its ``bar``) and request
+        it; the chip names the period (when the title does not) and ``context`` (the bar)."""
         if self.report is None:
             return None
         result = self._ops.call(
             self._services.reports.drill, key, self.report.period, self.report.filters, bar, parent=self
         )
-        if not result.ok or result.value is None:
+        drill = result.value
+        if not result.ok or drill is None:
             return None
-        self.drill_requested.emit(result.value)
-        return result.value
+        parts = [drill.title]
+        if not any(ch.isdigit() for ch in drill.title) and not context:
+            parts.append(period_text(self.report.period))
+        parts += [c for c in dict.fromkeys(context) if c and c not in drill.title]
+        drill = replace(drill, title=" · ".join(parts))
+        self.drill_requested.emit(drill)
+        return drill
 
     def _bar_clicked(self, key: str, series: int, category: int) -> None:
         spec = next((c for c in self.view.charts if c.key == key), None) if self.view is not None else None
-        if spec is not None:
-            self.drill(key, spec.bar(series, category))
+        if spec is None or not 0 <= category < len(spec.categories):
+            return
+        name = spec.categories[category]
+        if spec.span == "week":
+            name = _("week of {day}").format(day=name)
+        context = [name]
+        if len(spec.series) > 1 and 0 <= series < len(spec.series):
+            context.append(spec.series[series].name)
+        self.drill(key, spec.bar(series, category), context)
 
     def _open_callback(self, item: QTableWidgetItem) -> None:
         """Double-click on a call-back: open the repair on the work-order page."""

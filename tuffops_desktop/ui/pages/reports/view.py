@@ -177,7 +177,7 @@ def _decimal(value: float, places: int = 1) -> Decimal:
 
 def percent_text(share: float | None) -> str:
     """A share 0..1 as ``87.5 %``; "–" when there is nothing to divide."""
-    return "–" if share is None else formats().percent(_decimal(100 * share))
+    return "–" if share is None else formats().percent(_decimal(100 * share), 1)
 
 
 def hours_text(hours: float | Decimal | None) -> str:
@@ -293,6 +293,7 @@ def report_view(report: KpiReport) -> ReportView:
             short_categories=_sparse(labels),
             starts=tuple(weeks),
             table="requests_weekly",
+            span="week",
         )
     )
     tables.append(_weekly_table("requests_weekly", _("Requests received per week"), "requests-per-week", weeks, series))
@@ -340,6 +341,7 @@ def report_view(report: KpiReport) -> ReportView:
             short_categories=_sparse(labels),
             starts=tuple(weeks),
             table="completed_weekly",
+            span="week",
         )
     )
     tables.append(
@@ -566,6 +568,7 @@ def _money(report: KpiReport, tiles: list[TileSpec], charts: list[ChartSpec], ta
                 short_categories=_sparse(labels),
                 starts=tuple(months),
                 table="revenue_monthly",
+                span="month",
             )
         )
         found = {(b.start, b.series): b.value for b in revenue.monthly}
@@ -599,7 +602,7 @@ def _money(report: KpiReport, tiles: list[TileSpec], charts: list[ChartSpec], ta
             ChartSpec(
                 KpiKey.RECEIVABLES.value,
                 _("Receivables by age"),
-                "bar",
+                "stacked",  # one bar per age, in its own colour
                 tuple(_(AgeingBucket(b).label) for b in ordered),
                 tuple(
                     SeriesSpec(
@@ -615,6 +618,7 @@ def _money(report: KpiReport, tiles: list[TileSpec], charts: list[ChartSpec], ta
                 ),
                 "money",
                 table="receivables",
+                legend=False,  # the axis names the ages
             )
         )
         tables.append(
