@@ -63,6 +63,7 @@ from tuffops_desktop.ui.alerts import DesktopAlerts
 from tuffops_desktop.ui.connection import ConnectionBanner, ConnectionMonitor
 from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.live import LiveFeed
+from tuffops_desktop.ui.mail_sending import DesktopSender
 from tuffops_desktop.ui.navigation import Section, sections
 from tuffops_desktop.ui.open_by_scan import OpenByScanDialog, ScanSearch
 from tuffops_desktop.ui.ops import Ops
@@ -72,6 +73,7 @@ from tuffops_desktop.ui.pages.list_page import ListPage
 from tuffops_desktop.ui.pages.page import Page
 from tuffops_desktop.ui.pages.placeholder import PlaceholderPage
 from tuffops_desktop.ui.pages.reports.page import ReportsPage
+from tuffops_desktop.ui.pages.settings.page import SettingsPage
 from tuffops_desktop.ui.prompts import Prompts
 from tuffops_desktop.ui.shortcuts import PAGE_KEYS, ShortcutActions, ShortcutsDialog
 from tuffops_desktop.ui.widgets.icons import app_icon
@@ -241,6 +243,9 @@ class MainWindow(QMainWindow):
             lambda text: self.statusBar().showMessage(text, 20_000),
         )
         self.alerts.open_requested.connect(self.open_record)
+        # This desktop delivers the outbox in the background while e-mail is on (ui/mail_sending.py).
+        self.sender = DesktopSender(services.settings, services.ctx.db, ops.runner, parent=self)
+        self.sender.check()
         self.shortcuts = self._make_shortcuts()
         if state is not None:
             state.restore_window(self)
@@ -384,6 +389,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.live.stop()
         self.alerts.close()
+        self.sender.close()
         if not self.signed_out:  # the next sign-in's window goes on with the same monitor
             self._monitor.shutdown()
         super().closeEvent(event)
@@ -540,6 +546,8 @@ class MainWindow(QMainWindow):
                     page.inbox_changed.connect(self.update_inbox_badge)
                 if isinstance(page, ListPage):
                     page.open_record_requested.connect(self.open_record)
+                if isinstance(page, SettingsPage):  # a password stored here: this desktop may send now
+                    page.email_section.password_changed.connect(self.sender.check)
                 if isinstance(page, ReportsPage):
                     page.drill_requested.connect(lambda drill: self.open_list(drill.kind, drill))
                     page.open_record_requested.connect(self.open_record)
@@ -573,6 +581,7 @@ class MainWindow(QMainWindow):
         if any(c.entity in ("setting", "*") for c in changes):
             self.recheck_features()
         self.alerts.apply_changes(changes)
+        self.sender.apply_changes(changes)
         for page in self._pages.values():
             if isinstance(page, Page):
                 page.apply_changes(changes)

@@ -8,6 +8,9 @@ company logo (``logo_editor.py``), a text field for the rest. Only changed value
 saved, in one transaction, with the versions they were read at; bad values get inline
 messages. Read-only (installation) keys are not listed, and users without
 ``settings.edit`` see the values but cannot change them.
+The "E-mail" group's editors sit in the E-mail section (``email_section.py``), beside the
+mail server password (kept in this computer's keyring), the test e-mail and the e-mail
+templates; they are saved and reverted with the others.
 Below them, the label layouts used to print QR stickers (built-in and the company's own).
 Their new and edited layouts are part of the page's changes: one Save changes stores the
 edited settings and layouts in one transaction (all or nothing, one error report), Revert
@@ -42,6 +45,7 @@ from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.dto.settings import SettingValue
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
+from tuffops_desktop.ui.pages.settings.email_section import EmailSection
 from tuffops_desktop.ui.pages.settings.logo_editor import LogoEditor
 from tuffops_desktop.ui.pages.settings.price_list_section import PriceListSection
 from tuffops_desktop.ui.pages.settings.quotation_statuses_section import QuotationStatusesSection
@@ -184,6 +188,8 @@ class SettingsPage(QWidget):
         column_layout.setContentsMargins(0, 0, 8, 0)
         column_layout.setSpacing(12)
         column_layout.addWidget(self.groups_holder)
+        self.email_section = EmailSection(ops, services, prompts)  # holds the "E-mail" group's editors
+        column_layout.addWidget(self.email_section)
         column_layout.addWidget(self.layouts_section)
         self.price_list_section = PriceListSection(ops, services)
         column_layout.addWidget(self.price_list_section)
@@ -236,6 +242,7 @@ class SettingsPage(QWidget):
             show_value(self.editors[value.name], value.value)
         self.errors.clear()
         self.status.setText("")
+        self.email_section.refresh()
         self._on_edited()
 
     def focus_search(self) -> None:
@@ -248,6 +255,7 @@ class SettingsPage(QWidget):
             self.price_list_section.refresh()
         if any(change.entity == "setting" for change in changes):
             self.quotation_statuses_section.refresh()
+            self.email_section.refresh_templates()
 
     # ----------------------------------------------------------------- actions
     def changed_values(self) -> dict[str, Any]:
@@ -332,7 +340,10 @@ class SettingsPage(QWidget):
                 form.setVerticalSpacing(8)
                 form.setHorizontalSpacing(14)
                 groups[value.group] = form
-                self.groups_layout.addWidget(box)
+                if value.group == EmailSection.GROUP:
+                    self.email_section.place_settings(box, self.editors)
+                else:
+                    self.groups_layout.addWidget(box)
             spec = SETTINGS_BY_NAME.get(value.name)
             editor: Editor
             if spec is not None and spec.kind == "image":
