@@ -596,9 +596,13 @@ class MailSender:
         connection: SmtpConnection | None,
         report: SendReport,
     ) -> SmtpConnection | None:
+        prepared = self._prepare(claimed, config)
         for index, item in enumerate(claimed):
             try:
-                recipients, message = self._prepare(item, config)
+                entry = prepared[item.id]
+                if isinstance(entry, DeliveryFailed):
+                    raise entry
+                recipients, message = entry
                 if connection is None or not connection.is_open:
                     connection = SmtpConnection(config, self._password(config), ssl_context=self._ssl_context)
                     connection.open()
@@ -619,29 +623,43 @@ class MailSender:
             self._mark_sent(item, accepted, str(message["Subject"]), report)
         return connection
 
-    def _prepare(self, item: _Claimed, config: SmtpConfig) -> tuple[tuple[str, ...], EmailMessage]:
-        """Recipients and the MIME message of a claimed row (rendered in a read transaction)."""
+    def _prepare(
+        self, claimed: list[_Claimed], config: SmtpConfig
+    ) -> dict[int, tuple[tuple[str, ...], EmailMessage] | DeliveryFailed]:
+        """Recipients and MIME message of each claimed row (or why it cannot be sent),
+        rendered in one read transaction for the batch."""
+        result: dict[int, tuple[tuple[str, ...], EmailMessage] | DeliveryFailed] = {
+            item.id: DeliveryFailed(SmtpProblem.OTHER, "the row disappeared", permanent=True) for item in claimed
+        }
         with self._ctx.read() as session:
-            row = session.get(OutboxMessage, item.id)
-            if row is None:
-                raise DeliveryFailed(SmtpProblem.OTHER, "the row disappeared", permanent=True)
-            try:
-                recipients = check_recipients(list(row.recipients or ()))
-            except ValidationError as exc:
-                raise DeliveryFailed(SmtpProblem.RECIPIENT_REFUSED, str(exc), permanent=True) from None
-            try:
-                rendered = self._renderer(session, row)
-            except DeliveryFailed:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a template or document failure is this row's, not the loop's
-                log.exception("rendering outbox message %s failed", item.id)
-                raise DeliveryFailed(SmtpProblem.RENDER, str(exc), permanent=True) from exc
-            date = row.created_at
+            rows = session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_([i.id for i in claimed])))
+            by_id = {row.id: row for row in rows}
+            for item in claimed:
+                row = by_id.get(item.id)
+                if row is not None:
+                    result[item.id] = self._prepare_one(session, row, item, config)
+        return result
+
+    def _prepare_one(
+        self, session: Session, row: OutboxMessage, item: _Claimed, config: SmtpConfig
+    ) -> tuple[tuple[str, ...], EmailMessage] | DeliveryFailed:
         try:
-            message = build_message(rendered, config, recipients, item.message_id, date)
+            recipients = check_recipients(list(row.recipients or ()))
+        except ValidationError as exc:
+            return DeliveryFailed(SmtpProblem.RECIPIENT_REFUSED, str(exc), permanent=True)
+        try:
+            rendered = self._renderer(session, row)
+        except DeliveryFailed as failure:
+            return failure
+        except Exception as exc:  # noqa: BLE001 - a template or document failure is this row's, not the loop's
+            log.exception("rendering outbox message %s failed", item.id)
+            return DeliveryFailed(SmtpProblem.RENDER, str(exc), permanent=True)
+        try:
+            return recipients, build_message(rendered, config, recipients, item.message_id, row.created_at)
+        except DeliveryFailed as failure:
+            return failure
         except (ValueError, TypeError) as exc:
-            raise DeliveryFailed(SmtpProblem.RENDER, str(exc), permanent=True) from exc
-        return recipients, message
+            return DeliveryFailed(SmtpProblem.RENDER, str(exc), permanent=True)
 
     def _mark_sent(self, item: _Claimed, accepted: Accepted, subject: str, report: SendReport) -> None:
         t = _TABLE.c
