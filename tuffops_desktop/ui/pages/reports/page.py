@@ -84,6 +84,7 @@ PERIODS: tuple[tuple[str, str], ...] = (
 )
 DEFAULT_PERIOD = "last_90_days"
 CUSTOM_DELAY_MS = 400  # typing a date: ask once the user pauses
+CHANGES_DELAY_MS = 3000  # others' changes: the figures follow within a few seconds
 TILE_COLUMNS = 6
 CHART_COLUMNS = 2
 CALLBACKS_SHOWN = 12  # rows of the call-back table visible before it scrolls
@@ -181,6 +182,10 @@ class ReportsPage(QWidget):
         self._custom_timer.setSingleShot(True)
         self._custom_timer.setInterval(CUSTOM_DELAY_MS)
         self._custom_timer.timeout.connect(self.ask)
+        self._changes_timer = QTimer(self)
+        self._changes_timer.setSingleShot(True)
+        self._changes_timer.setInterval(CHANGES_DELAY_MS)
+        self._changes_timer.timeout.connect(lambda: self.refresh() if self.isVisible() else None)
         self.period_choice.currentIndexChanged.connect(self._period_chosen)
         self.start_edit.dateChanged.connect(self._dates_typed)
         self.end_edit.dateChanged.connect(self._dates_typed)
@@ -594,13 +599,15 @@ class ReportsPage(QWidget):
         self.period_choice.setFocus()
 
     def apply_changes(self, changes: Sequence[Change]) -> None:
-        """Records changed elsewhere: the figures are recomputed when the page is next
-        shown (computing on every change of a busy office would be wasted work)."""
-        if changes:
+        """Records changed elsewhere: the figures are computed again, at most once per
+        ``CHANGES_DELAY_MS`` while the page is on screen (a busy office changes something
+        every few seconds), else when it is next shown."""
+        if not changes:
+            return
+        if not self.isVisible():
             self._stale = True
-            if self.isVisible():
-                self._stale = False
-                QTimer.singleShot(0, self.refresh)
+        elif not self._changes_timer.isActive():
+            self._changes_timer.start()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
