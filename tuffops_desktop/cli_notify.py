@@ -8,7 +8,7 @@
 ``serve`` and ``send`` never change the schema (their role may not): an out-of-date
 database is refused with the command that upgrades it. The SMTP password comes from
 ``--password-file``, ``TUFFOPS_SMTP_PASSWORD_FILE`` or ``TUFFOPS_SMTP_PASSWORD``
-(``config/secrets.py``), never from the command line. Set-up: ``docs/notify-service.md``.
+(``config/secrets.py``), never from the command line. Set-up: ``docs/notifications.md``.
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ from typing import Any, Protocol
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from tuffops_desktop.config.secrets import SecretStore, SecretStoreUnavailable, smtp_account
 from tuffops_desktop.db.base import table_of
 from tuffops_desktop.db.engine import SessionFactories
 from tuffops_desktop.db.models import OutboxMessage
@@ -122,6 +123,22 @@ PasswordSource = Callable[[SmtpConfig], str | None]
 
 def no_password(_config: SmtpConfig) -> str | None:
     return None
+
+
+def keyring_password(store: SecretStore) -> PasswordSource:
+    """The desktop's password source: the keyring entry of the configured user and host
+    (``config/secrets.smtp_account``); None when there is none or no keyring at all (the
+    login then fails with "no password is stored for this user")."""
+
+    def read(config: SmtpConfig) -> str | None:
+        if not config.user:
+            return None
+        try:
+            return store.get(smtp_account(config.user, config.host))
+        except SecretStoreUnavailable:
+            return None
+
+    return read
 
 
 # ----------------------------------------------------------------------------- errors
