@@ -65,6 +65,12 @@ def spec_for(key: str) -> SettingSpec:
     spec = SETTINGS_BY_NAME.get(name) or SETTINGS_BY_NAME.get(name.lower().replace("-", "_"))
     if spec is not None:
         return spec
+    if "password" in name.lower():
+        raise NotFound(
+            f"“{key}” is not a setting: passwords are never stored in the settings. The mail server's "
+            "password goes in Settings → E-mail (this computer's keyring), or to tuffops notify serve "
+            "with --password-file or TUFFOPS_SMTP_PASSWORD."
+        )
     close = difflib.get_close_matches(name.lower(), list(SETTINGS_BY_NAME), n=1, cutoff=0.6)
     hint = f" Did you mean {close[0]}?" if close else " See tuffops settings list."
     raise NotFound(f"There is no setting called “{key}”.{hint}")

@@ -70,6 +70,10 @@ def stored(url: str, name: str) -> Setting | None:
         (("set", "phone_default_region", "XX"), "Use a two-letter country code"),
         (("set", "customer_integration_enabled", "yes"), "managed by the installation and cannot be edited here"),
         (("set", "quotation_statuses", "[]"), "its own editor in the app"),
+        (("set", "smtp_password", "hunter2"), "passwords are never stored in the settings"),
+        (("set", "smtp_port", "70000"), "smtp_port: A port number from 1 to 65535"),
+        (("set", "smtp_tls_mode", "tls"), "Choose STARTTLS, SSL or none."),
+        (("set", "smtp_from", "office at example"), "is not an e-mail address"),
     ],
 )
 def test_mistakes_say_one_line_and_store_nothing(capsys, sqlite_url, args, message):
@@ -98,6 +102,9 @@ def test_values_are_typed_by_the_registry(capsys, sqlite_url):
         "company_phone is already (empty); nothing changed.\n"
     )
     assert run(capsys, sqlite_url, "get", "quotation_statuses")[1].startswith('[{"key":"pending","label":"Draft"}')
+    assert run(capsys, sqlite_url, "set", "smtp_tls_mode", "SSL")[1] == "smtp_tls_mode = ssl (was starttls)\n"
+    assert run(capsys, sqlite_url, "set", "smtp_port", "465")[1] == "smtp_port = 465 (was 587)\n"
+    assert run(capsys, sqlite_url, "set", "smtp_enabled", "yes")[1] == "smtp_enabled = yes (was no)\n"
 
 
 def test_list_shows_every_key_and_marks_the_read_only_ones(capsys, sqlite_url):
