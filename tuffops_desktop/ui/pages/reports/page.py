@@ -59,7 +59,7 @@ from tuffops_desktop.ui.formatting import date_time_text, formats
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.customers.columns import type_label as customer_type_label
 from tuffops_desktop.ui.pages.reports.export import report_document, write_report_pdf, write_table_csv
-from tuffops_desktop.ui.pages.reports.view import ReportView, TableSpec, period_text, report_view
+from tuffops_desktop.ui.pages.reports.view import ChartSpec, ReportView, TableSpec, period_text, report_view
 from tuffops_desktop.ui.pages.reports.widgets import (
     CHART_MIN_WIDTH,
     TILE_MIN_WIDTH,
@@ -140,6 +140,8 @@ class ReportsPage(QWidget):
         self.report: KpiReport | None = None
         self.view: ReportView | None = None
         self.questions = 0  # how many times the page asked (tests count re-queries)
+        self._charting = 0  # reports put on screen, chart by chart …
+        self._charting_done = 0  # … and the last one completed
 
         self.title_label = plain_label(_("Reports"), role="title")
         self.status = plain_label(role="hint")
@@ -341,8 +343,8 @@ class ReportsPage(QWidget):
         )
 
     def busy(self) -> bool:
-        """True while an answer is awaited."""
-        return self._task is not None
+        """True while an answer is awaited or being put on screen."""
+        return self._task is not None or self._charting != self._charting_done
 
     def _answered(self, question: tuple[Period, ReportFilters], report: KpiReport) -> None:
         if question != self._asked:
@@ -369,7 +371,9 @@ class ReportsPage(QWidget):
 
     # ----------------------------------------------------------------- showing
     def show_report(self, report: KpiReport) -> None:
-        """Put ``report`` on screen (tiles, charts, call-backs) and say what it is."""
+        """Put ``report`` on screen and say what it is: the tiles and the call-backs at
+        once, then one chart per turn of the event loop (a chart of 53 weeks takes Qt
+        some 20 ms to lay out; nine in one go would hold the GUI thread for 0.2 s)."""
         self.report = report
         view = report_view(report)
         self.view = view
@@ -383,23 +387,35 @@ class ReportsPage(QWidget):
             else:
                 tile.show_spec(spec)
             shown_tiles.append(tile)
-        if [t for t in shown_tiles] != self.tiles.widgets():
+        if shown_tiles != self.tiles.widgets():
             self.tiles.set_widgets(shown_tiles)
-        charts = {c.key: c for c in self.charts.widgets() if isinstance(c, ChartCard)}
-        shown_charts: list[QWidget] = []
-        for chart_spec in view.charts:
-            card = charts.get(chart_spec.key)
+        self._fill_callbacks(view)
+        self._charting += 1
+        self._chart_step(self._charting, list(view.charts), [])
+
+    def _chart_step(self, turn: int, specs: list[ChartSpec], done: list[QWidget]) -> None:
+        """Show the next chart of ``specs``; the page is complete after the last one. A
+        newer report (``turn`` passed) abandons the rest."""
+        if turn != self._charting or self.view is None or self.report is None:
+            return
+        if specs:
+            spec = specs.pop(0)
+            cards = {c.key: c for c in self.charts.widgets() if isinstance(c, ChartCard)}
+            card = cards.get(spec.key)
             if card is None:
-                card = ChartCard(chart_spec)
+                card = ChartCard(spec)
                 card.bar_clicked.connect(self._bar_clicked)
                 card.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
                 card.customContextMenuRequested.connect(lambda pos, card=card: self._chart_menu(card, pos))
             else:
-                card.show_spec(chart_spec)
-            shown_charts.append(card)
-        if shown_charts != self.charts.widgets():
-            self.charts.set_widgets(shown_charts)
-        self._fill_callbacks(view)
+                card.show_spec(spec)
+            done.append(card)
+            QTimer.singleShot(0, lambda: self._chart_step(turn, specs, done))
+            return
+        if done != self.charts.widgets():
+            self.charts.set_widgets(done)
+        self._charting_done = turn
+        report = self.report
         self._show_busy(False)
         self.export_button.setEnabled(True)
         filtered = self._filter_words()
@@ -410,7 +426,7 @@ class ReportsPage(QWidget):
                 time=date_time_text(report.computed_at),
             )
         )
-        self.shown.emit(view)
+        self.shown.emit(self.view)
 
     def _fill_callbacks(self, view: ReportView) -> None:
         table = view.table("callbacks")
