@@ -28,7 +28,7 @@ from tuffops_desktop import APP_NAME
 from tuffops_desktop.config.secrets import KeyringSecretStore, SecretStore, SecretStoreUnavailable, smtp_account
 from tuffops_desktop.db.engine import SessionFactories
 from tuffops_desktop.services.changes import Change
-from tuffops_desktop.services.mail_sender import MailSender, SenderLoop, SmtpConfig
+from tuffops_desktop.services.mail_sender import MailSender, SenderLoop, keyring_password
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.ui.tasks import Task, TaskRunner
 
@@ -174,14 +174,9 @@ class DesktopSender(QObject):
             self.loop.wake()  # settings changed under a running loop: the next pass reads them
 
     def _start(self, state: SendingState) -> None:
-        secrets = self._secrets
-
-        def password(config: SmtpConfig) -> str | None:
-            return stored_password(secrets, config.user, config.host) if config.user else None
-
         self._stop = threading.Event()
         self._ended = threading.Event()
-        self.loop = SenderLoop(MailSender(self._db, password=password))
+        self.loop = SenderLoop(MailSender(self._db, password=keyring_password(self._secrets)))
         log.info("sending e-mail from this desktop through %s", state.host)
         self._task = self._runner.submit(
             self._run, self.loop, self._stop, self._ended, long_running=True, name="mail sender"
