@@ -64,6 +64,7 @@ from tuffops_desktop.domain.requests import RequestSource, RequestStatus
 from tuffops_desktop.domain.scheduling import STANDARD_WEEK
 from tuffops_desktop.domain.units import friendly_label
 from tuffops_desktop.domain.work_orders import WorkOrderStatus, WorkOrderType
+from tuffops_desktop.services import report_money
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.listing import AnyOf, Between, Flag, Ref, any_of
@@ -85,6 +86,9 @@ SOURCES = tuple(s.value for s in RequestSource)
 WORK_TYPES = tuple(t.value for t in WorkOrderType)
 SLA_SERIES = ("met", "missed")
 FIX_SERIES = ("first_time", "called_back")
+MONEY_KEYS = frozenset(  # services/report_money.py's figures
+    {KpiKey.REVENUE, KpiKey.RECEIVABLES, KpiKey.TOP_CUSTOMERS, KpiKey.UNITS_MOST_REPAIRS, KpiKey.STOCK_VALUE}
+)
 
 
 @dataclass(frozen=True)
@@ -564,7 +568,9 @@ class ReportService:
                 utilisation=utilisation(scope),
                 time_on_site=time_on_site(scope),
                 maintenance=maintenance_due(scope),
-                **self._money(session, period, filters),
+                **report_money.figures(
+                    session, period, filters, permissions=self._ctx.actor.permissions, today=scope.today
+                ).as_fields(),
             )
 
     @requires(P.REPORTS_VIEW)
@@ -576,11 +582,9 @@ class ReportService:
             key = KpiKey(kpi_key)
         except ValueError:
             raise ValidationError({"kpi": f"There is no report figure “{kpi_key}”."}) from None
+        if key in MONEY_KEYS:
+            return report_money.drill(key, period, filters or ReportFilters(), bucket, self._ctx.today())
         return drill_down(key, period, filters or ReportFilters(), bucket or Bar())
-
-    def _money(self, session: Session, period: Period, filters: ReportFilters) -> dict[str, Any]:
-        """The figures of ``services/report_money.py`` the user may see."""
-        return {}
 
 
 # ----------------------------------------------------------------- drill-down
@@ -661,7 +665,7 @@ def drill_down(key: KpiKey, period: Period, filters: ReportFilters, bar: Bar) ->
         return DrillDown(
             "units", "Maintenance due in 30 days", {"maintenance": any_of("due_soon"), **_customer_type(filters)}
         )
-    raise ValidationError({"kpi": "This figure has no list behind it yet."})
+    raise ValidationError({"kpi": f"{key.value} is not a work, request or maintenance figure."})
 
 
 def _none() -> dict[str, object]:
