@@ -14,7 +14,7 @@ settings, like bench_intake). Measured:
   (no message) and with an e-mail contact (it queues "request received");
 * **throughput**: ``--messages`` queued messages delivered by ``MailSender.send_due`` to
   aiosmtpd on 127.0.0.1 (plain SMTP, one connection per pass), with the built-in
-  rendering and with the templates (``services/notification_render.py``) when present;
+  rendering and with the templates (``services/notification_render.py``);
   the **baseline in the same run** is raw ``smtplib`` sending the same number of
   equivalent ``EmailMessage``s over one connection, nothing else.
 """
@@ -195,19 +195,17 @@ def bench(url: str, label: str, args: argparse.Namespace, work: Path) -> list[st
         )
         raw = statistics.median(raw_smtplib_rate(server.port, args.messages) for _ in range(3))
         plain = sender_rate(services, args.messages, plain_render)
-        templated = default_renderer()
-        templates = sender_rate(services, args.messages, templated) if templated is not plain_render else None
+        templates = sender_rate(services, args.messages, default_renderer())
         raw_after = raw_smtplib_rate(server.port, args.messages)
     rows.append(
         f"| {label} | raw smtplib, one connection (baseline) | {raw:,.0f} msg/s | | after the runs: "
         f"{raw_after:,.0f} msg/s |\n"
         f"| {label} | `send_due`, built-in rendering | {plain:,.0f} msg/s | {plain / raw:.2f} × baseline | |"
     )
-    if templates is not None:
-        rows.append(
-            f"| {label} | `send_due`, templates (text + HTML) | {templates:,.0f} msg/s | "
-            f"{templates / raw:.2f} × baseline | |"
-        )
+    rows.append(
+        f"| {label} | `send_due`, templates (text + HTML) | {templates:,.0f} msg/s | "
+        f"{templates / raw:.2f} × baseline | |"
+    )
     db.engine.dispose()
     return rows
 

@@ -128,3 +128,38 @@ def test_the_sender_does_its_whole_job_under_the_role(pg_services, tmp_path):
     assert len(server.received) == 3
     with pg_services.ctx.read() as s:
         assert {s.get(OutboxMessage, i).status for i in ids} == {"sent"}
+
+
+def test_every_event_with_its_pdf_renders_and_goes_out_under_the_role(pg_services, tmp_path):
+    """The templates and the invoice's and quotation's PDFs need nothing the role lacks."""
+    from tests.services.invoice_support import completed_work_order
+    from tuffops_desktop.domain.pricing import PriceListInput
+    from tuffops_desktop.domain.quotations import QuotationInput
+
+    services = pg_services
+    customer = make_customer(services, emails="ann@example.com, accounts@harbour.example.com")
+    unit = make_unit(services, customer_id=customer.id)
+    with SmtpServer(tmp_path) as server:
+        use_smtp(services, server)
+        order_id = completed_work_order(services, unit.id)
+        invoice = services.invoices.issue(order_id, expected_version=services.work_orders.get(order_id).version)
+        entry = services.price_list.add(PriceListInput("Split AC install", "service", "each", "1250"))
+        quote = services.quotations.create(QuotationInput(title="New split unit", customer_id=customer.id))
+        services.quotations.add_unit(quote.id, unit.id)
+        quote = services.quotations.add_line(quote.id, entry.id, "1")
+        services.quotations.act(quote.id, "send", quote.version)
+        with services.ctx.read() as s:
+            events = sorted(s.scalars(select(OutboxMessage.event)).all())
+        with services.ctx.db.engine.begin() as conn:
+            grant_sender_role(conn, ROLE, None)
+        restricted = open_database(_url(services, ROLE), migrate=False)
+        try:
+            report = MailSender(restricted).send_due()  # the templates, as the service runs them
+        finally:
+            restricted.engine.dispose()
+    assert {"invoice_issued", "quotation_sent"} <= set(events), events
+    assert (report.sent, report.errors) == (len(events), [])
+    attached = sorted(
+        part.get_filename() for r in server.received for part in r.message.iter_attachments() if part.get_filename()
+    )
+    assert f"{invoice.number}.pdf" in attached and any(name.startswith("Q-") for name in attached), attached

@@ -69,6 +69,7 @@ from tuffops_desktop.domain.permissions import P
 from tuffops_desktop.services import changes as change_feed
 from tuffops_desktop.services.context import Actor, ServiceContext
 from tuffops_desktop.services.guard import requires
+from tuffops_desktop.services.notification_render import render_outbox_row
 from tuffops_desktop.services.settings import read_setting
 
 log = logging.getLogger("tuffops.mail")
@@ -370,13 +371,9 @@ def plain_render(session: Session, row: OutboxMessage) -> Rendered:
 
 
 def default_renderer() -> Renderer:
-    """The templates of ``services/notification_render.py`` when present, else ``plain_render``."""
-    try:
-        from tuffops_desktop.services import notification_render  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return plain_render
-    render: Any = getattr(notification_render, "render_outbox_row", None)
-    return render if callable(render) else plain_render
+    """The templates (``services/notification_render.render_outbox_row``): the office's
+    template or the default, with the attached PDF made now."""
+    return render_outbox_row
 
 
 def build_message(
