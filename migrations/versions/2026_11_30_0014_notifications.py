@@ -87,9 +87,10 @@ BEGIN
         RETURN v_existing;
     END IF;
 
-    -- The unit's label as its public page shows it (the view intake_unit_pages, 0002).
+    -- The unit's label as people call it (domain/units.friendly_label).
     SELECT u.id, u.customer_id, coalesce(c.notify_opt_out, false),
-           coalesce(nullif(u.location, ''), nullif(u.serial_number, ''), m.name)
+           coalesce(nullif(btrim(u.location), ''), nullif(btrim(u.serial_number), ''), nullif(btrim(m.name), ''),
+                    'Unit')
       INTO v_unit_id, v_customer_id, v_opt_out, v_label
       FROM public.units u
       JOIN public.device_models m ON m.id = u.device_model_id
@@ -134,12 +135,14 @@ BEGIN
                               'preferred_date', p_schedule_at::text, 'preferred_window', p_schedule_time),
             v_customer_id, 'request_received:' || v_request_id::text,
             substr(md5(random()::text || clock_timestamp()::text), 1, 16), '',
-            0, v_at, '', '', '', v_at, 'public form', v_at
+            0, now(), '', '', '', now(), 'public form', now()
         ) RETURNING id INTO v_outbox_id;
+        -- The same audit entry as services/outbox.queue writes.
         INSERT INTO public.audit_log (at, user_id, username, entity, entity_id, action, changes)
-        VALUES (v_at, NULL, 'public form', 'outbox', v_outbox_id::text, 'create',
-                json_build_object('event', json_build_array(NULL, 'request_received'),
-                                  'request_id', json_build_array(NULL, v_request_id)));
+        VALUES (now(), NULL, 'public form', 'outbox', v_outbox_id::text, 'create',
+                json_build_object('dedupe_key', json_build_array(NULL, 'request_received:' || v_request_id::text),
+                                  'event', json_build_array(NULL, 'request_received'),
+                                  'recipients', json_build_array(NULL, json_build_array(v_contact))));
         PERFORM pg_notify('tuffops_changes', json_build_object('entity', 'outbox', 'id', v_outbox_id,
                                                                'action', 'create')::text);
     END IF;

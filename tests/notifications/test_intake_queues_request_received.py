@@ -166,3 +166,40 @@ def test_downgrading_0014_on_sqlite_drops_the_outbox_and_the_opt_out(request, tm
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(OutboxMessage.__table__)).scalar() == 0
     engine.dispose()
+
+
+def test_the_sqlite_path_and_the_database_function_queue_the_same_message(request, tmp_path):
+    """One writer per fact: a public request on SQLite (request_writer → notification_events)
+    and on PostgreSQL (intake_submit_request) leave the same outbox row and audit entry."""
+    from datetime import date, timedelta
+
+    from tests.conftest import new_database_url
+    from tuffops_desktop.domain.requests import RequestInput, validate_request
+    from tuffops_desktop.services.intake import IntakeGateway
+
+    stored = {}
+    for dialect in ("sqlite", "postgresql"):
+        db = open_database(new_database_url(dialect, request, tmp_path))
+        services = system_services(db)
+        customer_id = make_customer(services).id
+        unit = make_unit(services, customer_id=customer_id, location="  Roof unit 3 ")
+        fields = validate_request(
+            RequestInput("Dripping", date.today() + timedelta(days=1), "Afternoon", "Ann.Lee@Example.COM"), date.today()
+        )
+        ticket = IntakeGateway(db).submit(unit.qr_code_guid, fields, KEY, services.ctx.now())
+        with services.ctx.read() as s:
+            (row,) = s.scalars(select(OutboxMessage)).all()
+            request_id = s.scalar(select(CustomerRequest.id))
+            (entry,) = s.scalars(select(AuditEntry).where(AuditEntry.entity == "outbox")).all()
+            stored[dialect] = (
+                (row.event, row.status, row.recipients, row.context, row.attempts, row.created_by),
+                (row.customer_id == customer_id, row.dedupe_key == f"request_received:{request_id}"),
+                (row.attachment_kind, row.attachment_id, row.work_order_id, row.message_id, len(row.token)),
+                (entry.username, entry.user_id, entry.action, entry.entity_id == str(row.id)),
+                {k: v for k, v in entry.changes.items() if k != "dedupe_key"},
+                entry.changes["dedupe_key"] == [None, row.dedupe_key],
+                row.context["ticket"] == ticket,
+            )
+        db.engine.dispose()
+    assert stored["sqlite"] == stored["postgresql"]
+    assert stored["sqlite"][0][2] == ["Ann.Lee@example.com"] and stored["sqlite"][0][3]["unit"] == "Roof unit 3"
