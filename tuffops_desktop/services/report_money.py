@@ -187,7 +187,9 @@ def _invoice_filters(filters: ReportFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.customer_type is not None:
         conditions.append(
-            exists().where(Customer.id == Invoice.customer_id, Customer.customer_type == filters.customer_type)
+            exists()
+            .where(Customer.id == Invoice.customer_id, Customer.customer_type == filters.customer_type)
+            .correlate(Invoice)
         )
     order: list[ColumnElement[bool]] = []
     if filters.technician_id is not None:
@@ -195,7 +197,7 @@ def _invoice_filters(filters: ReportFilters) -> list[ColumnElement[bool]]:
     if filters.work_type is not None:
         order.append(WorkOrder.work_type == filters.work_type)
     if order:
-        conditions.append(exists().where(WorkOrder.id == Invoice.work_order_id, *order))
+        conditions.append(exists().where(WorkOrder.id == Invoice.work_order_id, *order).correlate(Invoice))
     return conditions
 
 
@@ -391,7 +393,9 @@ def _work_order_filters(filters: ReportFilters) -> list[ColumnElement[bool]]:
         conditions.append(WorkOrder.technician_id == filters.technician_id)
     if filters.customer_type is not None:
         conditions.append(
-            exists().where(Customer.id == WorkOrder.customer_id, Customer.customer_type == filters.customer_type)
+            exists()
+            .where(Customer.id == WorkOrder.customer_id, Customer.customer_type == filters.customer_type)
+            .correlate(WorkOrder)
         )
     return conditions
 
@@ -459,8 +463,9 @@ def drill(
       that month (series ``invoiced``) or paid that month (series ``collected``);
     * receivables: the invoices open at the end of the as-of day; a bar (``series`` = an
       ageing bucket): those of that bucket;
-    * top customers: the customers invoiced in the period; a row (``id`` = the customer): that
-      customer's invoices of the period;
+    * top customers: the customers invoiced in the period (the invoices themselves when a
+      technician or work type is chosen: a customer list cannot say whose work was billed);
+      a row (``id`` = the customer): that customer's invoices of the period;
     * units with the most repairs: the units repaired in the period (the work orders of those
       repairs when a technician is chosen: a unit list cannot say who repaired it); a row
       (``id`` = the unit): that unit's repairs of the period;
@@ -495,6 +500,11 @@ def drill(
                 "invoices",
                 f"Invoices of the customer {_span_text(period)}",
                 {**scope, "customer": Ref(bar.id), "issued": whole, "status": not_cancelled},
+            )
+        if filters.technician_id is not None or filters.work_type is not None:
+            # a customer list cannot say whose work an invoice billed: the invoices themselves
+            return DrillDown(
+                "invoices", f"Invoiced {_span_text(period)}", {**scope, "issued": whole, "status": not_cancelled}
             )
         customers: dict[str, object] = {"invoiced": whole}
         if filters.customer_type is not None:
@@ -553,15 +563,15 @@ def invoice_drill_filters() -> dict[str, FilterField]:
 
     def customer_type(value: AnyOf) -> ColumnElement[bool]:
         chosen = _known(value, types, "customer_type")
-        return exists().where(Customer.id == Invoice.customer_id, Customer.customer_type.in_(chosen))
+        return exists().where(Customer.id == Invoice.customer_id, Customer.customer_type.in_(chosen)).correlate(Invoice)
 
     def technician(value: Ref) -> ColumnElement[bool]:
         who = WorkOrder.technician_id.is_(None) if value.id is None else WorkOrder.technician_id == value.id
-        return exists().where(WorkOrder.id == Invoice.work_order_id, who)
+        return exists().where(WorkOrder.id == Invoice.work_order_id, who).correlate(Invoice)
 
     def work_type(value: AnyOf) -> ColumnElement[bool]:
         chosen = _known(value, work_types, "work_type")
-        return exists().where(WorkOrder.id == Invoice.work_order_id, WorkOrder.work_type.in_(chosen))
+        return exists().where(WorkOrder.id == Invoice.work_order_id, WorkOrder.work_type.in_(chosen)).correlate(Invoice)
 
     def collected(value: Between) -> ColumnElement[bool]:
         return exists().where(
