@@ -13,6 +13,7 @@
 ``tuffops workorder sheet NUMBER --out FILE``
 ``tuffops invoice pdf NUMBER --out FILE`` / ``tuffops invoice statement CUSTOMER_ID --from DAY --to DAY --out FILE``
 ``tuffops inventory check|low-stock|valuation|labels …`` (``cli_inventory.py``)
+``tuffops report kpis --from DAY --to DAY [--technician NAME] … --format json|csv`` (``cli_reports.py``)
 ``tuffops settings get KEY`` / ``tuffops settings set KEY VALUE`` / ``tuffops settings list`` (``cli_settings.py``)
 ``tuffops notify serve|send|test|grant-role …`` the e-mail sender (``cli_notify.py``)
 
@@ -34,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from tuffops_desktop import APP_NAME, __version__, cli_inventory, cli_notify, cli_settings
+from tuffops_desktop import APP_NAME, __version__, cli_inventory, cli_notify, cli_reports, cli_settings
 from tuffops_desktop.config.paths import default_database_url, user_data_dir
 from tuffops_desktop.domain.errors import DomainError, ImportRejected
 from tuffops_desktop.domain.permissions import parse_role
@@ -170,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, help="CSV file to write")
 
     cli_inventory.add_parser(sub, _Parser)
+    cli_reports.add_parser(sub, _Parser, _day)
     cli_settings.add_parser(sub, _Parser)
     cli_notify.add_parser(sub, _Parser)
 
@@ -290,6 +292,8 @@ def _run_command(args: argparse.Namespace, url: str) -> int:
             return cli_inventory.run(services, args)
         if args.command == "settings":
             return cli_settings.run(services, args)
+        if args.command == "report":
+            return cli_reports.run(services, args)
         if args.command == "workorder":
             return _job_sheet(services, args.number, Path(args.out))
         if args.command == "invoice" and args.invoice_command == "export":
