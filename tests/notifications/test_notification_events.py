@@ -19,6 +19,7 @@ from tuffops_desktop.domain.pricing import PriceListInput
 from tuffops_desktop.domain.quotations import QuotationInput
 from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.services import notification_events
+from tuffops_desktop.services.mail_sender import MailSender, SenderLoop
 from tuffops_desktop.services.notification_events import DailyJobs, queue_maintenance_due, queue_overdue_reminders
 
 EMAILS = "ann@example.com, Accounts@Harbour.Example.com"
@@ -248,6 +249,24 @@ def test_the_daily_jobs_run_once_a_day_and_not_while_e_mail_is_off(services, sho
     assert jobs.run_if_due(late + timedelta(hours=2)) is None  # the same day
     assert jobs.run_if_due(late + timedelta(days=1)) == notification_events.JobReport(0, 1)
     assert len(outbox_rows(services, "invoice_overdue")) == 1
+
+
+def test_the_sender_loop_runs_the_daily_jobs_and_a_failing_job_does_not_stop_the_mail(services, shop):
+    _customer, unit, _tech = shop
+    invoice_id = _overdue_invoice(services, unit.id)
+    with services.ctx.write() as session:
+        session.get_one(Invoice, invoice_id).due_on = date.today() - timedelta(days=3)
+    loop = SenderLoop(MailSender(services.ctx.db), daily=DailyJobs.for_database(services.ctx.db).run_if_due)
+    loop.run_once()
+    loop.run_once()
+    [reminder] = outbox_rows(services, "invoice_overdue")
+    assert reminder.created_by == "system" and reminder.context["days_overdue"] == "3"
+
+    def broken() -> None:
+        raise RuntimeError("a bug in a job")
+
+    report = SenderLoop(MailSender(services.ctx.db), daily=broken).run_once()
+    assert report is not None and loop.last_error == ""
 
 
 def test_maintenance_due_is_announced_once_per_unit_and_due_date(services, shop):

@@ -740,8 +740,16 @@ class SenderLoop:
     fails (database unreachable) is logged and the loop carries on.
     """
 
-    def __init__(self, sender: MailSender, *, interval: float = 60.0, limit: int = 100) -> None:
+    def __init__(
+        self,
+        sender: MailSender,
+        *,
+        interval: float = 60.0,
+        limit: int = 100,
+        daily: Callable[[], object] | None = None,
+    ) -> None:
         self.sender = sender
+        self.daily = daily  # the daily jobs (notification_events.DailyJobs.run_if_due), before each pass
         self.interval = interval
         self.limit = limit
         self.last_report: SendReport | None = None
@@ -759,6 +767,11 @@ class SenderLoop:
                 pass
 
     def run_once(self) -> SendReport | None:
+        if self.daily is not None:
+            try:
+                self.daily()
+            except Exception as exc:  # noqa: BLE001 - reminders failing must not stop the mail
+                log.warning("daily notification jobs failed: %s", exc)
         try:
             self.last_report = self.sender.send_due(self.limit)
             self.last_error = ""

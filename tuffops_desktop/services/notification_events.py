@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from tuffops_desktop.db.engine import SessionFactories
 from tuffops_desktop.db.models import (
     Customer,
     CustomerRequest,
@@ -64,7 +65,7 @@ from tuffops_desktop.domain.requests import RequestFields
 from tuffops_desktop.domain.units import MaintenanceFrequency, friendly_label, maintenance_dates
 from tuffops_desktop.domain.work_orders import Action, WorkOrderType
 from tuffops_desktop.services import outbox
-from tuffops_desktop.services.context import ServiceContext
+from tuffops_desktop.services.context import SYSTEM_ACTOR, ServiceContext
 from tuffops_desktop.services.settings import read_setting
 
 MAINTENANCE_NOTICE_DAYS = 14
@@ -514,6 +515,11 @@ class DailyJobs:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
         self._done_on: date | None = None
+
+    @classmethod
+    def for_database(cls, db: SessionFactories) -> DailyJobs:
+        """The jobs of a desktop's sender, acting as the system (the reminders' author)."""
+        return cls(ServiceContext(db=db, actor=SYSTEM_ACTOR))
 
     def run_if_due(self, now: datetime | None = None) -> JobReport | None:
         """Both jobs' report when they ran now; None when they already ran today."""

@@ -29,6 +29,7 @@ from tuffops_desktop.config.secrets import KeyringSecretStore, SecretStore, Secr
 from tuffops_desktop.db.engine import SessionFactories
 from tuffops_desktop.services.changes import Change
 from tuffops_desktop.services.mail_sender import MailSender, SenderLoop, keyring_password
+from tuffops_desktop.services.notification_events import DailyJobs
 from tuffops_desktop.services.settings import SettingsService
 from tuffops_desktop.ui.tasks import Task, TaskRunner
 
@@ -176,7 +177,10 @@ class DesktopSender(QObject):
     def _start(self, state: SendingState) -> None:
         self._stop = threading.Event()
         self._ended = threading.Event()
-        self.loop = SenderLoop(MailSender(self._db, password=keyring_password(self._secrets)))
+        self.loop = SenderLoop(
+            MailSender(self._db, password=keyring_password(self._secrets)),
+            daily=DailyJobs.for_database(self._db).run_if_due,  # overdue reminders, maintenance due
+        )
         log.info("sending e-mail from this desktop through %s", state.host)
         self._task = self._runner.submit(
             self._run, self.loop, self._stop, self._ended, long_running=True, name="mail sender"
