@@ -75,6 +75,7 @@ def document(rows: int = 14, **changes: object) -> ReportDocument:
                 ("Week of", "QR", "Office", "Total"),
                 tuple((w, str(n % 5), str(n % 3), str(n % 5 + n % 3)) for n, w in enumerate(weeks)),
                 frozenset({1, 2, 3}),
+                note="12 more rows are in the CSV export of this table.",
             ),
             ReportTable("Call-backs", ("Work order", "Unit"), (), empty_text="No call-backs in this period."),
         ),
@@ -97,6 +98,7 @@ def test_the_report_prints_its_header_figures_charts_and_tables(tmp_path):
     assert "Requests received per week, by source" in whole  # chart titles and axis labels are text
     assert "Łódź Küche GmbH" in whole and "Acme <b>&amp;</b> Sons" in whole  # printed as typed
     assert "No call-backs in this period." in whole
+    assert "12 more rows are in the CSV export of this table." in whole
     assert "Nothing in this period." in whole  # the empty chart says so
     for number, page in enumerate(pages, start=1):
         assert "Caribe Cooling Services" in page  # the header on every page

@@ -33,6 +33,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -67,7 +68,9 @@ BAND: Rgb = (0.925, 0.935, 0.95)
 CHART_HEIGHT = 190.0  # points: a chart's drawing, title and legend included
 CHART_GAP = 14.0
 TILES_PER_ROW = 4
-MAX_CATEGORY_LABEL = 22  # characters of a bar's label before it is shortened with "…"
+MAX_CATEGORY_LABEL = 30  # characters of a bar's label before it is shortened with "…"
+LEGEND_SIZE = 7.0
+LEGEND_ROW = 12.0
 
 ValueKind = Literal["count", "money", "hours", "percent"]
 
@@ -119,6 +122,7 @@ class ReportTable:
     rows: tuple[tuple[str, ...], ...]
     right: frozenset[int] = frozenset()
     empty_text: str = "Nothing in this period."
+    note: str = ""  # a line under the table (rows left out, where to find them)
 
 
 @dataclass(frozen=True)
@@ -175,13 +179,24 @@ def _color(rgb: Rgb) -> colors.Color:
     return colors.Color(*rgb)
 
 
+def _legend_layout(chart: ReportChart, width: float, font: str) -> tuple[int, float]:
+    """Rows of the legend (0: none) and the width of one entry, so that every series'
+    name fits across ``width``."""
+    if len(chart.series) < 2 or not chart.legend:
+        return 0, 0.0
+    entry = max(stringWidth(s.name, font, LEGEND_SIZE) for s in chart.series) + 6 + 14  # swatch and gap
+    per_row = max(1, int(width // entry))
+    return ceil(len(chart.series) / per_row), entry
+
+
 def chart_drawing(chart: ReportChart, width: float, height: float = CHART_HEIGHT) -> Drawing:
     """``chart`` as a vector drawing of ``width`` × ``height`` points: title, bars, axes
     with whole-number steps and a legend when there is more than one series."""
     regular, bold = register_fonts()
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 11, chart.title, fontName=bold, fontSize=9.5, fillColor=colors.black))
-    legend_height = 14.0 if len(chart.series) > 1 and chart.legend else 0.0
+    legend_rows, entry_width = _legend_layout(chart, width, regular)
+    legend_height = legend_rows * LEGEND_ROW + 2 if legend_rows else 0.0
     top = height - 20 - legend_height
     if not chart.categories or not chart.series:
         drawing.add(
@@ -235,14 +250,15 @@ def chart_drawing(chart: ReportChart, width: float, height: float = CHART_HEIGHT
         bars.bars[index].fillColor = _color(series.color)
         bars.bars[index].strokeColor = None
     drawing.add(bars)
-    if legend_height:
+    if legend_rows:
         legend = Legend()
-        legend.x, legend.y = 0, height - 24
+        legend.x, legend.y = 0, height - 18
         legend.fontName = regular
-        legend.fontSize = 7
+        legend.fontSize = LEGEND_SIZE
         legend.alignment = "right"
-        legend.columnMaximum = 1
-        legend.deltax = 70
+        legend.columnMaximum = legend_rows  # entries fill each column top-down
+        legend.deltax = entry_width
+        legend.deltay = LEGEND_ROW
         legend.dx = legend.dy = 6
         legend.boxAnchor = "nw"
         legend.colorNamePairs = [(_color(s.color), s.name) for s in chart.series]
@@ -283,8 +299,7 @@ def _tiles(tiles: Sequence[Tile], width: float, styles: _Styles) -> Table:
     ]
     rows = [cells[n : n + TILES_PER_ROW] for n in range(0, len(cells), TILES_PER_ROW)]
     rows[-1] += [""] * (TILES_PER_ROW - len(rows[-1]))
-    gap = 6.0
-    column = (width - gap * (TILES_PER_ROW - 1)) / TILES_PER_ROW
+    column = width / TILES_PER_ROW
     table = Table(rows, colWidths=[column] * TILES_PER_ROW, hAlign="LEFT")
     style: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -333,13 +348,7 @@ def _table(table: ReportTable, width: float, styles: _Styles) -> list[Flowable]:
         [_text(v, styles.paragraph(8, align=2 if i in table.right else 0)) for i, v in enumerate(row)]
         for row in table.rows
     ]
-    # each column as wide as its longest text needs, within bounds, the spare width shared out
-    weights = [
-        min(40, max(6, len(title), *(len(row[i]) for row in table.rows if i < len(row))))
-        for i, title in enumerate(table.columns)
-    ]
-    widths = [width * w / sum(weights) for w in weights]
-    grid = Table([head, *body], colWidths=widths, repeatRows=1, hAlign="LEFT")
+    grid = Table([head, *body], colWidths=_column_widths(table, width, styles), repeatRows=1, hAlign="LEFT")
     grid.setStyle(
         TableStyle(
             [
@@ -351,7 +360,29 @@ def _table(table: ReportTable, width: float, styles: _Styles) -> list[Flowable]:
             ]
         )
     )
-    return [CondPageBreak(60), heading, Spacer(1, 4), grid]
+    note = [Spacer(1, 3), _text(table.note, styles.paragraph(7.5, color=GREY))] if table.note else []
+    return [CondPageBreak(60), heading, Spacer(1, 4), grid, *note]
+
+
+def _column_widths(table: ReportTable, width: float, styles: _Styles) -> list[float]:
+    """Each column as wide as its widest text (plus padding) when they all fit, the spare
+    width shared out; otherwise the narrow columns keep their width and the wide ones
+    share the rest (their text wraps)."""
+    pad = 13.0
+    need = [
+        max(
+            stringWidth(title, styles.bold, 7.5),
+            *(stringWidth(row[i], styles.regular, 8) for row in table.rows if i < len(row)),
+        )
+        + pad
+        for i, title in enumerate(table.columns)
+    ]
+    if sum(need) <= width:
+        return [n * width / sum(need) for n in need]
+    fair = width / len(need)
+    narrow = sum(n for n in need if n <= fair)
+    wide = sum(n for n in need if n > fair)
+    return [n if n <= fair else n * (width - narrow) / wide for n in need]
 
 
 # ------------------------------------------------------------------ header and pages

@@ -31,7 +31,10 @@ from tuffops_desktop.files import whole_file
 from tuffops_desktop.i18n import _
 from tuffops_desktop.services.csv_io import SpreadsheetSafeWriter
 from tuffops_desktop.services.invoice_documents import SettingsSource, company_from_settings
+from tuffops_desktop.ui.formatting import count_text
 from tuffops_desktop.ui.pages.reports.view import Cell, ReportView, TableSpec, period_text
+
+PDF_TABLE_ROWS = 40  # rows of a table on paper; a longer one (the call-backs) says where the rest is
 
 
 def csv_cell(value: Cell) -> str | int | float:
@@ -84,10 +87,16 @@ def report_document(view: ReportView, facts: tuple[tuple[str, str], ...]) -> Rep
             )
             for c in view.charts
         ),
-        tables=tuple(
-            ReportTable(t.title, t.columns, t.text, t.right, _("Nothing in this period.")) for t in view.tables
-        ),
+        tables=tuple(_printed_table(t) for t in view.tables),
     )
+
+
+def _printed_table(table: TableSpec) -> ReportTable:
+    """A table as printed: at most ``PDF_TABLE_ROWS`` rows, the rest named under it."""
+    rows = table.text[:PDF_TABLE_ROWS]
+    left = len(table.text) - len(rows)
+    note = _("{count} more rows are in the CSV export of this table.").format(count=count_text(left)) if left else ""
+    return ReportTable(table.title, table.columns, rows, table.right, _("Nothing in this period."), note)
 
 
 def write_report_pdf(settings: SettingsSource, document: ReportDocument, path: Path) -> int:
