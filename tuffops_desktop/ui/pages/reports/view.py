@@ -44,6 +44,7 @@ ValueKind = Literal["count", "money", "hours", "percent"]
 ChartKind = Literal["bar", "stacked", "horizontal"]
 Cell = str | int | Decimal | float | date | None
 
+TEAL = "#0d9488"  # a series colour with no meaning of its own (the fifth work type)
 MAX_AXIS_LABELS = 14  # category labels under a bar chart; the others stay blank (the tooltip names them)
 SERIES_COLOURS = {
     RequestSource.QR.value: ACCENT,
@@ -51,15 +52,17 @@ SERIES_COLOURS = {
     WorkOrderType.REPAIR.value: ACCENT,
     WorkOrderType.MAINTENANCE.value: GOOD,
     WorkOrderType.INSTALLATION.value: IN_PROGRESS,
-    WorkOrderType.SERVICE.value: ATTENTION,
+    WorkOrderType.SERVICE.value: TEAL,
     WorkOrderType.OTHER.value: OVER,
     "invoiced": ACCENT,
     "collected": GOOD,
 }
+# Ages of money owed: on time in green, a little late in amber (someone should look), then
+# reds darkening with age.
 AGEING_COLOURS = {
     AgeingBucket.CURRENT.value: GOOD,
     AgeingBucket.DAYS_1_30.value: ATTENTION,
-    AgeingBucket.DAYS_31_60.value: "#ea580c",
+    AgeingBucket.DAYS_31_60.value: "#f87171",
     AgeingBucket.DAYS_61_90.value: "#dc2626",
     AgeingBucket.DAYS_OVER_90.value: ERROR_TEXT,
 }
@@ -241,7 +244,7 @@ def _bucket_series(
     for n, key in enumerate(every):
         values = tuple(_value(found.get((start, key), 0)) for start in starts)
         if any(values) or key in keys:
-            colour = colours.get(key, (ACCENT, IN_PROGRESS, GOOD, ATTENTION, OVER)[n % 5])
+            colour = colours.get(key, (ACCENT, IN_PROGRESS, GOOD, TEAL, OVER)[n % 5])
             series.append(SeriesSpec(key, name(key), values, colour))
     return tuple(series)
 
