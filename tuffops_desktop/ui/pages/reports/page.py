@@ -410,7 +410,7 @@ class ReportsPage(QWidget):
             else:
                 card.show_spec(spec)
             done.append(card)
-            QTimer.singleShot(0, lambda: self._chart_step(turn, specs, done))
+            QTimer.singleShot(0, self, lambda: self._chart_step(turn, specs, done))  # dropped if the page goes
             return
         if done != self.charts.widgets():
             self.charts.set_widgets(done)
