@@ -123,11 +123,11 @@ def _story(rng: random.Random) -> tuple[str, ...]:
     roll = rng.random()
     if roll < 0.60:
         return ("on_time",)
-    if roll < 0.82:
+    if roll < 0.85:
         return ("late",)
-    if roll < 0.91:
-        return ("part", "rest")
     if roll < 0.94:
+        return ("part", "rest")
+    if roll < 0.97:
         return ("bounced",)
     return ("never",)
 

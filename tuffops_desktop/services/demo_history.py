@@ -39,7 +39,6 @@ from tuffops_desktop.services import audit
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.demo_work_orders import (
     DISPATCHER,
-    DURATIONS,
     JOBS,
     TYPES,
     Booking,
@@ -52,7 +51,10 @@ from tuffops_desktop.services.request_writer import PUBLIC_FORM_USER
 S = WorkOrderStatus
 T = WorkOrderType
 DAYS = 365
-JOBS_PER_TECHNICIAN_MONTH = 14
+JOBS_PER_TECHNICIAN_MONTH = 20
+JOBS_PER_UNIT_YEAR = 6  # maintenance visits, repairs, service calls
+# Booked time per job, travel included: longer than the demo week's short slots.
+HOURS = tuple(Decimal(h) for h in ("2", "2.5", "3", "3", "3.5", "4", "5", "6"))
 # The hot season keeps air conditioning busy; the cooler months are quieter.
 SEASON = {1: 0.75, 2: 0.75, 3: 0.85, 4: 1.0, 5: 1.15, 6: 1.25, 7: 1.35, 8: 1.35, 9: 1.2, 10: 1.1, 11: 0.9, 12: 0.8}
 WEEKEND = 0.25  # share of a weekday's calls that come in on a Saturday or Sunday
@@ -124,7 +126,8 @@ def seed_year(session: Session, ctx: ServiceContext, seed: int) -> int:
     call_backs: list[_Job] = []
     bookings: list[Booking] = []
     jobs: list[_Job] = []
-    per_day = len(technicians) * JOBS_PER_TECHNICIAN_MONTH * 12 / 365
+    # as busy as the technicians can be, but no busier than the units keep them
+    per_day = min(len(technicians) * JOBS_PER_TECHNICIAN_MONTH * 12, len(units) * JOBS_PER_UNIT_YEAR) / 365
     first = monday.date() - timedelta(days=DAYS)
     for offset in range(DAYS):
         day = first + timedelta(days=offset)
@@ -186,11 +189,13 @@ def _new_job(
     work_type = rng.choice(TYPES)
     unit = rng.choices(units, weights)[0]
     if work_type is T.REPAIR:  # a repair soon after other work would be a call-back: those are made on purpose
-        for _ in range(6):
-            done = last_done.get(unit.id)
-            if done is None or created - done > timedelta(days=31):
-                break
-            unit = rng.choices(units, weights)[0]
+        quiet = [
+            (u, w)
+            for u, w in zip(units, weights, strict=True)
+            if u.id not in last_done or created - last_done[u.id] > timedelta(days=31)
+        ]
+        if quiet:
+            unit = rng.choices([u for u, _w in quiet], [w for _u, w in quiet])[0]
     if work_type is T.MAINTENANCE:
         due_on = day + timedelta(days=rng.randint(5, 21))
         return _Job(created, unit, work_type, "Planned maintenance visit", maintenance_due_on=due_on)
@@ -217,7 +222,8 @@ def _book(
     monday: datetime,
 ) -> Booking | None:
     """A technician and a start for ``job`` (None when it would reach into the demo week)."""
-    hours = rng.choice(DURATIONS)
+    # an urgent call under a service level is a shorter visit than planned work
+    hours = rng.choice(HOURS[:5] if job.unit.sla_hours and job.maintenance_due_on is None else HOURS)
     if job.maintenance_due_on is not None:
         due = datetime.combine(job.maintenance_due_on, time.min).astimezone()
         earliest = (
@@ -230,15 +236,15 @@ def _book(
         earliest = job.created + timedelta(hours=rng.uniform(20, 60) if late else rng.uniform(0.5, 6))
     else:
         earliest = job.created + timedelta(hours=rng.uniform(1, 24 * 5))
-    # the dispatcher gives it to whichever of two technicians is free first
+    # the dispatcher gives it to whichever of three technicians is free first
     options = []
-    for tech in rng.sample(technicians, min(2, len(technicians))):
+    for tech in rng.sample(technicians, min(3, len(technicians))):
         slot = _free_slot(tech, earliest, hours, busy)
         if slot is not None:
-            options.append((slot, tech.id, tech))
+            options.append((slot, rng.random(), tech))
     if not options:
         return None
-    start, _id, tech = min(options)
+    start, _tie, tech = min(options, key=lambda o: o[:2])
     if start + timedelta(hours=float(hours) + 2) >= monday:
         return None
     busy[(tech.id, start.date())].append((start, start + timedelta(hours=float(hours))))
