@@ -189,13 +189,11 @@ def _new_job(
     work_type = rng.choice(TYPES)
     unit = rng.choices(units, weights)[0]
     if work_type is T.REPAIR:  # a repair soon after other work would be a call-back: those are made on purpose
-        quiet = [
-            (u, w)
-            for u, w in zip(units, weights, strict=True)
-            if u.id not in last_done or created - last_done[u.id] > timedelta(days=31)
-        ]
-        if quiet:
-            unit = rng.choices([u for u, _w in quiet], [w for _u, w in quiet])[0]
+        for _ in range(40):
+            done = last_done.get(unit.id)
+            if done is None or created - done > timedelta(days=31):
+                break
+            unit = rng.choices(units, weights)[0]
     if work_type is T.MAINTENANCE:
         due_on = day + timedelta(days=rng.randint(5, 21))
         return _Job(created, unit, work_type, "Planned maintenance visit", maintenance_due_on=due_on)
