@@ -159,8 +159,10 @@ def seed_demo(
     """Fill an empty database with demo data; refuses a database that already has customers.
 
     Adds ``technicians`` technicians with working hours and a dispatch board full of work
-    orders for the current week (``services/demo_work_orders.py``), then ``work_orders``
-    more spread over two years (for benchmarks).
+    orders for the current week (``services/demo_work_orders.py``), the year before it
+    (requests, work orders, invoices and payments: ``demo_history.py``, ``demo_billing.py``)
+    so the reports have a shape, then ``work_orders`` more spread over two years (for
+    benchmarks).
     """
     if customers < 1 or customers > 200_000:
         raise ValidationError({"customers": "Between 1 and 200000 customers."})
