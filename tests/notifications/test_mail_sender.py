@@ -238,3 +238,32 @@ def test_send_due_respects_its_limit(services, smtp, limit):
         _queue(services)
     assert _sender(services, batch=2).send_due(limit).sent == limit
     assert _sender(services).send_due().sent == 5 - limit
+
+
+def test_an_address_with_non_ascii_letters_goes_out_with_smtputf8(services, smtp):
+    use_smtp(services, smtp)
+    outbox_id = _queue(services, recipients=("jörg@example.com",))
+    assert _sender(services).send_due().sent == 1
+    [got] = smtp.received
+    assert got.rcpt_tos == ["jörg@example.com"] and got.message["To"] == "jörg@example.com"
+    assert _row(services, outbox_id).status == "sent"
+
+
+def test_an_unexpected_error_fails_its_row_for_a_retry_and_the_pass_goes_on(services, smtp, monkeypatch):
+    from tuffops_desktop.services import mail_sender
+
+    use_smtp(services, smtp)
+    broken, fine = _queue(services), _queue(services)
+    real = mail_sender.SmtpConnection.send
+
+    def send(self, message, sender, recipients):
+        if message["Message-ID"].startswith(f"<outbox.{broken}."):
+            raise KeyError("a bug")
+        return real(self, message, sender, recipients)
+
+    monkeypatch.setattr(mail_sender.SmtpConnection, "send", send)
+    report = _sender(services).send_due()
+    assert (report.sent, report.retrying) == (1, 1)
+    row = _row(services, broken)
+    assert row.status == "failed" and row.next_attempt_at is not None and "KeyError" in row.last_error
+    assert _row(services, fine).status == "sent"

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
+from email.policy import SMTPUTF8 as SMTPUTF8_POLICY
 from email.utils import format_datetime, formataddr
 from typing import Any, Protocol
 
@@ -279,8 +280,15 @@ class SmtpConnection:
         smtp = self._smtp
         if smtp is None:
             raise DeliveryFailed(SmtpProblem.UNREACHABLE, "not connected", connection=True)
+        international = not all(address.isascii() for address in (sender, *recipients))
+        if international and not smtp.has_extn("smtputf8"):
+            raise DeliveryFailed(
+                SmtpProblem.RECIPIENT_REFUSED,
+                "the mail server does not take addresses with non-ASCII letters (no SMTPUTF8)",
+                permanent=True,
+            )
         try:
-            code, reply = smtp.mail(sender)
+            code, reply = smtp.mail(sender, ["SMTPUTF8"] if international else [])
             if code != 250:
                 smtp.rset()
                 text = _reply_text(code, reply)
@@ -298,18 +306,30 @@ class SmtpConnection:
                 smtp.rset()
                 detail = "; ".join(f"{a}: {r}" for a, r in refused.items())
                 raise DeliveryFailed(SmtpProblem.RECIPIENT_REFUSED, detail, permanent=permanent)
-            code, reply = smtp.data(message.as_bytes(policy=SMTP_POLICY))
+            code, reply = smtp.data(message.as_bytes(policy=SMTPUTF8_POLICY if international else SMTP_POLICY))
             if code != 250:
                 raise DeliveryFailed(SmtpProblem.REJECTED, _reply_text(code, reply), permanent=code >= 500)
             return Accepted(_reply_text(code, reply), refused)
         except DeliveryFailed:
             raise
+        except UnicodeError as exc:  # an address this server cannot take (no SMTPUTF8)
+            self._reset()
+            raise DeliveryFailed(SmtpProblem.RECIPIENT_REFUSED, str(exc), permanent=True) from exc
         except ssl.SSLError as exc:
             self.close()
             raise DeliveryFailed(SmtpProblem.TLS, exc.reason or str(exc), connection=True) from exc
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise DeliveryFailed(SmtpProblem.UNREACHABLE, _network_text(exc), connection=True) from exc
+
+    def _reset(self) -> None:
+        """Abandon the message in hand and keep the connection for the next (RSET)."""
+        if self._smtp is None:
+            return
+        try:
+            self._smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self.close()
 
     def close(self) -> None:
         smtp, self._smtp = self._smtp, None
@@ -612,6 +632,7 @@ class MailSender:
     ) -> SmtpConnection | None:
         prepared = self._prepare(claimed, config)
         for index, item in enumerate(claimed):
+            failure: DeliveryFailed | None = None
             try:
                 entry = prepared[item.id]
                 if isinstance(entry, DeliveryFailed):
@@ -621,7 +642,14 @@ class MailSender:
                     connection = SmtpConnection(config, self._password(config), ssl_context=self._ssl_context)
                     connection.open()
                 accepted = connection.send(message, config.from_address, recipients)
-            except DeliveryFailed as failure:
+            except DeliveryFailed as exc:
+                failure = exc
+            except Exception as exc:  # noqa: BLE001 - a bug must not stop the pass or leave the row claimed
+                log.exception("sending outbox message %s failed unexpectedly", item.id)
+                failure = DeliveryFailed(SmtpProblem.OTHER, f"{type(exc).__name__}: {exc}")
+                if connection is not None:
+                    connection.close()  # its state is unknown
+            if failure is not None:
                 self._mark_failed(item, failure, report)
                 if failure.connection:
                     # The server is down or refuses us: the rest of the batch would fail the
