@@ -18,7 +18,21 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, exists, false, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from tuffops_desktop.db.models import (
@@ -215,7 +229,8 @@ def _order_statistic(ranked: Any, fraction: float) -> Any:
 class CompletedFigures:
     completed: WorkOrdersCompleted
     sla: SlaCompliance
-    called_back: int
+    called_back: int  # completions followed by a call-back
+    pairs: int  # (completion, call-back) pairs
 
 
 def _approvals(scope: Scope) -> tuple[Any, Any, list[ColumnElement[bool]]]:
@@ -250,8 +265,9 @@ def _callback_of(scope: Scope, h: Any, w: Any) -> tuple[Any, list[ColumnElement[
 
 def completed_work(scope: Scope) -> CompletedFigures:
     """Work orders completed in the period per local week and work type, with how many had a
-    due time, met it, and were called back: one ``GROUP BY`` gives the completed chart, SLA
-    compliance and the first-time-fix rate."""
+    due time, met it, were called back, and how many call-backs followed: one ``GROUP BY``
+    gives the completed chart, SLA compliance and the first-time-fix rate (each completion's
+    call-backs counted once, by the index on unit, type and creation)."""
     h, w, where = _approvals(scope)
     r, callback = _callback_of(scope, h, w)
     cal = scope.calendar
@@ -261,12 +277,13 @@ def completed_work(scope: Scope) -> CompletedFigures:
             w.work_type.label("work_type"),
             case((w.due_at.is_not(None), 1), else_=0).label("with_due"),
             case((and_(w.due_at.is_not(None), h.at <= w.due_at), 1), else_=0).label("met"),
-            case((exists().where(*callback), 1), else_=0).label("called_back"),
+            select(func.count()).where(*callback).scalar_subquery().label("callbacks"),
         )
         .select_from(h)
         .join(w, w.id == h.work_order_id)
         .where(*where)
-        .subquery()
+        .cte("completions")
+        .prefix_with("MATERIALIZED")  # each completion's call-backs counted once
     )
     stmt = select(
         rows.c.week,
@@ -274,10 +291,13 @@ def completed_work(scope: Scope) -> CompletedFigures:
         func.count(),
         func.sum(rows.c.with_due),
         func.sum(rows.c.met),
-        func.sum(rows.c.called_back),
+        func.count(case((rows.c.callbacks > 0, 1))),
+        func.sum(rows.c.callbacks),
     ).group_by(rows.c.week, rows.c.work_type)
-    groups = [(int(wk), t, int(n), int(d), int(m), int(c)) for wk, t, n, d, m, c in scope.session.execute(stmt)]
-    counts = {(wk, t): n for wk, t, n, _d, _m, _c in groups}
+    groups = [
+        (int(wk), t, int(n), int(d), int(m), int(c), int(p)) for wk, t, n, d, m, c, p in scope.session.execute(stmt)
+    ]
+    counts = {(g[0], g[1]): g[2] for g in groups}
     types = WORK_TYPES if scope.filters.work_type is None else (scope.filters.work_type,)
     weekly = tuple(Bucket(cal.week_of(wk), t, counts.get((wk, t), 0)) for wk in _weeks(scope.period) for t in types)
     total = sum(g[2] for g in groups)
@@ -291,13 +311,13 @@ def completed_work(scope: Scope) -> CompletedFigures:
         ),
         sla=SlaCompliance(completed=total, with_due=with_due, met=met, missed=with_due - met),
         called_back=sum(g[5] for g in groups),
+        pairs=sum(g[6] for g in groups),
     )
 
 
-def callbacks(scope: Scope, completed: int, called_back: int) -> FirstTimeFix:
+def callbacks(scope: Scope, work: CompletedFigures) -> FirstTimeFix:
     """The call-backs (completed work order, the repair that followed), latest completions
-    first, at most ``CALLBACKS_LISTED`` of them, and how many pairs there are in all (a
-    ``COUNT`` window over the same join)."""
+    first, at most ``CALLBACKS_LISTED`` of them; the counts come from ``completed_work``."""
     h, w, where = _approvals(scope)
     r, callback = _callback_of(scope, h, w)
     tech = aliased(User, name="tech")
@@ -313,7 +333,6 @@ def callbacks(scope: Scope, completed: int, called_back: int) -> FirstTimeFix:
             tech.username,
             r.id,
             r.created_at,
-            func.count().over(),
         )
         .select_from(h)
         .join(w, w.id == h.work_order_id)
@@ -336,13 +355,10 @@ def callbacks(scope: Scope, completed: int, called_back: int) -> FirstTimeFix:
             callback_id=cb_id,
             callback_created_at=cb_at,
         )
-        for wo_id, at, unit_id, location, serial, model, full_name, username, cb_id, cb_at, _total in rows
+        for wo_id, at, unit_id, location, serial, model, full_name, username, cb_id, cb_at in rows
     )
     return FirstTimeFix(
-        completed=completed,
-        called_back=called_back,
-        callbacks_total=int(rows[0][-1]) if rows else 0,
-        callbacks=listed,
+        completed=work.completed.total, called_back=work.called_back, callbacks_total=work.pairs, callbacks=listed
     )
 
 
@@ -441,32 +457,46 @@ def time_on_site(scope: Scope) -> TimeOnSite:
     in SQL): each stretch runs from a move to ``ongoing`` to the work order's next history row,
     or to now while it is still ongoing, clipped to the period.
 
-    The stretches are found from their ends: the rows moving away from ``ongoing`` after the
-    period starts (an index range), each with the row before it (its start, by primary key),
-    plus the work orders ongoing now with their last row; so a stretch that began long before
-    the period is counted as well as one inside it."""
+    One pass over the history rows that start or end a stretch from the period's start on
+    (two index ranges), in history order per work order (``LEAD`` / ``LAG`` windows): a start
+    row's stretch ends at the next of these rows (the next history row: nothing comes between
+    a move to ``ongoing`` and the move away from it); an end row whose start is not among them
+    began before the period, so it counts from the period's start. A work order ongoing now
+    with no history row since the period began has been on site all along. The history rows
+    of a work order are in time order (the services append them as things happen)."""
     start, end = scope.bounds
     d = scope.dialect
-    e = aliased(WorkOrderHistory, name="stretch_end")
-    before = aliased(WorkOrderHistory, name="stretch_start")
-    started = (
-        select(before.at)
-        .where(before.work_order_id == e.work_order_id, before.id < e.id)
-        .order_by(before.id.desc())
-        .limit(1)
-        .scalar_subquery()
+    h = aliased(WorkOrderHistory, name="move")
+    ongoing = S.ONGOING.value
+    picked = (  # read once through the two status indexes, then put in history order
+        select(h.id, h.work_order_id, h.at, h.to_status, h.from_status)
+        .where(h.at >= ts(start), or_(h.to_status == ongoing, h.from_status == ongoing))
+        .cte("stretch_moves")
+        .prefix_with("MATERIALIZED")
     )
-    ended = select(e.work_order_id.label("work_order_id"), started.label("a"), e.at.label("b")).where(
-        e.from_status == S.ONGOING.value, e.at > ts(start)
+    moves = select(
+        picked.c.work_order_id,
+        picked.c.at,
+        picked.c.to_status,
+        picked.c.from_status,
+        func.lead(picked.c.at).over(partition_by=picked.c.work_order_id, order_by=picked.c.id).label("next_at"),
+        func.lag(picked.c.to_status).over(partition_by=picked.c.work_order_id, order_by=picked.c.id).label("before"),
+    ).subquery()
+    begins = moves.c.to_status == ongoing
+    began_earlier = and_(  # an end whose start is not among the rows: before the period
+        moves.c.from_status == ongoing, or_(moves.c.before.is_(None), moves.c.before != ongoing)
     )
-    last = aliased(WorkOrderHistory, name="last_row")
-    latest = (
-        select(last.at).where(last.work_order_id == WorkOrder.id).order_by(last.id.desc()).limit(1).scalar_subquery()
+    paired = select(
+        moves.c.work_order_id.label("work_order_id"),
+        case((begins, moves.c.at), (began_earlier, ts(start))).label("a"),
+        case((begins, func.coalesce(moves.c.next_at, ts(scope.now))), (began_earlier, moves.c.at)).label("b"),
+    ).where(or_(begins, began_earlier))
+    since = aliased(WorkOrderHistory, name="since")
+    running = select(WorkOrder.id.label("work_order_id"), ts(start).label("a"), ts(scope.now).label("b")).where(
+        WorkOrder.status == ongoing,
+        ~exists().where(since.work_order_id == WorkOrder.id, since.at >= ts(start)),
     )
-    running = select(WorkOrder.id.label("work_order_id"), latest.label("a"), ts(scope.now).label("b")).where(
-        WorkOrder.status == S.ONGOING.value
-    )
-    stretches = union_all(ended, running).subquery()
+    stretches = union_all(paired, running).subquery()
     w = aliased(WorkOrder, name="wo")
     start_s, end_s = start.timestamp(), end.timestamp()
     seconds = least(d, epoch_float(d, stretches.c.b), end_s) - greatest(d, epoch_float(d, stretches.c.a), start_s)
@@ -554,6 +584,10 @@ class ReportService:
         (money figures only with ``invoices.view``; stock value also with ``inventory.costs``)."""
         filters = filters or ReportFilters()
         with self._ctx.read() as session:
+            if self._ctx.db.dialect == "postgresql":
+                # A dozen short aggregates: compiling each to machine code (JIT, for the large
+                # row estimates) costs more than running it.
+                session.execute(text("SET LOCAL jit = off"))
             scope = Scope(session, period, filters, self._ctx.now(), self._ctx.today())
             work = completed_work(scope)
             return KpiReport(
@@ -564,7 +598,7 @@ class ReportService:
                 time_to_triage=time_to_triage(scope),
                 work_orders_completed=work.completed,
                 sla_compliance=work.sla,
-                first_time_fix=callbacks(scope, work.completed.total, work.called_back),
+                first_time_fix=callbacks(scope, work),
                 utilisation=utilisation(scope),
                 time_on_site=time_on_site(scope),
                 maintenance=maintenance_due(scope),

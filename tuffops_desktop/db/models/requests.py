@@ -40,6 +40,7 @@ class CustomerRequest(Base):
     __table_args__ = (
         Index("ix_customer_requests_status_created", "status", "created_at"),
         Index("ix_customer_requests_unit_id", "unit_id"),
+        Index("ix_customer_requests_created_at", "created_at"),  # 0015: received in a period (reports)
     )
 
 
@@ -96,6 +97,8 @@ class WorkOrder(Base):
         Index("ix_work_orders_due_at", "due_at"),
         Index("ix_work_orders_scheduled_start", "scheduled_start"),
         Index("ix_work_orders_created_at", "created_at"),
+        # 0015: a completion's call-backs, repairs on the same unit soon after (reports)
+        Index("ix_work_orders_unit_type_created", "unit_id", "work_type", "created_at"),
         Index(
             "uq_work_orders_open_maintenance",
             "unit_id",
@@ -121,7 +124,12 @@ class WorkOrderHistory(Base):
     to_status: Mapped[str] = mapped_column(String(20), nullable=False)
     reason: Mapped[str] = mapped_column(String(200), nullable=False, default="")
 
-    __table_args__ = (Index("ix_work_order_history_work_order_id", "work_order_id", "id"),)
+    __table_args__ = (
+        Index("ix_work_order_history_work_order_id", "work_order_id", "id"),
+        # 0015: the moves to and from a status in a period, read from the index alone (reports)
+        Index("ix_work_order_history_to_status_at", "to_status", "at", "work_order_id", "from_status"),
+        Index("ix_work_order_history_from_status_at", "from_status", "at", "work_order_id", "to_status"),
+    )
 
 
 class WorkOrderNote(Base):
