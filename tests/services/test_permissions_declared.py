@@ -18,15 +18,17 @@ from datetime import date, time
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tests.factories import make_customer, make_model, make_unit
 from tests.services.invoice_support import completed_work_order
 from tests.services.quotation_support import seed_quotations
 from tuffops_desktop.db.base import Base
+from tuffops_desktop.db.models import OutboxMessage
 from tuffops_desktop.domain.customers import CustomerInput, validate_customer
 from tuffops_desktop.domain.errors import PermissionDenied
+from tuffops_desktop.domain.notifications import Event
 from tuffops_desktop.domain.permissions import ALL_PERMISSIONS, P
 from tuffops_desktop.domain.phones import PhoneDefaults
 from tuffops_desktop.domain.pricing import PriceListInput
@@ -34,6 +36,7 @@ from tuffops_desktop.domain.quotations import QuotationInput
 from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.domain.scheduling import WorkingHours
 from tuffops_desktop.domain.units import UnitInput, validate_unit
+from tuffops_desktop.services import outbox
 from tuffops_desktop.services.context import Actor, ServiceContext
 from tuffops_desktop.services.dto.stock_control import CountEntry
 from tuffops_desktop.services.dto.users import UserInfo
@@ -99,6 +102,10 @@ def test_the_walk_sees_every_service_of_the_registry():
         "inventory_listing",
         "part_labels",
         "notification_templates",
+        "reports",
+        "outbox",
+        "outbox_listing",
+        "mail",
     }
     assert len(declarations()) > 50
 
@@ -182,6 +189,7 @@ class Seed:
     technician_id: int = 0
     completed_work_order_id: int = 0
     quotations: tuple[int, int] = (0, 0)  # (draft, accepted) quotation ids
+    messages: tuple[int, int] = (0, 0)  # (queued, failed) outbox ids
 
 
 def _seed(services: Services) -> Seed:
@@ -215,6 +223,7 @@ def _seed(services: Services) -> Seed:
     store = services.inventory.add_location("Warehouse")
     services.inventory.add_location("Van — Tess", "van", technician.id)
     services.inventory.receive(part.id, store.id, "10")
+    messages = _messages(services, ann.id)
     return Seed(
         services,
         ann.id,
@@ -230,7 +239,20 @@ def _seed(services: Services) -> Seed:
         technician.id,
         completed,
         quotations=quotations,
+        messages=messages,
     )
+
+
+def _messages(services: Services, customer_id: int) -> tuple[int, int]:
+    """A queued e-mail and one the sender gave up on (for Retry)."""
+    with services.ctx.write() as session:
+        ids = [
+            outbox.queue(session, services.ctx, Event.TEST, [f"ann{n}@example.com"], {}, customer_id=customer_id)
+            for n in range(2)
+        ]
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == ids[1]).values(status="failed"))
+    assert ids[0] is not None and ids[1] is not None
+    return ids[0], ids[1]
 
 
 def _in_write(s: Services, work: Callable[[Session], object]) -> object:
@@ -566,6 +588,17 @@ CALLS: dict[str, Call] = {
         "payment_received", {"subject": "Paid: {{ invoice }}", "text": "Thanks", "html": "<p>Thanks</p>"}
     ),
     "notification_templates.reset": lambda s, d: s.notification_templates.reset("payment_received"),
+    "outbox.get": lambda s, d: s.outbox.get(d.messages[0]),
+    "outbox.for_customer": lambda s, d: s.outbox.for_customer(d.customer_id),
+    "outbox.recent": lambda s, d: s.outbox.recent(),
+    "outbox.retry": lambda s, d: s.outbox.retry(d.messages[1]),
+    "outbox.cancel": lambda s, d: s.outbox.cancel(d.messages[0]),
+    "outbox_listing.list_ids": lambda s, d: s.outbox_listing.list_ids(ListQuery()),
+    "outbox_listing.first_ids": lambda s, d: s.outbox_listing.first_ids(ListQuery(), 10),
+    "outbox_listing.rows": lambda s, d: s.outbox_listing.rows(list(d.messages)),
+    "outbox_listing.for_customer": lambda s, d: s.outbox_listing.for_customer(d.customer_id),
+    "mail.config": lambda s, d: s.mail.config(),
+    "mail.send_test": lambda s, d: s.mail.send_test("office@example.com", None),
 }
 
 

@@ -13,8 +13,11 @@ from tuffops_desktop.services.dispatch import DispatchService
 from tuffops_desktop.services.inventory import InventoryService
 from tuffops_desktop.services.inventory_listing import InventoryListingService
 from tuffops_desktop.services.invoices import InvoiceService
+from tuffops_desktop.services.mail_sender import MailService
 from tuffops_desktop.services.maintenance import MaintenanceService
 from tuffops_desktop.services.notification_render import NotificationTemplateService
+from tuffops_desktop.services.outbox import OutboxService
+from tuffops_desktop.services.outbox_listing import OutboxListingService
 from tuffops_desktop.services.part_labels import PartLabelService
 from tuffops_desktop.services.price_list import PriceListService
 from tuffops_desktop.services.quotations import QuotationService
@@ -60,6 +63,9 @@ class Services:
     part_labels: PartLabelService
     reports: ReportService
     notification_templates: NotificationTemplateService
+    outbox: OutboxService
+    outbox_listing: OutboxListingService
+    mail: MailService
 
 
 def build_services(ctx: ServiceContext) -> Services:
@@ -94,4 +100,7 @@ def build_services(ctx: ServiceContext) -> Services:
         part_labels=PartLabelService(ctx),
         reports=ReportService(ctx),
         notification_templates=NotificationTemplateService(ctx),
+        outbox=OutboxService(ctx),
+        outbox_listing=OutboxListingService(ctx),
+        mail=MailService(ctx),
     )

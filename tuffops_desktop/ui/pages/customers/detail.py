@@ -27,7 +27,6 @@ from tuffops_desktop.i18n import _
 from tuffops_desktop.services.dto.customers import CustomerDetail
 from tuffops_desktop.services.dto.outbox import OutboxRow
 from tuffops_desktop.services.listing import ListQuery, Ref
-from tuffops_desktop.services.outbox_listing import OutboxListingService
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.formatting import count_text, date_text, date_time_text, formats
 from tuffops_desktop.ui.models.id_table import IdTableModel
@@ -99,7 +98,7 @@ class CustomerDetailPanel(QFrame):
         self.units_table.open_requested.connect(self.open_unit)
 
         # The e-mails sent (or waiting to go) to this customer, newest first.
-        self._messages = OutboxListingService(services.ctx)
+        self._messages = services.outbox_listing
         self._messages_for: int | None = None
         self.messages_title = plain_label(_("E-mails"), role="subtitle")
         self.messages_note = plain_label(role="hint", wrap=True)

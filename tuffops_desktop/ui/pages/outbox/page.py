@@ -22,8 +22,6 @@ from tuffops_desktop.domain.notifications import Event, OutboxStatus
 from tuffops_desktop.i18n import N_, _
 from tuffops_desktop.services.dto.outbox import OutboxRow
 from tuffops_desktop.services.listing import Filter, Flag, ListQuery, any_of
-from tuffops_desktop.services.outbox import OutboxService
-from tuffops_desktop.services.outbox_listing import OutboxListingService
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.ops import Ops
 from tuffops_desktop.ui.pages.list_page import FilterChoice, ListPage
@@ -57,7 +55,7 @@ class OutboxPage(ListPage):
     entities = ("outbox",)
 
     def __init__(self, services: Services, ops: Ops, prompts: Prompts, parent: QWidget | None = None) -> None:
-        listing = OutboxListingService(services.ctx)
+        listing = services.outbox_listing
         super().__init__(
             services,
             ops,
@@ -75,7 +73,7 @@ class OutboxPage(ListPage):
             parent=parent,
         )
         self._listing = listing
-        self._outbox = OutboxService(services.ctx)
+        self._outbox = services.outbox
         actor = services.ctx.actor
         self.can_edit = actor.can("settings.edit")
         status_choices: list[FilterChoice] = [(_(title), key, values) for key, title, values in STATUS_FILTERS]

@@ -50,7 +50,7 @@ from tuffops_desktop.domain.errors import DomainError, ValidationError
 from tuffops_desktop.domain.notifications import TlsMode
 from tuffops_desktop.errors import KnownError
 from tuffops_desktop.i18n import _
-from tuffops_desktop.services.mail_sender import MailService, SmtpConfig, TestOutcome
+from tuffops_desktop.services.mail_sender import SmtpConfig, TestOutcome
 from tuffops_desktop.services.notification_render import TemplateInfo
 from tuffops_desktop.services.registry import Services
 from tuffops_desktop.ui.mail_sending import desktop_secrets, stored_password
@@ -93,7 +93,7 @@ class EmailSection(QWidget):
         self._ops = ops
         self._prompts = prompts
         self._secrets = secrets or desktop_secrets()
-        self._mail = MailService(services.ctx)
+        self._mail = services.mail
         self._template_service = services.notification_templates
         self.can_edit = services.ctx.actor.can("settings.edit")
         self.settings_box: QGroupBox | None = None
