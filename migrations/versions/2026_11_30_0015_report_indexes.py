@@ -8,11 +8,12 @@ The report figures (``services/reports.py``) read facts the work-order history h
 status and time, over 200,000 work orders and their million history rows; measured in
 ``benchmarks/bench_reports.py`` (numbers in ``benchmarks/README.md``, "Reports"):
 
-* ``ix_work_order_history_to_status_at`` (to_status, at, work_order_id, from_status): the
-  approvals (moves to ``completed``) of a period for the completed / SLA / first-time-fix
-  figures, and the moves to ``ongoing`` for time on site, read from the index alone;
-* ``ix_work_order_history_from_status_at`` (from_status, at, work_order_id, to_status): the
-  moves away from ``ongoing`` that end a stretch on site, likewise;
+* ``ix_work_order_history_to_status_at`` (to_status, at, work_order_id, from_status, id):
+  the approvals (moves to ``completed``) of a period for the completed / SLA / first-time-fix
+  figures, and the moves to ``ongoing`` for time on site, read from the index alone (the id
+  orders a work order's moves; PostgreSQL needs it in the index for an index-only scan);
+* ``ix_work_order_history_from_status_at`` (from_status, at, work_order_id, to_status, id):
+  the moves away from ``ongoing`` that end a stretch on site, likewise;
 * ``ix_work_orders_unit_type_created`` (unit_id, work_type, created_at): a completion's
   call-backs (repairs on the same unit created in the 30 days after it), one index range
   per completion;
@@ -33,8 +34,16 @@ branch_labels = None
 depends_on = None
 
 INDEXES = (  # the same as db/models/requests.py declares
-    ("ix_work_order_history_to_status_at", "work_order_history", ["to_status", "at", "work_order_id", "from_status"]),
-    ("ix_work_order_history_from_status_at", "work_order_history", ["from_status", "at", "work_order_id", "to_status"]),
+    (
+        "ix_work_order_history_to_status_at",
+        "work_order_history",
+        ["to_status", "at", "work_order_id", "from_status", "id"],
+    ),
+    (
+        "ix_work_order_history_from_status_at",
+        "work_order_history",
+        ["from_status", "at", "work_order_id", "to_status", "id"],
+    ),
     ("ix_work_orders_unit_type_created", "work_orders", ["unit_id", "work_type", "created_at"]),
     ("ix_customer_requests_created_at", "customer_requests", ["created_at"]),
 )

@@ -468,28 +468,33 @@ def time_on_site(scope: Scope) -> TimeOnSite:
     d = scope.dialect
     h = aliased(WorkOrderHistory, name="move")
     ongoing = S.ONGOING.value
-    picked = (  # read once through the two status indexes, then put in history order
-        select(h.id, h.work_order_id, h.at, h.to_status, h.from_status)
-        .where(h.at >= ts(start), or_(h.to_status == ongoing, h.from_status == ongoing))
-        .cte("stretch_moves")
-        .prefix_with("MATERIALIZED")
-    )
+
+    def moves_of(column: Any) -> Any:
+        return select(
+            h.id,
+            h.work_order_id,
+            h.at,
+            case((h.to_status == ongoing, 1), else_=0).label("starts"),
+            case((h.from_status == ongoing, 1), else_=0).label("ends"),
+        ).where(column == ongoing, h.at >= ts(start))
+
+    # read from the two status indexes alone (no move is both), then put in history order
+    picked = union_all(moves_of(h.to_status), moves_of(h.from_status)).cte("stretch_moves").prefix_with("MATERIALIZED")
+    in_order = {"partition_by": picked.c.work_order_id, "order_by": picked.c.id}
     moves = select(
         picked.c.work_order_id,
         picked.c.at,
-        picked.c.to_status,
-        picked.c.from_status,
-        func.lead(picked.c.at).over(partition_by=picked.c.work_order_id, order_by=picked.c.id).label("next_at"),
-        func.lag(picked.c.to_status).over(partition_by=picked.c.work_order_id, order_by=picked.c.id).label("before"),
+        picked.c.starts,
+        picked.c.ends,
+        func.lead(picked.c.at).over(**in_order).label("next_at"),  # type: ignore[arg-type]
+        func.lag(picked.c.starts).over(**in_order).label("after_start"),  # type: ignore[arg-type]
     ).subquery()
-    begins = moves.c.to_status == ongoing
-    began_earlier = and_(  # an end whose start is not among the rows: before the period
-        moves.c.from_status == ongoing, or_(moves.c.before.is_(None), moves.c.before != ongoing)
-    )
+    begins = moves.c.starts == 1
+    began_earlier = and_(moves.c.ends == 1, func.coalesce(moves.c.after_start, 0) == 0)  # its start is older
     paired = select(
         moves.c.work_order_id.label("work_order_id"),
-        case((begins, moves.c.at), (began_earlier, ts(start))).label("a"),
-        case((begins, func.coalesce(moves.c.next_at, ts(scope.now))), (began_earlier, moves.c.at)).label("b"),
+        case((begins, moves.c.at), else_=ts(start)).label("a"),
+        case((begins, func.coalesce(moves.c.next_at, ts(scope.now))), else_=moves.c.at).label("b"),
     ).where(or_(begins, began_earlier))
     since = aliased(WorkOrderHistory, name="since")
     running = select(WorkOrder.id.label("work_order_id"), ts(start).label("a"), ts(scope.now).label("b")).where(
@@ -497,34 +502,35 @@ def time_on_site(scope: Scope) -> TimeOnSite:
         ~exists().where(since.work_order_id == WorkOrder.id, since.at >= ts(start)),
     )
     stretches = union_all(paired, running).subquery()
-    w = aliased(WorkOrder, name="wo")
     start_s, end_s = start.timestamp(), end.timestamp()
     seconds = least(d, epoch_float(d, stretches.c.b), end_s) - greatest(d, epoch_float(d, stretches.c.a), start_s)
-    inside = (
-        select(w.technician_id.label("technician_id"), w.id.label("work_order_id"), seconds.label("seconds"))
-        .select_from(stretches)
-        .join(w, w.id == stretches.c.work_order_id)
-        .where(
-            stretches.c.a < ts(end),
-            stretches.c.b > ts(start),
-            stretches.c.a < stretches.c.b,
-            *work_order_conditions(scope.filters, w),
+    per_order = (  # a work order's stretches summed first: the technician is looked up once per work order
+        select(stretches.c.work_order_id.label("work_order_id"), func.sum(seconds).label("seconds"))
+        .where(stretches.c.a < ts(end), stretches.c.b > ts(start), stretches.c.a < stretches.c.b)
+        .group_by(stretches.c.work_order_id)
+        .subquery()
+    )
+    w = aliased(WorkOrder, name="wo")
+    per_technician = (
+        select(
+            w.technician_id.label("technician_id"),
+            func.sum(per_order.c.seconds).label("seconds"),
+            func.count().label("orders"),
         )
+        .select_from(per_order)
+        .join(w, w.id == per_order.c.work_order_id)
+        .where(*work_order_conditions(scope.filters, w))
+        .group_by(w.technician_id)
         .subquery()
     )
     tech = aliased(User, name="tech")
-    stmt = (
-        select(
-            inside.c.technician_id,
-            tech.full_name,
-            tech.username,
-            func.sum(inside.c.seconds),
-            func.count(func.distinct(inside.c.work_order_id)),
-        )
-        .select_from(inside)
-        .outerjoin(tech, tech.id == inside.c.technician_id)
-        .group_by(inside.c.technician_id, tech.full_name, tech.username)
-    )
+    stmt = select(
+        per_technician.c.technician_id,
+        tech.full_name,
+        tech.username,
+        per_technician.c.seconds,
+        per_technician.c.orders,
+    ).outerjoin(tech, tech.id == per_technician.c.technician_id)
     found = scope.session.execute(stmt).all()
     rows = tuple(
         TechnicianOnSite(uid, full_name or username, float(secs) / 3600, int(n))

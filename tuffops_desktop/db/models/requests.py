@@ -127,8 +127,8 @@ class WorkOrderHistory(Base):
     __table_args__ = (
         Index("ix_work_order_history_work_order_id", "work_order_id", "id"),
         # 0015: the moves to and from a status in a period, read from the index alone (reports)
-        Index("ix_work_order_history_to_status_at", "to_status", "at", "work_order_id", "from_status"),
-        Index("ix_work_order_history_from_status_at", "from_status", "at", "work_order_id", "to_status"),
+        Index("ix_work_order_history_to_status_at", "to_status", "at", "work_order_id", "from_status", "id"),
+        Index("ix_work_order_history_from_status_at", "from_status", "at", "work_order_id", "to_status", "id"),
     )
 
 
