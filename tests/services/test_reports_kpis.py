@@ -650,3 +650,19 @@ def test_money_figures_need_invoices_view(shop):
     nobody = build_services(ServiceContext(db=shop.services.ctx.db, actor=Actor(None, "nobody", frozenset())))
     with pytest.raises(PermissionDenied):
         nobody.reports.kpis(period)
+
+
+def test_the_call_back_window_is_exact_to_the_microsecond(shop):
+    """Approved at hh:mm:00.999999: a repair 720 hours and 0.5 s later is no call-back, one
+    720 hours less 0.5 s later is (the window ends 720 h after the approval, to the µs; a
+    reading rounded to the millisecond would move the end a second later)."""
+    approved = local(DAY0 + timedelta(days=3), 600, 999_999)
+    forward = [(0, 0, 0)] * 4  # assign, start, submit, approve at the same instant
+    half = timedelta(microseconds=500_000)
+    for after, called in ((timedelta(hours=720) + half, 0), (timedelta(hours=720) - half, 1)):
+        repair = (0, "repair", approved + after, [], None, "1", None)
+        write_history(shop, [_order(0, "service", approved, forward), repair], [], [(True, "none", None, None)] * 4)
+        period = Period(DAY0, DAY0 + timedelta(days=10))
+        assert shop.services.reports.kpis(period).first_time_fix.called_back == called
+        bar = Bar(series="called_back")
+        assert drill_count(shop.services, KpiKey.FIRST_TIME_FIX, period, ReportFilters(), bar) == called

@@ -133,7 +133,8 @@ def plus_hours(moment: Any, hours: int, dialect: str) -> ColumnElement[Any]:
     microseconds as they were."""
     if dialect == "postgresql":
         return moment + literal(timedelta(hours=hours), Interval())  # type: ignore[no-any-return]
-    return func.strftime("%Y-%m-%d %H:%M:%S", moment, f"+{hours} hours").concat(func.substr(moment, 20))
+    whole = func.substr(moment, 1, 19)  # SQLite reads fractions to the ms: .9995 s and up would round up
+    return func.strftime("%Y-%m-%d %H:%M:%S", whole, f"+{hours} hours").concat(func.substr(moment, 20))
 
 
 def _called_back(dialect: str) -> ColumnElement[bool]:
