@@ -41,7 +41,7 @@ from tuffops_desktop.domain.reports import Bar, KpiKey, Period, ReportFilters, w
 from tuffops_desktop.domain.scheduling import WorkingHours
 from tuffops_desktop.domain.work_orders import TRANSITIONS, Action
 from tuffops_desktop.services.context import SYSTEM_ACTOR, Actor, ServiceContext
-from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.listing import ListQuery, Ref
 from tuffops_desktop.services.registry import Services, build_services
 from tuffops_desktop.services.working_hours import replace_hours
 
@@ -666,3 +666,21 @@ def test_the_call_back_window_is_exact_to_the_microsecond(shop):
         assert shop.services.reports.kpis(period).first_time_fix.called_back == called
         bar = Bar(series="called_back")
         assert drill_count(shop.services, KpiKey.FIRST_TIME_FIX, period, ReportFilters(), bar) == called
+
+
+def test_a_technician_granted_reports_sees_their_own_work(shop):
+    """Lists show a technician their own work orders only, so their figures count only those."""
+    forward = [(0, 0, 0)] * 4
+    day = TODAY - timedelta(days=2)
+    orders = [_order(0, "repair", local(day, 600), forward), _order(1, "repair", local(day, 600), [(0, 0, 1)] * 4)]
+    write_history(shop, orders, [], [(True, "none", None, None)] * 4)
+    amy = shop.tech_ids[0]
+    with shop.services.ctx.write() as session:  # an administrator grants her the reports
+        session.execute(update(User).where(User.id == amy).values(extra_permissions=[P.REPORTS_VIEW.value]))
+    actor = Actor(amy, "amy", frozenset({P.REPORTS_VIEW.value, P.WORK_ORDERS_VIEW.value, P.WORK_ORDERS_EDIT.value}))
+    own = build_services(ServiceContext(db=shop.services.ctx.db, actor=actor, clock=shop.services.ctx.clock))
+    period = Period(day, TODAY)
+    assert shop.services.reports.kpis(period).work_orders_completed.total == 2
+    assert own.reports.kpis(period).work_orders_completed.total == 1
+    drill = own.reports.drill(KpiKey.WORK_ORDERS_COMPLETED, period)
+    assert drill.filters["technician"] == Ref(amy)

@@ -38,6 +38,8 @@ Decisions the issue left open:
   from each start or resume to the next change, or to now), the part inside the period.
 * **Maintenance** is as of today, whatever the period: units overdue (next due date before
   today) and due within the next 30 days (today included).
+* A **technician** granted ``reports.view`` (one who neither supervises nor dispatches) sees
+  the figures of their own work only, as the work-order lists show them only their own.
 """
 
 from __future__ import annotations

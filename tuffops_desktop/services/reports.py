@@ -77,7 +77,7 @@ from tuffops_desktop.domain.reports import (
 from tuffops_desktop.domain.requests import RequestSource, RequestStatus
 from tuffops_desktop.domain.scheduling import STANDARD_WEEK
 from tuffops_desktop.domain.units import friendly_label
-from tuffops_desktop.domain.work_orders import WorkOrderStatus, WorkOrderType
+from tuffops_desktop.domain.work_orders import WorkOrderStatus, WorkOrderType, sees_only_own
 from tuffops_desktop.services import report_money
 from tuffops_desktop.services.context import ServiceContext
 from tuffops_desktop.services.guard import requires
@@ -588,7 +588,7 @@ class ReportService:
     def kpis(self, period: Period, filters: ReportFilters | None = None) -> KpiReport:
         """Every figure of the page for ``period`` and ``filters``, read in one transaction
         (money figures only with ``invoices.view``; stock value also with ``inventory.costs``)."""
-        filters = filters or ReportFilters()
+        filters = self._scoped(filters)
         with self._ctx.read() as session:
             if self._ctx.db.dialect == "postgresql":
                 # A dozen short aggregates: compiling each to machine code (JIT, for the large
@@ -623,8 +623,18 @@ class ReportService:
         except ValueError:
             raise ValidationError({"kpi": f"There is no report figure “{kpi_key}”."}) from None
         if key in MONEY_KEYS:
-            return report_money.drill(key, period, filters or ReportFilters(), bucket, self._ctx.today())
-        return drill_down(key, period, filters or ReportFilters(), bucket or Bar())
+            return report_money.drill(key, period, self._scoped(filters), bucket, self._ctx.today())
+        return drill_down(key, period, self._scoped(filters), bucket or Bar())
+
+    def _scoped(self, filters: ReportFilters | None) -> ReportFilters:
+        """``filters``, narrowed to the user's own work for a technician (granted
+        ``reports.view``, neither supervising nor dispatching): the lists behind the figures
+        show them their own work orders only, so the figures count only those too."""
+        filters = filters or ReportFilters()
+        actor = self._ctx.actor
+        if sees_only_own(actor.permissions) and actor.user_id is not None:
+            return ReportFilters(actor.user_id, filters.customer_type, filters.work_type)
+        return filters
 
 
 # ----------------------------------------------------------------- drill-down
