@@ -33,6 +33,7 @@ from tuffops_desktop.domain.permissions import ALL_PERMISSIONS, P
 from tuffops_desktop.domain.phones import PhoneDefaults
 from tuffops_desktop.domain.pricing import PriceListInput
 from tuffops_desktop.domain.quotations import QuotationInput
+from tuffops_desktop.domain.reports import Period
 from tuffops_desktop.domain.requests import RequestInput
 from tuffops_desktop.domain.scheduling import WorkingHours
 from tuffops_desktop.domain.units import UnitInput, validate_unit
@@ -437,6 +438,8 @@ CALLS: dict[str, Call] = {
     "stickers.render": lambda s, d: s.stickers.render(
         d.system.stickers.contents_for_units([d.unit2_id]), "avery-5160", io.BytesIO(), unit_ids=[d.unit2_id]
     ),
+    "reports.kpis": lambda s, d: s.reports.kpis(Period(date.today(), date.today())),
+    "reports.drill": lambda s, d: s.reports.drill("work_orders_completed", Period(date.today(), date.today())),
     "requests.list_ids": lambda s, d: s.requests.list_ids(ListQuery()),
     "requests.rows": lambda s, d: s.requests.rows([d.request_id]),
     "requests.open_count": lambda s, d: s.requests.open_count(),
