@@ -17,6 +17,9 @@ status and time, over 200,000 work orders and their million history rows; measur
 * ``ix_work_orders_unit_type_created`` (unit_id, work_type, created_at): a completion's
   call-backs (repairs on the same unit created in the 30 days after it), one index range
   per completion;
+* ``ix_work_orders_booked`` (technician_id, scheduled_start, status, estimated_hours): the
+  hours booked per technician in a period (utilisation) from the index alone (0005's
+  technician/start index sent every booking back to the table for its status and hours);
 * ``ix_customer_requests_created_at``: the requests received in a period (the inbox's index
   leads with the status).
 
@@ -45,6 +48,7 @@ INDEXES = (  # the same as db/models/requests.py declares
         ["from_status", "at", "work_order_id", "to_status", "id"],
     ),
     ("ix_work_orders_unit_type_created", "work_orders", ["unit_id", "work_type", "created_at"]),
+    ("ix_work_orders_booked", "work_orders", ["technician_id", "scheduled_start", "status", "estimated_hours"]),
     ("ix_customer_requests_created_at", "customer_requests", ["created_at"]),
 )
 

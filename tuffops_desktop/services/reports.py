@@ -100,6 +100,7 @@ SOURCES = tuple(s.value for s in RequestSource)
 WORK_TYPES = tuple(t.value for t in WorkOrderType)
 SLA_SERIES = ("met", "missed")
 FIX_SERIES = ("first_time", "called_back")
+PAIRS = 1 << 24  # completed_work: n call-backs count as n·PAIRS + (n > 0); far more than a week's completions
 MONEY_KEYS = frozenset(  # services/report_money.py's figures
     {KpiKey.REVENUE, KpiKey.RECEIVABLES, KpiKey.TOP_CUSTOMERS, KpiKey.UNITS_MOST_REPAIRS, KpiKey.STOCK_VALUE}
 )
@@ -266,8 +267,12 @@ def _callback_of(scope: Scope, h: Any, w: Any) -> tuple[Any, list[ColumnElement[
 def completed_work(scope: Scope) -> CompletedFigures:
     """Work orders completed in the period per local week and work type, with how many had a
     due time, met it, were called back, and how many call-backs followed: one ``GROUP BY``
-    gives the completed chart, SLA compliance and the first-time-fix rate (each completion's
-    call-backs counted once, by the index on unit, type and creation)."""
+    gives the completed chart, SLA compliance and the first-time-fix rate.
+
+    Each completion's call-backs are counted once (one index range on unit, type and
+    creation), and the count carries both figures: ``n·PAIRS + (1 if n else 0)``, so one sum
+    gives the pairs (the quotient) and the completions called back (the remainder). Read
+    twice, the correlated count would be run twice per row on both databases."""
     h, w, where = _approvals(scope)
     r, callback = _callback_of(scope, h, w)
     cal = scope.calendar
@@ -277,13 +282,15 @@ def completed_work(scope: Scope) -> CompletedFigures:
             w.work_type.label("work_type"),
             case((w.due_at.is_not(None), 1), else_=0).label("with_due"),
             case((and_(w.due_at.is_not(None), h.at <= w.due_at), 1), else_=0).label("met"),
-            select(func.count()).where(*callback).scalar_subquery().label("callbacks"),
+            select(func.count() * PAIRS + case((func.count() > 0, 1), else_=0))
+            .where(*callback)
+            .scalar_subquery()
+            .label("callbacks"),
         )
         .select_from(h)
         .join(w, w.id == h.work_order_id)
         .where(*where)
-        .cte("completions")
-        .prefix_with("MATERIALIZED")  # each completion's call-backs counted once
+        .subquery()
     )
     stmt = select(
         rows.c.week,
@@ -291,11 +298,11 @@ def completed_work(scope: Scope) -> CompletedFigures:
         func.count(),
         func.sum(rows.c.with_due),
         func.sum(rows.c.met),
-        func.count(case((rows.c.callbacks > 0, 1))),
         func.sum(rows.c.callbacks),
     ).group_by(rows.c.week, rows.c.work_type)
     groups = [
-        (int(wk), t, int(n), int(d), int(m), int(c), int(p)) for wk, t, n, d, m, c, p in scope.session.execute(stmt)
+        (int(wk), t, int(n), int(d), int(m), int(c) % PAIRS, int(c) // PAIRS)
+        for wk, t, n, d, m, c in scope.session.execute(stmt)
     ]
     counts = {(g[0], g[1]): g[2] for g in groups}
     types = WORK_TYPES if scope.filters.work_type is None else (scope.filters.work_type,)
@@ -469,6 +476,9 @@ def time_on_site(scope: Scope) -> TimeOnSite:
     h = aliased(WorkOrderHistory, name="move")
     ongoing = S.ONGOING.value
 
+    conditions = work_order_conditions(scope.filters)
+    narrowed = [h.work_order_id.in_(select(WorkOrder.id).where(*conditions))] if conditions else []
+
     def moves_of(column: Any) -> Any:
         return select(
             h.id,
@@ -476,7 +486,7 @@ def time_on_site(scope: Scope) -> TimeOnSite:
             h.at,
             case((h.to_status == ongoing, 1), else_=0).label("starts"),
             case((h.from_status == ongoing, 1), else_=0).label("ends"),
-        ).where(column == ongoing, h.at >= ts(start))
+        ).where(column == ongoing, h.at >= ts(start), *narrowed)
 
     # read from the two status indexes alone (no move is both), then put in history order
     picked = union_all(moves_of(h.to_status), moves_of(h.from_status)).cte("stretch_moves").prefix_with("MATERIALIZED")

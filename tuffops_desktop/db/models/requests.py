@@ -99,6 +99,8 @@ class WorkOrder(Base):
         Index("ix_work_orders_created_at", "created_at"),
         # 0015: a completion's call-backs, repairs on the same unit soon after (reports)
         Index("ix_work_orders_unit_type_created", "unit_id", "work_type", "created_at"),
+        # 0015: hours booked per technician in a period, from the index alone (reports)
+        Index("ix_work_orders_booked", "technician_id", "scheduled_start", "status", "estimated_hours"),
         Index(
             "uq_work_orders_open_maintenance",
             "unit_id",
