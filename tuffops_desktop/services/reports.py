@@ -505,7 +505,7 @@ def time_on_site(scope: Scope) -> TimeOnSite:
         ).where(column == ongoing, h.at >= ts(start), *narrowed)
 
     # read from the two status indexes alone (no move is both), then put in history order
-    picked = union_all(moves_of(h.to_status), moves_of(h.from_status)).cte("stretch_moves").prefix_with("MATERIALIZED")
+    picked = union_all(moves_of(h.to_status), moves_of(h.from_status)).subquery("stretch_moves")
     in_order = {"partition_by": picked.c.work_order_id, "order_by": picked.c.id}
     moves = select(
         picked.c.work_order_id,
