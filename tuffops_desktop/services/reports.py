@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import (
@@ -125,7 +126,7 @@ class Scope:
     def bounds(self) -> tuple[datetime, datetime]:
         return period_range(self.period)
 
-    @property
+    @cached_property
     def calendar(self) -> Calendar:
         return Calendar.of(self.dialect, self.period)
 
