@@ -6,7 +6,7 @@ days (``domain/reports.py``). So:
 
 * a period is the UTC range from the local midnight starting its first day to the one
   ending its last (``period_range``), the same bounds as the lists' ``Between`` filters;
-* a timestamp's local week or month is found in SQL from its UTC seconds plus the local
+* a timestamp's local week is found in SQL from its UTC seconds plus the local
   UTC offset in force at that moment. The offsets over a period are computed here in
   Python (``LocalOffsets``: the daylight-saving changes inside it, found to the second) and
   given to the database as a short ``CASE``, so both databases bucket alike, around
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Float, Integer, case, cast, func, literal, type_coerce
 
 from tuffops_desktop.db.base import UtcDateTime
-from tuffops_desktop.domain.reports import Period, month_starts, week_start
+from tuffops_desktop.domain.reports import Period, week_start
 
 EPOCH = date(1970, 1, 1)
 DAY_S = 86_400
@@ -126,7 +126,7 @@ def least(dialect: str, *values: Any) -> Any:
 
 @dataclass(frozen=True)
 class Calendar:
-    """Local weeks and months of a period, for bucketing timestamps in SQL."""
+    """Local weeks of a period, for bucketing timestamps in SQL."""
 
     dialect: str
     period: Period
@@ -150,25 +150,6 @@ class Calendar:
     def week_of(self, index: int) -> date:
         """The Monday of week ``index`` (``week_index``)."""
         return week_start(self.period.start) + timedelta(weeks=int(index))
-
-    def day_index(self, column: Any) -> Any:
-        """SQL: local day number of ``column`` (days since 1970-01-01); only inside the period."""
-        return self.local_seconds(column) // DAY_S
-
-    def month_index(self, column: Any) -> Any:
-        """SQL: which month of the period's (0 = the month of its first day) ``column`` is
-        in: months are uneven, so the local day is compared with each month's first day."""
-        day = self.day_index(column)
-        starts = month_starts(self.period)[1:]
-        if not starts:
-            return literal(0)
-        return case(
-            *[(day < (s - EPOCH).days, literal(n)) for n, s in enumerate(starts)],
-            else_=literal(len(starts)),
-        )
-
-    def month_of(self, index: int) -> date:
-        return month_starts(self.period)[int(index)]
 
 
 def dialect_of(session: Any) -> str:
