@@ -109,3 +109,13 @@ def test_random_movements_accepted_by_the_rules_never_go_below_zero(sequence):
         assert stock.on_hand >= 0 and stock.reserved >= 0
         assert stock.on_hand - stock.reserved >= 0  # available is never clamped: it really is >= 0
         assert 0 <= for_order <= stock.reserved
+
+
+def test_consuming_a_reservation_never_takes_more_than_is_on_hand():
+    """A cycle count found 1 on the shelf while a work order holds 3 reserved: it may use
+    the 1 that is there, not the 3 it was promised (found by test_stock_levels_agree)."""
+    short = Stock(D("1"), D("3"))
+    check_consume(short, D("1"), D("3"), "P-100", "Van")
+    with pytest.raises(ValidationError) as refused:
+        check_consume(short, D("2"), D("3"), "P-100", "Van")
+    assert refused.value.field_errors["quantity"] == "Only 1 of part P-100 is available at Van; 2 asked."

@@ -43,6 +43,7 @@ from tuffops_desktop.services.dto.stock_control import CountEntry
 from tuffops_desktop.services.dto.users import UserInfo
 from tuffops_desktop.services.guard import Access, access_of, public, requires, requires_any
 from tuffops_desktop.services.listing import ListQuery
+from tuffops_desktop.services.mail_sender import DeliveryFailed
 from tuffops_desktop.services.registry import Services, build_services
 
 
@@ -242,6 +243,15 @@ def _seed(services: Services) -> Seed:
         quotations=quotations,
         messages=messages,
     )
+
+
+def _not_set_up(call: Callable[[], object]) -> object:
+    """A permitted test e-mail gets as far as "no mail server is set" (none is, here)."""
+    try:
+        return call()
+    except DeliveryFailed as exc:
+        assert "not set up" in str(exc)
+        return None
 
 
 def _messages(services: Services, customer_id: int) -> tuple[int, int]:
@@ -601,7 +611,7 @@ CALLS: dict[str, Call] = {
     "outbox_listing.rows": lambda s, d: s.outbox_listing.rows(list(d.messages)),
     "outbox_listing.for_customer": lambda s, d: s.outbox_listing.for_customer(d.customer_id),
     "mail.config": lambda s, d: s.mail.config(),
-    "mail.send_test": lambda s, d: s.mail.send_test("office@example.com", None),
+    "mail.send_test": lambda s, d: _not_set_up(lambda: s.mail.send_test("office@example.com", None)),
 }
 
 

@@ -153,8 +153,10 @@ def check_take(stock: Stock, quantity: Decimal, part: str, location: str) -> Non
 
 
 def check_consume(stock: Stock, quantity: Decimal, reserved_for_order: Decimal, part: str, location: str) -> None:
-    """Using ``quantity`` on a work order: its own reservation there plus what is free."""
-    usable = stock.available + reserved_for_order
+    """Using ``quantity`` on a work order: its own reservation there plus what is free —
+    and never more than is on hand (a cycle count may have left less on the shelf than is
+    reserved: the reservation then promises stock that is not there)."""
+    usable = min(stock.available + reserved_for_order, stock.on_hand)
     if quantity > usable:
         raise shortfall(part, location, usable, quantity)
 
