@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.factories import make_customer, make_unit
 from tuffops_desktop.services.registry import Services
@@ -31,3 +33,12 @@ def stockroom(services: Services, *, on_hand: str = "10") -> Stockroom:
     if on_hand != "0":
         inv.receive(part.id, warehouse.id, on_hand)
     return Stockroom(part.id, warehouse.id, van.id, order.id, other.id, maria.id)
+
+
+def wait_until_ready(start: Path, processes: int, timeout: float = 60.0) -> None:
+    """Wait until ``processes`` worker processes have each touched ``<start>.ready.<pid>``
+    (they are connected and warm), so touching ``start`` lets them go at the same moment."""
+    deadline = time.monotonic() + timeout
+    while len(list(start.parent.glob(f"{start.name}.ready.*"))) < processes:
+        assert time.monotonic() < deadline, "the worker processes never got ready"
+        time.sleep(0.01)

@@ -8,6 +8,7 @@ invoice per work order id, and prints the numbers it got, one per line, between
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ def main(argv: list[str]) -> None:
     url, start_file, *ids = argv
     services = system_services(open_database(url))
     versions = {int(i): services.work_orders.get(int(i)).version for i in ids}
+    Path(f"{start_file}.ready.{os.getpid()}").touch()  # the test starts both once both are here
     deadline = time.monotonic() + 60
     while not Path(start_file).exists() and time.monotonic() < deadline:
         time.sleep(0.001)

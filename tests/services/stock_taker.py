@@ -8,6 +8,7 @@ TRIES times to consume one unit, printing ``took`` or ``refused`` per try betwee
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ def main(argv: list[str]) -> None:
     url, start_file, part_id, location_id, tries = argv
     services = system_services(open_database(url))
     services.inventory.stock(int(part_id))  # connected and warm before the start
+    Path(f"{start_file}.ready.{os.getpid()}").touch()  # the test starts both once both are here
     deadline = time.monotonic() + 60
     while not Path(start_file).exists() and time.monotonic() < deadline:
         time.sleep(0.001)

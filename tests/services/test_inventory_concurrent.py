@@ -7,13 +7,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 from tests.conftest import new_database_url
-from tests.services.inventory_support import stockroom
+from tests.services.inventory_support import stockroom, wait_until_ready
 from tuffops_desktop.bootstrap import open_database, system_services
 from tuffops_desktop.domain.errors import ValidationError
 from tuffops_desktop.services.registry import Services
@@ -107,7 +106,7 @@ def test_two_processes_on_sqlite_take_the_last_units(request, tmp_path):
         )
         for _ in range(2)
     ]
-    time.sleep(3)  # both processes have opened the database before the start
+    wait_until_ready(start, len(procs))  # both have opened the database (a loaded machine may take seconds)
     start.touch()
     outputs = [p.communicate(timeout=120) for p in procs]
     for proc, (_out, err) in zip(procs, outputs, strict=True):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 from tests.conftest import new_database_url
+from tests.services.inventory_support import wait_until_ready
 from tests.services.invoice_support import completed_work_order, customer_with_unit
 from tuffops_desktop.bootstrap import open_database, system_services
 
@@ -79,8 +79,7 @@ def test_two_processes_on_sqlite_issue_at_the_same_moment(request, tmp_path):
         )
         for part in (orders[0::2], orders[1::2])
     ]
-    # both processes have opened the database and read their work orders before the start
-    time.sleep(3)
+    wait_until_ready(start, len(procs))  # both have opened the database (a loaded machine may take seconds)
     start.touch()
     outputs = [p.communicate(timeout=120) for p in procs]
     for proc, (_out, err) in zip(procs, outputs, strict=True):
