@@ -218,6 +218,13 @@ class _MovementDialog(FieldsDialog):
         layout.addWidget(self.form_error)
         layout.addWidget(self.buttons)
 
+    def chosen_location(self, combo: QComboBox, missing: str) -> int | None:
+        """The location chosen in ``combo``, or None with ``missing`` shown under it."""
+        if combo.currentData() is None:
+            self.errors.show_field_errors({"location": missing})
+            return None
+        return int(combo.currentData())
+
     def call(self, fn: object, *args: object) -> bool:
         self.errors.clear()
         result = self._ops.call(fn, *args, parent=self, form=self.errors)  # type: ignore[arg-type]
@@ -252,15 +259,11 @@ class ReceiveDialog(_MovementDialog):
         self.finish(_("Receive"), self.save)
 
     def save(self) -> bool:
-        if self.location.currentData() is None:
-            self.errors.show_field_errors({"location": _("There is no active location to receive into.")})
+        location = self.chosen_location(self.location, _("There is no active location to receive into."))
+        if location is None:
             return False
         return self.call(
-            self._services.inventory.receive,
-            self.part.id,
-            int(self.location.currentData()),
-            self.quantity.text().strip(),
-            self.note.text(),
+            self._services.inventory.receive, self.part.id, location, self.quantity.text().strip(), self.note.text()
         )
 
 
@@ -386,15 +389,11 @@ class AdjustDialog(_MovementDialog):
         )
 
     def save(self) -> bool:
-        if self.location.currentData() is None:
-            self.errors.show_field_errors({"location": _("There is no location to adjust.")})
+        location = self.chosen_location(self.location, _("There is no location to adjust."))
+        if location is None:
             return False
         return self.call(
-            self._services.inventory.adjust,
-            self.part.id,
-            int(self.location.currentData()),
-            self.change.text().strip(),
-            self.reason.text(),
+            self._services.inventory.adjust, self.part.id, location, self.change.text().strip(), self.reason.text()
         )
 
 
