@@ -65,9 +65,9 @@ case "${1:-}" in
     shift
     ensure_debian_packages
     ensure_venv
-    # Most of the suite waits (servers, timers, subprocesses) rather than computes: four
+    # Most of the suite waits (servers, timers, subprocesses) rather than computes: three
     # workers, each module on one worker (its database fixtures are built once there).
-    exec .venv/bin/python -m pytest -n "${TUFFOPS_TEST_WORKERS:-4}" --dist loadfile "$@"
+    exec .venv/bin/python -m pytest -n "${TUFFOPS_TEST_WORKERS:-3}" --dist loadfile "$@"
     ;;
   *)
     echo "usage: ./dev.sh app | ./dev.sh test [pytest options]" >&2
