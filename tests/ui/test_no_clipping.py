@@ -151,3 +151,41 @@ def test_dialogs_open_unclipped_within_the_screen(qtbot, demo, kit, themed, monk
     _settle(qtbot)
     assert dialog.height() <= height - 40 and dialog.width() <= width - 40, f"{dialog.size()} is larger than the screen"
     assert not clipped_widgets(dialog), "\n".join(clipped_widgets(dialog))
+
+
+def _busiest_items_card(admin, ids) -> int:  # noqa: ANN001
+    """The editable work order with stocked-part lines whose totals line is the longest (a
+    discount adds two figures): the widest the Items card gets."""
+    best, best_key = None, (-1, -1)
+    for work_order_id in ids:
+        card = admin.work_order_items.items(work_order_id)
+        if not card.can_edit or not any(line.is_part for line in card.lines):
+            continue
+        key = (1 if card.discount else 0, len(card.lines))
+        if key > best_key:
+            best, best_key = work_order_id, key
+    assert best is not None, "the demo has no editable work order with part lines"
+    return best
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_the_work_order_panel_fits_part_lines_and_a_discounted_total(qtbot, demo, kit, themed, width, height):
+    """The Items card at its widest (From / Reserved columns, location combos, a discount
+    and a total) fits the work-order panel at every allowed size — at 1024×640 the panel is
+    about 335 px wide (failed once in a fresh-clone run when the first row had part lines)."""
+    window = _admin_window(qtbot, demo, kit, width, height)
+    page = window.show_section("work_orders")
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    work_order_id = _busiest_items_card(demo.services_as("admin"), page.model.ids())
+    page.table.select_id(work_order_id)
+    items = page.editor.items
+    qtbot.waitUntil(
+        lambda: items.card is not None and items.work_order_id == work_order_id and bool(items.totals.text()),
+        timeout=10_000,
+    )
+    _settle(qtbot)
+    problems = clipped_widgets(window)
+    for holder in page.findChildren(QScrollArea, "DetailHolder"):
+        if holder.horizontalScrollBar().isVisible():
+            problems.append("the detail panel scrolls sideways")
+    assert not problems, "\n".join(problems)

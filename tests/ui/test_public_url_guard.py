@@ -28,16 +28,17 @@ def public_url(demo):  # noqa: ANN001, ANN201
     admin.settings.update({"public_base_url": before})
 
 
-OPENED: list[PrintStickersDialog] = []
-
-
 @pytest.fixture(autouse=True)
-def _previews_settle(qtbot):  # noqa: ANN001, ANN202
-    """Let every dialog's background preview arrive before the dialog is deleted."""
+def _previews_settle(qtbot, kit):  # noqa: ANN001, ANN202
+    """Let background previews finish before the runner shuts down.
+
+    By teardown pytest-qt has already closed the dialogs, so a preview the resize timer
+    re-planned just before that never reports back to them (Ops drops answers for deleted
+    receivers): waiting on the dialogs' ``pending`` flag hung until its 10 s timeout on a
+    loaded machine. The runner's queue is what must drain; asking for ``kit`` makes this run
+    before the runner stops."""
     yield
-    for dialog in OPENED:
-        qtbot.waitUntil(lambda d=dialog: not d.preview.pending and not d.busy, timeout=10_000)
-    OPENED.clear()
+    qtbot.waitUntil(lambda: kit.ops.runner.pending() == 0, timeout=10_000)
 
 
 def _dialog(qtbot, services, kit, unit_ids) -> PrintStickersDialog:  # noqa: ANN001
@@ -45,7 +46,6 @@ def _dialog(qtbot, services, kit, unit_ids) -> PrintStickersDialog:  # noqa: ANN
     dialog = PrintStickersDialog(kit.ops, services, kit.prompts, StickerJob("units", tuple(contents), tuple(unit_ids)))
     qtbot.addWidget(dialog)
     dialog.show()
-    OPENED.append(dialog)
     return shown(qtbot, dialog)  # the preview is painted on the runner: let it arrive
 
 

@@ -2,7 +2,7 @@
 
 Lines are picked from the price list (``ItemPickerDialog``: type part of a name, the
 matches come grouped as services and materials; arrows and Enter choose) and start at
-quantity 1; the quantity is edited in place (double-click, F2 or "Change quantity") and
+quantity 1; the quantity is edited in place (double-click, F2 or "Quantity") and
 may have decimals (metres, kilograms). Removing asks first. The price, discount and
 amount columns and the totals show only to users with ``work_orders.pricing``; the
 service records the prices either way. Who may change the lines and when is the
@@ -607,14 +607,18 @@ class WorkOrderItemsSection(QWidget):
         self.location_delegate = LocationDelegate(self.model, self.table)
         self.table.setItemDelegateForColumn(LOCATION_COLUMN, self.location_delegate)
 
-        self.totals = plain_label("", role="hint")
+        # below the buttons and wrapping: a discounted total is wider than the narrowest panel
+        self.totals = plain_label("", role="hint", wrap=True)
         self.totals.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.note = plain_label("", role="hint", wrap=True)
         self.add_button = QPushButton(_("Add &item…"))
         self.add_button.clicked.connect(self.add_item)
-        self.quantity_button = QPushButton(_("Change &quantity"))
+        # short labels: the three buttons share one row of a panel 335 px wide at 1024×640
+        self.quantity_button = QPushButton(_("&Quantity"))
+        self.quantity_button.setToolTip(_("Change the chosen line's quantity (or double-click it, or press F2)"))
         self.quantity_button.clicked.connect(self.edit_quantity)
-        self.remove_button = QPushButton(_("Remo&ve item"))
+        self.remove_button = QPushButton(_("Remo&ve"))
+        self.remove_button.setToolTip(_("Remove the chosen line"))
         self.remove_button.clicked.connect(self.remove_item)
         self.table.selectionModel().currentRowChanged.connect(lambda *_args: self._enable())
         buttons = QHBoxLayout()
@@ -623,7 +627,6 @@ class WorkOrderItemsSection(QWidget):
         buttons.addWidget(self.quantity_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.totals)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -631,6 +634,7 @@ class WorkOrderItemsSection(QWidget):
         layout.addWidget(plain_label(_("Items"), role="subtitle"))
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        layout.addWidget(self.totals)
         layout.addWidget(self.note)
         self._show(None)
 
@@ -681,6 +685,7 @@ class WorkOrderItemsSection(QWidget):
             self.totals.setText("  ·  ".join(parts))
         else:
             self.totals.setText("")
+        self.totals.setVisible(bool(self.totals.text()))
         if card is None:
             self.note.setText("")
         elif not card.can_edit:
