@@ -23,7 +23,8 @@ What each figure counts:
 * **Top customers** (``top_customers``): the ten customers with the most revenue (net, as
   above) in the period; ties by name.
 * **Units with the most repairs** (``units_most_repairs``): ``repair`` work orders
-  **completed** in the period (approved: their history's move to ``completed`` falls in it,
+  **completed** in the period (approved: their ``completed_at``, the history's move to
+  ``completed`` kept on the work order by migration 0017, falls in it,
   and they are ``completed`` or ``billed``, as ``domain/reports.py`` defines completed), per
   unit, the ten with the most.
 * **Stock value** (``stock_value``): on hand × the part's cost per location, **today** (the
@@ -98,7 +99,6 @@ from tuffops_desktop.db.models import (
     Payment,
     Unit,
     WorkOrder,
-    WorkOrderHistory,
 )
 from tuffops_desktop.domain.customers import CustomerType
 from tuffops_desktop.domain.errors import ValidationError
@@ -218,21 +218,14 @@ def _invoice_filters(filters: ReportFilters) -> list[ColumnElement[bool]]:
 
 
 def _approved_between(start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
-    """The work order is completed or billed and its move to ``completed`` (the approval)
-    falls in ``start``..``end`` (end excluded; None: open)."""
-    moments: list[ColumnElement[bool]] = []
+    """The work order is completed or billed and its approval (``completed_at``, the move to
+    ``completed``) falls in ``start``..``end`` (end excluded; None: open)."""
+    moments: list[ColumnElement[bool]] = [WorkOrder.completed_at.is_not(None)]
     if start is not None:
-        moments.append(WorkOrderHistory.at >= start)
+        moments.append(WorkOrder.completed_at >= start)
     if end is not None:
-        moments.append(WorkOrderHistory.at < end)
-    return and_(
-        WorkOrder.status.in_(DONE),
-        exists().where(
-            WorkOrderHistory.work_order_id == WorkOrder.id,
-            WorkOrderHistory.to_status == WorkOrderStatus.COMPLETED.value,
-            *moments,
-        ),
-    )
+        moments.append(WorkOrder.completed_at < end)
+    return and_(WorkOrder.status.in_(DONE), *moments)
 
 
 def _open_on(day: date) -> ColumnElement[bool]:
@@ -388,37 +381,28 @@ def units_most_repairs(session: Session, period: Period, filters: ReportFilters)
     """The ``TOP_ROWS`` units with the most ``repair`` work orders completed (approved) in
     the period; ties by unit id. Technician and customer type filter the work orders."""
     start, end = _local_range(period)
-    repairs = func.count(WorkOrder.id)
-    stmt = (
-        select(
-            Unit.id,
-            Unit.location,
-            Unit.serial_number,
-            DeviceModel.name,
-            Customer.display_name,
-            repairs,
-        )
-        .select_from(WorkOrder)
-        .join(
-            WorkOrderHistory,
-            and_(
-                WorkOrderHistory.work_order_id == WorkOrder.id,
-                WorkOrderHistory.to_status == WorkOrderStatus.COMPLETED.value,
-            ),
-        )
-        .join(Unit, Unit.id == WorkOrder.unit_id)
-        .join(DeviceModel, DeviceModel.id == Unit.device_model_id)
-        .outerjoin(Customer, Customer.id == Unit.customer_id)
+    repairs = func.count().label("repairs")
+    top = (  # counted per unit on the completions' index (0017), the ten first; then named
+        select(WorkOrder.unit_id.label("unit_id"), repairs)
         .where(
+            WorkOrder.completed_at >= start,
+            WorkOrder.completed_at < end,
             WorkOrder.work_type == REPAIR,
             WorkOrder.status.in_(DONE),
-            WorkOrderHistory.at >= start,
-            WorkOrderHistory.at < end,
             *_work_order_filters(filters),
         )
-        .group_by(Unit.id, Unit.location, Unit.serial_number, DeviceModel.name, Customer.display_name)
-        .order_by(repairs.desc(), Unit.id)
+        .group_by(WorkOrder.unit_id)
+        .order_by(repairs.desc(), WorkOrder.unit_id)
         .limit(TOP_ROWS)
+        .subquery()
+    )
+    stmt = (
+        select(Unit.id, Unit.location, Unit.serial_number, DeviceModel.name, Customer.display_name, top.c.repairs)
+        .select_from(top)
+        .join(Unit, Unit.id == top.c.unit_id)
+        .join(DeviceModel, DeviceModel.id == Unit.device_model_id)
+        .outerjoin(Customer, Customer.id == Unit.customer_id)
+        .order_by(top.c.repairs.desc(), Unit.id)
     )
     return UnitsMostRepairs(
         tuple(

@@ -25,7 +25,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     false,
     func,
     literal,
@@ -235,33 +234,31 @@ class CompletedFigures:
     pairs: int  # (completion, call-back) pairs
 
 
-def _approvals(scope: Scope) -> tuple[Any, Any, list[ColumnElement[bool]]]:
-    """The history rows that approve (complete) a work order in the period, with the work order
-    (still completed or billed) and the filters: (history alias, work order alias, conditions)."""
+def _completions(scope: Scope) -> tuple[Any, list[ColumnElement[bool]]]:
+    """The work orders approved (completed) in the period and still done, with the filters:
+    (work order alias, conditions). ``completed_at`` is the approval's time, kept on the work
+    order by migration 0017's trigger (a work order is approved at most once)."""
     start, end = scope.bounds
-    h = aliased(WorkOrderHistory, name="approval")
     w = aliased(WorkOrder, name="wo")
     where = [
-        h.to_status == S.COMPLETED.value,
-        h.at >= ts(start),
-        h.at < ts(end),
-        w.id == h.work_order_id,
+        w.completed_at >= ts(start),
+        w.completed_at < ts(end),
         w.status.in_(DONE),
         *work_order_conditions(scope.filters, w),
     ]
-    return h, w, where
+    return w, where
 
 
-def _callback_of(scope: Scope, h: Any, w: Any) -> tuple[Any, list[ColumnElement[bool]]]:
-    """A repair (not cancelled) on ``w``'s unit created after the approval ``h`` and less than
-    720 hours after it: (its alias, the conditions)."""
+def _callback_of(scope: Scope, w: Any) -> tuple[Any, list[ColumnElement[bool]]]:
+    """A repair (not cancelled) on ``w``'s unit created after ``w`` was completed and less
+    than 720 hours after it: (its alias, the conditions)."""
     r = aliased(WorkOrder, name="callback")
     return r, [
         r.unit_id == w.unit_id,
         r.work_type == WorkOrderType.REPAIR.value,
         r.status != S.CANCELLED.value,
-        r.created_at > h.at,
-        r.created_at < plus_hours(scope.dialect, h.at, CALLBACK_HOURS),
+        r.created_at > w.completed_at,
+        r.created_at < plus_hours(scope.dialect, w.completed_at, CALLBACK_HOURS),
     ]
 
 
@@ -270,33 +267,33 @@ def completed_work(scope: Scope) -> CompletedFigures:
     due time, met it, were called back, and how many call-backs followed: one ``GROUP BY``
     gives the completed chart, SLA compliance and the first-time-fix rate.
 
-    Each completion's call-backs are counted once, and the count carries both figures:
-    ``n·PAIRS + (1 if n else 0)``, so one sum gives the pairs (the quotient) and the
-    completions called back (the remainder). SQLite counts them with a correlated count per
-    completion (one range of the unit/type/creation index); PostgreSQL joins the repairs
-    (a hash join on the unit) and groups per completion, a third faster there than the
-    correlated count, which it runs in one process after the parallel part. Same figures."""
-    h, w, where = _approvals(scope)
-    r, callback = _callback_of(scope, h, w)
+    The completions are one range of ``ix_work_orders_completed`` (0017), which carries what
+    is grouped and filtered. Each completion's call-backs are counted once, and the count
+    carries both figures: ``n·PAIRS + (1 if n else 0)``, so one sum gives the pairs (the
+    quotient) and the completions called back (the remainder). SQLite counts them with a
+    correlated count per completion (one range of the unit/type/creation index); PostgreSQL
+    joins the repairs (a hash join on the unit) and groups per completion, a third faster
+    there than the correlated count, which it runs in one process after the parallel part.
+    Same figures."""
+    w, where = _completions(scope)
+    r, callback = _callback_of(scope, w)
     if scope.dialect == "postgresql":
         found = func.count(r.id)
         per_completion = (
-            select(h.at.label("at"), w.work_type.label("work_type"), w.due_at.label("due_at"))
+            select(w.completed_at.label("at"), w.work_type.label("work_type"), w.due_at.label("due_at"))
             .add_columns((found * PAIRS + case((found > 0, 1), else_=0)).label("callbacks"))
-            .select_from(h)
-            .join(w, w.id == h.work_order_id)
+            .select_from(w)
             .outerjoin(r, and_(*callback))
             .where(*where)
-            .group_by(h.id, h.at, w.work_type, w.due_at)
+            .group_by(w.id, w.completed_at, w.work_type, w.due_at)
             .subquery()
         )
     else:
         counted = select(func.count() * PAIRS + case((func.count() > 0, 1), else_=0)).where(*callback)
         per_completion = (
-            select(h.at.label("at"), w.work_type.label("work_type"), w.due_at.label("due_at"))
+            select(w.completed_at.label("at"), w.work_type.label("work_type"), w.due_at.label("due_at"))
             .add_columns(counted.scalar_subquery().label("callbacks"))
-            .select_from(h)
-            .join(w, w.id == h.work_order_id)
+            .select_from(w)
             .where(*where)
             .subquery()
         )
@@ -342,13 +339,13 @@ def completed_work(scope: Scope) -> CompletedFigures:
 def callbacks(scope: Scope, work: CompletedFigures) -> FirstTimeFix:
     """The call-backs (completed work order, the repair that followed), latest completions
     first, at most ``CALLBACKS_LISTED`` of them; the counts come from ``completed_work``."""
-    h, w, where = _approvals(scope)
-    r, callback = _callback_of(scope, h, w)
+    w, where = _completions(scope)
+    r, callback = _callback_of(scope, w)
     tech = aliased(User, name="tech")
     stmt = (
         select(
             w.id,
-            h.at,
+            w.completed_at,
             w.unit_id,
             Unit.location,
             Unit.serial_number,
@@ -358,14 +355,13 @@ def callbacks(scope: Scope, work: CompletedFigures) -> FirstTimeFix:
             r.id,
             r.created_at,
         )
-        .select_from(h)
-        .join(w, w.id == h.work_order_id)
+        .select_from(w)
         .join(r, and_(*callback))
         .join(Unit, Unit.id == w.unit_id)
         .join(DeviceModel, DeviceModel.id == Unit.device_model_id)
         .outerjoin(tech, tech.id == w.technician_id)
         .where(*where)
-        .order_by(h.at.desc(), w.id.desc(), r.created_at, r.id)
+        .order_by(w.completed_at.desc(), w.id.desc(), r.created_at, r.id)
         .limit(CALLBACKS_LISTED)
     )
     rows = scope.session.execute(stmt).all()
@@ -481,13 +477,11 @@ def time_on_site(scope: Scope) -> TimeOnSite:
     in SQL): each stretch runs from a move to ``ongoing`` to the work order's next history row,
     or to now while it is still ongoing, clipped to the period.
 
-    One pass over the history rows that start or end a stretch from the period's start on
-    (two index ranges), in history order per work order (``LEAD`` / ``LAG`` windows): a start
-    row's stretch ends at the next of these rows (the next history row: nothing comes between
-    a move to ``ongoing`` and the move away from it); an end row whose start is not among them
-    began before the period, so it counts from the period's start. A work order ongoing now
-    with no history row since the period began has been on site all along. The history rows
-    of a work order are in time order (the services append them as things happen)."""
+    A finished stretch is one history row: the move away from ``ongoing`` carries when the
+    stretch began (``ongoing_since``, kept by migration 0017's trigger), so the period's
+    stretches are one range of ``ix_work_order_history_stretches`` (moves away from
+    ``ongoing`` after the period's start; those that began after its end drop out). A work
+    order ongoing now adds the stretch from its latest move to ``ongoing`` until now."""
     start, end = scope.bounds
     d = scope.dialect
     h = aliased(WorkOrderHistory, name="move")
@@ -495,40 +489,21 @@ def time_on_site(scope: Scope) -> TimeOnSite:
 
     conditions = work_order_conditions(scope.filters)
     narrowed = [h.work_order_id.in_(select(WorkOrder.id).where(*conditions))] if conditions else []
-
-    def moves_of(column: Any) -> Any:
-        return select(
-            h.id,
-            h.work_order_id,
-            h.at,
-            case((h.to_status == ongoing, 1), else_=0).label("starts"),
-            case((h.from_status == ongoing, 1), else_=0).label("ends"),
-        ).where(column == ongoing, h.at >= ts(start), *narrowed)
-
-    # read from the two status indexes alone (no move is both), then put in history order
-    picked = union_all(moves_of(h.to_status), moves_of(h.from_status)).subquery("stretch_moves")
-    in_order = {"partition_by": picked.c.work_order_id, "order_by": picked.c.id}
-    moves = select(
-        picked.c.work_order_id,
-        picked.c.at,
-        picked.c.starts,
-        picked.c.ends,
-        func.lead(picked.c.at).over(**in_order).label("next_at"),  # type: ignore[arg-type]
-        func.lag(picked.c.starts).over(**in_order).label("after_start"),  # type: ignore[arg-type]
-    ).subquery()
-    begins = moves.c.starts == 1
-    began_earlier = and_(moves.c.ends == 1, func.coalesce(moves.c.after_start, 0) == 0)  # its start is older
-    paired = select(
-        moves.c.work_order_id.label("work_order_id"),
-        case((begins, moves.c.at), else_=ts(start)).label("a"),
-        case((begins, func.coalesce(moves.c.next_at, ts(scope.now))), else_=moves.c.at).label("b"),
-    ).where(or_(begins, began_earlier))
+    finished = select(
+        h.work_order_id.label("work_order_id"),
+        func.coalesce(h.ongoing_since, ts(start)).label("a"),  # (a history without its start: from the period's)
+        h.at.label("b"),
+    ).where(h.from_status == ongoing, h.at > ts(start), *narrowed)
     since = aliased(WorkOrderHistory, name="since")
-    running = select(WorkOrder.id.label("work_order_id"), ts(start).label("a"), ts(scope.now).label("b")).where(
-        WorkOrder.status == ongoing,
-        ~exists().where(since.work_order_id == WorkOrder.id, since.at >= ts(start)),
+    began = (
+        select(func.max(since.at))
+        .where(since.work_order_id == WorkOrder.id, since.to_status == ongoing)
+        .scalar_subquery()
     )
-    stretches = union_all(paired, running).subquery()
+    running = select(
+        WorkOrder.id.label("work_order_id"), func.coalesce(began, ts(start)).label("a"), ts(scope.now).label("b")
+    ).where(WorkOrder.status == ongoing)
+    stretches = union_all(finished, running).subquery()
     start_s, end_s = start.timestamp(), end.timestamp()
     seconds = least(d, epoch_float(d, stretches.c.b), end_s) - greatest(d, epoch_float(d, stretches.c.a), start_s)
     per_order = (  # a work order's stretches summed first: the technician is looked up once per work order

@@ -64,15 +64,9 @@ def _within(column: Any, value: Between) -> ColumnElement[bool]:
 
 
 def _approved(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Completed or billed, with a move to ``completed`` in its history meeting ``conditions``."""
-    return and_(
-        WorkOrder.status.in_(_DONE),
-        exists().where(
-            WorkOrderHistory.work_order_id == WorkOrder.id,
-            WorkOrderHistory.to_status == WorkOrderStatus.COMPLETED.value,
-            *conditions,
-        ),
-    )
+    """Completed or billed, approved (``completed_at``: its move to ``completed``, kept on the
+    work order by migration 0017) and meeting ``conditions``."""
+    return and_(WorkOrder.status.in_(_DONE), WorkOrder.completed_at.is_not(None), *conditions)
 
 
 def _choices(value: AnyOf, known: frozenset[str]) -> list[str]:
@@ -89,7 +83,7 @@ def _customer_type(value: AnyOf) -> ColumnElement[bool]:
 
 def _sla(value: AnyOf) -> ColumnElement[bool]:
     chosen = _choices(value, _SLA_STATES)
-    at, due = WorkOrderHistory.at, WorkOrder.due_at
+    at, due = WorkOrder.completed_at, WorkOrder.due_at
     conditions = {"met": _approved(at <= due), "missed": _approved(at > due)}
     return and_(due.is_not(None), or_(false(), *[conditions[c] for c in chosen]))
 
@@ -142,14 +136,15 @@ def _called_back(dialect: str) -> ColumnElement[bool]:
     cancelled, created after the move to ``completed`` and less than 720 hours after it."""
     repair = aliased(WorkOrder)
     hours = int(CALLBACK_WINDOW.total_seconds() // 3600)
-    return exists().where(
-        WorkOrderHistory.work_order_id == WorkOrder.id,
-        WorkOrderHistory.to_status == WorkOrderStatus.COMPLETED.value,
-        repair.unit_id == WorkOrder.unit_id,
-        repair.work_type == WorkOrderType.REPAIR.value,
-        repair.status != WorkOrderStatus.CANCELLED.value,
-        repair.created_at > WorkOrderHistory.at,
-        repair.created_at < plus_hours(WorkOrderHistory.at, hours, dialect),
+    return and_(
+        WorkOrder.completed_at.is_not(None),
+        exists().where(
+            repair.unit_id == WorkOrder.unit_id,
+            repair.work_type == WorkOrderType.REPAIR.value,
+            repair.status != WorkOrderStatus.CANCELLED.value,
+            repair.created_at > WorkOrder.completed_at,
+            repair.created_at < plus_hours(WorkOrder.completed_at, hours, dialect),
+        ),
     )
 
 
@@ -157,7 +152,7 @@ def drill_filters(now: datetime, dialect: str) -> dict[str, FilterField]:
     """The drill-down filters of the work-order list (``now``: the open end of time on site;
     ``dialect``: the database's, for the call-back window)."""
     return {
-        "completed": FilterField(Between, lambda value: _approved(_within(WorkOrderHistory.at, value))),
+        "completed": FilterField(Between, lambda value: _approved(_within(WorkOrder.completed_at, value))),
         "customer_type": FilterField(AnyOf, _customer_type),
         "sla": FilterField(AnyOf, _sla),
         "called_back": FilterField(

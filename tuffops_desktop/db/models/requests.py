@@ -87,6 +87,9 @@ class WorkOrder(Base):
     created_by: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # 0017: when it was approved (moved to completed) — written only by the trigger on
+    # work_order_history, for the reports; never set it from Python.
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     __table_args__ = (
         Index("ix_work_orders_status_due", "status", "due_at"),
@@ -101,6 +104,17 @@ class WorkOrder(Base):
         Index("ix_work_orders_unit_type_created", "unit_id", "work_type", "created_at"),
         # 0015: hours booked per technician in a period, from the index alone (reports)
         Index("ix_work_orders_booked", "technician_id", "scheduled_start", "status", "estimated_hours"),
+        # 0017: the completions of a period with what the report figures and filters read
+        Index(
+            "ix_work_orders_completed",
+            "completed_at",
+            "status",
+            "work_type",
+            "due_at",
+            "unit_id",
+            "technician_id",
+            "customer_id",
+        ),
         Index(
             "uq_work_orders_open_maintenance",
             "unit_id",
@@ -125,12 +139,17 @@ class WorkOrderHistory(Base):
     from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     to_status: Mapped[str] = mapped_column(String(20), nullable=False)
     reason: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # 0017: on a move away from ongoing, when that stretch on site began — written only by
+    # the trigger on this table (time on site in the reports); never set it from Python.
+    ongoing_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     __table_args__ = (
         Index("ix_work_order_history_work_order_id", "work_order_id", "id"),
         # 0015: the moves to and from a status in a period, read from the index alone (reports)
         Index("ix_work_order_history_to_status_at", "to_status", "at", "work_order_id", "from_status", "id"),
         Index("ix_work_order_history_from_status_at", "from_status", "at", "work_order_id", "to_status", "id"),
+        # 0017: each finished stretch on site as one index entry (reports)
+        Index("ix_work_order_history_stretches", "from_status", "at", "ongoing_since", "work_order_id"),
     )
 
 
