@@ -47,6 +47,7 @@ from benchmarks.bench_lists import timed  # noqa: E402
 from benchmarks.bench_work_orders import print_table, raw_fetch  # noqa: E402
 from tests.pgcluster import start_cluster  # noqa: E402
 from tuffops_desktop.bootstrap import open_database, system_services  # noqa: E402
+from tuffops_desktop.db.base import Base  # noqa: E402
 from tuffops_desktop.db.models import CustomerRequest, Invoice, Payment, Unit  # noqa: E402
 from tuffops_desktop.domain.reports import Period, ReportFilters, SlaCompliance, WorkOrdersCompleted  # noqa: E402
 from tuffops_desktop.services import report_money, reports  # noqa: E402
@@ -55,7 +56,9 @@ from tuffops_desktop.services.demo_work_orders import add_demo_work_orders  # no
 from tuffops_desktop.services.registry import Services  # noqa: E402
 
 Row = tuple[str, float, str]
-REPORT_INDEXES = (  # migration 0015
+REPORT_INDEXES = (  # migrations 0015 and 0017
+    ("ix_work_orders_completed", "work_orders"),
+    ("ix_work_order_history_stretches", "work_order_history"),
     ("ix_work_order_history_to_status_at", "work_order_history"),
     ("ix_work_order_history_from_status_at", "work_order_history"),
     ("ix_work_orders_unit_type_created", "work_orders"),
@@ -171,16 +174,19 @@ def _figure_rows(services: Services, period: Period) -> list[Row]:
     return found
 
 
-def bench(url: str, work_orders: int, invoices: int, requests: int, customers: int) -> list[Row]:
+def bench(
+    url: str, work_orders: int, invoices: int, requests: int, customers: int, *, seeded: bool = False
+) -> list[Row]:
     db = open_database(url)
     services = system_services(db)
     started = time.perf_counter()
-    seed_demo(services.ctx, customers=customers, technicians=30)
-    add_demo_work_orders(services.ctx, work_orders)
-    bench_invoices_page.seed(services, invoices)
-    paid = add_payments(services)
-    add_requests(services, requests)
-    print(f"{db.dialect}: seeded in {time.perf_counter() - started:.0f} s ({paid:,} payments)", file=sys.stderr)
+    if not seeded:
+        seed_demo(services.ctx, customers=customers, technicians=30)
+        add_demo_work_orders(services.ctx, work_orders)
+        bench_invoices_page.seed(services, invoices)
+        paid = add_payments(services)
+        add_requests(services, requests)
+        print(f"{db.dialect}: seeded in {time.perf_counter() - started:.0f} s ({paid:,} payments)", file=sys.stderr)
     if db.dialect == "postgresql":  # what autovacuum leaves: visibility map set, statistics fresh
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
@@ -214,7 +220,12 @@ def bench(url: str, work_orders: int, invoices: int, requests: int, customers: i
         if db.dialect == "postgresql":
             conn.execute(text("ANALYZE"))
     ms, _ = timed(lambda: services.reports.kpis(year), repeat=3)
-    rows.append(("kpis(): last 12 months WITHOUT migration 0015's indexes", ms, ""))
+    rows.append(("kpis(): last 12 months WITHOUT migrations 0015 and 0017's indexes", ms, ""))
+    with db.engine.begin() as conn:  # back, for a kept database (--sqlite-file)
+        for index in (i for table in Base.metadata.tables.values() for i in table.indexes):
+            if index.name in {name for name, _table in REPORT_INDEXES}:
+                index.create(conn)
+        conn.execute(text("ANALYZE"))  # the planner needs their statistics back too
     db.engine.dispose()
     return rows
 
@@ -225,21 +236,35 @@ def main() -> None:
     parser.add_argument("--invoices", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=50_000)
     parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--sqlite-file", type=Path, help="keep the SQLite database here; reuse it when it exists")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="measure one database")
     args = parser.parse_args()
     sizes = (args.work_orders, args.invoices, args.requests, args.customers)
     results: dict[str, list[Row]] = {}
     print(f"load before: {os.getloadavg()}", file=sys.stderr)
-    with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
-        results["SQLite"] = bench(f"sqlite:///{Path(tmp, 'bench.sqlite3').as_posix()}", *sizes)
+    if args.only != "postgresql":
+        if args.sqlite_file is not None:
+            seeded = args.sqlite_file.exists()
+            results["SQLite"] = bench(f"sqlite:///{args.sqlite_file.as_posix()}", *sizes, seeded=seeded)
+        else:
+            with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
+                results["SQLite"] = bench(f"sqlite:///{Path(tmp, 'bench.sqlite3').as_posix()}", *sizes)
     print(f"load between: {os.getloadavg()}", file=sys.stderr)
-    cluster = start_cluster(durable=True)
-    try:
-        results["PostgreSQL"] = bench(cluster.create_database("bench"), *sizes)
-    finally:
-        cluster.stop()
+    if args.only != "sqlite":
+        cluster = start_cluster(durable=True)
+        try:
+            results["PostgreSQL"] = bench(cluster.create_database("bench"), *sizes)
+        finally:
+            cluster.stop()
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
     print(f"\n{args.work_orders:,} work orders, {args.invoices:,} invoices, {args.requests:,} requests\n")
-    print_table(results)
+    if len(results) == 2:
+        print_table(results)
+    else:  # --only: one database
+        ((name, rows),) = results.items()
+        print(f"| step | {name} ms | note |\n|---|---:|---|")
+        for label, ms, note in rows:
+            print(f"| {label} | {ms:,.0f} | {note} |")
 
 
 if __name__ == "__main__":

@@ -109,3 +109,28 @@ def test_a_failed_block_is_reported_and_shown_as_placeholders(qtbot, kit):
         model.data(model.index(0, 0))
     assert isinstance(failed.args[0], DatabaseUnavailable)
     assert model.data(model.index(0, 0)) == "…" and not model.loading()
+
+
+def test_an_answer_whose_receiver_is_deleted_while_it_is_applied_is_dropped(qtbot, kit):
+    """A list's answer makes the page read the record (``Ops.call`` waits in a nested loop);
+    the window closes meanwhile and is deleted: the rest of the answer has nothing left to
+    update and must end quietly (it raised "already deleted" once, in a fresh-clone run)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    window = QWidget()
+    page = QWidget(window)
+    label = QLabel("before", page)
+    QVBoxLayout(page).addWidget(label)
+    finished: list[str] = []
+
+    def apply(_ids: object) -> None:
+        QTimer.singleShot(0, window.deleteLater)  # closed while the record is being read
+        kit.ops.call(lambda: time.sleep(0.2), parent=page)
+        label.setText("after")  # the page and its label are gone by now
+        finished.append("applied")
+
+    kit.ops.run(lambda: [1, 2], parent=page, on_done=apply)
+    qtbot.waitUntil(lambda: kit.ops.runner.pending() == 0, timeout=5000)
+    qtbot.wait(300)
+    assert finished == []  # stopped at the deleted label, and nothing was raised to the event loop

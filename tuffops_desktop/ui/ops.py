@@ -140,17 +140,29 @@ class Ops:
             meanwhile (a dialog closed while its preview was still being painted)."""
             return (parent is None or shiboken6.isValid(parent)) and (owner is None or shiboken6.isValid(owner))
 
-        def failed(exc: BaseException) -> None:
+        def deliver(apply: Callable[[], None]) -> None:
             if not alive():
                 return
+            try:
+                apply()
+            except RuntimeError:
+                if alive():
+                    raise
+                # The receiver was deleted while its answer was being applied (a nested wait,
+                # an ``Ops.call``, let its window close): nothing is left to update.
+
+        def report_failure(exc: BaseException) -> None:
             if report:
                 self._mapper.handle(exc, parent, form=form)
             if on_failed is not None:
                 on_failed(exc)
 
+        def failed(exc: BaseException) -> None:
+            deliver(lambda: report_failure(exc))
+
         def done(value: T) -> None:
-            if on_done is not None and alive():
-                on_done(value)
+            if on_done is not None:
+                deliver(lambda: on_done(value))
 
         offline = self._offline_error()
         if offline is not None:
