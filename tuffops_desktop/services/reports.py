@@ -6,9 +6,11 @@ back), the same on SQLite and PostgreSQL; the money, units and stock figures com
 ``services/report_money.py``. ``ReportService.drill`` says which list, filtered how, shows
 exactly the rows behind a tile or a bar (``DrillDown``).
 
-The figures read the work-order history where the fact lives there: the approval (the
-move to ``completed``) dates a completion, and time on site is summed from the stretches
-between a move to ``ongoing`` and the next move. Migration 0015 indexes what this needs.
+The facts come from the work-order history: the approval (the move to ``completed``)
+dates a completion, and time on site is summed from the stretches between a move to
+``ongoing`` and the next move. Migration 0017's trigger on the history keeps both where the
+figures read them in one index range — the approval's time as ``work_orders.completed_at``,
+each stretch's start on the row that ends it (``ongoing_since``); 0015 indexes the rest.
 """
 
 from __future__ import annotations

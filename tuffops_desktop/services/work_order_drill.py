@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Interval, and_, exists, false, func, literal, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, not_, or_, select, true
 from sqlalchemy.orm import aliased
 
 from tuffops_desktop.db.models import Customer, WorkOrder, WorkOrderHistory
@@ -35,8 +35,9 @@ from tuffops_desktop.domain.errors import ValidationError
 from tuffops_desktop.domain.reports import CALLBACK_WINDOW
 from tuffops_desktop.domain.work_orders import WorkOrderStatus, WorkOrderType
 from tuffops_desktop.services.listing import AnyOf, Between, FilterField, Flag
+from tuffops_desktop.services.report_sql import plus_hours
 
-__all__ = ["drill_filters", "local_bounds", "plus_hours"]
+__all__ = ["drill_filters", "local_bounds"]
 
 _DONE = (WorkOrderStatus.COMPLETED.value, WorkOrderStatus.BILLED.value)
 _SLA_STATES = frozenset({"met", "missed"})
@@ -120,17 +121,6 @@ def _on_site(now: datetime) -> Callable[[Between], ColumnElement[bool]]:
     return condition
 
 
-def plus_hours(moment: Any, hours: int, dialect: str) -> ColumnElement[Any]:
-    """``moment`` (a UTC timestamp column) ``hours`` later, in the column's own stored form,
-    so comparing it with another timestamp column is exact: PostgreSQL adds an interval;
-    SQLite (text ``YYYY-MM-DD HH:MM:SS.ffffff``) shifts the whole seconds and keeps the
-    microseconds as they were."""
-    if dialect == "postgresql":
-        return moment + literal(timedelta(hours=hours), Interval())  # type: ignore[no-any-return]
-    whole = func.substr(moment, 1, 19)  # SQLite reads fractions to the ms: .9995 s and up would round up
-    return func.strftime("%Y-%m-%d %H:%M:%S", whole, f"+{hours} hours").concat(func.substr(moment, 20))
-
-
 def _called_back(dialect: str) -> ColumnElement[bool]:
     """A call-back followed the work order's approval: a ``repair`` on the same unit, not
     cancelled, created after the move to ``completed`` and less than 720 hours after it."""
@@ -143,7 +133,7 @@ def _called_back(dialect: str) -> ColumnElement[bool]:
             repair.work_type == WorkOrderType.REPAIR.value,
             repair.status != WorkOrderStatus.CANCELLED.value,
             repair.created_at > WorkOrder.completed_at,
-            repair.created_at < plus_hours(WorkOrder.completed_at, hours, dialect),
+            repair.created_at < plus_hours(dialect, WorkOrder.completed_at, hours),
         ),
     )
 
