@@ -102,8 +102,17 @@ class WorkOrder(Base):
         Index("ix_work_orders_created_at", "created_at"),
         # 0015: a completion's call-backs, repairs on the same unit soon after (reports)
         Index("ix_work_orders_unit_type_created", "unit_id", "work_type", "created_at"),
-        # 0015: hours booked per technician in a period, from the index alone (reports)
-        Index("ix_work_orders_booked", "technician_id", "scheduled_start", "status", "estimated_hours"),
+        # 0015/0017: hours booked per technician in a period, from the index alone, also when
+        # filtered by work type or customer (reports)
+        Index(
+            "ix_work_orders_booked",
+            "technician_id",
+            "scheduled_start",
+            "status",
+            "estimated_hours",
+            "work_type",
+            "customer_id",
+        ),
         # 0017: the completions of a period with what the report figures and filters read
         Index(
             "ix_work_orders_completed",
