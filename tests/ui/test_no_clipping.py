@@ -153,30 +153,37 @@ def test_dialogs_open_unclipped_within_the_screen(qtbot, demo, kit, themed, monk
     assert not clipped_widgets(dialog), "\n".join(clipped_widgets(dialog))
 
 
-def _busiest_items_card(admin, ids) -> int:  # noqa: ANN001
-    """The editable work order with stocked-part lines whose totals line is the longest (a
-    discount adds two figures): the widest the Items card gets."""
+def _busiest_items_card(admin, ids, hardest: str) -> int:  # noqa: ANN001
+    """An editable work order with stocked-part lines, the hardest for the Items card to fit:
+    ``"discount"``: a totals line with a discount (two more figures); ``"names"``: lines that
+    all come from locations with shorter names than another they could come from (each
+    combo must still fit its longest name)."""
     best, best_key = None, (-1, -1)
     for work_order_id in ids:
         card = admin.work_order_items.items(work_order_id)
         if not card.can_edit or not any(line.is_part for line in card.lines):
             continue
-        key = (1 if card.discount else 0, len(card.lines))
+        parts = [line for line in card.lines if line.is_part]
+        longest_taken = max(len(line.location_name or "") for line in parts)
+        shorter = max((len(p.name) for line in parts for p in line.places), default=0) - longest_taken
+        discounted = 1 if card.discount else 0
+        key = (shorter, discounted, len(card.lines)) if hardest == "names" else (discounted, shorter, len(card.lines))
         if key > best_key:
             best, best_key = work_order_id, key
     assert best is not None, "the demo has no editable work order with part lines"
     return best
 
 
+@pytest.mark.parametrize("hardest", ["discount", "names"])
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_the_work_order_panel_fits_part_lines_and_a_discounted_total(qtbot, demo, kit, themed, width, height):
+def test_the_work_order_panel_fits_part_lines_and_a_discounted_total(qtbot, demo, kit, themed, width, height, hardest):
     """The Items card at its widest (From / Reserved columns, location combos, a discount
     and a total) fits the work-order panel at every allowed size — at 1024×640 the panel is
     about 335 px wide (failed once in a fresh-clone run when the first row had part lines)."""
     window = _admin_window(qtbot, demo, kit, width, height)
     page = window.show_section("work_orders")
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
-    work_order_id = _busiest_items_card(demo.services_as("admin"), page.model.ids())
+    work_order_id = _busiest_items_card(demo.services_as("admin"), page.model.ids(), hardest)
     page.table.select_id(work_order_id)
     items = page.editor.items
     qtbot.waitUntil(

@@ -295,7 +295,10 @@ class LocationDelegate(QStyledItemDelegate):
         line = self._model.lines[index.row()] if 0 <= index.row() < len(self._model.lines) else None
         if line is None or not _is_part(line):
             return hint
-        name = option.fontMetrics.horizontalAdvance(line.location_name or "")  # its list opens wider
+        # as wide as the combo needs for its longest location name (its open list is wider still,
+        # with what is free at each: see createEditor)
+        names = [line.location_name or "", *(place.name for place in line.places)]
+        name = max(option.fontMetrics.horizontalAdvance(n) for n in names)
         return QSize(max(hint.width(), name + 44), hint.height())
 
 
