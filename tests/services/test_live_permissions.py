@@ -132,3 +132,24 @@ def test_the_check_is_one_query_inside_the_actions_own_transaction(desks):
     seen.clear()
     desks.bob.stickers.layout("avery-5160")  # a guarded call nested in another: still one read
     assert len([s for s in seen if "FROM users" in s]) == 1
+
+
+def test_the_reports_figures_read_in_parallel_are_refused_too(desks):
+    """``ReportService.kpis`` reads its figures in three transactions at once (two on worker
+    threads): each of them refuses a user an administrator has just demoted, so no figure
+    reaches him, whichever transaction happens to start first."""
+    from datetime import date, timedelta
+
+    from tuffops_desktop.domain.reports import Period
+
+    period = Period(date.today() - timedelta(days=30), date.today())
+    assert desks.bob.reports.kpis(period).period == period  # office sees reports
+    _set_role(desks, "technician", ())
+    with pytest.raises(PermissionRevoked) as refused:
+        desks.bob.reports.kpis(period)
+    assert refused.value.permission == "reports.view"
+    user = desks.admin.users.get(desks.bob_id)
+    desks.admin.users.set_active(user.id, False, user.version)
+    with pytest.raises(PermissionRevoked) as refused:
+        desks.bob.reports.kpis(period)
+    assert "deactivated by an administrator" in refused.value.message
