@@ -452,17 +452,29 @@ class Figures:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-def figures(
-    session: Session, period: Period, filters: ReportFilters, *, permissions: frozenset[str], today: date
-) -> Figures:
-    """Every figure of this module for ``period``, the money ones only with
-    ``invoices.view`` and the stock value also only with ``inventory.costs`` (``None``
-    otherwise), in the caller's transaction."""
+def may_see(permissions: frozenset[str]) -> tuple[bool, bool]:
+    """(money figures, stock value): money only with ``invoices.view``, the stock value at
+    cost also only with ``inventory.costs``."""
     money = P.INVOICES_VIEW.value in permissions
-    costs = money and P.INVENTORY_COSTS.value in permissions
+    return money, money and P.INVENTORY_COSTS.value in permissions
+
+
+def figures(
+    session: Session,
+    period: Period,
+    filters: ReportFilters,
+    *,
+    permissions: frozenset[str],
+    today: date,
+    with_revenue: bool = True,
+) -> Figures:
+    """Every figure of this module for ``period``, permissions applied (``None`` where not
+    allowed: ``may_see``), in the caller's transaction. ``with_revenue=False`` leaves the
+    revenue out (``None``): the caller reads it beside other figures."""
+    money, costs = may_see(permissions)
     return Figures(
         units_most_repairs=units_most_repairs(session, period, filters),
-        revenue=revenue(session, period, filters) if money else None,
+        revenue=revenue(session, period, filters) if money and with_revenue else None,
         receivables=receivables(session, period, filters, today) if money else None,
         top_customers=top_customers(session, period, filters) if money else None,
         stock_value=stock_value(session) if costs else None,
