@@ -128,8 +128,9 @@ from tuffops_desktop.domain.reports import (
 )
 from tuffops_desktop.domain.reports import Bucket as ChartBucket
 from tuffops_desktop.domain.units import friendly_label
-from tuffops_desktop.domain.work_orders import WorkOrderStatus, WorkOrderType
+from tuffops_desktop.domain.work_orders import WorkOrderType
 from tuffops_desktop.services.listing import AnyOf, Between, FilterField, Ref
+from tuffops_desktop.services.report_sql import approved
 
 __all__ = [
     "MONEY_KEYS",
@@ -147,7 +148,6 @@ __all__ = [
 
 CANCELLED = InvoiceStatus.CANCELLED.value
 NOT_CANCELLED = (InvoiceStatus.SENT.value, InvoiceStatus.PAID.value)
-DONE = (WorkOrderStatus.COMPLETED.value, WorkOrderStatus.BILLED.value)
 REPAIR = WorkOrderType.REPAIR.value
 INVOICED, COLLECTED = "invoiced", "collected"
 MONEY_KEYS = frozenset({KpiKey.REVENUE, KpiKey.RECEIVABLES, KpiKey.TOP_CUSTOMERS, KpiKey.STOCK_VALUE})
@@ -221,12 +221,12 @@ def _invoice_filters(filters: ReportFilters) -> list[ColumnElement[bool]]:
 def _approved_between(start: datetime | None, end: datetime | None) -> ColumnElement[bool]:
     """The work order is completed or billed and its approval (``completed_at``, the move to
     ``completed``) falls in ``start``..``end`` (end excluded; None: open)."""
-    moments: list[ColumnElement[bool]] = [WorkOrder.completed_at.is_not(None)]
+    moments: list[ColumnElement[bool]] = []
     if start is not None:
         moments.append(WorkOrder.completed_at >= start)
     if end is not None:
         moments.append(WorkOrder.completed_at < end)
-    return and_(WorkOrder.status.in_(DONE), *moments)
+    return approved(WorkOrder, *moments)
 
 
 def _open_on(day: date) -> ColumnElement[bool]:
@@ -386,10 +386,8 @@ def units_most_repairs(session: Session, period: Period, filters: ReportFilters)
     top = (  # counted per unit on the completions' index (0017), the ten first; then named
         select(WorkOrder.unit_id.label("unit_id"), repairs)
         .where(
-            WorkOrder.completed_at >= start,
-            WorkOrder.completed_at < end,
+            approved(WorkOrder, WorkOrder.completed_at >= start, WorkOrder.completed_at < end),
             WorkOrder.work_type == REPAIR,
-            WorkOrder.status.in_(DONE),
             *_work_order_filters(filters),
         )
         .group_by(WorkOrder.unit_id)

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Float, Integer, Interval, case, cast, func, literal, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Float, Integer, Interval, and_, case, cast, func, literal, type_coerce
 
 from tuffops_desktop.db.base import UtcDateTime
 from tuffops_desktop.domain.reports import Period, week_start
+from tuffops_desktop.domain.work_orders import WorkOrderStatus
 
 EPOCH = date(1970, 1, 1)
 DAY_S = 86_400
@@ -117,6 +118,18 @@ def plus_hours(dialect: str, column: Any, hours: int) -> Any:
         whole = func.datetime(func.substr(column, 1, 19), f"+{hours} hours")
         return whole.concat(func.substr(column, 20))
     return column + literal(timedelta(hours=hours), Interval())
+
+
+# Completed, and still so: billing keeps a work order done (``domain/reports.py``).
+DONE = (WorkOrderStatus.COMPLETED.value, WorkOrderStatus.BILLED.value)
+
+
+def approved(order: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """SQL: work order ``order`` (the model or an alias) is completed or billed and was
+    approved — ``completed_at``, its move to ``completed``, kept by migration 0017's trigger
+    — and meets ``conditions`` (e.g. on ``order.completed_at``). The one definition of a
+    completion the figures, their drill-down and the unit list's filter share."""
+    return and_(order.status.in_(DONE), order.completed_at.is_not(None), *conditions)
 
 
 def greatest(dialect: str, *values: Any) -> Any:

@@ -89,6 +89,7 @@ from tuffops_desktop.services.guard import requires
 from tuffops_desktop.services.listing import AnyOf, Between, Flag, Ref, any_of
 from tuffops_desktop.services.report_sql import (
     Calendar,
+    approved,
     dialect_of,
     epoch_float,
     greatest,
@@ -99,7 +100,6 @@ from tuffops_desktop.services.report_sql import (
 )
 
 S = WorkOrderStatus
-DONE = (S.COMPLETED.value, S.BILLED.value)  # completed, and still so (billing keeps it done)
 CALLBACK_HOURS = int(CALLBACK_WINDOW.total_seconds() // 3600)
 SOURCES = tuple(s.value for s in RequestSource)
 WORK_TYPES = tuple(t.value for t in WorkOrderType)
@@ -246,9 +246,7 @@ def _completions(scope: Scope) -> tuple[Any, list[ColumnElement[bool]]]:
     start, end = scope.bounds
     w = aliased(WorkOrder, name="wo")
     where = [
-        w.completed_at >= ts(start),
-        w.completed_at < ts(end),
-        w.status.in_(DONE),
+        approved(w, w.completed_at >= ts(start), w.completed_at < ts(end)),
         *work_order_conditions(scope.filters, w),
     ]
     return w, where

@@ -35,11 +35,10 @@ from tuffops_desktop.domain.errors import ValidationError
 from tuffops_desktop.domain.reports import CALLBACK_WINDOW
 from tuffops_desktop.domain.work_orders import WorkOrderStatus, WorkOrderType
 from tuffops_desktop.services.listing import AnyOf, Between, FilterField, Flag
-from tuffops_desktop.services.report_sql import plus_hours
+from tuffops_desktop.services.report_sql import approved, plus_hours
 
 __all__ = ["drill_filters", "local_bounds"]
 
-_DONE = (WorkOrderStatus.COMPLETED.value, WorkOrderStatus.BILLED.value)
 _SLA_STATES = frozenset({"met", "missed"})
 
 
@@ -64,12 +63,6 @@ def _within(column: Any, value: Between) -> ColumnElement[bool]:
     return and_(true(), *parts)
 
 
-def _approved(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Completed or billed, approved (``completed_at``: its move to ``completed``, kept on the
-    work order by migration 0017) and meeting ``conditions``."""
-    return and_(WorkOrder.status.in_(_DONE), WorkOrder.completed_at.is_not(None), *conditions)
-
-
 def _choices(value: AnyOf, known: frozenset[str]) -> list[str]:
     unknown = value.values - known
     if unknown:
@@ -85,7 +78,7 @@ def _customer_type(value: AnyOf) -> ColumnElement[bool]:
 def _sla(value: AnyOf) -> ColumnElement[bool]:
     chosen = _choices(value, _SLA_STATES)
     at, due = WorkOrder.completed_at, WorkOrder.due_at
-    conditions = {"met": _approved(at <= due), "missed": _approved(at > due)}
+    conditions = {"met": approved(WorkOrder, at <= due), "missed": approved(WorkOrder, at > due)}
     return and_(due.is_not(None), or_(false(), *[conditions[c] for c in chosen]))
 
 
@@ -122,19 +115,17 @@ def _on_site(now: datetime) -> Callable[[Between], ColumnElement[bool]]:
 
 
 def _called_back(dialect: str) -> ColumnElement[bool]:
-    """A call-back followed the work order's approval: a ``repair`` on the same unit, not
-    cancelled, created after the move to ``completed`` and less than 720 hours after it."""
+    """A call-back followed the (approved: see ``approved``) work order: a ``repair`` on the
+    same unit, not cancelled, created after the move to ``completed`` and less than 720 hours
+    after it."""
     repair = aliased(WorkOrder)
     hours = int(CALLBACK_WINDOW.total_seconds() // 3600)
-    return and_(
-        WorkOrder.completed_at.is_not(None),
-        exists().where(
-            repair.unit_id == WorkOrder.unit_id,
-            repair.work_type == WorkOrderType.REPAIR.value,
-            repair.status != WorkOrderStatus.CANCELLED.value,
-            repair.created_at > WorkOrder.completed_at,
-            repair.created_at < plus_hours(dialect, WorkOrder.completed_at, hours),
-        ),
+    return exists().where(
+        repair.unit_id == WorkOrder.unit_id,
+        repair.work_type == WorkOrderType.REPAIR.value,
+        repair.status != WorkOrderStatus.CANCELLED.value,
+        repair.created_at > WorkOrder.completed_at,
+        repair.created_at < plus_hours(dialect, WorkOrder.completed_at, hours),
     )
 
 
@@ -142,12 +133,12 @@ def drill_filters(now: datetime, dialect: str) -> dict[str, FilterField]:
     """The drill-down filters of the work-order list (``now``: the open end of time on site;
     ``dialect``: the database's, for the call-back window)."""
     return {
-        "completed": FilterField(Between, lambda value: _approved(_within(WorkOrder.completed_at, value))),
+        "completed": FilterField(Between, lambda value: approved(WorkOrder, _within(WorkOrder.completed_at, value))),
         "customer_type": FilterField(AnyOf, _customer_type),
         "sla": FilterField(AnyOf, _sla),
         "called_back": FilterField(
             Flag,
-            lambda value: and_(_approved(), _called_back(dialect) if value.value else not_(_called_back(dialect))),
+            lambda value: approved(WorkOrder, _called_back(dialect) if value.value else not_(_called_back(dialect))),
         ),
         "booked": FilterField(Between, _booked),
         "on_site": FilterField(Between, _on_site(now)),
