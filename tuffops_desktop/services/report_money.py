@@ -457,25 +457,35 @@ def may_see(permissions: frozenset[str]) -> tuple[bool, bool]:
     return money, money and P.INVENTORY_COSTS.value in permissions
 
 
+def revenue_if_allowed(
+    session: Session, period: Period, filters: ReportFilters, permissions: frozenset[str]
+) -> Revenue | None:
+    """The revenue figure, or ``None`` without ``invoices.view``."""
+    return revenue(session, period, filters) if may_see(permissions)[0] else None
+
+
+def figures_but_revenue(
+    session: Session, period: Period, filters: ReportFilters, *, permissions: frozenset[str], today: date
+) -> dict[str, Any]:
+    """This module's other figures as ``KpiReport`` fields, ``None`` where not allowed
+    (``may_see``). ``ReportService.kpis`` reads the revenue beside other figures."""
+    money, costs = may_see(permissions)
+    return {
+        "units_most_repairs": units_most_repairs(session, period, filters),
+        "receivables": receivables(session, period, filters, today) if money else None,
+        "top_customers": top_customers(session, period, filters) if money else None,
+        "stock_value": stock_value(session) if costs else None,
+    }
+
+
 def figures(
-    session: Session,
-    period: Period,
-    filters: ReportFilters,
-    *,
-    permissions: frozenset[str],
-    today: date,
-    with_revenue: bool = True,
+    session: Session, period: Period, filters: ReportFilters, *, permissions: frozenset[str], today: date
 ) -> Figures:
     """Every figure of this module for ``period``, permissions applied (``None`` where not
-    allowed: ``may_see``), in the caller's transaction. ``with_revenue=False`` leaves the
-    revenue out (``None``): the caller reads it beside other figures."""
-    money, costs = may_see(permissions)
+    allowed: ``may_see``), in the caller's transaction."""
     return Figures(
-        units_most_repairs=units_most_repairs(session, period, filters),
-        revenue=revenue(session, period, filters) if money and with_revenue else None,
-        receivables=receivables(session, period, filters, today) if money else None,
-        top_customers=top_customers(session, period, filters) if money else None,
-        stock_value=stock_value(session) if costs else None,
+        revenue=revenue_if_allowed(session, period, filters, permissions),
+        **figures_but_revenue(session, period, filters, permissions=permissions, today=today),
     )
 
 

@@ -636,22 +636,23 @@ class ReportService:
             }
 
         permissions = self._ctx.actor.permissions
-        money, _costs = report_money.may_see(permissions)
 
         def technicians_and_revenue(scope: Scope) -> dict[str, Any]:
             return {
                 "utilisation": utilisation(scope),
                 "time_on_site": time_on_site(scope),
                 "maintenance": maintenance_due(scope),
-                "revenue": report_money.revenue(scope.session, period, filters) if money else None,
+                "revenue": report_money.revenue_if_allowed(scope.session, period, filters, permissions),
             }
 
         def requests_and_money(scope: Scope) -> dict[str, Any]:
-            others = report_money.figures(
-                scope.session, period, filters, permissions=permissions, today=today, with_revenue=False
-            ).as_fields()
-            del others["revenue"]  # read by the other group
-            return {"requests_received": requests_received(scope), "time_to_triage": time_to_triage(scope), **others}
+            return {
+                "requests_received": requests_received(scope),
+                "time_to_triage": time_to_triage(scope),
+                **report_money.figures_but_revenue(
+                    scope.session, period, filters, permissions=permissions, today=today
+                ),
+            }
 
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report") as pool:
             # the workers see this call's permission check (made by the first transaction)
